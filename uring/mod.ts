@@ -1,0 +1,6 @@
+/**
+ * io_uring for Deno (in development: this entry point exports nothing yet).
+ *
+ * @module
+ */
+export {};

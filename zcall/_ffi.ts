@@ -1,0 +1,190 @@
+// The one unsafe boundary: the only module that calls Deno.dlopen.
+//
+// Load order:
+//   1. KERNIO_LIB_PATH: an explicit library file;
+//   2. the local build next to this module (native/build/, `deno task build`);
+//   3. the prebuilt binary for this version, OS and arch, downloaded and
+//      cached by @denosaurs/plug (imported dynamically, so local and offline
+//      use never touch the network). KERNIO_LIB_URL overrides the base URL
+//      and forces a fresh download.
+
+import { SYMBOLS } from "./_symbols.ts";
+import { ABI_VERSION, VERSION } from "./_version.ts";
+
+const PLUG_SPECIFIER = "jsr:@denosaurs/plug@^1.0.5";
+
+/** The symbols of the native library. */
+export type KernioLib = Deno.DynamicLibrary<typeof SYMBOLS>;
+
+/** Default base URL of the prebuilt binaries: the GitHub release of this version. */
+export const DEFAULT_LIB_BASE_URL =
+  `https://github.com/kernio/kernio/releases/download/${VERSION}/`;
+
+/** Raised when the native library cannot be found or loaded. */
+export class LibraryLoadError extends Error {
+  /** Creates the error with its message and underlying cause. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "LibraryLoadError";
+  }
+}
+
+/**
+ * File name of the native library for an OS/arch pair, the way
+ * @denosaurs/plug names release assets: `lib<name>[_aarch64].<ext>`.
+ */
+export function libraryFileName(
+  os: typeof Deno.build.os,
+  arch: typeof Deno.build.arch,
+): string {
+  const ext = os === "darwin" ? "dylib" : os === "windows" ? "dll" : "so";
+  const prefix = os === "windows" ? "" : "lib";
+  const suffix = arch === "aarch64" ? "_aarch64" : "";
+  return `${prefix}kernio${suffix}.${ext}`;
+}
+
+/** URL of the prebuilt library for an OS/arch pair under a base URL. */
+export function libraryUrl(
+  os: typeof Deno.build.os,
+  arch: typeof Deno.build.arch,
+  base: string = DEFAULT_LIB_BASE_URL,
+): string {
+  return new URL(
+    libraryFileName(os, arch),
+    base.endsWith("/") ? base : base + "/",
+  )
+    .href;
+}
+
+function readEnv(name: string): { value?: string; denied: boolean } {
+  // Only read the variable when permission is already granted: a user who
+  // grants nothing still gets the local build or the download.
+  const state =
+    Deno.permissions.querySync({ name: "env", variable: name }).state;
+  if (state !== "granted") return { denied: true };
+  return { value: Deno.env.get(name) || undefined, denied: false };
+}
+
+function permissionMessage(e: unknown, path: string): string | undefined {
+  if (
+    e instanceof Deno.errors.NotCapable ||
+    e instanceof Deno.errors.PermissionDenied
+  ) {
+    return `kernio: loading the native library ${path} needs FFI permission: ` +
+      `run with --allow-ffi=${path}`;
+  }
+  return undefined;
+}
+
+function isMissingFile(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  return e instanceof Deno.errors.NotFound ||
+    /No such file|cannot open shared object|not found/i.test(msg);
+}
+
+function open(path: string): KernioLib {
+  const lib = Deno.dlopen(path, SYMBOLS);
+  const abi = lib.symbols.kio_abi_version();
+  if (abi !== ABI_VERSION) {
+    lib.close();
+    throw new LibraryLoadError(
+      `kernio: ${path} has ABI version ${abi}, this module needs ${ABI_VERSION}; ` +
+        "rebuild it with `deno task build` or use the matching release",
+    );
+  }
+  return lib;
+}
+
+function localBuildPath(): string | undefined {
+  const url = new URL(
+    `../native/build/${libraryFileName(Deno.build.os, Deno.build.arch)}`,
+    import.meta.url,
+  );
+  return url.protocol === "file:"
+    ? decodeURIComponent(url.pathname)
+    : undefined;
+}
+
+async function download(base: string | undefined): Promise<KernioLib> {
+  const url = base ?? DEFAULT_LIB_BASE_URL;
+  try {
+    // A non-literal dynamic import: Deno does not prefetch it, so only this
+    // path ever needs the network or JSR.
+    const plug = await import(PLUG_SPECIFIER);
+    return await plug.dlopen(
+      {
+        name: "kernio",
+        url,
+        suffixes: {
+          darwin: { aarch64: "_aarch64" },
+          linux: { aarch64: "_aarch64" },
+        },
+        cache: base ? "reloadAll" : "use",
+      },
+      SYMBOLS,
+    ) as KernioLib;
+  } catch (e) {
+    throw new LibraryLoadError(
+      `kernio: could not download the native library from ${url} (${
+        e instanceof Error ? e.message : e
+      }). Build it locally with \`deno task build\` or set KERNIO_LIB_PATH ` +
+        "to a built libkernio.so (grant --allow-env=KERNIO_LIB_PATH).",
+      { cause: e },
+    );
+  }
+}
+
+/** Loads the native library following the documented order. */
+export async function loadLibrary(): Promise<KernioLib> {
+  const envPath = readEnv("KERNIO_LIB_PATH");
+  if (envPath.value) {
+    try {
+      return open(envPath.value);
+    } catch (e) {
+      const perm = permissionMessage(e, envPath.value);
+      if (perm) throw new LibraryLoadError(perm, { cause: e });
+      if (e instanceof LibraryLoadError) throw e;
+      throw new LibraryLoadError(
+        `kernio: KERNIO_LIB_PATH=${envPath.value} could not be loaded: ${
+          e instanceof Error ? e.message : e
+        }`,
+        { cause: e },
+      );
+    }
+  }
+  const local = localBuildPath();
+  let localError: unknown;
+  if (local) {
+    try {
+      return open(local);
+    } catch (e) {
+      const perm = permissionMessage(e, local);
+      if (perm) throw new LibraryLoadError(perm, { cause: e });
+      if (e instanceof LibraryLoadError) throw e;
+      if (!isMissingFile(e)) {
+        throw new LibraryLoadError(`kernio: ${local}: ${e}`, { cause: e });
+      }
+      localError = e;
+    }
+  }
+  const urlEnv = readEnv("KERNIO_LIB_URL");
+  if (!urlEnv.value && local) {
+    // A source checkout without a build: say how to make one rather than
+    // reaching for the network.
+    const isCheckout = import.meta.url.startsWith("file:");
+    if (isCheckout) {
+      throw new LibraryLoadError(
+        `kernio: native library not found at ${local}. Run \`deno task build\` ` +
+          "(needs a C compiler), or set KERNIO_LIB_PATH to a built library" +
+          (envPath.denied ? " and grant --allow-env=KERNIO_LIB_PATH." : "."),
+        { cause: localError },
+      );
+    }
+  }
+  return await download(urlEnv.value);
+}
+
+/** The loaded native library (loaded once, at first import). */
+export const lib: KernioLib = await loadLibrary();
+/** Its symbols, for the zcall wrappers. */
+export const sym: KernioLib["symbols"] = lib.symbols;

@@ -1,0 +1,202 @@
+// Native memory: buffer addresses for kernel structs, and mappings whose
+// ArrayBuffer is detached before the region is unmapped, so no JS view can
+// touch freed memory.
+
+import { sym } from "./_ffi.ts";
+import { errnoMessage, errnoName } from "./errno.ts";
+import { mmap, munmap } from "./syscalls.ts";
+
+/**
+ * The address of a buffer's first byte, as a Number, for writing into kernel
+ * structs (iovec, msghdr, SQEs). Unsafe: the caller must keep `buf` alive for
+ * as long as the kernel may use the address. The view's backing store is
+ * moved off V8's heap first, so the address stays valid across GCs.
+ *
+ * @example
+ * ```ts
+ * import { unsafeAddressOf } from "@kernio/kernio/zcall";
+ * const buf = new Uint8Array(64);
+ * const addr = unsafeAddressOf(buf);
+ * ```
+ */
+export function unsafeAddressOf(buf: ArrayBufferView): number {
+  // Touching .buffer externalizes small on-heap typed arrays: their bytes
+  // would otherwise move with the GC.
+  void buf.buffer;
+  return sym.kio_address(buf);
+}
+
+/**
+ * An ArrayBuffer over native memory at `address`. Unsafe: the memory must
+ * stay valid while the buffer is reachable. Prefer {@linkcode Mapping},
+ * which detaches its buffer before unmapping.
+ *
+ * @example
+ * ```ts
+ * import { Mapping, unsafeArrayBuffer } from "@kernio/kernio/zcall";
+ * using m = Mapping.anonymous(4096);
+ * const ab = unsafeArrayBuffer(m.address, 4096);
+ * ```
+ */
+export function unsafeArrayBuffer(
+  address: number,
+  length: number,
+): ArrayBuffer {
+  if (!(address > 0 && Number.isSafeInteger(address))) {
+    throw new RangeError(`unsafeArrayBuffer: invalid address ${address}`);
+  }
+  if (!(length > 0 && Number.isSafeInteger(length))) {
+    throw new RangeError(`unsafeArrayBuffer: invalid length ${length}`);
+  }
+  const ptr = Deno.UnsafePointer.create(BigInt(address));
+  return Deno.UnsafePointerView.getArrayBuffer(ptr!, length);
+}
+
+/**
+ * A pointer object for an address (for FFI calls typed `pointer`).
+ *
+ * @example
+ * ```ts
+ * import { unsafePointer } from "@kernio/kernio/zcall";
+ * unsafePointer(0); // null
+ * ```
+ */
+export function unsafePointer(address: number): Deno.PointerValue {
+  return address === 0 ? null : Deno.UnsafePointer.create(BigInt(address));
+}
+
+/** Raised by {@linkcode Mapping} when mmap or munmap fails. */
+export class MappingError extends Error {
+  /** The errno number. */
+  readonly errno: number;
+  /** The errno name, such as "ENOMEM". */
+  readonly code: string;
+  /** Creates the error from a raw negative result. */
+  constructor(op: string, raw: number) {
+    super(`${op}: ${errnoName(raw)}: ${errnoMessage(raw)}`);
+    this.name = "MappingError";
+    this.errno = -raw;
+    this.code = errnoName(raw);
+  }
+}
+
+const PAGE = 4096;
+
+/**
+ * Owner of an mmap'd region. `buffer` is an ArrayBuffer over the region;
+ * `close()` (or `using`) detaches it and then unmaps, so stale views read as
+ * empty and `buffer` throws instead of touching unmapped memory.
+ *
+ * @example
+ * ```ts
+ * import { Mapping } from "@kernio/kernio/zcall";
+ * using m = Mapping.anonymous(4096);
+ * new Uint8Array(m.buffer)[0] = 1;
+ * ```
+ */
+export class Mapping {
+  #address: number;
+  #length: number;
+  #buffer: ArrayBuffer | null;
+
+  /** Maps `length` bytes of `fd` at `offset` (MAP_SHARED unless flags say otherwise). */
+  constructor(
+    length: number,
+    prot: number,
+    flags: number,
+    fd: number,
+    offset = 0,
+  ) {
+    if (!(length > 0 && Number.isSafeInteger(length))) {
+      throw new RangeError(
+        `Mapping: length must be a positive integer, got ${length}`,
+      );
+    }
+    if (!(offset >= 0 && offset % PAGE === 0)) {
+      throw new RangeError(
+        `Mapping: offset must be a non-negative multiple of ${PAGE}`,
+      );
+    }
+    const addr = mmap(0, length, prot, flags, fd, offset);
+    if (addr < 0) throw new MappingError("mmap", addr);
+    this.#address = addr;
+    this.#length = length;
+    this.#buffer = unsafeArrayBuffer(addr, length);
+  }
+
+  /**
+   * A private anonymous read/write mapping.
+   *
+   * @example
+   * ```ts
+   * import { Mapping } from "@kernio/kernio/zcall";
+   * const m = Mapping.anonymous(1 << 20);
+   * m.close();
+   * ```
+   */
+  static anonymous(length: number): Mapping {
+    return new Mapping(length, 0x3, 0x22, -1, 0);
+  }
+
+  /** Whether the region is still mapped. */
+  get mapped(): boolean {
+    return this.#buffer !== null;
+  }
+
+  /** Start address of the region. */
+  get address(): number {
+    this.#check();
+    return this.#address;
+  }
+
+  /** Length of the region in bytes. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** The ArrayBuffer over the region; throws once closed. */
+  get buffer(): ArrayBuffer {
+    return this.#check();
+  }
+
+  #check(): ArrayBuffer {
+    if (this.#buffer === null) {
+      throw new ReferenceError("Mapping: the region was unmapped (closed)");
+    }
+    return this.#buffer;
+  }
+
+  /** Detaches the buffer and unmaps the region. Idempotent. */
+  close(): void {
+    const buf = this.#buffer;
+    if (buf === null) return;
+    this.#buffer = null;
+    detach(buf);
+    const r = munmap(this.#address, this.#length);
+    if (r < 0) throw new MappingError("munmap", r);
+  }
+
+  /** Same as {@linkcode Mapping.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Detaches an ArrayBuffer over native memory so every view over it reads as
+ * empty. Call it before the memory is freed.
+ *
+ * @example
+ * ```ts
+ * import { detach } from "@kernio/kernio/zcall";
+ * const ab = new ArrayBuffer(8);
+ * detach(ab);
+ * ab.detached; // true
+ * ```
+ */
+export function detach(buf: ArrayBuffer): void {
+  if (buf.detached) return;
+  // transfer() with the same length hands the backing store over without a
+  // copy; dropping the result leaves nothing reachable over the memory.
+  buf.transfer();
+}

@@ -1,0 +1,1169 @@
+// Raw syscall entry points. Every function returns the kernel's result: a
+// non-negative value on success, -errno on failure. None of them throws.
+//
+// Buffers are Uint8Array views: the pointer passed is the view's start, the
+// length its byteLength unless a smaller length is given. Lengths beyond the
+// view are refused with -EFAULT before the kernel could touch memory past it.
+
+import { sym } from "./_ffi.ts";
+import { Errno } from "./errno.ts";
+
+const EFAULT = -Errno.EFAULT;
+const EINVAL = -Errno.EINVAL;
+const MAX_IO = 0x7fffffff;
+const TWO32 = 0x1_0000_0000;
+// struct epoll_event is packed on x86_64 only.
+const EPOLL_EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
+
+// Length to pass for a buffer: byteLength (clamped so results fit in an
+// int32) or an explicit length, or -1 when the explicit one overruns.
+function ioLength(buf: Uint8Array, length: number | undefined): number {
+  const n = buf.byteLength;
+  if (length === undefined) return n > MAX_IO ? MAX_IO : n;
+  // `!(a <= b)` also rejects NaN.
+  if (!(length >= 0 && length <= n)) return -1;
+  return length > MAX_IO ? MAX_IO : length;
+}
+
+function badOffset(offset: number): boolean {
+  return !(offset >= -1 && offset <= Number.MAX_SAFE_INTEGER) ||
+    Math.floor(offset) !== offset;
+}
+
+/**
+ * Generic 6-argument syscall with every argument a Number (exact below 2^53;
+ * stays on Deno's fast call path). Pointers can be passed as addresses from
+ * {@linkcode unsafeAddressOf}.
+ *
+ * @example
+ * ```ts
+ * import { SYS, syscall6 } from "@kernio/kernio/zcall";
+ * syscall6(SYS.GETPID, 0, 0, 0, 0, 0, 0) === Deno.pid; // true
+ * ```
+ */
+export function syscall6(
+  nr: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  a4: number,
+  a5: number,
+  a6: number,
+): number {
+  return sym.kio_syscall6f(nr, a1, a2, a3, a4, a5, a6);
+}
+
+/**
+ * Generic 4-argument syscall (see {@linkcode syscall6}).
+ *
+ * @example
+ * ```ts
+ * import { SYS, syscall4 } from "@kernio/kernio/zcall";
+ * syscall4(SYS.CLOSE, -1, 0, 0, 0); // -9 (EBADF)
+ * ```
+ */
+export function syscall4(
+  nr: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  a4: number,
+): number {
+  return sym.kio_syscall6f(nr, a1, a2, a3, a4, 0, 0);
+}
+
+/**
+ * Generic 6-argument syscall with full 64-bit BigInt arguments, for values
+ * that do not fit a double exactly (masks with the top bits set). Slower than
+ * {@linkcode syscall6}: BigInt arguments are converted on every call.
+ *
+ * @example
+ * ```ts
+ * import { SYS, syscall6Big } from "@kernio/kernio/zcall";
+ * syscall6Big(BigInt(SYS.GETPID), 0n, 0n, 0n, 0n, 0n, 0n);
+ * ```
+ */
+export function syscall6Big(
+  nr: bigint,
+  a1: bigint,
+  a2: bigint,
+  a3: bigint,
+  a4: bigint,
+  a5: bigint,
+  a6: bigint,
+): bigint {
+  return BigInt(sym.kio_syscall6(nr, a1, a2, a3, a4, a5, a6));
+}
+
+/**
+ * read(2) into `buf` (up to `length` bytes, default its byteLength).
+ *
+ * @example
+ * ```ts
+ * import { read } from "@kernio/kernio/zcall";
+ * const n = read(0, new Uint8Array(64)); // bytes read, 0 at EOF, or -errno
+ * ```
+ */
+export function read(fd: number, buf: Uint8Array, length?: number): number {
+  const n = ioLength(buf, length);
+  return n < 0 ? EFAULT : sym.kio_read(fd, buf, n);
+}
+
+/**
+ * write(2) from `buf` (up to `length` bytes, default its byteLength).
+ *
+ * @example
+ * ```ts
+ * import { write } from "@kernio/kernio/zcall";
+ * write(1, new TextEncoder().encode("hello\n"));
+ * ```
+ */
+export function write(fd: number, buf: Uint8Array, length?: number): number {
+  const n = ioLength(buf, length);
+  return n < 0 ? EFAULT : sym.kio_write(fd, buf, n);
+}
+
+/**
+ * readv(2) over an iovec array (see {@linkcode Iovecs}).
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, readv } from "@kernio/kernio/zcall";
+ * const iov = new Iovecs(2);
+ * iov.set(0, new Uint8Array(4)).set(1, new Uint8Array(4));
+ * readv(0, iov.bytes, iov.count);
+ * ```
+ */
+export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
+  return iovcnt * 16 > iov.byteLength ? EFAULT : sym.kio_readv(fd, iov, iovcnt);
+}
+
+/**
+ * writev(2) over an iovec array.
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, writev } from "@kernio/kernio/zcall";
+ * const iov = new Iovecs(1).set(0, new TextEncoder().encode("hi\n"));
+ * writev(1, iov.bytes, iov.count);
+ * ```
+ */
+export function writev(fd: number, iov: Uint8Array, iovcnt: number): number {
+  return iovcnt * 16 > iov.byteLength
+    ? EFAULT
+    : sym.kio_writev(fd, iov, iovcnt);
+}
+
+/**
+ * preadv(2): readv at a file offset (a Number up to 2^53).
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, preadv } from "@kernio/kernio/zcall";
+ * const iov = new Iovecs(1).set(0, new Uint8Array(16));
+ * preadv(3, iov.bytes, 1, 4096);
+ * ```
+ */
+export function preadv(
+  fd: number,
+  iov: Uint8Array,
+  iovcnt: number,
+  offset: number,
+): number {
+  if (iovcnt * 16 > iov.byteLength) return EFAULT;
+  if (badOffset(offset) || offset < 0) return EINVAL;
+  return sym.kio_preadv(
+    fd,
+    iov,
+    iovcnt,
+    offset % TWO32,
+    Math.floor(offset / TWO32),
+  );
+}
+
+/**
+ * pwritev(2): writev at a file offset.
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, pwritev } from "@kernio/kernio/zcall";
+ * const iov = new Iovecs(1).set(0, new Uint8Array(16));
+ * pwritev(3, iov.bytes, 1, 0);
+ * ```
+ */
+export function pwritev(
+  fd: number,
+  iov: Uint8Array,
+  iovcnt: number,
+  offset: number,
+): number {
+  if (iovcnt * 16 > iov.byteLength) return EFAULT;
+  if (badOffset(offset) || offset < 0) return EINVAL;
+  return sym.kio_pwritev(
+    fd,
+    iov,
+    iovcnt,
+    offset % TWO32,
+    Math.floor(offset / TWO32),
+  );
+}
+
+// -1 means "current file position" for preadv2/pwritev2.
+function splitOffset2(offset: number): [number, number] {
+  return offset === -1
+    ? [0xffffffff, 0xffffffff]
+    : [offset % TWO32, Math.floor(offset / TWO32)];
+}
+
+/**
+ * preadv2(2): preadv with RWF flags; offset -1 reads at the file position.
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, preadv2, RWF } from "@kernio/kernio/zcall";
+ * const iov = new Iovecs(1).set(0, new Uint8Array(16));
+ * preadv2(3, iov.bytes, 1, 0, RWF.NOWAIT);
+ * ```
+ */
+export function preadv2(
+  fd: number,
+  iov: Uint8Array,
+  iovcnt: number,
+  offset: number,
+  flags: number,
+): number {
+  if (iovcnt * 16 > iov.byteLength) return EFAULT;
+  if (badOffset(offset)) return EINVAL;
+  const [lo, hi] = splitOffset2(offset);
+  return sym.kio_preadv2(fd, iov, iovcnt, lo, hi, flags);
+}
+
+/**
+ * pwritev2(2): pwritev with RWF flags; offset -1 writes at the file position.
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, pwritev2, RWF } from "@kernio/kernio/zcall";
+ * const iov = new Iovecs(1).set(0, new Uint8Array(16));
+ * pwritev2(3, iov.bytes, 1, -1, RWF.APPEND);
+ * ```
+ */
+export function pwritev2(
+  fd: number,
+  iov: Uint8Array,
+  iovcnt: number,
+  offset: number,
+  flags: number,
+): number {
+  if (iovcnt * 16 > iov.byteLength) return EFAULT;
+  if (badOffset(offset)) return EINVAL;
+  const [lo, hi] = splitOffset2(offset);
+  return sym.kio_pwritev2(fd, iov, iovcnt, lo, hi, flags);
+}
+
+/**
+ * close(2).
+ *
+ * @example
+ * ```ts
+ * import { close } from "@kernio/kernio/zcall";
+ * close(-1); // -9 (EBADF)
+ * ```
+ */
+export function close(fd: number): number {
+  return sym.kio_close(fd);
+}
+
+/**
+ * socket(2).
+ *
+ * @example
+ * ```ts
+ * import { AF, SOCK, socket } from "@kernio/kernio/zcall";
+ * const fd = socket(AF.INET, SOCK.STREAM | SOCK.NONBLOCK | SOCK.CLOEXEC, 0);
+ * ```
+ */
+export function socket(domain: number, type: number, protocol: number): number {
+  return sym.kio_socket(domain, type, protocol);
+}
+
+/**
+ * socketpair(2); the two descriptors are written to `fds`.
+ *
+ * @example
+ * ```ts
+ * import { AF, SOCK, socketpair } from "@kernio/kernio/zcall";
+ * const fds = new Int32Array(2);
+ * socketpair(AF.UNIX, SOCK.STREAM, 0, fds);
+ * ```
+ */
+export function socketpair(
+  domain: number,
+  type: number,
+  protocol: number,
+  fds: Int32Array,
+): number {
+  return fds.length < 2
+    ? EFAULT
+    : sym.kio_socketpair(domain, type, protocol, fds);
+}
+
+/**
+ * bind(2) to the sockaddr in `addr` (`addrlen` bytes, default its length).
+ *
+ * @example
+ * ```ts
+ * import { bind } from "@kernio/kernio/zcall";
+ * declare const fd: number, sa: Uint8Array;
+ * bind(fd, sa, 16);
+ * ```
+ */
+export function bind(fd: number, addr: Uint8Array, addrlen?: number): number {
+  const n = ioLength(addr, addrlen);
+  return n < 0 ? EFAULT : sym.kio_bind(fd, addr, n);
+}
+
+/**
+ * connect(2) to the sockaddr in `addr`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "@kernio/kernio/zcall";
+ * declare const fd: number, sa: Uint8Array;
+ * connect(fd, sa, 16); // 0, -EINPROGRESS on a non-blocking socket, or -errno
+ * ```
+ */
+export function connect(
+  fd: number,
+  addr: Uint8Array,
+  addrlen?: number,
+): number {
+  const n = ioLength(addr, addrlen);
+  return n < 0 ? EFAULT : sym.kio_connect(fd, addr, n);
+}
+
+/**
+ * listen(2).
+ *
+ * @example
+ * ```ts
+ * import { listen } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * listen(fd, 128);
+ * ```
+ */
+export function listen(fd: number, backlog: number): number {
+  return sym.kio_listen(fd, backlog);
+}
+
+// The peer address buffer and its in/out length word must agree.
+function addrPair(
+  addr: Uint8Array | null,
+  addrlen: Uint32Array | null,
+): boolean {
+  if (addr === null) return addrlen === null;
+  return addrlen !== null && addrlen.length >= 1 &&
+    addrlen[0] <= addr.byteLength;
+}
+
+/**
+ * accept(2). `addr`/`addrlen` receive the peer address; pass null for both
+ * to skip it. `addrlen[0]` must hold the buffer size on entry.
+ *
+ * @example
+ * ```ts
+ * import { accept } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const nfd = accept(fd, null, null);
+ * ```
+ */
+export function accept(
+  fd: number,
+  addr: Uint8Array | null,
+  addrlen: Uint32Array | null,
+): number {
+  return addrPair(addr, addrlen) ? sym.kio_accept(fd, addr, addrlen) : EFAULT;
+}
+
+/**
+ * accept4(2) with SOCK_NONBLOCK / SOCK_CLOEXEC flags.
+ *
+ * @example
+ * ```ts
+ * import { accept4, SOCK } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const nfd = accept4(fd, null, null, SOCK.NONBLOCK | SOCK.CLOEXEC);
+ * ```
+ */
+export function accept4(
+  fd: number,
+  addr: Uint8Array | null,
+  addrlen: Uint32Array | null,
+  flags: number,
+): number {
+  return addrPair(addr, addrlen)
+    ? sym.kio_accept4(fd, addr, addrlen, flags)
+    : EFAULT;
+}
+
+/**
+ * shutdown(2).
+ *
+ * @example
+ * ```ts
+ * import { SHUT, shutdown } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * shutdown(fd, SHUT.WR);
+ * ```
+ */
+export function shutdown(fd: number, how: number): number {
+  return sym.kio_shutdown(fd, how);
+}
+
+/**
+ * getsockname(2). `addrlen[0]` holds the buffer size on entry and the
+ * address length on return.
+ *
+ * @example
+ * ```ts
+ * import { getsockname } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const sa = new Uint8Array(128), len = new Uint32Array([128]);
+ * getsockname(fd, sa, len);
+ * ```
+ */
+export function getsockname(
+  fd: number,
+  addr: Uint8Array,
+  addrlen: Uint32Array,
+): number {
+  return addrPair(addr, addrlen)
+    ? sym.kio_getsockname(fd, addr, addrlen)
+    : EFAULT;
+}
+
+/**
+ * getpeername(2).
+ *
+ * @example
+ * ```ts
+ * import { getpeername } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const sa = new Uint8Array(128), len = new Uint32Array([128]);
+ * getpeername(fd, sa, len);
+ * ```
+ */
+export function getpeername(
+  fd: number,
+  addr: Uint8Array,
+  addrlen: Uint32Array,
+): number {
+  return addrPair(addr, addrlen)
+    ? sym.kio_getpeername(fd, addr, addrlen)
+    : EFAULT;
+}
+
+/**
+ * getsockopt(2). `optlen[0]` holds the buffer size on entry, the option
+ * length on return.
+ *
+ * @example
+ * ```ts
+ * import { getsockopt, SO, SOL } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const v = new Int32Array(1), len = new Uint32Array([4]);
+ * getsockopt(fd, SOL.SOCKET, SO.TYPE, new Uint8Array(v.buffer), len);
+ * ```
+ */
+export function getsockopt(
+  fd: number,
+  level: number,
+  optname: number,
+  optval: Uint8Array,
+  optlen: Uint32Array,
+): number {
+  if (optlen.length < 1 || optlen[0] > optval.byteLength) return EFAULT;
+  return sym.kio_getsockopt(fd, level, optname, optval, optlen);
+}
+
+/**
+ * setsockopt(2) with `optval` (`optlen` bytes, default its length).
+ *
+ * @example
+ * ```ts
+ * import { setsockopt, SO, SOL } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * setsockopt(fd, SOL.SOCKET, SO.REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
+ * ```
+ */
+export function setsockopt(
+  fd: number,
+  level: number,
+  optname: number,
+  optval: Uint8Array,
+  optlen?: number,
+): number {
+  const n = ioLength(optval, optlen);
+  return n < 0 ? EFAULT : sym.kio_setsockopt(fd, level, optname, optval, n);
+}
+
+/**
+ * recvfrom(2) into `buf`; the sender's address goes to `addr` when given.
+ *
+ * @example
+ * ```ts
+ * import { MSG, recvfrom } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * recvfrom(fd, new Uint8Array(1500), MSG.DONTWAIT, null, null);
+ * ```
+ */
+export function recvfrom(
+  fd: number,
+  buf: Uint8Array,
+  flags: number,
+  addr: Uint8Array | null,
+  addrlen: Uint32Array | null,
+  length?: number,
+): number {
+  const n = ioLength(buf, length);
+  if (n < 0 || !addrPair(addr, addrlen)) return EFAULT;
+  return sym.kio_recvfrom(fd, buf, n, flags, addr, addrlen);
+}
+
+/**
+ * sendto(2) from `buf` to the sockaddr `addr` (null on connected sockets).
+ *
+ * @example
+ * ```ts
+ * import { sendto } from "@kernio/kernio/zcall";
+ * declare const fd: number, sa: Uint8Array;
+ * sendto(fd, new Uint8Array(64), 0, sa, 16);
+ * ```
+ */
+export function sendto(
+  fd: number,
+  buf: Uint8Array,
+  flags: number,
+  addr: Uint8Array | null,
+  addrlen: number,
+  length?: number,
+): number {
+  const n = ioLength(buf, length);
+  if (n < 0) return EFAULT;
+  if (
+    addr === null
+      ? addrlen !== 0
+      : !(addrlen >= 0 && addrlen <= addr.byteLength)
+  ) {
+    return EFAULT;
+  }
+  return sym.kio_sendto(fd, buf, n, flags, addr, addrlen);
+}
+
+/**
+ * recvmsg(2) with a struct msghdr (see {@linkcode Msghdr}).
+ *
+ * @example
+ * ```ts
+ * import { Msghdr, recvmsg } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const msg = new Msghdr().setBuffers([new Uint8Array(64)]);
+ * recvmsg(fd, msg.bytes, 0);
+ * ```
+ */
+export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
+  return msg.byteLength < 56 ? EFAULT : sym.kio_recvmsg(fd, msg, flags);
+}
+
+/**
+ * sendmsg(2) with a struct msghdr.
+ *
+ * @example
+ * ```ts
+ * import { Msghdr, sendmsg } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const msg = new Msghdr().setBuffers([new Uint8Array(64)]);
+ * sendmsg(fd, msg.bytes, 0);
+ * ```
+ */
+export function sendmsg(fd: number, msg: Uint8Array, flags: number): number {
+  return msg.byteLength < 56 ? EFAULT : sym.kio_sendmsg(fd, msg, flags);
+}
+
+/**
+ * recvmmsg(2) over `vlen` struct mmsghdr (see {@linkcode Mmsghdrs});
+ * `timeout` is a struct timespec or null.
+ *
+ * @example
+ * ```ts
+ * import { Mmsghdrs, MSG, recvmmsg } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const v = new Mmsghdrs(8, 1500);
+ * const n = recvmmsg(fd, v.bytes, v.count, MSG.DONTWAIT, null);
+ * ```
+ */
+export function recvmmsg(
+  fd: number,
+  msgvec: Uint8Array,
+  vlen: number,
+  flags: number,
+  timeout: Uint8Array | null,
+): number {
+  if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
+  if (timeout !== null && timeout.byteLength < 16) return EFAULT;
+  return sym.kio_recvmmsg(fd, msgvec, vlen, flags, timeout);
+}
+
+/**
+ * sendmmsg(2) over `vlen` struct mmsghdr.
+ *
+ * @example
+ * ```ts
+ * import { Mmsghdrs, sendmmsg } from "@kernio/kernio/zcall";
+ * declare const fd: number;
+ * const v = new Mmsghdrs(8, 64);
+ * sendmmsg(fd, v.bytes, v.count, 0);
+ * ```
+ */
+export function sendmmsg(
+  fd: number,
+  msgvec: Uint8Array,
+  vlen: number,
+  flags: number,
+): number {
+  if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
+  return sym.kio_sendmmsg(fd, msgvec, vlen, flags);
+}
+
+/**
+ * io_uring_setup(2): `params` is a 120-byte struct io_uring_params.
+ *
+ * @example
+ * ```ts
+ * import { ioUringSetup } from "@kernio/kernio/zcall";
+ * const params = new Uint8Array(120);
+ * const ringFd = ioUringSetup(8, params);
+ * ```
+ */
+export function ioUringSetup(entries: number, params: Uint8Array): number {
+  return params.byteLength < 120
+    ? EFAULT
+    : sym.kio_io_uring_setup(entries, params);
+}
+
+/**
+ * io_uring_enter(2). `arg` is a sigset (with `argsz` 8), a struct
+ * io_uring_getevents_arg with IORING_ENTER.EXT_ARG, or null.
+ *
+ * @example
+ * ```ts
+ * import { IORING_ENTER, ioUringEnter } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * ioUringEnter(ringFd, 1, 1, IORING_ENTER.GETEVENTS, null, 0);
+ * ```
+ */
+export function ioUringEnter(
+  fd: number,
+  toSubmit: number,
+  minComplete: number,
+  flags: number,
+  arg: Uint8Array | null,
+  argsz: number,
+): number {
+  if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
+    return EFAULT;
+  }
+  return sym.kio_io_uring_enter(fd, toSubmit, minComplete, flags, arg, argsz);
+}
+
+/**
+ * io_uring_enter(2) run on Deno's blocking thread pool: waits for
+ * completions without blocking the event loop.
+ *
+ * @example
+ * ```ts
+ * import { IORING_ENTER, ioUringEnterAsync } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * await ioUringEnterAsync(ringFd, 0, 1, IORING_ENTER.GETEVENTS, null, 0);
+ * ```
+ */
+export function ioUringEnterAsync(
+  fd: number,
+  toSubmit: number,
+  minComplete: number,
+  flags: number,
+  arg: Uint8Array | null,
+  argsz: number,
+): Promise<number> {
+  if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
+    return Promise.resolve(EFAULT);
+  }
+  return sym.kio_io_uring_enter_async(
+    fd,
+    toSubmit,
+    minComplete,
+    flags,
+    arg,
+    argsz,
+  );
+}
+
+/**
+ * io_uring_register(2) with an argument in JS memory (or null).
+ *
+ * @example
+ * ```ts
+ * import { IORING_REGISTER, ioUringRegister } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * ioUringRegister(ringFd, IORING_REGISTER.ENABLE_RINGS, null, 0);
+ * ```
+ */
+export function ioUringRegister(
+  fd: number,
+  opcode: number,
+  arg: Uint8Array | null,
+  nrArgs: number,
+): number {
+  return sym.kio_io_uring_register(fd, opcode, arg, nrArgs);
+}
+
+/**
+ * mmap(2). Addresses and lengths are Numbers; the result is the mapped
+ * address or -errno. Use {@linkcode Mapping} for a safe owner of the region.
+ *
+ * @example
+ * ```ts
+ * import { MAP, mmap, munmap, PROT } from "@kernio/kernio/zcall";
+ * const addr = mmap(0, 4096, PROT.READ | PROT.WRITE, MAP.PRIVATE | MAP.ANONYMOUS, -1, 0);
+ * if (addr >= 0) munmap(addr, 4096);
+ * ```
+ */
+export function mmap(
+  addr: number,
+  length: number,
+  prot: number,
+  flags: number,
+  fd: number,
+  offset: number,
+): number {
+  if (!(length > 0 && length <= Number.MAX_SAFE_INTEGER) || addr < 0) {
+    return EINVAL;
+  }
+  if (badOffset(offset) || offset < 0) return EINVAL;
+  return sym.kio_mmap(addr, length, prot, flags, fd, offset);
+}
+
+/**
+ * munmap(2).
+ *
+ * @example
+ * ```ts
+ * import { munmap } from "@kernio/kernio/zcall";
+ * declare const addr: number;
+ * munmap(addr, 4096);
+ * ```
+ */
+export function munmap(addr: number, length: number): number {
+  if (!(length > 0 && addr >= 0)) return EINVAL;
+  return sym.kio_munmap(addr, length);
+}
+
+/**
+ * eventfd2(2).
+ *
+ * @example
+ * ```ts
+ * import { EFD, eventfd2 } from "@kernio/kernio/zcall";
+ * const efd = eventfd2(0, EFD.NONBLOCK | EFD.CLOEXEC);
+ * ```
+ */
+export function eventfd2(initval: number, flags: number): number {
+  return sym.kio_eventfd2(initval, flags);
+}
+
+/**
+ * pipe2(2); the read and write ends are written to `fds`.
+ *
+ * @example
+ * ```ts
+ * import { O, pipe2 } from "@kernio/kernio/zcall";
+ * const fds = new Int32Array(2);
+ * pipe2(fds, O.CLOEXEC);
+ * ```
+ */
+export function pipe2(fds: Int32Array, flags: number): number {
+  return fds.length < 2 ? EFAULT : sym.kio_pipe2(fds, flags);
+}
+
+const encoder = new TextEncoder();
+
+function cString(s: string | Uint8Array): Uint8Array | null {
+  if (typeof s !== "string") {
+    return s.includes(0) ? s : null;
+  }
+  if (s.includes("\0")) return null;
+  return encoder.encode(s + "\0");
+}
+
+/**
+ * memfd_create(2). `name` is a string or a NUL-terminated byte string.
+ *
+ * @example
+ * ```ts
+ * import { MFD, memfdCreate } from "@kernio/kernio/zcall";
+ * const fd = memfdCreate("scratch", MFD.CLOEXEC);
+ * ```
+ */
+export function memfdCreate(name: string | Uint8Array, flags: number): number {
+  const c = cString(name);
+  return c === null ? EINVAL : sym.kio_memfd_create(c, flags);
+}
+
+/**
+ * signalfd4(2): `mask` is an 8-byte sigset_t; fd -1 creates a new signalfd.
+ *
+ * @example
+ * ```ts
+ * import { SFD, signalfd4, SIG, sigsetOf } from "@kernio/kernio/zcall";
+ * const sfd = signalfd4(-1, sigsetOf(SIG.USR1), 8, SFD.CLOEXEC | SFD.NONBLOCK);
+ * ```
+ */
+export function signalfd4(
+  fd: number,
+  mask: Uint8Array,
+  maskSize: number,
+  flags: number,
+): number {
+  const n = ioLength(mask, maskSize);
+  return n < 0 ? EFAULT : sym.kio_signalfd4(fd, mask, n, flags);
+}
+
+/**
+ * timerfd_create(2).
+ *
+ * @example
+ * ```ts
+ * import { CLOCK, TFD, timerfdCreate } from "@kernio/kernio/zcall";
+ * const tfd = timerfdCreate(CLOCK.MONOTONIC, TFD.CLOEXEC);
+ * ```
+ */
+export function timerfdCreate(clockid: number, flags: number): number {
+  return sym.kio_timerfd_create(clockid, flags);
+}
+
+/**
+ * timerfd_settime(2) with struct itimerspec buffers (see
+ * {@linkcode Itimerspec}); `oldValue` may be null.
+ *
+ * @example
+ * ```ts
+ * import { Itimerspec, timerfdSettime } from "@kernio/kernio/zcall";
+ * declare const tfd: number;
+ * const spec = new Itimerspec().setValue(0, 1_000_000);
+ * timerfdSettime(tfd, 0, spec.bytes, null);
+ * ```
+ */
+export function timerfdSettime(
+  fd: number,
+  flags: number,
+  newValue: Uint8Array,
+  oldValue: Uint8Array | null,
+): number {
+  if (
+    newValue.byteLength < 32 || (oldValue !== null && oldValue.byteLength < 32)
+  ) {
+    return EFAULT;
+  }
+  return sym.kio_timerfd_settime(fd, flags, newValue, oldValue);
+}
+
+/**
+ * timerfd_gettime(2) into a struct itimerspec buffer.
+ *
+ * @example
+ * ```ts
+ * import { Itimerspec, timerfdGettime } from "@kernio/kernio/zcall";
+ * declare const tfd: number;
+ * const cur = new Itimerspec();
+ * timerfdGettime(tfd, cur.bytes);
+ * ```
+ */
+export function timerfdGettime(fd: number, currValue: Uint8Array): number {
+  return currValue.byteLength < 32
+    ? EFAULT
+    : sym.kio_timerfd_gettime(fd, currValue);
+}
+
+/**
+ * pidfd_open(2).
+ *
+ * @example
+ * ```ts
+ * import { pidfdOpen } from "@kernio/kernio/zcall";
+ * const pidfd = pidfdOpen(Deno.pid, 0);
+ * ```
+ */
+export function pidfdOpen(pid: number, flags: number): number {
+  return sym.kio_pidfd_open(pid, flags);
+}
+
+/**
+ * pidfd_getfd(2): duplicates `targetfd` of the process behind `pidfd`.
+ *
+ * @example
+ * ```ts
+ * import { pidfdGetfd, pidfdOpen } from "@kernio/kernio/zcall";
+ * const fd = pidfdGetfd(pidfdOpen(Deno.pid, 0), 1, 0);
+ * ```
+ */
+export function pidfdGetfd(
+  pidfd: number,
+  targetfd: number,
+  flags: number,
+): number {
+  return sym.kio_pidfd_getfd(pidfd, targetfd, flags);
+}
+
+/**
+ * pidfd_send_signal(2); `info` is a 128-byte siginfo_t or null.
+ *
+ * @example
+ * ```ts
+ * import { pidfdSendSignal } from "@kernio/kernio/zcall";
+ * declare const pidfd: number;
+ * pidfdSendSignal(pidfd, 0, null, 0); // 0 when the process is alive
+ * ```
+ */
+export function pidfdSendSignal(
+  pidfd: number,
+  sig: number,
+  info: Uint8Array | null,
+  flags: number,
+): number {
+  if (info !== null && info.byteLength < 128) return EFAULT;
+  return sym.kio_pidfd_send_signal(pidfd, sig, info, flags);
+}
+
+/**
+ * splice(2). Offsets are 8-byte loff_t cells (BigInt64Array) or null for
+ * pipes and the current position.
+ *
+ * @example
+ * ```ts
+ * import { splice, SPLICE_F } from "@kernio/kernio/zcall";
+ * declare const pipeRead: number, fileFd: number;
+ * splice(pipeRead, null, fileFd, new BigInt64Array([0n]), 65536, SPLICE_F.MOVE);
+ * ```
+ */
+export function splice(
+  fdIn: number,
+  offIn: BigInt64Array | null,
+  fdOut: number,
+  offOut: BigInt64Array | null,
+  length: number,
+  flags: number,
+): number {
+  if (
+    (offIn !== null && offIn.length < 1) ||
+    (offOut !== null && offOut.length < 1)
+  ) {
+    return EFAULT;
+  }
+  if (!(length >= 0)) return EINVAL;
+  return sym.kio_splice(
+    fdIn,
+    offIn,
+    fdOut,
+    offOut,
+    length > MAX_IO ? MAX_IO : length,
+    flags,
+  );
+}
+
+/**
+ * tee(2): duplicates up to `length` bytes from one pipe to another.
+ *
+ * @example
+ * ```ts
+ * import { tee } from "@kernio/kernio/zcall";
+ * declare const pipeA: number, pipeB: number;
+ * tee(pipeA, pipeB, 65536, 0);
+ * ```
+ */
+export function tee(
+  fdIn: number,
+  fdOut: number,
+  length: number,
+  flags: number,
+): number {
+  if (!(length >= 0)) return EINVAL;
+  return sym.kio_tee(fdIn, fdOut, length > MAX_IO ? MAX_IO : length, flags);
+}
+
+/**
+ * vmsplice(2): maps user buffers (an iovec array) into a pipe.
+ *
+ * @example
+ * ```ts
+ * import { Iovecs, vmsplice } from "@kernio/kernio/zcall";
+ * declare const pipeWrite: number;
+ * const iov = new Iovecs(1).set(0, new Uint8Array(64));
+ * vmsplice(pipeWrite, iov.bytes, 1, 0);
+ * ```
+ */
+export function vmsplice(
+  fd: number,
+  iov: Uint8Array,
+  nrSegs: number,
+  flags: number,
+): number {
+  return nrSegs * 16 > iov.byteLength
+    ? EFAULT
+    : sym.kio_vmsplice(fd, iov, nrSegs, flags);
+}
+
+/**
+ * getpid(2), straight through the syscall instruction.
+ *
+ * @example
+ * ```ts
+ * import { getpid } from "@kernio/kernio/zcall";
+ * getpid() === Deno.pid; // true
+ * ```
+ */
+export function getpid(): number {
+  return sym.kio_getpid();
+}
+
+/**
+ * gettid(2): the id of the calling thread.
+ *
+ * @example
+ * ```ts
+ * import { gettid } from "@kernio/kernio/zcall";
+ * gettid();
+ * ```
+ */
+export function gettid(): number {
+  return sym.kio_gettid();
+}
+
+/**
+ * poll(2) over struct pollfd entries (8 bytes each). Blocks the calling
+ * thread for up to `timeoutMs`; use {@linkcode pollAsync} from async code.
+ *
+ * @example
+ * ```ts
+ * import { POLL, poll, PollFds } from "@kernio/kernio/zcall";
+ * const fds = new PollFds(1).set(0, 0, POLL.IN);
+ * poll(fds.bytes, 1, 0);
+ * ```
+ */
+export function poll(fds: Uint8Array, nfds: number, timeoutMs: number): number {
+  return nfds * 8 > fds.byteLength
+    ? EFAULT
+    : sym.kio_poll(fds, nfds, timeoutMs);
+}
+
+/**
+ * poll(2) on Deno's blocking thread pool: the event loop keeps running while
+ * it waits. Keep `fds` alive until the promise settles.
+ *
+ * @example
+ * ```ts
+ * import { POLL, pollAsync, PollFds } from "@kernio/kernio/zcall";
+ * const fds = new PollFds(1).set(0, 0, POLL.IN);
+ * await pollAsync(fds.bytes, 1, 100);
+ * ```
+ */
+export function pollAsync(
+  fds: Uint8Array,
+  nfds: number,
+  timeoutMs: number,
+): Promise<number> {
+  if (nfds * 8 > fds.byteLength) return Promise.resolve(EFAULT);
+  return sym.kio_poll_async(fds, nfds, timeoutMs);
+}
+
+/**
+ * epoll_create1(2).
+ *
+ * @example
+ * ```ts
+ * import { EPOLL, epollCreate1 } from "@kernio/kernio/zcall";
+ * const epfd = epollCreate1(EPOLL.CLOEXEC);
+ * ```
+ */
+export function epollCreate1(flags: number): number {
+  return sym.kio_epoll_create1(flags);
+}
+
+/**
+ * epoll_ctl(2); `event` is a 12-byte packed struct epoll_event (or null for
+ * CTL_DEL; 16 bytes on aarch64), see {@linkcode EpollEvents}.
+ *
+ * @example
+ * ```ts
+ * import { EPOLL, epollCtl, EpollEvents } from "@kernio/kernio/zcall";
+ * declare const epfd: number, fd: number;
+ * const ev = new EpollEvents(1).set(0, EPOLL.IN, fd);
+ * epollCtl(epfd, EPOLL.CTL_ADD, fd, ev.bytes);
+ * ```
+ */
+export function epollCtl(
+  epfd: number,
+  op: number,
+  fd: number,
+  event: Uint8Array | null,
+): number {
+  if (event !== null && event.byteLength < EPOLL_EVENT_SIZE) return EFAULT;
+  return sym.kio_epoll_ctl(epfd, op, fd, event);
+}
+
+/**
+ * epoll_wait(2) into `maxEvents` 12-byte entries. Blocks the calling thread;
+ * use {@linkcode epollWaitAsync} from async code.
+ *
+ * @example
+ * ```ts
+ * import { epollWait, EpollEvents } from "@kernio/kernio/zcall";
+ * declare const epfd: number;
+ * const evs = new EpollEvents(16);
+ * const n = epollWait(epfd, evs.bytes, 16, 0);
+ * ```
+ */
+export function epollWait(
+  epfd: number,
+  events: Uint8Array,
+  maxEvents: number,
+  timeoutMs: number,
+): number {
+  if (!(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)) {
+    return EFAULT;
+  }
+  return sym.kio_epoll_wait(epfd, events, maxEvents, timeoutMs);
+}
+
+/**
+ * epoll_wait(2) on Deno's blocking thread pool. Keep `events` alive and
+ * untouched until the promise settles.
+ *
+ * @example
+ * ```ts
+ * import { epollWaitAsync, EpollEvents } from "@kernio/kernio/zcall";
+ * declare const epfd: number;
+ * const evs = new EpollEvents(16);
+ * const n = await epollWaitAsync(epfd, evs.bytes, 16, 1000);
+ * ```
+ */
+export function epollWaitAsync(
+  epfd: number,
+  events: Uint8Array,
+  maxEvents: number,
+  timeoutMs: number,
+): Promise<number> {
+  if (!(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)) {
+    return Promise.resolve(EFAULT);
+  }
+  return sym.kio_epoll_wait_async(epfd, events, maxEvents, timeoutMs);
+}
