@@ -66,12 +66,15 @@ function readEnv(name: string): { value?: string; denied: boolean } {
 }
 
 function permissionMessage(e: unknown, path: string): string | undefined {
-  if (
-    e instanceof Deno.errors.NotCapable ||
-    e instanceof Deno.errors.PermissionDenied
-  ) {
+  // Deno 2 reports a missing --allow-* flag as NotCapable; PermissionDenied
+  // is the operating system refusing access to the file (EACCES).
+  if (e instanceof Deno.errors.NotCapable) {
     return `kernio: loading the native library ${path} needs FFI permission: ` +
       `run with --allow-ffi=${path}`;
+  }
+  if (e instanceof Deno.errors.PermissionDenied) {
+    return `kernio: the operating system denied access to ${path} ` +
+      `(check the file's permissions): ${e.message}`;
   }
   return undefined;
 }

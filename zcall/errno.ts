@@ -145,6 +145,7 @@ export const Errno = {
   EOWNERDEAD: 130,
   ENOTRECOVERABLE: 131,
   ERFKILL: 132,
+  EHWPOISON: 133,
 } as const;
 
 /** Name of an errno number. */
@@ -284,7 +285,7 @@ const NAMES: readonly string[] = [
   "EOWNERDEAD",
   "ENOTRECOVERABLE",
   "ERFKILL",
-  "",
+  "EHWPOISON",
 ];
 
 const MESSAGES: readonly string[] = [
@@ -421,7 +422,7 @@ const MESSAGES: readonly string[] = [
   "Owner died",
   "State not recoverable",
   "Operation not possible due to RF-kill",
-  "",
+  "Memory page has hardware error",
 ];
 
 /**

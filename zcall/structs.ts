@@ -15,6 +15,14 @@ function getU64(dv: DataView, off: number): number {
   return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * TWO32;
 }
 
+// Index check shared by the struct arrays: a bad index must not silently
+// write into a neighbouring entry or past the end.
+function checkIndex(where: string, i: number, count: number): void {
+  if (!(Number.isInteger(i) && i >= 0 && i < count)) {
+    throw new RangeError(`${where}: index ${i} out of range 0..${count - 1}`);
+  }
+}
+
 /**
  * An array of struct iovec { void *base; size_t len } (16 bytes each).
  *
@@ -48,11 +56,7 @@ export class Iovecs {
 
   /** Points entry `i` at `buf` (the first `length` bytes, default all). */
   set(i: number, buf: ArrayBufferView, length: number = buf.byteLength): this {
-    if (!(Number.isInteger(i) && i >= 0 && i < this.count)) {
-      throw new RangeError(
-        `Iovecs.set: index ${i} out of range 0..${this.count - 1}`,
-      );
-    }
+    checkIndex("Iovecs.set", i, this.count);
     if (
       !(Number.isInteger(length) && length >= 0 && length <= buf.byteLength)
     ) {
@@ -68,16 +72,25 @@ export class Iovecs {
 
   /** Changes the length of entry `i` without touching its address. */
   setLength(i: number, n: number): void {
+    checkIndex("Iovecs.setLength", i, this.count);
+    const cap = this.#keep[i]?.byteLength ?? 0;
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
+      throw new RangeError(
+        `Iovecs.setLength: length ${n} exceeds the buffer (${cap})`,
+      );
+    }
     setU64(this.#dv, i * 16 + 8, n);
   }
 
   /** The length recorded in entry `i`. */
   length(i: number): number {
+    checkIndex("Iovecs.length", i, this.count);
     return getU64(this.#dv, i * 16 + 8);
   }
 
   /** Address recorded in entry `i`. */
   address(i: number): number {
+    checkIndex("Iovecs.address", i, this.count);
     return getU64(this.#dv, i * 16);
   }
 }
@@ -363,17 +376,20 @@ export class Mmsghdrs {
 
   /** The payload buffer of message `i` (full capacity). */
   payload(i: number): Uint8Array {
+    checkIndex("Mmsghdrs.payload", i, this.count);
     return this.#payloads[i];
   }
 
   /** The address buffer of message `i`, or null. */
   name(i: number): Uint8Array | null {
+    checkIndex("Mmsghdrs.name", i, this.count);
     return this.#names[i];
   }
 
   /** Sets how many payload bytes message `i` sends. */
   setLength(i: number, n: number): void {
-    if (!(n >= 0 && n <= this.#payloads[i].byteLength)) {
+    checkIndex("Mmsghdrs.setLength", i, this.count);
+    if (!(Number.isInteger(n) && n >= 0 && n <= this.#payloads[i].byteLength)) {
       throw new RangeError(
         `Mmsghdrs.setLength: ${n} exceeds the payload buffer`,
       );
@@ -383,6 +399,13 @@ export class Mmsghdrs {
 
   /** Sets msg_namelen of message `i` (before sending or receiving). */
   setNameLength(i: number, n: number): void {
+    checkIndex("Mmsghdrs.setNameLength", i, this.count);
+    const cap = this.#names[i]?.byteLength ?? 0;
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
+      throw new RangeError(
+        `Mmsghdrs.setNameLength: ${n} exceeds the address buffer (${cap})`,
+      );
+    }
     this.#dv.setUint32(i * 64 + 8, n, true);
   }
 
@@ -431,6 +454,7 @@ export class PollFds {
 
   /** Sets entry `i` to watch `fd` for `events`. */
   set(i: number, fd: number, events: number): this {
+    checkIndex("PollFds.set", i, this.count);
     this.#dv.setInt32(i * 8, fd, true);
     this.#dv.setInt16(i * 8 + 4, events, true);
     this.#dv.setInt16(i * 8 + 6, 0, true);
@@ -439,6 +463,7 @@ export class PollFds {
 
   /** The returned events of entry `i`. */
   revents(i: number): number {
+    checkIndex("PollFds.revents", i, this.count);
     return this.#dv.getUint16(i * 8 + 6, true);
   }
 }
@@ -476,6 +501,7 @@ export class EpollEvents {
 
   /** Sets entry `i`: event mask and a 32-bit data word (usually the fd). */
   set(i: number, events: number, data: number): this {
+    checkIndex("EpollEvents.set", i, this.count);
     const off = i * EpollEvents.SIZE;
     const dataOff = EpollEvents.SIZE === 12 ? 4 : 8;
     this.#dv.setUint32(off, events >>> 0, true);
@@ -486,11 +512,13 @@ export class EpollEvents {
 
   /** Event mask of entry `i`. */
   events(i: number): number {
+    checkIndex("EpollEvents.events", i, this.count);
     return this.#dv.getUint32(i * EpollEvents.SIZE, true);
   }
 
   /** Low 32 bits of the data word of entry `i`. */
   data(i: number): number {
+    checkIndex("EpollEvents.data", i, this.count);
     return this.#dv.getUint32(
       i * EpollEvents.SIZE + (EpollEvents.SIZE === 12 ? 4 : 8),
       true,

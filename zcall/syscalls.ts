@@ -208,11 +208,13 @@ export function pwritev(
   );
 }
 
-// -1 means "current file position" for preadv2/pwritev2.
-function splitOffset2(offset: number): [number, number] {
-  return offset === -1
-    ? [0xffffffff, 0xffffffff]
-    : [offset % TWO32, Math.floor(offset / TWO32)];
+// -1 means "current file position" for preadv2/pwritev2. The halves are
+// computed inline (no [lo, hi] tuple) so these calls allocate nothing.
+function offsetLo(offset: number): number {
+  return offset === -1 ? 0xffffffff : offset % TWO32;
+}
+function offsetHi(offset: number): number {
+  return offset === -1 ? 0xffffffff : Math.floor(offset / TWO32);
 }
 
 /**
@@ -234,8 +236,14 @@ export function preadv2(
 ): number {
   if (iovcnt * 16 > iov.byteLength) return EFAULT;
   if (badOffset(offset)) return EINVAL;
-  const [lo, hi] = splitOffset2(offset);
-  return sym.kio_preadv2(fd, iov, iovcnt, lo, hi, flags);
+  return sym.kio_preadv2(
+    fd,
+    iov,
+    iovcnt,
+    offsetLo(offset),
+    offsetHi(offset),
+    flags,
+  );
 }
 
 /**
@@ -257,8 +265,14 @@ export function pwritev2(
 ): number {
   if (iovcnt * 16 > iov.byteLength) return EFAULT;
   if (badOffset(offset)) return EINVAL;
-  const [lo, hi] = splitOffset2(offset);
-  return sym.kio_pwritev2(fd, iov, iovcnt, lo, hi, flags);
+  return sym.kio_pwritev2(
+    fd,
+    iov,
+    iovcnt,
+    offsetLo(offset),
+    offsetHi(offset),
+    flags,
+  );
 }
 
 /**
