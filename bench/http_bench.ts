@@ -1,0 +1,157 @@
+/**
+ * HTTP/1.1 "hello" requests/s with wrk at 50 connections, side by side in one
+ * run: kernio's io_uring HTTP example (`examples/http_hello.ts`) vs
+ * `Deno.serve` (`bench/deno/http_hello_serve.ts`).
+ *
+ * Run: `deno task build && deno run --allow-all bench/http_bench.ts
+ * [--seconds=5] [--conns=50]` (needs `wrk`).
+ *
+ * @example
+ * ```sh
+ * deno run --allow-all bench/http_bench.ts --seconds=3
+ * ```
+ *
+ * @module
+ */
+
+import { DENO, LIB_PATH, startServer, table } from "./_echo_harness.ts";
+
+function arg(name: string, dflt: string): string {
+  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3) : dflt;
+}
+const seconds = Number(arg("seconds", "5"));
+const conns = Number(arg("conns", "50"));
+if (!(seconds >= 1 && seconds <= 600) || !(conns >= 1 && conns <= 10000)) {
+  throw new RangeError("bad --seconds or --conns");
+}
+
+interface WrkResult {
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  errors: number;
+}
+
+function ms(v: string, unit: string): number {
+  const n = Number(v);
+  return unit === "us" ? n / 1000 : unit === "s" ? n * 1000 : n;
+}
+
+async function wrk(port: number, secs: number): Promise<WrkResult> {
+  const { code, stdout, stderr } = await new Deno.Command("wrk", {
+    args: [
+      "-t1",
+      `-c${conns}`,
+      `-d${secs}s`,
+      "--latency",
+      `http://127.0.0.1:${port}/`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  if (code !== 0) {
+    throw new Error(`wrk failed: ${new TextDecoder().decode(stderr)}`);
+  }
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const errs = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  const sock =
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+      .exec(out);
+  return {
+    rps,
+    p50ms: p50 ? ms(p50[1], p50[2]) : NaN,
+    p99ms: p99 ? ms(p99[1], p99[2]) : NaN,
+    errors: (errs ? Number(errs[1]) : 0) +
+      (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0),
+  };
+}
+
+const servers = [
+  {
+    name: "kernio io_uring",
+    impl: "kernio",
+    cmd: [
+      DENO,
+      "run",
+      `--allow-ffi=${LIB_PATH}`,
+      "examples/http_hello.ts",
+      "0",
+    ],
+  },
+  {
+    name: "Deno.serve",
+    impl: "deno",
+    cmd: [
+      DENO,
+      "run",
+      "--allow-net=127.0.0.1",
+      "bench/deno/http_hello_serve.ts",
+      "0",
+    ],
+  },
+];
+
+const results = new Map<string, WrkResult>();
+const notes: string[] = [];
+for (const s of servers) {
+  let srv;
+  try {
+    srv = await startServer(s.cmd);
+  } catch (e) {
+    notes.push(`${s.name}: not run (${e instanceof Error ? e.message : e})`);
+    continue;
+  }
+  try {
+    await wrk(srv.port, 1); // warm-up
+    results.set(s.name, await wrk(srv.port, seconds));
+  } catch (e) {
+    notes.push(`${s.name}: ${e instanceof Error ? e.message : e}`);
+  } finally {
+    await srv.stop();
+  }
+}
+
+const rows: string[][] = [];
+const json: { name: string; impl: string; value: number; unit: string }[] = [];
+for (const s of servers) {
+  const r = results.get(s.name);
+  if (!r) continue;
+  rows.push([
+    s.name,
+    Math.round(r.rps).toLocaleString("en-US"),
+    r.p50ms.toFixed(2),
+    r.p99ms.toFixed(2),
+    String(r.errors),
+  ]);
+  json.push({
+    name: `http hello ${conns} conns`,
+    impl: s.impl,
+    value: Math.round(r.rps),
+    unit: "req/s",
+  });
+  json.push({
+    name: `http hello ${conns} conns p99`,
+    impl: s.impl,
+    value: r.p99ms,
+    unit: "ms",
+  });
+}
+console.log(`HTTP/1.1 hello, wrk -t1 -c${conns} -d${seconds}s`);
+console.log(table(["server", "req/s", "p50 ms", "p99 ms", "errors"], rows));
+const k = results.get("kernio io_uring");
+const d = results.get("Deno.serve");
+if (k && d) {
+  const line = `kernio ${Math.round(k.rps)} vs Deno.serve ${
+    Math.round(d.rps)
+  } req/s = ${(k.rps / d.rps).toFixed(2)}x`;
+  console.log(line);
+  notes.push(line);
+}
+console.log(
+  "BENCH_JSON " +
+    JSON.stringify({ bench: "http", rows: json, notes: notes.join("; ") }),
+);
