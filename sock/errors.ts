@@ -1,0 +1,335 @@
+// The sock layer's typed errors, mapped from the kernel's errno in one place
+// (errorFromErrno). Would-block is not an error: non-blocking calls return
+// the WOULD_BLOCK sentinel instead.
+
+import { Errno, errnoMessage, errnoName } from "../zcall/mod.ts";
+
+/**
+ * The value the non-blocking `try*` methods return when the kernel is not
+ * ready (the raw `-EAGAIN`). A plain number: comparing against it costs no
+ * allocation and no exception.
+ *
+ * @example
+ * ```ts
+ * import { unixConnPair, WOULD_BLOCK } from "@kernio/kernio/sock";
+ * const [a, b] = unixConnPair("unix");
+ * b.tryRead(new Uint8Array(8)) === WOULD_BLOCK; // true: nothing sent yet
+ * a.close();
+ * b.close();
+ * ```
+ */
+export const WOULD_BLOCK = -Errno.EAGAIN;
+
+/**
+ * Base class of every error the sock layer throws for a kernel failure.
+ * `errno` is the positive errno number, `code` its name ("ECONNREFUSED"),
+ * `op` the operation that failed ("connect").
+ *
+ * @example
+ * ```ts
+ * import { dialTCP4, SockError } from "@kernio/kernio/sock";
+ * try {
+ *   dialTCP4(null, { hostname: "127.0.0.1", port: 1 });
+ * } catch (e) {
+ *   if (e instanceof SockError) console.log(e.code, e.errno, e.op);
+ * }
+ * ```
+ */
+export class SockError extends Error {
+  /** The errno number (positive). */
+  readonly errno: number;
+  /** The errno name, such as "EADDRINUSE". */
+  readonly code: string;
+  /** The operation that failed. */
+  readonly op: string;
+
+  /** Creates the error from an errno number (either sign) and an operation. */
+  constructor(
+    errno: number,
+    op: string,
+    message?: string,
+    options?: ErrorOptions,
+  ) {
+    const n = errno < 0 ? -errno : errno;
+    super(
+      message ?? `sock: ${op}: ${errnoName(n)}: ${errnoMessage(n)}`,
+      options,
+    );
+    this.name = new.target.name;
+    this.errno = n;
+    this.code = errnoName(n);
+    this.op = op;
+  }
+}
+
+/**
+ * EADDRINUSE: the address is already bound.
+ *
+ * @example
+ * ```ts
+ * import { AddressInUseError } from "@kernio/kernio/sock";
+ * new AddressInUseError(98, "bind").code; // "EADDRINUSE"
+ * ```
+ */
+export class AddressInUseError extends SockError {}
+/**
+ * EADDRNOTAVAIL: the address is not local.
+ *
+ * @example
+ * ```ts
+ * import { AddressNotAvailableError } from "@kernio/kernio/sock";
+ * new AddressNotAvailableError(99, "bind");
+ * ```
+ */
+export class AddressNotAvailableError extends SockError {}
+/**
+ * ECONNREFUSED: nothing listens at the target.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError } from "@kernio/kernio/sock";
+ * new ConnectionRefusedError(111, "connect");
+ * ```
+ */
+export class ConnectionRefusedError extends SockError {}
+/**
+ * ECONNRESET, ECONNABORTED, EPIPE: the peer reset or went away.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionResetError } from "@kernio/kernio/sock";
+ * new ConnectionResetError(104, "read");
+ * ```
+ */
+export class ConnectionResetError extends SockError {}
+/**
+ * ENOTCONN, EDESTADDRREQ: the socket is not connected.
+ *
+ * @example
+ * ```ts
+ * import { NotConnectedError } from "@kernio/kernio/sock";
+ * new NotConnectedError(107, "write");
+ * ```
+ */
+export class NotConnectedError extends SockError {}
+/**
+ * ETIMEDOUT, and deadlines passed in awaitable operations.
+ *
+ * @example
+ * ```ts
+ * import { TimedOutError } from "@kernio/kernio/sock";
+ * new TimedOutError(110, "read");
+ * ```
+ */
+export class TimedOutError extends SockError {}
+/**
+ * ENETUNREACH, ENETDOWN: no route to the network.
+ *
+ * @example
+ * ```ts
+ * import { NetworkUnreachableError } from "@kernio/kernio/sock";
+ * new NetworkUnreachableError(101, "connect");
+ * ```
+ */
+export class NetworkUnreachableError extends SockError {}
+/**
+ * EHOSTUNREACH: the host cannot be reached.
+ *
+ * @example
+ * ```ts
+ * import { HostUnreachableError } from "@kernio/kernio/sock";
+ * new HostUnreachableError(113, "connect");
+ * ```
+ */
+export class HostUnreachableError extends SockError {}
+/**
+ * EMSGSIZE: the message is too large for the transport.
+ *
+ * @example
+ * ```ts
+ * import { MessageTooLargeError } from "@kernio/kernio/sock";
+ * new MessageTooLargeError(90, "write");
+ * ```
+ */
+export class MessageTooLargeError extends SockError {}
+/**
+ * EPROTONOSUPPORT, ESOCKTNOSUPPORT: the protocol is not available.
+ *
+ * @example
+ * ```ts
+ * import { ProtocolNotSupportedError } from "@kernio/kernio/sock";
+ * new ProtocolNotSupportedError(93, "socket");
+ * ```
+ */
+export class ProtocolNotSupportedError extends SockError {}
+/**
+ * EAFNOSUPPORT: the address family is not available.
+ *
+ * @example
+ * ```ts
+ * import { AddressFamilyNotSupportedError } from "@kernio/kernio/sock";
+ * new AddressFamilyNotSupportedError(97, "socket");
+ * ```
+ */
+export class AddressFamilyNotSupportedError extends SockError {}
+/**
+ * EINPROGRESS, EALREADY: a connection attempt is still under way.
+ *
+ * @example
+ * ```ts
+ * import { InProgressError } from "@kernio/kernio/sock";
+ * new InProgressError(115, "connect");
+ * ```
+ */
+export class InProgressError extends SockError {}
+/**
+ * EOPNOTSUPP: the operation does not apply to this socket.
+ *
+ * @example
+ * ```ts
+ * import { NotSupportedError } from "@kernio/kernio/sock";
+ * new NotSupportedError(95, "listen");
+ * ```
+ */
+export class NotSupportedError extends SockError {}
+/**
+ * EPERM, EACCES: permission denied.
+ *
+ * @example
+ * ```ts
+ * import { PermissionError } from "@kernio/kernio/sock";
+ * new PermissionError(13, "bind");
+ * ```
+ */
+export class PermissionError extends SockError {}
+/**
+ * EINTR: interrupted by a signal.
+ *
+ * @example
+ * ```ts
+ * import { InterruptedError } from "@kernio/kernio/sock";
+ * new InterruptedError(4, "accept");
+ * ```
+ */
+export class InterruptedError extends SockError {}
+/**
+ * ENOMEM, ENOBUFS: the kernel is out of memory or buffers.
+ *
+ * @example
+ * ```ts
+ * import { NoMemoryError } from "@kernio/kernio/sock";
+ * new NoMemoryError(105, "write");
+ * ```
+ */
+export class NoMemoryError extends SockError {}
+/**
+ * EINVAL and other rejected arguments.
+ *
+ * @example
+ * ```ts
+ * import { InvalidParamError } from "@kernio/kernio/sock";
+ * new InvalidParamError(22, "setsockopt");
+ * ```
+ */
+export class InvalidParamError extends SockError {}
+
+/**
+ * The socket was closed (by this process: EBADF from the kernel, or any
+ * method called after `close()`).
+ *
+ * @example
+ * ```ts
+ * import { ClosedError, unixConnPair } from "@kernio/kernio/sock";
+ * const [a, b] = unixConnPair("unix");
+ * a.close();
+ * try { a.tryRead(new Uint8Array(1)); } catch (e) { e instanceof ClosedError; }
+ * b.close();
+ * ```
+ */
+export class ClosedError extends SockError {
+  /** Creates the error for an operation on a closed socket. */
+  constructor(errno: number = Errno.EBADF, op = "use", message?: string) {
+    super(errno, op, message ?? `sock: ${op}: the socket is closed`);
+  }
+}
+
+/**
+ * An awaitable operation was cancelled through its AbortSignal. `cause`
+ * holds the signal's reason. Its `name` is "AbortError", as in web APIs.
+ *
+ * @example
+ * ```ts
+ * import { AbortedError, unixConnPair } from "@kernio/kernio/sock";
+ * const [a, b] = unixConnPair("unix");
+ * const ac = new AbortController();
+ * const p = b.read(new Uint8Array(8), { signal: ac.signal });
+ * ac.abort();
+ * await p.catch((e) => e instanceof AbortedError); // true
+ * a.close();
+ * b.close();
+ * ```
+ */
+export class AbortedError extends SockError {
+  /** Creates the error from the signal's reason. */
+  constructor(op: string, reason?: unknown) {
+    super(Errno.ECANCELED, op, `sock: ${op}: aborted`, { cause: reason });
+    this.name = "AbortError";
+  }
+}
+
+type ErrorClass = new (errno: number, op: string) => SockError;
+
+// errno -> class, the one mapping of the layer.
+const BY_ERRNO = new Map<number, ErrorClass>([
+  [Errno.EADDRINUSE, AddressInUseError],
+  [Errno.EADDRNOTAVAIL, AddressNotAvailableError],
+  [Errno.ECONNREFUSED, ConnectionRefusedError],
+  [Errno.ECONNRESET, ConnectionResetError],
+  [Errno.ECONNABORTED, ConnectionResetError],
+  [Errno.EPIPE, ConnectionResetError],
+  [Errno.ENOTCONN, NotConnectedError],
+  [Errno.EDESTADDRREQ, NotConnectedError],
+  [Errno.ETIMEDOUT, TimedOutError],
+  [Errno.ENETUNREACH, NetworkUnreachableError],
+  [Errno.ENETDOWN, NetworkUnreachableError],
+  [Errno.EHOSTUNREACH, HostUnreachableError],
+  [Errno.EMSGSIZE, MessageTooLargeError],
+  [Errno.EPROTONOSUPPORT, ProtocolNotSupportedError],
+  [Errno.ESOCKTNOSUPPORT, ProtocolNotSupportedError],
+  [Errno.EAFNOSUPPORT, AddressFamilyNotSupportedError],
+  [Errno.EINPROGRESS, InProgressError],
+  [Errno.EALREADY, InProgressError],
+  [Errno.EOPNOTSUPP, NotSupportedError],
+  [Errno.EPERM, PermissionError],
+  [Errno.EACCES, PermissionError],
+  [Errno.EINTR, InterruptedError],
+  [Errno.ENOMEM, NoMemoryError],
+  [Errno.ENOBUFS, NoMemoryError],
+  [Errno.EINVAL, InvalidParamError],
+  [Errno.EBADF, ClosedError],
+]);
+
+/**
+ * The typed error for a raw zcall result (`-errno`, or a positive errno):
+ * the subclass of {@linkcode SockError} matching the errno, or SockError
+ * itself for any other errno.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError, errorFromErrno } from "@kernio/kernio/sock";
+ * errorFromErrno(-111, "connect") instanceof ConnectionRefusedError; // true
+ * ```
+ */
+export function errorFromErrno(raw: number, op: string): SockError {
+  if (typeof raw !== "number" || !Number.isInteger(raw) || raw === 0) {
+    throw new TypeError(
+      `errorFromErrno: raw must be a non-zero integer errno, got ${raw}`,
+    );
+  }
+  const n = raw < 0 ? -raw : raw;
+  if (n === Errno.EBADF) {
+    return new ClosedError(n, op, `sock: ${op}: EBADF: ${errnoMessage(n)}`);
+  }
+  const C = BY_ERRNO.get(n) ?? SockError;
+  return new C(n, op);
+}

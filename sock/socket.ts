@@ -1,0 +1,466 @@
+// NetSocket: the base of every socket type. It owns one descriptor, created
+// non-blocking and close-on-exec, and offers the raw socket operations with
+// typed errors; would-block comes back as the WOULD_BLOCK value.
+
+import {
+  accept4,
+  AF,
+  bind,
+  close,
+  connect,
+  Errno,
+  getpeername,
+  getsockname,
+  listen,
+  read,
+  SHUT,
+  shutdown,
+  SOCK,
+  socket,
+  socketpair,
+  write,
+} from "../zcall/mod.ts";
+import { ClosedError, errorFromErrno, WOULD_BLOCK } from "./errors.ts";
+import {
+  decodeSockaddr,
+  type RawSockaddr,
+  SIZEOF_SOCKADDR_ANY,
+  type Sockaddr,
+  SockaddrInet4,
+  SockaddrInet6,
+  SockaddrUnix,
+} from "./sockaddr.ts";
+import { cancelFd } from "./_reactor.ts";
+
+const EAGAIN = -Errno.EAGAIN;
+const EINTR = -Errno.EINTR;
+const EINPROGRESS = -Errno.EINPROGRESS;
+
+/**
+ * Address families of sockets (the spec's NetworkType).
+ *
+ * @example
+ * ```ts
+ * import { NetworkType } from "@kernio/kernio/sock";
+ * NetworkType.IPV6; // 10
+ * ```
+ */
+export const NetworkType = { UNIX: 1, IPV4: 2, IPV6: 10 } as const;
+
+/**
+ * Socket types (the spec's UnderlyingProtocol, SOCK_* values).
+ *
+ * @example
+ * ```ts
+ * import { UnderlyingProtocol } from "@kernio/kernio/sock";
+ * UnderlyingProtocol.SEQPACKET; // 5
+ * ```
+ */
+export const UnderlyingProtocol = {
+  STREAM: 1,
+  DGRAM: 2,
+  RAW: 3,
+  SEQPACKET: 5,
+} as const;
+
+/**
+ * Default listen(2) backlog.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BACKLOG } from "@kernio/kernio/sock";
+ * DEFAULT_BACKLOG; // 511
+ * ```
+ */
+export const DEFAULT_BACKLOG = 511;
+
+/**
+ * Anything that designates a socket descriptor: a raw fd number or an
+ * object with an `fd` getter (every socket of this module).
+ *
+ * @example
+ * ```ts
+ * import type { FdLike } from "@kernio/kernio/sock";
+ * const f: FdLike = 3;
+ * ```
+ */
+export type FdLike = number | { readonly fd: number };
+
+/**
+ * The descriptor of an {@linkcode FdLike}, validated.
+ *
+ * @example
+ * ```ts
+ * import { fdOf } from "@kernio/kernio/sock";
+ * fdOf(3); // 3
+ * ```
+ */
+export function fdOf(s: FdLike, fn = "sock"): number {
+  const fd = typeof s === "number" ? s : s?.fd;
+  if (
+    !(Number.isInteger(fd) && (fd as number) >= 0 &&
+      (fd as number) <= 0x7fffffff)
+  ) {
+    throw new TypeError(
+      `${fn}: expected a socket or a non-negative integer fd, got ${
+        typeof s === "object" ? `fd ${fd}` : s
+      }`,
+    );
+  }
+  return fd as number;
+}
+
+function checkBuffer(p: Uint8Array, fn: string): void {
+  if (!(p instanceof Uint8Array)) {
+    throw new TypeError(`${fn}: buffer must be a Uint8Array`);
+  }
+}
+
+/**
+ * Throws the typed error for a raw result unless it is a success or
+ * would-block; returns the result. For use by the socket classes.
+ */
+export function check(r: number, op: string): number {
+  if (r >= 0 || r === EAGAIN) return r;
+  throw errorFromErrno(r, op);
+}
+
+// Shared scratch for getsockname/getpeername/accept: single-threaded, and
+// every use copies out before returning.
+const scratch = new Uint8Array(new ArrayBuffer(SIZEOF_SOCKADDR_ANY));
+const scratchLen = new Uint32Array(1);
+
+/**
+ * A socket descriptor with the raw operations: bind, connect, listen,
+ * accept, read, write, shutdown. Created non-blocking and close-on-exec.
+ * `close()` is idempotent; `using` closes it too. Every method of a closed
+ * socket throws a {@linkcode ClosedError}.
+ *
+ * @example
+ * ```ts
+ * import { NetSocket, NetworkType, UnderlyingProtocol } from "@kernio/kernio/sock";
+ * using s = NetSocket.create(NetworkType.IPV4, UnderlyingProtocol.DGRAM, 0);
+ * s.fd; // the descriptor
+ * ```
+ */
+export class NetSocket {
+  #fd: number;
+  readonly #domain: number;
+  readonly #type: number;
+
+  /**
+   * Wraps an existing descriptor (which this object then owns). Prefer
+   * {@linkcode NetSocket.create}.
+   */
+  constructor(fd: number, domain: number, type: number) {
+    if (!(Number.isInteger(fd) && fd >= 0)) {
+      throw new TypeError(`NetSocket: bad descriptor ${fd}`);
+    }
+    this.#fd = fd;
+    this.#domain = domain;
+    this.#type = type & 0xf;
+  }
+
+  /**
+   * socket(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (the spec's NewNetSocket).
+   *
+   * @example
+   * ```ts
+   * import { NetSocket } from "@kernio/kernio/sock";
+   * const s = NetSocket.create(2, 1, 0); // AF_INET, SOCK_STREAM
+   * s.close();
+   * ```
+   */
+  static create(domain: number, type: number, protocol = 0): NetSocket {
+    return new NetSocket(openSocket(domain, type, protocol), domain, type);
+  }
+
+  /**
+   * socketpair(2): two connected sockets (the spec's NetSocketPair).
+   *
+   * @example
+   * ```ts
+   * import { NetSocket } from "@kernio/kernio/sock";
+   * const [a, b] = NetSocket.pair(1, 1, 0); // AF_UNIX, SOCK_STREAM
+   * a.close();
+   * b.close();
+   * ```
+   */
+  static pair(
+    domain: number,
+    type: number,
+    protocol = 0,
+  ): [NetSocket, NetSocket] {
+    const [a, b] = openPair(domain, type, protocol);
+    return [new NetSocket(a, domain, type), new NetSocket(b, domain, type)];
+  }
+
+  /** The descriptor; throws ClosedError once closed. */
+  get fd(): number {
+    const fd = this.#fd;
+    if (fd < 0) throw new ClosedError(Errno.EBADF, "fd");
+    return fd;
+  }
+
+  /** Whether `close()` has run. */
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /** The address family (see {@linkcode NetworkType}). */
+  networkType(): number {
+    return this.#domain;
+  }
+
+  /** The socket type (see {@linkcode UnderlyingProtocol}). */
+  protocol(): number {
+    return this.#type;
+  }
+
+  /** bind(2). */
+  bind(addr: RawSockaddr): void {
+    const fd = this.#use("bind");
+    checkAddr(addr, "bind");
+    const r = bind(fd, addr.bytes, addr.length);
+    if (r < 0) throw errorFromErrno(r, "bind");
+  }
+
+  /**
+   * connect(2), non-blocking: returns true when connected at once, false
+   * when the handshake is in progress (EINPROGRESS, finish it by waiting
+   * for writability then checking {@linkcode getSocketError}).
+   */
+  connect(addr: RawSockaddr): boolean {
+    const fd = this.#use("connect");
+    checkAddr(addr, "connect");
+    let r = connect(fd, addr.bytes, addr.length);
+    while (r === EINTR) r = connect(fd, addr.bytes, addr.length);
+    if (r === 0) return true;
+    if (r === EINPROGRESS || r === EAGAIN) return false;
+    throw errorFromErrno(r, "connect");
+  }
+
+  /** listen(2) (backlog default {@linkcode DEFAULT_BACKLOG}). */
+  listen(backlog: number = DEFAULT_BACKLOG): void {
+    const fd = this.#use("listen");
+    if (!(Number.isInteger(backlog) && backlog >= 0)) {
+      throw new RangeError(
+        `listen: backlog must be an integer >= 0, got ${backlog}`,
+      );
+    }
+    const r = listen(fd, backlog);
+    if (r < 0) throw errorFromErrno(r, "listen");
+  }
+
+  /**
+   * accept4(2), non-blocking: the new descriptor (non-blocking,
+   * close-on-exec), or WOULD_BLOCK. The peer address is written into
+   * `peer` when given (same family).
+   */
+  tryAcceptFd(peer?: Sockaddr): number {
+    const fd = this.#use("accept");
+    let r: number;
+    do {
+      if (peer === undefined) {
+        r = accept4(fd, null, null, SOCK.NONBLOCK | SOCK.CLOEXEC);
+      } else {
+        scratchLen[0] = SIZEOF_SOCKADDR_ANY;
+        r = accept4(fd, scratch, scratchLen, SOCK.NONBLOCK | SOCK.CLOEXEC);
+        if (r >= 0) decodeSockaddr(scratch, scratchLen[0], peer);
+      }
+    } while (r === EINTR || r === -Errno.ECONNABORTED);
+    return check(r, "accept");
+  }
+
+  /**
+   * accept4(2) wrapped as a NetSocket (the spec's NetSocket.Accept), or
+   * null when no connection is pending.
+   */
+  tryAccept(): NetSocket | null {
+    const r = this.tryAcceptFd();
+    return r === WOULD_BLOCK
+      ? null
+      : new NetSocket(r, this.#domain, this.#type);
+  }
+
+  /**
+   * read(2), non-blocking: bytes read (0 at end of stream, or an empty
+   * datagram), or WOULD_BLOCK. Allocates nothing.
+   */
+  tryRead(p: Uint8Array): number {
+    const fd = this.#fd;
+    if (fd < 0) throw new ClosedError(Errno.EBADF, "read");
+    let r = read(fd, p);
+    if (r >= 0 || r === EAGAIN) return r;
+    checkBuffer(p, "read");
+    while (r === EINTR) r = read(fd, p);
+    return check(r, "read");
+  }
+
+  /**
+   * write(2), non-blocking: bytes written (maybe fewer than asked), or
+   * WOULD_BLOCK. Allocates nothing.
+   */
+  tryWrite(p: Uint8Array): number {
+    const fd = this.#fd;
+    if (fd < 0) throw new ClosedError(Errno.EBADF, "write");
+    let r = write(fd, p);
+    if (r >= 0 || r === EAGAIN) return r;
+    checkBuffer(p, "write");
+    while (r === EINTR) r = write(fd, p);
+    return check(r, "write");
+  }
+
+  /** shutdown(2): SHUT.RD (0), SHUT.WR (1) or SHUT.RDWR (2). */
+  shutdown(how: number): void {
+    const fd = this.#use("shutdown");
+    if (how !== SHUT.RD && how !== SHUT.WR && how !== SHUT.RDWR) {
+      throw new RangeError(`shutdown: how must be 0, 1 or 2, got ${how}`);
+    }
+    const r = shutdown(fd, how);
+    if (r < 0) throw errorFromErrno(r, "shutdown");
+  }
+
+  /**
+   * The local address (getsockname), decoded into `into` when it has the
+   * right family (no allocation), else into a new object.
+   */
+  getSockname(into?: Sockaddr): Sockaddr {
+    return getSockname(this.#use("getsockname"), into);
+  }
+
+  /** The peer address (getpeername); throws NotConnectedError if none. */
+  getPeername(into?: Sockaddr): Sockaddr {
+    return getPeername(this.#use("getpeername"), into);
+  }
+
+  /** Closes the descriptor; pending awaits fail with ClosedError. Idempotent. */
+  close(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    cancelFd(fd);
+    close(fd);
+  }
+
+  /** Same as {@linkcode NetSocket.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #use(op: string): number {
+    const fd = this.#fd;
+    if (fd < 0) throw new ClosedError(Errno.EBADF, op);
+    return fd;
+  }
+}
+
+function checkAddr(addr: RawSockaddr, op: string): void {
+  if (
+    addr === null || typeof addr !== "object" ||
+    !(addr.bytes instanceof Uint8Array) ||
+    !(addr.length >= 2 && addr.length <= addr.bytes.byteLength)
+  ) {
+    throw new TypeError(
+      `${op}: expected a socket address (SockaddrInet4, SockaddrInet6, SockaddrUnix)`,
+    );
+  }
+}
+
+/**
+ * socket(2) with SOCK_NONBLOCK | SOCK_CLOEXEC, returning the raw fd or
+ * throwing the typed error.
+ */
+export function openSocket(domain: number, type: number, protocol = 0): number {
+  for (
+    const [n, v] of [["domain", domain], ["type", type], [
+      "protocol",
+      protocol,
+    ]] as const
+  ) {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new TypeError(
+        `socket: ${n} must be a non-negative integer, got ${v}`,
+      );
+    }
+  }
+  const fd = socket(domain, type | SOCK.NONBLOCK | SOCK.CLOEXEC, protocol);
+  if (fd < 0) throw errorFromErrno(fd, "socket");
+  return fd;
+}
+
+/** socketpair(2) with SOCK_NONBLOCK | SOCK_CLOEXEC; the raw fds. */
+export function openPair(
+  domain: number,
+  type: number,
+  protocol = 0,
+): [number, number] {
+  const fds = new Int32Array(2);
+  const r = socketpair(
+    domain,
+    type | SOCK.NONBLOCK | SOCK.CLOEXEC,
+    protocol,
+    fds,
+  );
+  if (r < 0) throw errorFromErrno(r, "socketpair");
+  return [fds[0], fds[1]];
+}
+
+function emptyFor(family: number): Sockaddr {
+  return family === AF.INET6
+    ? new SockaddrInet6()
+    : family === AF.UNIX
+    ? new SockaddrUnix()
+    : new SockaddrInet4();
+}
+
+function nameOf(
+  fd: number,
+  into: Sockaddr | undefined,
+  peer: boolean,
+): Sockaddr {
+  scratchLen[0] = SIZEOF_SOCKADDR_ANY;
+  const r = peer
+    ? getpeername(fd, scratch, scratchLen)
+    : getsockname(fd, scratch, scratchLen);
+  const op = peer ? "getpeername" : "getsockname";
+  if (r < 0) throw errorFromErrno(r, op);
+  const n = scratchLen[0];
+  if (n < 2) {
+    // An unnamed Unix socket reports only its family (or nothing).
+    const sa = into instanceof SockaddrUnix ? into : new SockaddrUnix();
+    return sa.setPath("");
+  }
+  const family = scratch[0] | (scratch[1] << 8);
+  return decodeSockaddr(scratch, n, into) ?? emptyFor(family);
+}
+
+/**
+ * The local address of a socket (the spec's GetSockname).
+ *
+ * @example
+ * ```ts
+ * import { getSockname, listenTCP4 } from "@kernio/kernio/sock";
+ * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
+ * getSockname(ln.fd).toString(); // "127.0.0.1:<port>"
+ * ```
+ */
+export function getSockname(fd: FdLike, into?: Sockaddr): Sockaddr {
+  return nameOf(fdOf(fd, "getSockname"), into, false);
+}
+
+/**
+ * The remote address of a connected socket (the spec's GetPeername).
+ *
+ * @example
+ * ```ts
+ * import { getPeername, unixConnPair } from "@kernio/kernio/sock";
+ * const [a, b] = unixConnPair("unix");
+ * getPeername(a).toString(); // "" (socket pairs are unnamed)
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function getPeername(fd: FdLike, into?: Sockaddr): Sockaddr {
+  return nameOf(fdOf(fd, "getPeername"), into, true);
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { AF, SOCK } from "../zcall/mod.ts";
+import {
+  cancelFd,
+  pendingWaiters,
+  waitReadable,
+  waitWritable,
+} from "../sock/_reactor.ts";
+import { NetSocket } from "../sock/socket.ts";
+import {
+  AbortedError,
+  ClosedError,
+  TimedOutError,
+  WOULD_BLOCK,
+} from "../sock/errors.ts";
+import { noFdLeak } from "./_sock_util.ts";
+
+Deno.test("sock reactor: readiness, deadlines, abort, close", async (t) => {
+  await noFdLeak(async () => {
+    const [a, b] = NetSocket.pair(AF.UNIX, SOCK.STREAM);
+    try {
+      await t.step("writable at once", async () => {
+        const ev = await waitWritable(a.fd);
+        assert.ok(ev & 0x4);
+      });
+      await t.step("readable after a write", async () => {
+        const buf = new Uint8Array(16);
+        assert.equal(b.tryRead(buf), WOULD_BLOCK);
+        const p = waitReadable(b.fd);
+        setTimeout(() => a.tryWrite(new Uint8Array([1, 2, 3])), 5);
+        const ev = await p;
+        assert.ok(ev & 0x1);
+        assert.equal(b.tryRead(buf), 3);
+        assert.equal(pendingWaiters(), 0);
+      });
+      await t.step("deadline fires, not early, not much late", async () => {
+        const start = Date.now();
+        const deadline = start + 40;
+        await assert.rejects(waitReadable(b.fd, deadline), TimedOutError);
+        const now = Date.now();
+        assert.ok(now >= deadline, `fired ${deadline - now} ms early`);
+        assert.ok(now - deadline <= 50, `fired ${now - deadline} ms late`);
+      });
+      await t.step("past deadline rejects at once", async () => {
+        await assert.rejects(waitReadable(b.fd, Date.now() - 1), TimedOutError);
+      });
+      await t.step("abort signal", async () => {
+        const ac = new AbortController();
+        const p = waitReadable(b.fd, 0, ac.signal);
+        setTimeout(() => ac.abort(new Error("stop")), 5);
+        await assert.rejects(p, AbortedError);
+        const ac2 = new AbortController();
+        ac2.abort();
+        await assert.rejects(waitReadable(b.fd, 0, ac2.signal), AbortedError);
+      });
+      await t.step("two waiters on one fd, one cancelled", async () => {
+        const ac = new AbortController();
+        const p1 = waitReadable(b.fd, 0, ac.signal);
+        const p2 = waitReadable(b.fd);
+        ac.abort();
+        await assert.rejects(p1, AbortedError);
+        a.tryWrite(new Uint8Array([9]));
+        await p2;
+        assert.equal(b.tryRead(new Uint8Array(4)), 1);
+      });
+      await t.step("cancelFd rejects with ClosedError", async () => {
+        const p = waitReadable(b.fd);
+        cancelFd(b.fd);
+        await assert.rejects(p, ClosedError);
+      });
+      await t.step("bad fd", async () => {
+        await assert.rejects(waitReadable(-1), TypeError);
+      });
+    } finally {
+      a.close();
+      b.close();
+    }
+    assert.equal(pendingWaiters(), 0);
+  });
+});
