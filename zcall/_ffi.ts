@@ -108,8 +108,29 @@ function localBuildPath(): string | undefined {
     : undefined;
 }
 
+/**
+ * The OS/arch pairs each release ships a prebuilt library for (the native
+ * library is Linux-only). .github/workflows/release.yml uploads exactly
+ * these file names; tests/loader_urls_test.ts checks both agree.
+ */
+export const PREBUILT_TARGETS: ReadonlyArray<
+  readonly [typeof Deno.build.os, typeof Deno.build.arch]
+> = [["linux", "x86_64"], ["linux", "aarch64"]];
+
+/** @denosaurs/plug's file-name suffix per arch, as libraryFileName names them. */
+export const PLUG_SUFFIXES: Readonly<Record<string, string>> = {
+  aarch64: "_aarch64",
+};
+
 async function download(base: string | undefined): Promise<KernioLib> {
   const url = base ?? DEFAULT_LIB_BASE_URL;
+  const { os, arch } = Deno.build;
+  if (!PREBUILT_TARGETS.some(([o, a]) => o === os && a === arch)) {
+    throw new LibraryLoadError(
+      `kernio: no prebuilt native library for ${os}/${arch}: kernio is ` +
+        "Linux-only (x86_64 and aarch64)",
+    );
+  }
   try {
     // A non-literal dynamic import: Deno does not prefetch it, so only this
     // path ever needs the network or JSR.
@@ -118,10 +139,7 @@ async function download(base: string | undefined): Promise<KernioLib> {
       {
         name: "kernio",
         url,
-        suffixes: {
-          darwin: { aarch64: "_aarch64" },
-          linux: { aarch64: "_aarch64" },
-        },
+        suffixes: PLUG_SUFFIXES,
         cache: base ? "reloadAll" : "use",
       },
       SYMBOLS,
