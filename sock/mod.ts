@@ -41,3 +41,7 @@ export {
   UnderlyingProtocol,
 } from "./socket.ts";
 export * from "./options.ts";
+export * from "./tcp_info.ts";
+export * from "./cmsg.ts";
+export * from "./link.ts";
+export * from "./udp_batch.ts";

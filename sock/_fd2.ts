@@ -1,0 +1,26 @@
+// Internal argument checks shared by the sock part-2 modules (cmsg, UDP
+// batch, multicast, links, raw, SCTP).
+
+/** Checks `v` is an integer in [min, max]. */
+export function intIn(
+  v: unknown,
+  min: number,
+  max: number,
+  op: string,
+  what: string,
+): number {
+  if (!(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)) {
+    throw new RangeError(
+      `${op}: ${what} must be an integer in ${min}..${max}, got ${String(v)}`,
+    );
+  }
+  return v;
+}
+
+/** Checks `v` is a boolean. */
+export function bool(v: unknown, op: string, what: string): boolean {
+  if (typeof v !== "boolean") {
+    throw new TypeError(`${op}: ${what} must be a boolean, got ${typeof v}`);
+  }
+  return v;
+}
