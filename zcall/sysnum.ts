@@ -64,6 +64,8 @@ export interface SyscallNumbers {
   /** getrlimit via prlimit64(2) */ PRLIMIT64: number;
   /** futex(2) */ FUTEX: number;
   /** setns(2) */ SETNS: number;
+  /** tgkill(2) */ TGKILL: number;
+  /** clock_gettime(2) */ CLOCK_GETTIME: number;
 }
 
 /**
@@ -137,6 +139,8 @@ export const SYS_X86_64: Readonly<SyscallNumbers> = Object.freeze({
   PRLIMIT64: 302,
   FUTEX: 202,
   SETNS: 308,
+  TGKILL: 234,
+  CLOCK_GETTIME: 228,
 });
 
 /**
@@ -210,6 +214,8 @@ export const SYS_AARCH64: Readonly<SyscallNumbers> = Object.freeze({
   PRLIMIT64: 261,
   FUTEX: 98,
   SETNS: 268,
+  TGKILL: 131,
+  CLOCK_GETTIME: 113,
 });
 
 /**
