@@ -9,7 +9,8 @@
 // Conventions:
 //  - sizes that the kernel accepts as size_t are uint32_t here; the TypeScript
 //    wrappers clamp to 0x7fffffff so results always fit an int32_t.
-//  - 64-bit file offsets arrive as two uint32_t halves (lo, hi).
+//  - 64-bit file offsets arrive as two uint32_t halves (lo, hi) and are
+//    joined before the syscall (see KIO_POS).
 //  - addresses and lengths of mappings travel as doubles (exact below 2^53,
 //    which covers every user-space address on x86_64 and aarch64).
 
@@ -128,23 +129,33 @@ KIO_EXPORT int32_t kio_readv(int32_t fd, const void *iov, int32_t cnt) {
 KIO_EXPORT int32_t kio_writev(int32_t fd, const void *iov, int32_t cnt) {
   return (int32_t)RAW(SYS_writev, fd, iov, cnt, 0, 0, 0);
 }
-// preadv/pwritev take the offset split into low and high words (the kernel's
-// own pos_l/pos_h convention).
+// preadv/pwritev take the 64-bit offset as two u32 halves (lo, hi) so the
+// FFI call stays on the fast path. The kernel's own convention is
+// pos_l/pos_h with pos = (pos_h << BITS_PER_LONG) | pos_l: on 64-bit
+// kernels pos_l must carry the whole offset and pos_h is ignored, so the
+// halves are joined here (as glibc's LO_HI_LONG does). An all-ones offset
+// is -1, "the current file position", for preadv2/pwritev2.
+#define KIO_POS(lo, hi) ((long)(((uint64_t)(hi) << 32) | (uint64_t)(lo)))
+#define KIO_POS_H(hi) ((long)(hi))
 KIO_EXPORT int32_t kio_preadv2(int32_t fd, const void *iov, int32_t cnt,
                                uint32_t lo, uint32_t hi, int32_t flags) {
-  return (int32_t)RAW(SYS_preadv2, fd, iov, cnt, lo, hi, flags);
+  return (int32_t)RAW(SYS_preadv2, fd, iov, cnt, KIO_POS(lo, hi),
+                      KIO_POS_H(hi), flags);
 }
 KIO_EXPORT int32_t kio_pwritev2(int32_t fd, const void *iov, int32_t cnt,
                                 uint32_t lo, uint32_t hi, int32_t flags) {
-  return (int32_t)RAW(SYS_pwritev2, fd, iov, cnt, lo, hi, flags);
+  return (int32_t)RAW(SYS_pwritev2, fd, iov, cnt, KIO_POS(lo, hi),
+                      KIO_POS_H(hi), flags);
 }
 KIO_EXPORT int32_t kio_preadv(int32_t fd, const void *iov, int32_t cnt,
                               uint32_t lo, uint32_t hi) {
-  return (int32_t)RAW(SYS_preadv, fd, iov, cnt, lo, hi, 0);
+  return (int32_t)RAW(SYS_preadv, fd, iov, cnt, KIO_POS(lo, hi),
+                      KIO_POS_H(hi), 0);
 }
 KIO_EXPORT int32_t kio_pwritev(int32_t fd, const void *iov, int32_t cnt,
                                uint32_t lo, uint32_t hi) {
-  return (int32_t)RAW(SYS_pwritev, fd, iov, cnt, lo, hi, 0);
+  return (int32_t)RAW(SYS_pwritev, fd, iov, cnt, KIO_POS(lo, hi),
+                      KIO_POS_H(hi), 0);
 }
 KIO_EXPORT int32_t kio_close(int32_t fd) {
   return (int32_t)RAW(SYS_close, fd, 0, 0, 0, 0, 0);
