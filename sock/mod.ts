@@ -45,3 +45,5 @@ export * from "./tcp_info.ts";
 export * from "./cmsg.ts";
 export * from "./link.ts";
 export * from "./udp_batch.ts";
+export * from "./tcp.ts";
+export * from "./streams.ts";

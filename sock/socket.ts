@@ -12,13 +12,15 @@ import {
   getpeername,
   getsockname,
   listen,
+  MSG,
   read,
+  recvfrom,
+  sendto,
   SHUT,
   shutdown,
   SOCK,
   socket,
   socketpair,
-  write,
 } from "../zcall/mod.ts";
 import { ClosedError, errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import {
@@ -30,7 +32,7 @@ import {
   SockaddrInet6,
   SockaddrUnix,
 } from "./sockaddr.ts";
-import { cancelFd } from "./_reactor.ts";
+import { cancelFd, waitReadable, waitWritable } from "./_reactor.ts";
 
 const EAGAIN = -Errno.EAGAIN;
 const EINTR = -Errno.EINTR;
@@ -85,6 +87,43 @@ export const DEFAULT_BACKLOG = 511;
  * ```
  */
 export type FdLike = number | { readonly fd: number };
+
+/**
+ * Options of the awaitable I/O methods.
+ *
+ * @example
+ * ```ts
+ * import type { IoOptions } from "@kernio/kernio/sock";
+ * const opts: IoOptions = { signal: AbortSignal.timeout(1000) };
+ * ```
+ */
+export interface IoOptions {
+  /** Cancels the wait; the promise rejects with an AbortedError. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A deadline: a Date, an absolute time in milliseconds on the Date.now()
+ * clock, or null / 0 for none.
+ *
+ * @example
+ * ```ts
+ * import type { Deadline } from "@kernio/kernio/sock";
+ * const d: Deadline = Date.now() + 5000;
+ * ```
+ */
+export type Deadline = Date | number | null | undefined;
+
+function deadlineMs(t: Deadline, fn: string): number {
+  if (t === null || t === undefined) return 0;
+  const v = t instanceof Date ? t.getTime() : t;
+  if (typeof v !== "number" || Number.isNaN(v) || v < 0) {
+    throw new RangeError(
+      `${fn}: expected a Date, a Date.now()-based time in ms, or null; got ${t}`,
+    );
+  }
+  return v === Infinity ? 0 : v;
+}
 
 /**
  * The descriptor of an {@linkcode FdLike}, validated.
@@ -147,6 +186,8 @@ export class NetSocket {
   #fd: number;
   readonly #domain: number;
   readonly #type: number;
+  #rd = 0;
+  #wd = 0;
 
   /**
    * Wraps an existing descriptor (which this object then owns). Prefer
@@ -290,9 +331,9 @@ export class NetSocket {
   tryRead(p: Uint8Array): number {
     const fd = this.#fd;
     if (fd < 0) throw new ClosedError(Errno.EBADF, "read");
+    if (!(p instanceof Uint8Array)) checkBuffer(p, "read");
     let r = read(fd, p);
     if (r >= 0 || r === EAGAIN) return r;
-    checkBuffer(p, "read");
     while (r === EINTR) r = read(fd, p);
     return check(r, "read");
   }
@@ -304,11 +345,107 @@ export class NetSocket {
   tryWrite(p: Uint8Array): number {
     const fd = this.#fd;
     if (fd < 0) throw new ClosedError(Errno.EBADF, "write");
-    let r = write(fd, p);
+    if (!(p instanceof Uint8Array)) checkBuffer(p, "write");
+    // send(MSG_NOSIGNAL): a write to a reset peer must fail with EPIPE,
+    // not raise SIGPIPE.
+    let r = sendto(fd, p, MSG.NOSIGNAL, null, 0);
     if (r >= 0 || r === EAGAIN) return r;
-    checkBuffer(p, "write");
-    while (r === EINTR) r = write(fd, p);
+    while (r === EINTR) r = sendto(fd, p, MSG.NOSIGNAL, null, 0);
     return check(r, "write");
+  }
+
+  /**
+   * Sets the read and write deadlines of the awaitable methods (a Date or
+   * a Date.now()-based time in ms; null or 0 clears). Past the deadline
+   * they reject with a TimedOutError. The `try*` methods never wait and
+   * ignore deadlines.
+   */
+  setDeadline(t: Deadline): void {
+    this.#use("setDeadline");
+    this.#rd = this.#wd = deadlineMs(t, "setDeadline");
+  }
+
+  /** Sets the deadline of awaitable reads and accepts. */
+  setReadDeadline(t: Deadline): void {
+    this.#use("setReadDeadline");
+    this.#rd = deadlineMs(t, "setReadDeadline");
+  }
+
+  /** Sets the deadline of awaitable writes (and of waiting for a connect). */
+  setWriteDeadline(t: Deadline): void {
+    this.#use("setWriteDeadline");
+    this.#wd = deadlineMs(t, "setWriteDeadline");
+  }
+
+  /** The read deadline in ms (0: none). */
+  get readDeadline(): number {
+    return this.#rd;
+  }
+
+  /** The write deadline in ms (0: none). */
+  get writeDeadline(): number {
+    return this.#wd;
+  }
+
+  /**
+   * Waits until the socket is readable (data, a pending connection, EOF or
+   * an error), honouring the read deadline and `signal`.
+   */
+  waitReadable(options?: IoOptions): Promise<number> {
+    return waitReadable(this.#use("read"), this.#rd, options?.signal, "read");
+  }
+
+  /** Waits until the socket is writable, honouring the write deadline. */
+  waitWritable(options?: IoOptions): Promise<number> {
+    return waitWritable(this.#use("write"), this.#wd, options?.signal, "write");
+  }
+
+  /**
+   * Reads into `p`, waiting for data without blocking the event loop:
+   * the byte count, or null at end of stream (Deno.Conn semantics).
+   * Datagram sockets resolve 0 for an empty datagram.
+   */
+  async read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
+    checkBuffer(p, "read");
+    for (;;) {
+      const n = this.tryRead(p);
+      if (n !== WOULD_BLOCK) {
+        return n === 0 && p.byteLength > 0 && this.#type !== SOCK.DGRAM
+          ? null
+          : n;
+      }
+      await waitReadable(this.#use("read"), this.#rd, options?.signal, "read");
+    }
+  }
+
+  /**
+   * Writes from `p` once the socket is writable: the number of bytes
+   * written, which may be fewer than `p.byteLength` (Deno.Conn semantics).
+   */
+  async write(p: Uint8Array, options?: IoOptions): Promise<number> {
+    checkBuffer(p, "write");
+    for (;;) {
+      const n = this.tryWrite(p);
+      if (n !== WOULD_BLOCK) return n;
+      await waitWritable(
+        this.#use("write"),
+        this.#wd,
+        options?.signal,
+        "write",
+      );
+    }
+  }
+
+  /** Writes all of `p`, waiting as needed. */
+  async writeAll(p: Uint8Array, options?: IoOptions): Promise<void> {
+    checkBuffer(p, "writeAll");
+    let off = 0;
+    while (off < p.byteLength) {
+      off += await this.write(
+        off === 0 ? p : p.subarray(off),
+        options,
+      );
+    }
   }
 
   /** shutdown(2): SHUT.RD (0), SHUT.WR (1) or SHUT.RDWR (2). */
@@ -463,4 +600,46 @@ export function getSockname(fd: FdLike, into?: Sockaddr): Sockaddr {
  */
 export function getPeername(fd: FdLike, into?: Sockaddr): Sockaddr {
   return nameOf(fdOf(fd, "getPeername"), into, true);
+}
+
+/**
+ * Per-socket state for recvfrom/sendto without allocation: the length
+ * cell the kernel updates. Used by UDPConn and UnixConn.
+ */
+export class DatagramIo {
+  readonly #len = new Uint32Array(1);
+
+  /**
+   * recvfrom(2) into `p`, the sender written into `from` (which must match
+   * the socket family; a Unix address adopts the reported length).
+   */
+  tryReadFrom(sock: NetSocket, p: Uint8Array, from: Sockaddr): number {
+    const fd = sock.fd;
+    if (!(p instanceof Uint8Array)) checkBuffer(p, "readFrom");
+    const len = this.#len;
+    len[0] = from.bytes.byteLength;
+    let r = recvfrom(fd, p, 0, from.bytes, len);
+    while (r === EINTR) {
+      len[0] = from.bytes.byteLength;
+      r = recvfrom(fd, p, 0, from.bytes, len);
+    }
+    if (r < 0) {
+      if (r === EAGAIN) return r;
+      throw errorFromErrno(r, "readFrom");
+    }
+    if (from instanceof SockaddrUnix) from.setLength(len[0]);
+    return r;
+  }
+
+  /** sendto(2) from `p` to `to`. */
+  tryWriteTo(sock: NetSocket, p: Uint8Array, to: RawSockaddr): number {
+    const fd = sock.fd;
+    if (!(p instanceof Uint8Array)) checkBuffer(p, "writeTo");
+    if (to === null || typeof to !== "object") checkAddr(to, "writeTo");
+    let r = sendto(fd, p, MSG.NOSIGNAL, to.bytes, to.length);
+    while (r === EINTR) r = sendto(fd, p, MSG.NOSIGNAL, to.bytes, to.length);
+    if (r >= 0 || r === EAGAIN) return r;
+    checkAddr(to, "writeTo");
+    throw errorFromErrno(r, "writeTo");
+  }
 }
