@@ -47,3 +47,4 @@ export * from "./link.ts";
 export * from "./udp_batch.ts";
 export * from "./tcp.ts";
 export * from "./streams.ts";
+export * from "./multicast.ts";
