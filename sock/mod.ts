@@ -46,5 +46,7 @@ export * from "./cmsg.ts";
 export * from "./link.ts";
 export * from "./udp_batch.ts";
 export * from "./tcp.ts";
+export * from "./udp.ts";
+export * from "./unix.ts";
 export * from "./streams.ts";
 export * from "./multicast.ts";
