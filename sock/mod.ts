@@ -50,3 +50,5 @@ export * from "./udp.ts";
 export * from "./unix.ts";
 export * from "./streams.ts";
 export * from "./multicast.ts";
+export * from "./raw.ts";
+export * from "./icmp.ts";
