@@ -183,7 +183,8 @@ export class AddressFamilyNotSupportedError extends SockError {}
  */
 export class InProgressError extends SockError {}
 /**
- * EOPNOTSUPP: the operation does not apply to this socket.
+ * EOPNOTSUPP, ENOPROTOOPT: the operation or option does not apply to
+ * this socket.
  *
  * @example
  * ```ts
@@ -300,6 +301,7 @@ const BY_ERRNO = new Map<number, ErrorClass>([
   [Errno.EINPROGRESS, InProgressError],
   [Errno.EALREADY, InProgressError],
   [Errno.EOPNOTSUPP, NotSupportedError],
+  [Errno.ENOPROTOOPT, NotSupportedError],
   [Errno.EPERM, PermissionError],
   [Errno.EACCES, PermissionError],
   [Errno.EINTR, InterruptedError],
