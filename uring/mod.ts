@@ -1,6 +1,32 @@
 /**
- * io_uring for Deno (in development: this entry point exports nothing yet).
+ * io_uring for Deno: rings whose SQEs are written straight into the mmap'd
+ * submission queue from TypeScript, one prep method per operation, compact
+ * submission contexts carried in user_data, and reusable completion views.
+ *
+ * Permissions: `--allow-ffi=<path of libkernio.so>` (plus `--allow-read`
+ * for the default library lookup).
+ *
+ * @example
+ * ```ts
+ * import { CQEView, forFD, Uring } from "@kernio/kernio/uring";
+ * const ring = new Uring({ entries: 64 });
+ * ring.start();
+ * ring.nop(forFD(0));
+ * const cqes = CQEView.array(16);
+ * const n = ring.wait(cqes);
+ * for (let i = 0; i < n; i++) console.log(cqes[i].op(), cqes[i].res);
+ * ring.stop();
+ * ```
  *
  * @module
+ * @tags allow-ffi
  */
-export {};
+
+export * from "./errors.ts";
+export * from "./options.ts";
+export * from "./sqe.ts";
+export * from "./context.ts";
+export * from "./cqe.ts";
+export * from "./register.ts";
+export * from "./probe.ts";
+export * from "./ring.ts";

@@ -1,0 +1,128 @@
+// The uring layer's typed errors, built in one place. Would-block is never
+// an error here: waits return 0 and SQE getters flush instead of failing.
+
+import { errnoMessage, errnoName } from "../zcall/mod.ts";
+
+/**
+ * Base class of every error thrown by the uring layer. Carries the errno
+ * number (0 when the failure is not a kernel errno) and its name.
+ *
+ * @example
+ * ```ts
+ * import { UringError } from "@kernio/kernio/uring";
+ * try {
+ *   // ring.start();
+ * } catch (e) {
+ *   if (e instanceof UringError) console.error(e.code, e.errno);
+ * }
+ * ```
+ */
+export class UringError extends Error {
+  /** The errno number (positive), or 0. */
+  readonly errno: number;
+  /** The errno name such as "EINVAL", or a uring code such as "ECLOSED". */
+  readonly code: string;
+  /** The operation that failed ("io_uring_setup", "register files", ...). */
+  readonly op: string;
+
+  /** Creates the error from a raw negative kernel result. */
+  constructor(op: string, raw: number, message?: string) {
+    super(
+      message ?? `uring: ${op}: ${errnoName(raw)}: ${errnoMessage(raw)}`,
+    );
+    this.name = "UringError";
+    this.errno = raw < 0 ? -raw : raw;
+    this.code = raw === 0 ? "EUNKNOWN" : errnoName(raw);
+    this.op = op;
+  }
+}
+
+/**
+ * Thrown by every method of a stopped ring and by every view it handed out
+ * (the memory behind them is unmapped).
+ *
+ * @example
+ * ```ts
+ * import { RingClosedError, Uring } from "@kernio/kernio/uring";
+ * const ring = new Uring();
+ * ring.stop();
+ * try {
+ *   ring.start();
+ * } catch (e) {
+ *   console.log(e instanceof RingClosedError); // true
+ * }
+ * ```
+ */
+export class RingClosedError extends UringError {
+  /** Creates the error for the method `op`. */
+  constructor(op: string) {
+    super(op, 0, `uring: ${op}: ring closed`);
+    this.name = "RingClosedError";
+    (this as { code: string }).code = "ECLOSED";
+  }
+}
+
+/**
+ * The completion queue overflowed (more completions than CQ slots were
+ * posted before the application reaped them) and no completion was
+ * claimable. The kernel keeps the overflowed entries; `wait` flushed them
+ * back into the CQ before throwing, so the next `wait` returns them.
+ *
+ * @example
+ * ```ts
+ * import { CQOverflowError } from "@kernio/kernio/uring";
+ * const e = new CQOverflowError(3);
+ * e.code; // "EOVERFLOW"
+ * ```
+ */
+export class CQOverflowError extends UringError {
+  /** Completions made visible by the flush that followed the overflow. */
+  readonly flushed: number;
+  /** Creates the error. */
+  constructor(flushed: number) {
+    super(
+      "wait",
+      -75,
+      `uring: wait: completion queue overflow (${flushed} completions flushed back; reap faster or use a larger CQ)`,
+    );
+    this.name = "CQOverflowError";
+    this.flushed = flushed;
+  }
+}
+
+/**
+ * The running kernel or this ring's setup does not support the feature
+ * (unknown opcode, register opcode or query, or a 128-byte SQE op on a
+ * 64-byte ring).
+ *
+ * @example
+ * ```ts
+ * import { NotSupportedError } from "@kernio/kernio/uring";
+ * new NotSupportedError("query", "needs Linux 6.19").code; // "EOPNOTSUPP"
+ * ```
+ */
+export class NotSupportedError extends UringError {
+  /** Creates the error for `op` with an explanation. */
+  constructor(op: string, why: string, raw = -95) {
+    super(op, raw, `uring: ${op}: not supported: ${why}`);
+    this.name = "NotSupportedError";
+  }
+}
+
+/**
+ * Builds the typed error for a raw negative kernel result: the ring-closed
+ * and not-supported cases get their own classes, everything else is a
+ * plain {@linkcode UringError} carrying errno and code.
+ *
+ * @example
+ * ```ts
+ * import { uringError } from "@kernio/kernio/uring";
+ * uringError("register files", -9).code; // "EBADF"
+ * ```
+ */
+export function uringError(op: string, raw: number): UringError {
+  if (raw === -38 /* ENOSYS */) {
+    return new NotSupportedError(op, "io_uring is unavailable (ENOSYS)", raw);
+  }
+  return new UringError(op, raw);
+}

@@ -1,0 +1,323 @@
+// io_uring_register(2) helpers over a ring fd: the register structs laid
+// out once, typed errors on failure. Uring's methods delegate here; these
+// are also usable directly on any ring fd (e.g. by the part-2 modules).
+
+import {
+  IORING_REGISTER,
+  ioUringRegister,
+  unsafeAddressOf,
+} from "../zcall/mod.ts";
+import { uringError } from "./errors.ts";
+
+/** IORING_RSRC_REGISTER_SPARSE. */
+export const IORING_RSRC_REGISTER_SPARSE = 1;
+/** Clone-buffers flags: IORING_REGISTER_SRC_REGISTERED / DST_REPLACE. */
+export const IORING_REGISTER_CLONE = {
+  SRC_REGISTERED: 1 << 0,
+  DST_REPLACE: 1 << 1,
+} as const;
+
+const TWO32 = 4294967296;
+
+function setU64(dv: DataView, off: number, v: number): void {
+  dv.setUint32(off, v >>> 0, true);
+  dv.setUint32(off + 4, Math.floor(v / TWO32) >>> 0, true);
+}
+
+function check(op: string, r: number): number {
+  if (r < 0) throw uringError(op, r);
+  return r;
+}
+
+function checkFds(
+  where: string,
+  fds: Int32Array | readonly number[],
+): Int32Array {
+  const a = fds instanceof Int32Array ? fds : Int32Array.from(fds as number[]);
+  if (a.length === 0 || a.length > 1 << 20) {
+    throw new RangeError(`${where}: expected 1..2^20 fds, got ${a.length}`);
+  }
+  return a;
+}
+
+/**
+ * Raw io_uring_register passthrough with a typed error; returns the
+ * kernel's non-negative result.
+ *
+ * @example
+ * ```ts
+ * import { register } from "@kernio/kernio/uring";
+ * import { IORING_REGISTER } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * register(ringFd, IORING_REGISTER.ENABLE_RINGS, null, 0);
+ * ```
+ */
+export function register(
+  fd: number,
+  opcode: number,
+  arg: Uint8Array | null,
+  nrArgs: number,
+): number {
+  if (!Number.isInteger(opcode) || opcode < 0) {
+    throw new RangeError(`register: bad opcode ${opcode}`);
+  }
+  if (!(Number.isInteger(nrArgs) && nrArgs >= 0 && nrArgs <= 0xffffffff)) {
+    throw new RangeError(`register: bad nr_args ${nrArgs}`);
+  }
+  return check(
+    `register opcode ${opcode}`,
+    ioUringRegister(fd, opcode, arg, nrArgs),
+  );
+}
+
+/**
+ * IORING_REGISTER_FILES: a table of fds (-1 for empty slots).
+ *
+ * @example
+ * ```ts
+ * import { registerFiles } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * registerFiles(ringFd, [0, 1, -1]);
+ * ```
+ */
+export function registerFiles(
+  fd: number,
+  fds: Int32Array | readonly number[],
+): void {
+  const a = checkFds("registerFiles", fds);
+  check(
+    "register files",
+    ioUringRegister(
+      fd,
+      IORING_REGISTER.FILES,
+      new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+      a.length,
+    ),
+  );
+}
+
+/**
+ * IORING_REGISTER_FILES2 with IORING_RSRC_REGISTER_SPARSE: `count` empty slots.
+ *
+ * @example
+ * ```ts
+ * import { registerFilesSparse } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * registerFilesSparse(ringFd, 64);
+ * ```
+ */
+export function registerFilesSparse(fd: number, count: number): void {
+  if (!(Number.isInteger(count) && count >= 1 && count <= 1 << 20)) {
+    throw new RangeError(
+      `registerFilesSparse: count must be in 1..2^20, got ${count}`,
+    );
+  }
+  const reg = new Uint8Array(32); // struct io_uring_rsrc_register
+  const dv = new DataView(reg.buffer);
+  dv.setUint32(0, count, true);
+  dv.setUint32(4, IORING_RSRC_REGISTER_SPARSE, true);
+  check(
+    "register sparse files",
+    ioUringRegister(fd, IORING_REGISTER.FILES2, reg, 32),
+  );
+}
+
+/**
+ * IORING_REGISTER_FILES_UPDATE: replaces slots from `offset` (-1 clears).
+ * Returns the number of slots updated.
+ *
+ * @example
+ * ```ts
+ * import { registerFilesUpdate } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * registerFilesUpdate(ringFd, 0, [-1]);
+ * ```
+ */
+export function registerFilesUpdate(
+  fd: number,
+  offset: number,
+  fds: Int32Array | readonly number[],
+): number {
+  if (!(Number.isInteger(offset) && offset >= 0 && offset <= 0xffffffff)) {
+    throw new RangeError(`registerFilesUpdate: bad offset ${offset}`);
+  }
+  const a = checkFds("registerFilesUpdate", fds);
+  const upd = new Uint8Array(16); // struct io_uring_files_update
+  const dv = new DataView(upd.buffer);
+  dv.setUint32(0, offset, true);
+  setU64(dv, 8, unsafeAddressOf(a));
+  const r = ioUringRegister(fd, IORING_REGISTER.FILES_UPDATE, upd, a.length);
+  void a; // keeps `a` alive across the call
+  return check("update files", r);
+}
+
+/**
+ * IORING_UNREGISTER_FILES.
+ *
+ * @example
+ * ```ts
+ * import { unregisterFiles } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * unregisterFiles(ringFd);
+ * ```
+ */
+export function unregisterFiles(fd: number): void {
+  check(
+    "unregister files",
+    ioUringRegister(fd, IORING_REGISTER.UNREGISTER_FILES, null, 0),
+  );
+}
+
+/**
+ * IORING_REGISTER_BUFFERS from a struct iovec array (`iovecs` bytes, `nr`
+ * entries). The caller keeps the buffers alive while registered.
+ *
+ * @example
+ * ```ts
+ * import { registerBuffers } from "@kernio/kernio/uring";
+ * import { Iovecs } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * const iov = new Iovecs(1).set(0, new Uint8Array(4096));
+ * registerBuffers(ringFd, iov.bytes, 1);
+ * ```
+ */
+export function registerBuffers(
+  fd: number,
+  iovecs: Uint8Array,
+  nr: number,
+): void {
+  if (
+    !(Number.isInteger(nr) && nr >= 1 && nr <= 16384 &&
+      iovecs.byteLength >= nr * 16)
+  ) {
+    throw new RangeError(`registerBuffers: need 1..16384 iovecs, got ${nr}`);
+  }
+  check(
+    "register buffers",
+    ioUringRegister(fd, IORING_REGISTER.BUFFERS, iovecs, nr),
+  );
+}
+
+/**
+ * IORING_UNREGISTER_BUFFERS.
+ *
+ * @example
+ * ```ts
+ * import { unregisterBuffers } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * unregisterBuffers(ringFd);
+ * ```
+ */
+export function unregisterBuffers(fd: number): void {
+  check(
+    "unregister buffers",
+    ioUringRegister(fd, IORING_REGISTER.UNREGISTER_BUFFERS, null, 0),
+  );
+}
+
+/**
+ * IORING_REGISTER_EVENTFD (or EVENTFD_ASYNC): the ring signals `efd` when
+ * it posts completions (and, with DEFER_TASKRUN, when task work is queued).
+ *
+ * @example
+ * ```ts
+ * import { registerEventfd } from "@kernio/kernio/uring";
+ * declare const ringFd: number, efd: number;
+ * registerEventfd(ringFd, efd);
+ * ```
+ */
+export function registerEventfd(
+  fd: number,
+  efd: number,
+  asyncOnly = false,
+): void {
+  if (!(Number.isInteger(efd) && efd >= 0)) {
+    throw new RangeError(`registerEventfd: bad eventfd ${efd}`);
+  }
+  const arg = new Uint8Array(new Int32Array([efd]).buffer);
+  check(
+    "register eventfd",
+    ioUringRegister(
+      fd,
+      asyncOnly ? IORING_REGISTER.EVENTFD_ASYNC : IORING_REGISTER.EVENTFD,
+      arg,
+      1,
+    ),
+  );
+}
+
+/**
+ * IORING_UNREGISTER_EVENTFD.
+ *
+ * @example
+ * ```ts
+ * import { unregisterEventfd } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * unregisterEventfd(ringFd);
+ * ```
+ */
+export function unregisterEventfd(fd: number): void {
+  check(
+    "unregister eventfd",
+    ioUringRegister(fd, IORING_REGISTER.UNREGISTER_EVENTFD, null, 0),
+  );
+}
+
+/**
+ * IORING_REGISTER_ENABLE_RINGS: starts a ring created with R_DISABLED.
+ *
+ * @example
+ * ```ts
+ * import { enableRings } from "@kernio/kernio/uring";
+ * declare const ringFd: number;
+ * enableRings(ringFd);
+ * ```
+ */
+export function enableRings(fd: number): void {
+  check(
+    "enable rings",
+    ioUringRegister(fd, IORING_REGISTER.ENABLE_RINGS, null, 0),
+  );
+}
+
+/**
+ * IORING_REGISTER_CLONE_BUFFERS: copies `count` registered buffers from
+ * ring `srcFd` (a registered ring index with SRC_REGISTERED).
+ *
+ * @example
+ * ```ts
+ * import { cloneBuffers } from "@kernio/kernio/uring";
+ * declare const ringFd: number, srcRingFd: number;
+ * cloneBuffers(ringFd, srcRingFd, 0, 0, 1, 0);
+ * ```
+ */
+export function cloneBuffers(
+  fd: number,
+  srcFd: number,
+  srcOff: number,
+  dstOff: number,
+  count: number,
+  flags: number,
+): void {
+  for (
+    const [n, v] of [["srcFd", srcFd], ["srcOff", srcOff], ["dstOff", dstOff], [
+      "count",
+      count,
+    ], ["flags", flags]] as const
+  ) {
+    if (!(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
+      throw new RangeError(`cloneBuffers: bad ${n} ${v}`);
+    }
+  }
+  const arg = new Uint8Array(32); // struct io_uring_clone_buffers
+  const dv = new DataView(arg.buffer);
+  dv.setUint32(0, srcFd, true);
+  dv.setUint32(4, flags, true);
+  dv.setUint32(8, srcOff, true);
+  dv.setUint32(12, dstOff, true);
+  dv.setUint32(16, count, true);
+  check(
+    "clone buffers",
+    ioUringRegister(fd, IORING_REGISTER.CLONE_BUFFERS, arg, 1),
+  );
+}
