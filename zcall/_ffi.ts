@@ -165,10 +165,14 @@ export async function loadLibrary(): Promise<KernioLib> {
       const perm = permissionMessage(e, envPath.value);
       if (perm) throw new LibraryLoadError(perm, { cause: e });
       if (e instanceof LibraryLoadError) throw e;
+      const why = e instanceof Error ? e.message : String(e);
       throw new LibraryLoadError(
-        `kernio: KERNIO_LIB_PATH=${envPath.value} could not be loaded: ${
-          e instanceof Error ? e.message : e
-        }`,
+        isMissingFile(e)
+          ? `kernio: KERNIO_LIB_PATH=${envPath.value} does not exist or is ` +
+            `not a loadable library (${why}). Point it at a built ` +
+            "libkernio.so (`deno task build` writes one to native/build/) " +
+            "or unset it to use the local build."
+          : `kernio: KERNIO_LIB_PATH=${envPath.value} could not be loaded: ${why}`,
         { cause: e },
       );
     }
@@ -180,7 +184,18 @@ export async function loadLibrary(): Promise<KernioLib> {
       return open(local);
     } catch (e) {
       const perm = permissionMessage(e, local);
-      if (perm) throw new LibraryLoadError(perm, { cause: e });
+      if (perm) {
+        // The file may not exist either; say how to make it, and how to
+        // load one from elsewhere when the variable could not be read.
+        throw new LibraryLoadError(
+          perm + " (if it does not exist yet, run `deno task build` first)" +
+            (envPath.denied
+              ? "; to load a library from elsewhere, set KERNIO_LIB_PATH " +
+                "and grant --allow-env=KERNIO_LIB_PATH"
+              : ""),
+          { cause: e },
+        );
+      }
       if (e instanceof LibraryLoadError) throw e;
       if (!isMissingFile(e)) {
         throw new LibraryLoadError(`kernio: ${local}: ${e}`, { cause: e });
