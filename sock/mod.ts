@@ -52,3 +52,4 @@ export * from "./streams.ts";
 export * from "./multicast.ts";
 export * from "./raw.ts";
 export * from "./icmp.ts";
+export * from "./sctp.ts";
