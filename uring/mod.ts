@@ -30,3 +30,7 @@ export * from "./cqe.ts";
 export * from "./register.ts";
 export * from "./probe.ts";
 export * from "./ring.ts";
+export * from "./buffer_ring.ts";
+export * from "./multishot.ts";
+export * from "./driver.ts";
+export * from "./zcrx.ts";

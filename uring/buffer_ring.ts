@@ -1,0 +1,622 @@
+/**
+ * Provided buffer rings (IORING_REGISTER_PBUF_RING): the kernel picks a
+ * buffer from a group when a receive with IOSQE_BUFFER_SELECT completes, and
+ * reports its id in the CQE flags. {@linkcode BufferRing} owns one group:
+ * registration (plain: user memory; kernel-mapped: IOU_PBUF_RING_MMAP;
+ * incremental: IOU_PBUF_RING_INC), provide/advance/recycle without
+ * allocating, and the buffer memory itself. {@linkcode BufferGroups} builds
+ * the multi-size tiers (32 B … 128 MiB, powers of four).
+ *
+ * @example
+ * ```ts
+ * import { BufferRing, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 64 });
+ * using br = BufferRing.register(ring, { groupId: 1, entries: 256, bufferSize: 2048 });
+ * // ... a multishot receive with bufferGroup 1 completes with bid = cqe.bufferId
+ * // br.view(bid).subarray(0, cqe.res) is the data; then:
+ * br.recycle(0);
+ * ```
+ *
+ * @module
+ */
+
+import {
+  Errno,
+  IORING_REGISTER,
+  ioUringRegister,
+  Mapping,
+} from "../zcall/mod.ts";
+import { UringError, uringError } from "./errors.ts";
+import {
+  type BufferGroupsConfig,
+  BufferSize,
+  defaultBufferGroupsConfig,
+} from "./options.ts";
+
+/**
+ * Buffer ring registration flags (struct io_uring_buf_reg.flags).
+ *
+ * @example
+ * ```ts
+ * import { IOU_PBUF_RING } from "@kernio/kernio/uring";
+ * IOU_PBUF_RING.MMAP | IOU_PBUF_RING.INC; // 3
+ * ```
+ */
+export const IOU_PBUF_RING = {
+  /** The kernel allocates the ring; userspace mmaps it. */
+  MMAP: 1,
+  /** Incremental consumption: a buffer may serve several completions. */
+  INC: 2,
+} as const;
+
+/** mmap offset of a kernel-allocated buffer ring: OFF_PBUF_RING | bgid << 16. */
+const IORING_OFF_PBUF_RING = 0x80000000;
+const IORING_OFF_PBUF_SHIFT = 16;
+const PAGE = 4096;
+const TWO32 = 4294967296;
+
+/** Anything that exposes the ring's file descriptor. */
+export interface RingFdSource {
+  /** The io_uring file descriptor. */
+  readonly fd: number;
+}
+
+function ringFdOf(ring: RingFdSource | number): number {
+  const fd = typeof ring === "number" ? ring : ring?.fd;
+  if (!Number.isInteger(fd) || fd < 0) {
+    throw new TypeError("BufferRing: expected a ring (or its fd)");
+  }
+  return fd;
+}
+
+/** Options of {@linkcode BufferRing.register}. */
+export interface BufferRingOptions {
+  /** Buffer group id (0..65535) used in SQEs' buf_group. */
+  groupId: number;
+  /** Ring entries: 1..32768, rounded up to a power of two. */
+  entries: number;
+  /** Size of each buffer in bytes (1..2^31). */
+  bufferSize: number;
+  /** Number of buffers (default: `entries`; at most `entries`). */
+  count?: number;
+  /** Let the kernel allocate the ring memory (IOU_PBUF_RING_MMAP). */
+  kernelMapped?: boolean;
+  /** Incremental consumption (IOU_PBUF_RING_INC). */
+  incremental?: boolean;
+  /** Provide every buffer right after registration (default true). */
+  provideAll?: boolean;
+}
+
+function roundPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/**
+ * One registered provided-buffer ring and its buffers. Buffer `bid` lives at
+ * `addressOf(bid)`; {@linkcode BufferRing.view} returns a cached full-size
+ * view over it (no allocation per completion). After a completion the
+ * application hands the buffer back with {@linkcode BufferRing.recycle} (or
+ * `provide` several, then one `advance`).
+ *
+ * For bundle receives the buffers must be returned in the order the kernel
+ * consumed them, which keeps buffer id == ring slot (see BundleIterator).
+ *
+ * @example
+ * ```ts
+ * import { BufferRing, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
+ * const br = BufferRing.register(ring, { groupId: 7, entries: 8, bufferSize: 64, kernelMapped: true });
+ * br.available(); // 8
+ * br.close();
+ * ```
+ */
+export class BufferRing {
+  /** Buffer group id. */
+  readonly groupId: number;
+  /** Ring entries (a power of two). */
+  readonly entries: number;
+  /** entries - 1. */
+  readonly mask: number;
+  /** Size of each buffer. */
+  readonly bufferSize: number;
+  /** Number of buffers. */
+  readonly count: number;
+  /** IOU_PBUF_RING_MMAP was used. */
+  readonly kernelMapped: boolean;
+  /** IOU_PBUF_RING_INC was used. */
+  readonly incremental: boolean;
+
+  #ringFd: number;
+  #ringMap: Mapping | null; // plain mode: our memory; mmap mode: the kernel's
+  #bufMap: Mapping | null;
+  #u32: Uint32Array; // ring entries as u32: addr lo, addr hi, len, bid|resv
+  #u16: Uint16Array; // for bid fields and the tail (u16 index 7)
+  #addrLo: Uint32Array; // per-bid precomputed address halves
+  #addrHi: Uint32Array;
+  #views: Uint8Array[];
+  #tail = 0; // published tail
+  #pending = 0; // provided but not yet published
+  #bufBase: number;
+  #status = new Uint8Array(40);
+
+  private constructor(
+    ringFd: number,
+    o: Required<Omit<BufferRingOptions, "provideAll">>,
+    ringMap: Mapping,
+    bufMap: Mapping,
+  ) {
+    this.#ringFd = ringFd;
+    this.groupId = o.groupId;
+    this.entries = o.entries;
+    this.mask = o.entries - 1;
+    this.bufferSize = o.bufferSize;
+    this.count = o.count;
+    this.kernelMapped = o.kernelMapped;
+    this.incremental = o.incremental;
+    this.#ringMap = ringMap;
+    this.#bufMap = bufMap;
+    this.#u32 = new Uint32Array(ringMap.buffer, 0, o.entries * 4);
+    this.#u16 = new Uint16Array(ringMap.buffer, 0, o.entries * 8);
+    this.#bufBase = bufMap.address;
+    this.#addrLo = new Uint32Array(o.count);
+    this.#addrHi = new Uint32Array(o.count);
+    this.#views = new Array(o.count);
+    const buf = bufMap.buffer;
+    for (let i = 0; i < o.count; i++) {
+      const a = this.#bufBase + i * o.bufferSize;
+      this.#addrLo[i] = a >>> 0;
+      this.#addrHi[i] = Math.floor(a / TWO32);
+      this.#views[i] = new Uint8Array(buf, i * o.bufferSize, o.bufferSize);
+    }
+  }
+
+  /**
+   * Registers a buffer ring for `groupId` on `ring` and (by default)
+   * provides all its buffers. Throws a {@linkcode UringError} on kernel
+   * failure (EEXIST: the group id is taken).
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 1, entries: 16, bufferSize: 512, incremental: true });
+   * ```
+   */
+  static register(
+    ring: RingFdSource | number,
+    options: BufferRingOptions,
+  ): BufferRing {
+    const ringFd = ringFdOf(ring);
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("BufferRing.register: options must be an object");
+    }
+    const { groupId, bufferSize } = options;
+    if (!Number.isInteger(groupId) || groupId < 0 || groupId > 0xffff) {
+      throw new RangeError(
+        `BufferRing: groupId must be 0..65535, got ${groupId}`,
+      );
+    }
+    if (
+      !Number.isInteger(options.entries) || options.entries < 1 ||
+      options.entries > 32768
+    ) {
+      throw new RangeError(
+        `BufferRing: entries must be 1..32768, got ${options.entries}`,
+      );
+    }
+    if (
+      !Number.isInteger(bufferSize) || bufferSize < 1 || bufferSize > 2 ** 31
+    ) {
+      throw new RangeError(
+        `BufferRing: bufferSize must be 1..2^31, got ${bufferSize}`,
+      );
+    }
+    const entries = roundPow2(options.entries);
+    const count = options.count ?? entries;
+    if (!Number.isInteger(count) || count < 1 || count > entries) {
+      throw new RangeError(
+        `BufferRing: count must be 1..entries (${entries}), got ${count}`,
+      );
+    }
+    const kernelMapped = options.kernelMapped === true;
+    const incremental = options.incremental === true;
+    const ringBytes = Math.ceil((entries * 16) / PAGE) * PAGE;
+
+    // struct io_uring_buf_reg { u64 ring_addr; u32 ring_entries; u16 bgid;
+    // u16 flags; u64 resv[3]; }
+    const reg = new Uint8Array(40);
+    const dv = new DataView(reg.buffer);
+    let ringMap: Mapping | null = null;
+    const bufMap = Mapping.anonymous(Math.max(count * bufferSize, 1));
+    try {
+      if (!kernelMapped) {
+        ringMap = Mapping.anonymous(ringBytes);
+        const a = ringMap.address;
+        dv.setUint32(0, a >>> 0, true);
+        dv.setUint32(4, Math.floor(a / TWO32), true);
+      }
+      dv.setUint32(8, entries, true);
+      dv.setUint16(12, groupId, true);
+      dv.setUint16(
+        14,
+        (kernelMapped ? IOU_PBUF_RING.MMAP : 0) |
+          (incremental ? IOU_PBUF_RING.INC : 0),
+        true,
+      );
+      const r = ioUringRegister(ringFd, IORING_REGISTER.PBUF_RING, reg, 1);
+      if (r < 0) throw uringError("register buffer ring", r);
+      if (kernelMapped) {
+        try {
+          ringMap = new Mapping(
+            ringBytes,
+            0x3,
+            0x1 | 0x8000, // MAP_SHARED | MAP_POPULATE
+            ringFd,
+            IORING_OFF_PBUF_RING + groupId * 2 ** IORING_OFF_PBUF_SHIFT,
+          );
+        } catch (e) {
+          unregister(ringFd, groupId);
+          throw e;
+        }
+      }
+    } catch (e) {
+      ringMap?.close();
+      bufMap.close();
+      throw e;
+    }
+    const br = new BufferRing(
+      ringFd,
+      {
+        groupId,
+        entries,
+        bufferSize,
+        count,
+        kernelMapped,
+        incremental,
+      },
+      ringMap!,
+      bufMap,
+    );
+    if (options.provideAll !== false) {
+      for (let i = 0; i < count; i++) br.provide(i);
+      br.advance();
+    }
+    return br;
+  }
+
+  #check(op: string): void {
+    if (this.#bufMap === null) {
+      throw new UringError(
+        op,
+        -Errno.EBADF,
+        `uring: BufferRing.${op}: buffer ring closed`,
+      );
+    }
+  }
+
+  /** Whether the ring is still registered. */
+  get registered(): boolean {
+    return this.#bufMap !== null;
+  }
+
+  /** Base address of the buffer memory (buffer i at base + i*bufferSize). */
+  get baseAddress(): number {
+    this.#check("baseAddress");
+    return this.#bufBase;
+  }
+
+  /**
+   * Address of buffer `bid` (for SQEs that send straight from it).
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 2, entries: 4, bufferSize: 64 });
+   * br.addressOf(1) - br.addressOf(0); // 64
+   * ```
+   */
+  addressOf(bid: number): number {
+    this.#checkBid(bid, "addressOf");
+    return this.#bufBase + bid * this.bufferSize;
+  }
+
+  /** Low 32 bits of buffer `bid`'s address (no allocation, no checks). */
+  addressLo(bid: number): number {
+    return this.#addrLo[bid];
+  }
+
+  /** High 32 bits of buffer `bid`'s address (no allocation, no checks). */
+  addressHi(bid: number): number {
+    return this.#addrHi[bid];
+  }
+
+  /**
+   * The cached full-size view over buffer `bid` (no allocation). The kernel
+   * owns the buffer while it is provided: read it only between its
+   * completion and its recycle.
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 3, entries: 4, bufferSize: 64 });
+   * br.view(0).length; // 64
+   * ```
+   */
+  view(bid: number): Uint8Array {
+    this.#checkBid(bid, "view");
+    return this.#views[bid];
+  }
+
+  #checkBid(bid: number, op: string): void {
+    this.#check(op);
+    if (!(bid >= 0 && bid < this.count && Number.isInteger(bid))) {
+      throw new RangeError(
+        `BufferRing.${op}: buffer id must be 0..${this.count - 1}, got ${bid}`,
+      );
+    }
+  }
+
+  /**
+   * Writes buffer `bid` (length `len`, default the full size) into the next
+   * free ring slot without publishing it; {@linkcode BufferRing.advance}
+   * publishes. Allocation-free.
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 4, entries: 4, bufferSize: 64, provideAll: false });
+   * br.provide(0);
+   * br.provide(1);
+   * br.advance(); // both visible to the kernel
+   * ```
+   */
+  provide(bid: number, len: number = this.bufferSize): void {
+    this.#checkBid(bid, "provide");
+    if (!(len > 0 && len <= this.bufferSize)) {
+      throw new RangeError(
+        `BufferRing.provide: len must be 1..${this.bufferSize}, got ${len}`,
+      );
+    }
+    if (this.#pending >= this.entries) {
+      throw new RangeError(
+        "BufferRing.provide: more buffers than ring entries",
+      );
+    }
+    const slot = (this.#tail + this.#pending) & this.mask;
+    const u32 = this.#u32;
+    const i = slot * 4;
+    u32[i] = this.#addrLo[bid];
+    u32[i + 1] = this.#addrHi[bid];
+    u32[i + 2] = len;
+    // bid is the u16 at byte 12; slot 0's resv (byte 14) is the shared tail.
+    this.#u16[slot * 8 + 6] = bid;
+    this.#pending++;
+  }
+
+  /**
+   * Publishes the provided-but-unpublished buffers (a release store of the
+   * ring tail). Returns how many were published.
+   */
+  advance(): number {
+    this.#check("advance");
+    const n = this.#pending;
+    if (n === 0) return 0;
+    this.#tail = (this.#tail + n) & 0xffff;
+    this.#pending = 0;
+    Atomics.store(this.#u16, 7, this.#tail);
+    return n;
+  }
+
+  /**
+   * Hands buffer `bid` back to the kernel at once (provide + advance).
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 5, entries: 4, bufferSize: 64, provideAll: false });
+   * br.recycle(2);
+   * ```
+   */
+  recycle(bid: number): void {
+    this.provide(bid);
+    this.advance();
+  }
+
+  /** The published tail (the kernel consumes from head up to it). */
+  get tail(): number {
+    return this.#tail;
+  }
+
+  /**
+   * The kernel's consumption head, read with IORING_REGISTER_PBUF_STATUS.
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 6, entries: 4, bufferSize: 64 });
+   * br.head(); // 0: nothing consumed
+   * ```
+   */
+  head(): number {
+    this.#check("head");
+    const s = this.#status;
+    s.fill(0);
+    new DataView(s.buffer).setUint32(0, this.groupId, true);
+    const r = ioUringRegister(this.#ringFd, IORING_REGISTER.PBUF_STATUS, s, 1);
+    if (r < 0) throw uringError("buffer ring status", r);
+    return new DataView(s.buffer).getUint32(4, true) & 0xffff;
+  }
+
+  /** Buffers published and not yet consumed by the kernel. */
+  available(): number {
+    return (this.#tail - this.head()) & 0xffff;
+  }
+
+  /**
+   * Unregisters the ring and unmaps its memory; every view over the buffers
+   * becomes empty. Idempotent. Only call it once no operation can still pick
+   * a buffer from this group.
+   */
+  close(): void {
+    if (this.#bufMap === null) return;
+    const bufMap = this.#bufMap;
+    this.#bufMap = null;
+    const r = unregister(this.#ringFd, this.groupId);
+    for (let i = 0; i < this.#views.length; i++) {
+      this.#views[i] = EMPTY;
+    }
+    this.#ringMap?.close();
+    this.#ringMap = null;
+    bufMap.close();
+    // EBADF/ENXIO: the ring is already gone, and the kernel dropped the group
+    // with it.
+    if (r < 0 && r !== -Errno.EBADF && r !== -Errno.ENXIO) {
+      throw uringError("unregister buffer ring", r);
+    }
+  }
+
+  /** Same as {@linkcode BufferRing.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function unregister(ringFd: number, groupId: number): number {
+  const reg = new Uint8Array(40);
+  new DataView(reg.buffer).setUint16(12, groupId, true);
+  return ioUringRegister(ringFd, IORING_REGISTER.UNREGISTER_PBUF_RING, reg, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Multi-size buffer groups (tiers and configs are defined in options.ts)
+
+const TIERS: [keyof BufferGroupsConfig, number][] = [
+  ["picoNum", BufferSize.PICO],
+  ["nanoNum", BufferSize.NANO],
+  ["microNum", BufferSize.MICRO],
+  ["smallNum", BufferSize.SMALL],
+  ["mediumNum", BufferSize.MEDIUM],
+  ["bigNum", BufferSize.BIG],
+  ["largeNum", BufferSize.LARGE],
+  ["greatNum", BufferSize.GREAT],
+  ["hugeNum", BufferSize.HUGE],
+  ["vastNum", BufferSize.VAST],
+  ["giantNum", BufferSize.GIANT],
+  ["titanNum", BufferSize.TITAN],
+];
+
+/** Options of {@linkcode BufferGroups.register}. */
+export interface BufferGroupsOptions {
+  /** Counts per tier (default: defaultBufferGroupsConfig(); missing tiers are off). */
+  config?: Partial<BufferGroupsConfig>;
+  /** Multiplier for every count (default 1). */
+  scale?: number;
+  /** First group id; tier i gets groupIdOffset + i (default 0). */
+  groupIdOffset?: number;
+  /** Use kernel-mapped rings (IOU_PBUF_RING_MMAP). */
+  kernelMapped?: boolean;
+}
+
+/**
+ * Multi-size buffer groups: one {@linkcode BufferRing} per enabled tier,
+ * group id = offset + tier index, so a receive can pick the group whose
+ * buffer size fits the expected message.
+ *
+ * @example
+ * ```ts
+ * import { BufferGroups, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
+ * using groups = BufferGroups.register(ring, { config: { picoNum: 64, smallNum: 16 }, groupIdOffset: 100 });
+ * groups.forSize(100).bufferSize; // 2048 (the smallest enabled tier that fits)
+ * ```
+ */
+export class BufferGroups {
+  /** The registered rings, smallest buffers first. */
+  readonly rings: readonly BufferRing[];
+  #byGroup = new Map<number, BufferRing>();
+
+  private constructor(rings: BufferRing[]) {
+    this.rings = rings;
+    for (const r of rings) this.#byGroup.set(r.groupId, r);
+  }
+
+  /**
+   * Registers every enabled tier; on failure the ones already registered
+   * are released again.
+   */
+  static register(
+    ring: RingFdSource | number,
+    options: BufferGroupsOptions = {},
+  ): BufferGroups {
+    const cfg = options.config ?? defaultBufferGroupsConfig();
+    const scale = options.scale ?? 1;
+    const off = options.groupIdOffset ?? 0;
+    if (!Number.isInteger(scale) || scale < 1) {
+      throw new RangeError(`BufferGroups: scale must be >= 1, got ${scale}`);
+    }
+    if (!Number.isInteger(off) || off < 0 || off + TIERS.length > 0x10000) {
+      throw new RangeError(`BufferGroups: bad groupIdOffset ${off}`);
+    }
+    const rings: BufferRing[] = [];
+    try {
+      TIERS.forEach(([key, size], i) => {
+        const n = (cfg[key] ?? 0) * scale;
+        if (!(n > 0)) return;
+        // A ring holds at most 32768 entries.
+        const count = Math.min(n, 32768);
+        rings.push(BufferRing.register(ring, {
+          groupId: off + i,
+          entries: count,
+          count,
+          bufferSize: size,
+          kernelMapped: options.kernelMapped,
+        }));
+      });
+    } catch (e) {
+      for (const r of rings) r.close();
+      throw e;
+    }
+    if (rings.length === 0) {
+      throw new RangeError("BufferGroups: every tier is disabled");
+    }
+    return new BufferGroups(rings);
+  }
+
+  /** The ring of group `groupId`, or undefined. */
+  group(groupId: number): BufferRing | undefined {
+    return this.#byGroup.get(groupId);
+  }
+
+  /** The smallest enabled tier whose buffers hold `size` bytes (or the largest). */
+  forSize(size: number): BufferRing {
+    for (const r of this.rings) if (r.bufferSize >= size) return r;
+    return this.rings[this.rings.length - 1];
+  }
+
+  /** Unregisters and unmaps every tier. Idempotent. */
+  close(): void {
+    let err: unknown;
+    for (const r of this.rings) {
+      try {
+        r.close();
+      } catch (e) {
+        err ??= e;
+      }
+    }
+    if (err) throw err;
+  }
+
+  /** Same as {@linkcode BufferGroups.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

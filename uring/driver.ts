@@ -1,0 +1,974 @@
+/**
+ * The Deno event-loop driver: owns a ring inside Deno's event loop. While
+ * completions flow it submits and reaps synchronously (yielding to the event
+ * loop every few batches); when nothing is ready it parks on the ring's
+ * registered eventfd through `Uring.waitAsync` (a `nonblocking` poll on
+ * Deno's blocking pool), so it never spins and never blocks the event loop.
+ * With DEFER_TASKRUN the kernel signals that eventfd as soon as task work is
+ * queued; the driver then enters with GETEVENTS to post the completions.
+ * When nothing is outstanding the loop ends: no op stays pending, and the
+ * process can exit.
+ *
+ * On top: Promise conveniences (await one operation, with deadlines and
+ * AbortSignal cancelling through IORING_OP_ASYNC_CANCEL), async iteration
+ * over multishot streams, and a clean `close()` that cancels and drains
+ * in-flight operations. The raw ring stays available (`driver.ring`): submit
+ * with its methods, call {@linkcode UringDriver.kick}, and receive CQEs
+ * that are not the driver's in the `onCQE` callback.
+ *
+ * Permissions: `--allow-ffi=<path of libkernio.so>`.
+ *
+ * @example
+ * ```ts
+ * import { UringDriver } from "@kernio/kernio/uring";
+ * await using d = new UringDriver({ entries: 64 });
+ * const res = await d.nop();
+ * await d.sleep(5);
+ * ```
+ *
+ * @module
+ */
+
+import { Errno, IORING_OP, IOSQE, SOCK } from "../zcall/mod.ts";
+import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
+import { CQEView } from "./cqe.ts";
+import { RingClosedError, UringError, uringError } from "./errors.ts";
+import {
+  acceptMultishot,
+  type CQETarget,
+  dispatchCQE,
+  MultishotAction,
+  type MultishotHandler,
+  type MultishotStep,
+  type MultishotSubscription,
+  receiveMultishot,
+} from "./multishot.ts";
+import type { BufferRing } from "./buffer_ring.ts";
+import { type OpOptions, Uring } from "./ring.ts";
+import type { Options } from "./options.ts";
+import { forFD } from "./context.ts";
+
+const ECANCELED = -Errno.ECANCELED;
+const ENOBUFS = -Errno.ENOBUFS;
+const F_MORE = 1 << 1;
+const F_NOTIF = 1 << 3;
+const BATCH = 256;
+const YIELD_EVERY = 16;
+
+/** Options of {@linkcode UringDriver}. */
+export interface DriverOptions extends Partial<Options> {
+  /** Drive an existing, started ring (not stopped by close()). */
+  ring?: Uring;
+  /** Receives every CQE the driver does not own (raw submissions). */
+  onCQE?: (cqe: CQEView) => void;
+}
+
+/** Per-operation options of the Promise conveniences. */
+export interface DriverOpOptions {
+  /** Cancels the operation (async cancel); the promise rejects with the reason. */
+  signal?: AbortSignal;
+  /** Deadline in ms (a linked timeout): rejects with a UringError "ETIME". */
+  timeoutMs?: number;
+  /** Resolve with negative results instead of rejecting. */
+  raw?: boolean;
+}
+
+/** The result of one completed operation. */
+export interface Completion {
+  /** The kernel's result (>= 0, or -errno with `raw`). */
+  res: number;
+  /** The CQE flags. */
+  flags: number;
+}
+
+class PendingOp implements CQETarget {
+  resolve!: (c: Completion) => void;
+  reject!: (e: unknown) => void;
+  readonly promise: Promise<Completion>;
+  ext: ExtSQE;
+  op: string;
+  raw: boolean;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  timeoutMs = -1;
+  driver: UringDriver;
+  // SEND_ZC: first CQE (F_MORE) carries the result, the notification ends it.
+  zcRes: number | undefined;
+
+  constructor(driver: UringDriver, ext: ExtSQE, op: string, raw: boolean) {
+    this.driver = driver;
+    this.ext = ext;
+    this.op = op;
+    this.raw = raw;
+    this.promise = new Promise((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+
+  _onCQE(cqe: CQEView): void {
+    let res = cqe.res;
+    if ((cqe.flags & F_MORE) !== 0) {
+      this.zcRes = res; // zero-copy send: wait for the notification
+      return;
+    }
+    if ((cqe.flags & F_NOTIF) !== 0 && this.zcRes !== undefined) {
+      res = this.zcRes;
+    }
+    this.driver._retire(this);
+    if (this.signal?.aborted && res === ECANCELED) {
+      this.reject(this.signal.reason);
+    } else if (res === ECANCELED && this.timeoutMs >= 0) {
+      // Nothing else cancels a driver op (close() rejects with ECANCELED
+      // only after its own deadline): the linked timeout fired.
+      this.reject(
+        new UringError(this.op, -Errno.ETIME, `uring: ${this.op}: timed out`),
+      );
+    } else if (res < 0 && !this.raw) {
+      this.reject(uringError(this.op, res));
+    } else {
+      this.resolve({ res, flags: cqe.flags });
+    }
+  }
+}
+
+/**
+ * A ring driven by Deno's event loop. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { UringDriver } from "@kernio/kernio/uring";
+ * const d = new UringDriver({ entries: 64 });
+ * const c = await d.nop();
+ * await d.close();
+ * ```
+ */
+export class UringDriver {
+  /** The driven ring (submit raw SQEs with it, then call kick()). */
+  readonly ring: Uring;
+  readonly #ownRing: boolean;
+  readonly #onCQE: ((cqe: CQEView) => void) | undefined;
+  readonly #cqes: CQEView[];
+  #tracked = 0; // driver-owned operations awaiting their final CQE
+  #holds = 0; // raw users' "keep waiting" references
+  #running: Promise<void> | null = null;
+  #park: AbortController | null = null;
+  #flushQueued = false;
+  #closing = false;
+  #closed = false;
+  #error: unknown = undefined;
+  #ignoreCtx: SQEContext;
+
+  /**
+   * Creates (and starts) a ring, or drives `options.ring` (started).
+   */
+  constructor(options: DriverOptions = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("UringDriver: options must be an object");
+    }
+    const { ring, onCQE, ...ringOptions } = options;
+    if (onCQE !== undefined && typeof onCQE !== "function") {
+      throw new TypeError("UringDriver: onCQE must be a function");
+    }
+    if (ring !== undefined) {
+      if (!(ring instanceof Uring)) {
+        throw new TypeError("UringDriver: ring must be a Uring");
+      }
+      if (!ring.started || ring.closed) {
+        throw new TypeError("UringDriver: ring must be started and open");
+      }
+      this.ring = ring;
+      this.#ownRing = false;
+    } else {
+      this.ring = new Uring(ringOptions);
+      try {
+        this.ring.start();
+      } catch (e) {
+        this.ring.stop();
+        throw e;
+      }
+      this.#ownRing = true;
+    }
+    this.#onCQE = onCQE;
+    this.#cqes = Array.from({ length: BATCH }, () => new CQEView());
+    // Cancels and linked timeouts the driver issues: their own CQEs are
+    // dropped (CQE_SKIP_SUCCESS hides successful ones).
+    this.#ignoreCtx = packDirect(IORING_OP.NOP, 0, 0, 0);
+  }
+
+  /** Driver-owned operations not yet completed. */
+  get inflight(): number {
+    return this.#tracked;
+  }
+
+  /** True once close() has finished. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #check(op: string): void {
+    if (this.#closing || this.#closed) throw new RingClosedError(op);
+  }
+
+  /**
+   * Keeps the driver waiting for completions of raw submissions (e.g. a
+   * multishot accept that never ends by itself). Balance with release().
+   */
+  hold(): void {
+    this.#check("hold");
+    this.#holds++;
+    this.kick();
+  }
+
+  /** Drops one hold(); with nothing outstanding the wait loop ends. */
+  release(): void {
+    if (this.#holds > 0) this.#holds--;
+    this.#wake();
+  }
+
+  /**
+   * Submits queued SQEs (batched: once per microtask turn) and makes sure
+   * the loop is running. Call after submitting with the raw ring.
+   */
+  kick(): void {
+    if (this.#closed) return;
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  #flush = (): void => {
+    this.#flushQueued = false;
+    if (this.#closed || this.ring.closed) return;
+    try {
+      if (this.ring.pending > 0) this.ring.submit();
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    this.#ensureRunning();
+  };
+
+  #ensureRunning(): void {
+    if (this.#running === null && this.#busy()) {
+      this.#running = this.#loop().finally(() => {
+        this.#running = null;
+        // Work queued while the loop was finishing.
+        if (this.#busy() && !this.#closed) this.#ensureRunning();
+      });
+    }
+  }
+
+  #busy(): boolean {
+    return this.#tracked > 0 || this.#holds > 0;
+  }
+
+  #wake(): void {
+    this.#park?.abort();
+  }
+
+  #fail(e: unknown): void {
+    this.#error ??= e;
+    this.#wake();
+  }
+
+  /** Reaps and dispatches one batch; returns how many CQEs it handled. */
+  #drain(): number {
+    const cqes = this.#cqes;
+    const n = this.ring.wait(cqes);
+    for (let k = 0; k < n; k++) this.#dispatch(cqes[k]);
+    return n;
+  }
+
+  #dispatch(cqe: CQEView): void {
+    try {
+      if (dispatchCQE(cqe)) return;
+      if (
+        cqe.userDataLo === this.#ignoreCtx.lo &&
+        cqe.userDataHi === this.#ignoreCtx.hi
+      ) return;
+      this.#onCQE?.(cqe);
+    } catch (e) {
+      // A handler threw: report it asynchronously, keep the loop alive.
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
+  }
+
+  async #loop(): Promise<void> {
+    const ring = this.ring;
+    let batches = 0;
+    while (!ring.closed) {
+      if (this.#error !== undefined) break;
+      const n = this.#drain();
+      if (n > 0) {
+        // Completions flow: keep reaping, but let the event loop breathe.
+        if (++batches % YIELD_EVERY === 0) await macrotask();
+        continue;
+      }
+      if (!this.#busy()) break;
+      // Idle with work outstanding: park on the eventfd.
+      if (this.#park === null || this.#park.signal.aborted) {
+        this.#park = new AbortController();
+      }
+      try {
+        const got = await ring.waitAsync(this.#cqes, {
+          signal: this.#park.signal,
+        });
+        for (let k = 0; k < got; k++) this.#dispatch(this.#cqes[k]);
+      } catch (e) {
+        if (ring.closed) break;
+        if (this.#park?.signal.aborted) continue; // woken on purpose
+        this.#error ??= e;
+        break;
+      }
+    }
+  }
+
+  /** @internal */
+  _retire(op: PendingOp): void {
+    this.#tracked--;
+    if (op.onAbort) op.signal!.removeEventListener("abort", op.onAbort);
+    op.ext.refs[0] = undefined;
+    try {
+      if (!this.ring.closed) this.ring.putExtSQE(op.ext);
+    } catch { /* ring gone */ }
+  }
+
+  /**
+   * Submits one operation and resolves with its completion. `prep` writes
+   * the SQE through a ring method with the given (extended) context and
+   * returns its boolean. Rejects with a typed UringError on a negative
+   * result, with `signal.reason` when aborted, and with an "ETIME"
+   * UringError at the deadline.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * const c = await d.submit("nop", (ring, ctx) => ring.nop(ctx));
+   * ```
+   */
+  submit(
+    op: string,
+    prep: (ring: Uring, ctx: SQEContext, o: OpOptions | undefined) => boolean,
+    options: DriverOpOptions = {},
+  ): Promise<Completion> {
+    try {
+      this.#check(op);
+      if (typeof prep !== "function") {
+        throw new TypeError(`${op}: prep must be a function`);
+      }
+      const { signal, timeoutMs } = options;
+      if (
+        timeoutMs !== undefined &&
+        !(typeof timeoutMs === "number" && timeoutMs >= 0 &&
+          isFinite(timeoutMs))
+      ) {
+        throw new RangeError(`${op}: timeoutMs must be a finite number >= 0`);
+      }
+      signal?.throwIfAborted();
+      const ring = this.ring;
+      const ext = ring.extSQE();
+      if (ext === null) {
+        throw new UringError(
+          op,
+          -Errno.EBUSY,
+          `uring: ${op}: too many operations in flight`,
+        );
+      }
+      const p = new PendingOp(this, ext, op, options.raw === true);
+      ext.refs[0] = p;
+      const linked = timeoutMs !== undefined;
+      // Make room for the pair so the link is never split across a flush.
+      if (linked && ring.sqAvailable() < 2) ring.submit();
+      let ok = false;
+      try {
+        ok = prep(
+          ring,
+          ext.context,
+          linked ? { flags: IOSQE.IO_LINK } : undefined,
+        );
+        if (ok && linked) {
+          p.timeoutMs = timeoutMs;
+          ok = ring.linkTimeout(this.#ignoreCtx, timeoutMs);
+        }
+      } catch (e) {
+        ext.refs[0] = undefined;
+        ring.putExtSQE(ext);
+        throw e;
+      }
+      if (!ok) {
+        ext.refs[0] = undefined;
+        ring.putExtSQE(ext);
+        throw new UringError(
+          op,
+          -Errno.EBUSY,
+          `uring: ${op}: submission queue full`,
+        );
+      }
+      this.#tracked++;
+      if (signal) {
+        p.signal = signal;
+        p.onAbort = () => this.#cancelCtx(ext.context);
+        signal.addEventListener("abort", p.onAbort, { once: true });
+      }
+      this.kick();
+      return p.promise;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #cancelCtx(target: SQEContext): void {
+    if (this.ring.closed) return;
+    try {
+      this.ring.asyncCancel(this.#ignoreCtx, target, {
+        flags: IOSQE.CQE_SKIP_SUCCESS,
+      });
+      this.kick();
+    } catch { /* the op completes anyway */ }
+  }
+
+  /**
+   * IORING_OP_NOP.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * (await d.nop()).res; // 0
+   * ```
+   */
+  nop(options?: DriverOpOptions): Promise<Completion> {
+    return this.submit("nop", (r, c, o) => r.nop(c, o), options);
+  }
+
+  /**
+   * Waits `ms` milliseconds with an io_uring timeout (resolves, never
+   * rejects with ETIME).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * await d.sleep(10);
+   * ```
+   */
+  async sleep(
+    ms: number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const c = await this.submit(
+      "sleep",
+      (r, ctx, o) => r.timeout(ctx, ms, o),
+      { signal: options.signal, raw: true },
+    );
+    if (c.res < 0 && c.res !== -Errno.ETIME) throw uringError("sleep", c.res);
+  }
+
+  /**
+   * Sends `buf` on a socket; resolves with the bytes sent.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * await d.send(fd, new TextEncoder().encode("hi"));
+   * ```
+   */
+  async send(
+    fd: number,
+    buf: Uint8Array,
+    options?: DriverOpOptions,
+  ): Promise<number> {
+    checkFd("send", fd);
+    return (await this.submit(
+      "send",
+      (r, c, o) => r.send(fdCtx(c, fd), buf, o),
+      options,
+    )).res;
+  }
+
+  /**
+   * Sends all of `buf` (repeating short sends).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * await d.sendAll(fd, new Uint8Array(100000));
+   * ```
+   */
+  async sendAll(
+    fd: number,
+    buf: Uint8Array,
+    options?: DriverOpOptions,
+  ): Promise<void> {
+    let off = 0;
+    while (off < buf.byteLength) {
+      off += await this.send(fd, buf.subarray(off), options);
+    }
+  }
+
+  /**
+   * Receives into `buf`; resolves with the byte count (0: end of stream).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * const n = await d.recv(fd, new Uint8Array(1024), { timeoutMs: 1000 });
+   * ```
+   */
+  async recv(
+    fd: number,
+    buf: Uint8Array,
+    options?: DriverOpOptions,
+  ): Promise<number> {
+    checkFd("recv", fd);
+    return (await this.submit(
+      "recv",
+      (r, c, o) => r.receive(fdCtx(c, fd), buf, o),
+      options,
+    )).res;
+  }
+
+  /**
+   * Reads from a file at `offset` (-1: current position).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * const n = await d.read(fd, new Uint8Array(4096), 0);
+   * ```
+   */
+  async read(
+    fd: number,
+    buf: Uint8Array,
+    offset = -1,
+    options?: DriverOpOptions,
+  ): Promise<number> {
+    checkFd("read", fd);
+    return (await this.submit(
+      "read",
+      (r, c, o) => r.read(fdCtx(c, fd), buf, { ...o, offset }),
+      options,
+    )).res;
+  }
+
+  /**
+   * Writes to a file at `offset` (-1: current position).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * await d.write(fd, new Uint8Array([1, 2, 3]), 0);
+   * ```
+   */
+  async write(
+    fd: number,
+    buf: Uint8Array,
+    offset = -1,
+    options?: DriverOpOptions,
+  ): Promise<number> {
+    checkFd("write", fd);
+    return (await this.submit(
+      "write",
+      (r, c, o) => r.write(fdCtx(c, fd), buf, { ...o, offset }),
+      options,
+    )).res;
+  }
+
+  /**
+   * Accepts one connection; resolves with the new fd (SOCK_CLOEXEC).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const lfd: number;
+   * const fd = await d.accept(lfd, { timeoutMs: 1000 });
+   * ```
+   */
+  async accept(fd: number, options?: DriverOpOptions): Promise<number> {
+    checkFd("accept", fd);
+    return (await this.submit(
+      "accept",
+      (r, c, o) => r.accept(fdCtx(c, fd), { ...o, msgFlags: SOCK.CLOEXEC }),
+      options,
+    )).res;
+  }
+
+  /**
+   * Connects a socket to a raw sockaddr.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number, sa: Uint8Array;
+   * await d.connect(fd, sa);
+   * ```
+   */
+  async connect(
+    fd: number,
+    addr: Uint8Array,
+    options?: DriverOpOptions,
+  ): Promise<void> {
+    checkFd("connect", fd);
+    await this.submit(
+      "connect",
+      (r, c, o) => r.connect(fdCtx(c, fd), addr, o),
+      options,
+    );
+  }
+
+  /**
+   * Splices up to `n` bytes from `fdIn` to `fdOut` (one of them a pipe).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const file: number, pipeW: number;
+   * const moved = await d.splice(file, pipeW, 65536, 0);
+   * ```
+   */
+  async splice(
+    fdIn: number,
+    fdOut: number,
+    n: number,
+    offIn = -1,
+    offOut = -1,
+    options?: DriverOpOptions,
+  ): Promise<number> {
+    checkFd("splice", fdIn);
+    checkFd("splice", fdOut);
+    return (await this.submit(
+      "splice",
+      (r, c, o) =>
+        r.splice(fdCtx(c, fdOut), fdIn, n, { ...o, offset: offOut }, offIn),
+      options,
+    )).res;
+  }
+
+  /**
+   * Subscribes `handler` to a multishot operation submitted by `start`
+   * (acceptMultishot / receiveMultishot / receiveBundleMultishot) and keeps
+   * the driver waiting until its final CQE.
+   *
+   * @example
+   * ```ts
+   * import { acceptMultishot, forFD, NoopMultishotHandler, UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const lfd: number;
+   * const sub = d.subscribe((ring, h) => acceptMultishot(ring, forFD(lfd), h), new NoopMultishotHandler());
+   * sub.cancel();
+   * ```
+   */
+  subscribe(
+    start: (ring: Uring, handler: MultishotHandler) => MultishotSubscription,
+    handler: MultishotHandler,
+  ): MultishotSubscription {
+    this.#check("subscribe");
+    const sub = start(this.ring, handler);
+    this.#tracked++;
+    // The hook runs at retirement even when callbacks are muted.
+    sub._onRetire = () => {
+      this.#tracked--;
+    };
+    this.kick();
+    return sub;
+  }
+
+  /**
+   * Async iteration over a multishot stream: yields each step's `{res,
+   * flags}` until the final CQE (a negative final result throws, except
+   * -ECANCELED after `signal` aborts, which ends the iteration).
+   *
+   * @example
+   * ```ts
+   * import { acceptMultishot, forFD, UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const lfd: number;
+   * const ac = new AbortController();
+   * for await (const { res: fd } of d.multishot((ring, h) => acceptMultishot(ring, forFD(lfd), h), { signal: ac.signal })) {
+   *   console.log("accepted", fd);
+   *   ac.abort();
+   * }
+   * ```
+   */
+  multishot(
+    start: (ring: Uring, handler: MultishotHandler) => MultishotSubscription,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterableIterator<Completion> {
+    return new MultishotStream(this, start, options.signal, false);
+  }
+
+  /**
+   * Accepted connection fds as an async iterable (multishot accept).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const lfd: number;
+   * for await (const fd of d.acceptStream(lfd)) { console.log(fd); break; }
+   * ```
+   */
+  async *acceptStream(
+    listenerFd: number,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterableIterator<number> {
+    checkFd("acceptStream", listenerFd);
+    for await (
+      const c of this.multishot(
+        (ring, h) => acceptMultishot(ring, forFD(listenerFd), h),
+        options,
+      )
+    ) yield c.res;
+  }
+
+  /**
+   * Received chunks as an async iterable (multishot receive with buffer
+   * selection from `buffers`). Each yielded view is valid until the next
+   * iteration step, when its buffer is recycled. A group that runs dry
+   * (ENOBUFS) is refilled and the receive resubmitted without losing data.
+   * Ends at end of stream.
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * using br = BufferRing.register(d.ring, { groupId: 1, entries: 64, bufferSize: 4096 });
+   * for await (const chunk of d.recvStream(fd, br)) console.log(chunk.length);
+   * ```
+   */
+  async *recvStream(
+    fd: number,
+    buffers: BufferRing,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterableIterator<Uint8Array> {
+    checkFd("recvStream", fd);
+    let held = -1;
+    try {
+      for (;;) {
+        let again = false;
+        const stream = new MultishotStream(
+          this,
+          (ring, h) =>
+            receiveMultishot(ring, forFD(fd).withBufGroup(buffers.groupId), h),
+          options.signal,
+          true,
+        );
+        for await (const c of stream) {
+          if (held >= 0) {
+            buffers.recycle(held);
+            held = -1;
+          }
+          if (c.res === ENOBUFS) {
+            again = true;
+            break;
+          }
+          if (c.res === 0) return;
+          held = c.flags >>> 16;
+          yield buffers.view(held).subarray(0, c.res);
+        }
+        if (held >= 0) {
+          buffers.recycle(held);
+          held = -1;
+        }
+        if (!again) return;
+      }
+    } finally {
+      if (held >= 0 && buffers.registered) buffers.recycle(held);
+    }
+  }
+
+  /**
+   * Cancels every driver-owned operation (IORING_OP_ASYNC_CANCEL, ANY|ALL),
+   * waits (at most `timeoutMs`, default 5000) for their final completions,
+   * ends the wait loop and, if the driver created the ring, stops it.
+   * Idempotent.
+   */
+  async close(
+    options: { timeoutMs?: number; cancel?: boolean } = {},
+  ): Promise<void> {
+    if (this.#closed) return;
+    if (this.#closing) {
+      while (!this.#closed) await macrotask();
+      return;
+    }
+    this.#closing = true;
+    const deadline = performance.now() + (options.timeoutMs ?? 5000);
+    try {
+      if (!this.ring.closed && this.#tracked > 0 && options.cancel !== false) {
+        this.ring.asyncCancelAll(this.#ignoreCtx, {
+          flags: IOSQE.CQE_SKIP_SUCCESS,
+        });
+        this.kick();
+      }
+      this.#holds = 0;
+      while (
+        this.#tracked > 0 && !this.ring.closed && performance.now() < deadline
+      ) {
+        this.#ensureRunning();
+        await Promise.race([this.#running ?? Promise.resolve(), sleepMs(5)]);
+      }
+      this.#wake();
+      if (this.#running) await this.#running;
+    } finally {
+      this.#closed = true;
+      if (this.#ownRing) this.ring.stop();
+    }
+    if (this.#error !== undefined) {
+      const e = this.#error;
+      this.#error = undefined;
+      throw e;
+    }
+  }
+
+  /** Same as {@linkcode UringDriver.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+// One multishot subscription viewed as an async iterator.
+class MultishotStream implements AsyncIterableIterator<Completion> {
+  #queue: Completion[] = [];
+  #waiter: ((v: IteratorResult<Completion>) => void) | null = null;
+  #fail: ((e: unknown) => void) | null = null;
+  #done = false;
+  #error: unknown = undefined;
+  #sub: MultishotSubscription | null = null;
+  #signal: AbortSignal | undefined;
+  #onAbort = () => this.#sub?.cancel();
+  #noBuffersEnds: boolean;
+
+  constructor(
+    driver: UringDriver,
+    start: (ring: Uring, handler: MultishotHandler) => MultishotSubscription,
+    signal: AbortSignal | undefined,
+    noBuffersEnds: boolean,
+  ) {
+    this.#signal = signal;
+    // recvStream takes ENOBUFS as a value (it refills and resubmits).
+    this.#noBuffersEnds = noBuffersEnds;
+    signal?.throwIfAborted();
+    const handler: MultishotHandler = {
+      onMultishotStep: (step: MultishotStep) => {
+        const res = step.cqe.res;
+        if (
+          res >= 0 || (this.#noBuffersEnds && res === ENOBUFS && step.final())
+        ) {
+          this.#push({ res, flags: step.cqe.flags });
+        }
+        return MultishotAction.Continue;
+      },
+      onMultishotStop: (err, cancelled) => {
+        this.#signal?.removeEventListener("abort", this.#onAbort);
+        if (
+          err && !(cancelled && this.#signal?.aborted) &&
+          !(this.#noBuffersEnds && err.errno === Errno.ENOBUFS)
+        ) {
+          this.#error = err;
+        }
+        this.#done = true;
+        this.#settle();
+      },
+    };
+    this.#sub = driver.subscribe(start, handler);
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  #push(c: Completion): void {
+    if (this.#waiter) {
+      const w = this.#waiter;
+      this.#waiter = this.#fail = null;
+      w({ value: c, done: false });
+    } else this.#queue.push(c);
+  }
+
+  #settle(): void {
+    if (!this.#waiter || this.#queue.length > 0) return;
+    const w = this.#waiter;
+    const f = this.#fail!;
+    this.#waiter = this.#fail = null;
+    if (this.#error !== undefined) f(this.#error);
+    else w({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<Completion>> {
+    if (this.#queue.length > 0) {
+      return Promise.resolve({ value: this.#queue.shift()!, done: false });
+    }
+    if (this.#done) {
+      if (this.#error !== undefined) {
+        const e = this.#error;
+        this.#error = undefined;
+        return Promise.reject(e);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((res, rej) => {
+      this.#waiter = res;
+      this.#fail = rej;
+    });
+  }
+
+  async return(): Promise<IteratorResult<Completion>> {
+    // Leaving early: cancel and wait for the final CQE so nothing dangles.
+    if (!this.#done) {
+      try {
+        this.#sub?.cancel();
+      } catch { /* already ending */ }
+      while (!this.#done) {
+        await new Promise<void>((res) => {
+          this.#waiter = () => res();
+          this.#fail = () => res();
+        });
+        this.#queue.length = 0;
+      }
+    }
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#queue.length = 0;
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+function checkFd(op: string, fd: number): void {
+  if (!Number.isInteger(fd) || fd < 0 || fd > 0x1fffffff) {
+    throw new TypeError(`${op}: bad file descriptor ${fd}`);
+  }
+}
+
+// An extended context that reports `fd` for the ring's prep methods (which
+// read the fd from the context).
+function fdCtx(ctx: SQEContext, fd: number): SQEContext {
+  ctx.extSQE().fd = fd;
+  return ctx;
+}
+
+function macrotask(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
