@@ -513,6 +513,16 @@ export class SockaddrUnix implements RawSockaddr {
   }
 }
 
+// A byte loop rather than set(subarray()): a subarray is an allocation.
+function copyBytes(
+  dst: Uint8Array,
+  src: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) dst[i] = src[i];
+}
+
 /**
  * Decodes a sockaddr (for example a 128-byte sockaddr_storage filled by the
  * kernel) into a typed address. When `into` is given and of the same family
@@ -549,20 +559,20 @@ export function decodeSockaddr(
     case AF.INET: {
       if (length < SIZEOF_SOCKADDR_INET4) break;
       const sa = into instanceof SockaddrInet4 ? into : new SockaddrInet4();
-      sa.bytes.set(storage.subarray(0, SIZEOF_SOCKADDR_INET4));
+      copyBytes(sa.bytes, storage, 0, SIZEOF_SOCKADDR_INET4);
       return sa;
     }
     case AF.INET6: {
       if (length < SIZEOF_SOCKADDR_INET6) break;
       const sa = into instanceof SockaddrInet6 ? into : new SockaddrInet6();
-      sa.bytes.set(storage.subarray(0, SIZEOF_SOCKADDR_INET6));
+      copyBytes(sa.bytes, storage, 0, SIZEOF_SOCKADDR_INET6);
       return sa;
     }
     case AF.UNIX: {
       const n = length > SIZEOF_SOCKADDR_UNIX ? SIZEOF_SOCKADDR_UNIX : length;
       const sa = into instanceof SockaddrUnix ? into : new SockaddrUnix();
       sa.bytes.fill(0, 2);
-      sa.bytes.set(storage.subarray(2, n), 2);
+      copyBytes(sa.bytes, storage, 2, n);
       return sa.setLength(n);
     }
     case AF.UNSPEC:
@@ -576,6 +586,9 @@ export function decodeSockaddr(
     `decodeSockaddr: length ${length} too short for family ${family}`,
   );
 }
+
+// Scratch for family probes, so converting an IPv4 literal allocates nothing.
+const scratch4 = new Uint8Array(4);
 
 function hostOf(addr: HostPort, fn: string): string {
   if (addr === null || typeof addr !== "object") {
@@ -600,7 +613,7 @@ function hostOf(addr: HostPort, fn: string): string {
  */
 export function ipFamilyOf(host: string): 0 | 4 | 6 {
   if (host === "" || host === "localhost") return 4;
-  if (parseIPv4(host)) return 4;
+  if (parseIPv4(host, scratch4)) return 4;
   let h = host;
   if (h.startsWith("[") && h.endsWith("]")) h = h.slice(1, -1);
   const pct = h.indexOf("%");
