@@ -49,6 +49,7 @@ export * from "./tcp.ts";
 export * from "./udp.ts";
 export * from "./unix.ts";
 export * from "./streams.ts";
+export * from "./connect.ts";
 export * from "./multicast.ts";
 export * from "./raw.ts";
 export * from "./icmp.ts";
