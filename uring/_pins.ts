@@ -20,21 +20,17 @@ export class PinTable {
   #next = new Int32Array(0);
   #free = new Int32Array(0);
   #freeTop = 0;
-  #keys = 0;
+  /** Keys (distinct user_data values) with pins in flight. */
+  keys = 0;
 
   constructor(capacity: number) {
     this.#resize(Math.max(16, capacity));
     this.#growObjs(Math.max(16, capacity));
   }
 
-  /** Keys (distinct user_data values) with pins in flight. */
-  get size(): number {
-    return this.#keys;
-  }
-
   /** One more expected completion for (lo, hi), keeping `a` and `b` alive. */
   pin(lo: number, hi: number, a: unknown, b: unknown): void {
-    if ((this.#keys + 1) * 2 > this.#cap) this.#resize(this.#cap * 2);
+    if ((this.keys + 1) * 2 > this.#cap) this.#resize(this.#cap * 2);
     const mask = this.#cap - 1;
     let k = this.#hash(lo, hi) & mask;
     while (this.#count[k] !== 0) {
@@ -45,7 +41,7 @@ export class PinTable {
       this.#keyLo[k] = lo;
       this.#keyHi[k] = hi;
       this.#head[k] = -1;
-      this.#keys++;
+      this.keys++;
     }
     this.#count[k]++;
     if (a !== undefined && a !== null) this.#push(k, a);
@@ -54,7 +50,7 @@ export class PinTable {
 
   /** A final completion for (lo, hi) arrived; true if the key had pins. */
   complete(lo: number, hi: number): boolean {
-    if (this.#keys === 0) return false;
+    if (this.keys === 0) return false;
     const mask = this.#cap - 1;
     let k = this.#hash(lo, hi) & mask;
     while (this.#count[k] !== 0) {
@@ -73,7 +69,7 @@ export class PinTable {
     this.#count.fill(0);
     for (let j = 0; j < this.#next.length; j++) this.#free[j] = j;
     this.#freeTop = this.#next.length;
-    this.#keys = 0;
+    this.keys = 0;
   }
 
   #hash(lo: number, hi: number): number {
@@ -97,7 +93,7 @@ export class PinTable {
       this.#free[this.#freeTop++] = j;
       j = n;
     }
-    this.#keys--;
+    this.keys--;
     // Backward-shift deletion keeps probe chains intact without tombstones.
     const mask = this.#cap - 1;
     let hole = k;

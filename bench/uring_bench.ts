@@ -1,0 +1,182 @@
+/**
+ * io_uring NOP throughput, kernio vs liburing (C), at batch 1, 16 and 64,
+ * plus the scavenge count of 1M submitted and reaped NOPs.
+ *
+ * Both sides use the same ring: 128 entries, SINGLE_ISSUER | DEFER_TASKRUN
+ * | SUBMIT_ALL | CLAMP with the SQ index array (Debian's liburing 2.3 has no
+ * NO_SQARRAY), one io_uring_enter per batch, CQEs reaped in bulk. Rounds
+ * alternate C and kernio and each side keeps its best round, so background
+ * load hits both alike. There is no Deno built-in or Node equivalent of a
+ * raw io_uring NOP, so those columns are absent.
+ *
+ * Run: deno run --allow-ffi --allow-read --allow-write=bench/build
+ *      --allow-run --allow-env bench/uring_bench.ts
+ * (the C side needs cc and liburing-dev; without them it is skipped).
+ *
+ * @module
+ */
+
+import { CQEView, forFD, Uring } from "../uring/mod.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const path = (rel: string) => new URL(rel, ROOT).pathname;
+
+// Tiny local builder: bench/_c.ts has no way to pass -luring.
+async function buildLiburing(name: string): Promise<string | null> {
+  const src = path(`bench/c/${name}.c`);
+  const out = path(`bench/build/${name}`);
+  await Deno.mkdir(path("bench/build"), { recursive: true });
+  const srcTime = (await Deno.stat(src)).mtime?.getTime() ?? 0;
+  const outTime = await Deno.stat(out).then(
+    (s) => s.mtime?.getTime() ?? 0,
+    () => -1,
+  );
+  if (outTime >= srcTime) return out;
+  try {
+    const r = await new Deno.Command(Deno.env.get("CC") ?? "cc", {
+      args: ["-O2", "-Wall", "-o", out, src, "-luring"],
+      stderr: "piped",
+    }).output();
+    if (!r.success) {
+      console.error(new TextDecoder().decode(r.stderr));
+      return null;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+async function runC(
+  bin: string,
+  batch: number,
+  total: number,
+): Promise<number> {
+  const r = await new Deno.Command(bin, {
+    args: [String(batch), String(total)],
+    stdout: "piped",
+  }).output();
+  if (!r.success) throw new Error(`${bin} failed`);
+  return Number(new TextDecoder().decode(r.stdout).split(" ")[0]);
+}
+
+// The measured loop: prep `batch` NOPs, one wait() (which submits them with
+// one io_uring_enter and reaps), repeat. Returns ns per NOP.
+function runKernio(
+  ring: Uring,
+  cqes: CQEView[],
+  batch: number,
+  total: number,
+): number {
+  const ctx = forFD(0);
+  const t0 = performance.now();
+  let done = 0;
+  while (done < total) {
+    for (let k = 0; k < batch; k++) ring.nop(ctx);
+    let got = 0;
+    while (got < batch) got += ring.wait(cqes);
+    done += batch;
+  }
+  return ((performance.now() - t0) * 1e6) / done;
+}
+
+function newRing(): Uring {
+  const ring = new Uring({ entries: 128, indirectSubmissionQueue: true });
+  ring.start();
+  return ring;
+}
+
+// GC child: warm up, then run `ops` NOPs at batch 64. The parent counts the
+// Scavenge lines of --trace-gc for ops = 1M and ops = 0 and subtracts.
+if (Deno.args[0] === "--gc-child") {
+  const ops = Number(Deno.args[1]);
+  const ring = newRing();
+  const cqes = CQEView.array(128);
+  runKernio(ring, cqes, 64, 200_000);
+  if (ops > 0) runKernio(ring, cqes, 64, ops);
+  ring.stop();
+  Deno.exit(0);
+}
+
+async function scavenges(ops: number): Promise<number> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--v8-flags=--trace-gc",
+      "--allow-ffi",
+      "--allow-read",
+      "--allow-env",
+      new URL(import.meta.url).pathname,
+      "--gc-child",
+      String(ops),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(r.stdout);
+  return text.split("\n").filter((l) => l.includes("Scavenge")).length;
+}
+
+const BATCHES = [1, 16, 64];
+const ROUNDS = 5;
+const bin = await buildLiburing("uring_nop");
+const ring = newRing();
+const cqes = CQEView.array(128);
+const rows: { name: string; impl: string; value: number; unit: string }[] = [];
+const table: Record<string, string | number>[] = [];
+
+for (const batch of BATCHES) {
+  const total = batch === 1 ? 1_000_000 : 4_000_000;
+  runKernio(ring, cqes, batch, total / 4); // warm up the JIT
+  let bestK = Infinity;
+  let bestC = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    if (bin) bestC = Math.min(bestC, await runC(bin, batch, total));
+    bestK = Math.min(bestK, runKernio(ring, cqes, batch, total));
+  }
+  rows.push({
+    name: `nop_batch${batch}`,
+    impl: "kernio",
+    value: Math.round(1e9 / bestK),
+    unit: "ops/s",
+  });
+  if (bin) {
+    rows.push({
+      name: `nop_batch${batch}`,
+      impl: "c",
+      value: Math.round(1e9 / bestC),
+      unit: "ops/s",
+    });
+  }
+  table.push({
+    batch,
+    "kernio ns/op": bestK.toFixed(1),
+    "liburing ns/op": bin ? bestC.toFixed(1) : "n/a",
+    "kernio / liburing (throughput)": bin ? (bestC / bestK).toFixed(3) : "n/a",
+  });
+}
+ring.stop();
+
+const base = await scavenges(0);
+const withOps = await scavenges(1_000_000);
+const gc = withOps - base;
+rows.push({
+  name: "scavenges_1M_nops",
+  impl: "kernio",
+  value: gc,
+  unit: "count" as "ops/s",
+});
+
+console.log("io_uring NOP throughput (best of 5 alternating rounds)");
+console.table(table);
+console.log(
+  `Scavenge GCs during 1M submitted+reaped NOPs (batch 64): ${gc} (run with 1M: ${withOps}, warm-up only: ${base})`,
+);
+console.log(
+  "BENCH_JSON " + JSON.stringify({
+    bench: "uring",
+    rows,
+    notes:
+      "NOP ops/s, same ring flags both sides (128 entries, SINGLE_ISSUER|DEFER_TASKRUN|SUBMIT_ALL|CLAMP, SQ array), one enter per batch, best of 5 alternating rounds; scavenges_1M_nops counts --trace-gc Scavenge lines (1M run minus warm-up-only run). No Deno built-in/Node equivalent.",
+  }),
+);
