@@ -31,11 +31,13 @@
 export * from "./errors.ts";
 export * from "./sockaddr.ts";
 export {
+  type Deadline,
   DEFAULT_BACKLOG,
   type FdLike,
   fdOf,
   getPeername,
   getSockname,
+  type IoOptions,
   NetSocket,
   NetworkType,
   UnderlyingProtocol,
