@@ -478,6 +478,15 @@ export function sendFDs(
   return data.byteLength > 0 ? r : 0;
 }
 
+/**
+ * Anything laid out as a `struct msghdr` (56 bytes), such as zcall's
+ * `Msghdr`.
+ */
+export interface MsghdrLike {
+  /** The 56-byte struct. */
+  readonly bytes: Uint8Array;
+}
+
 /** What {@linkcode recvFDs} received. */
 export interface RecvFDsResult {
   /** Payload bytes read into the data buffer (0 at end of stream). */
@@ -549,10 +558,12 @@ export function recvFDs(
  * sendMsg(sock, msg);
  * ```
  */
-export function sendMsg(socket: FdLike, msg: Msghdr, flags = 0): number {
+export function sendMsg(socket: FdLike, msg: MsghdrLike, flags = 0): number {
   const fd = fdOf(socket, "sendMsg");
-  if (!(msg instanceof Msghdr)) {
-    throw new TypeError("sendMsg: msg must be a Msghdr");
+  if (!(msg?.bytes instanceof Uint8Array) || msg.bytes.byteLength < 56) {
+    throw new TypeError(
+      "sendMsg: msg must be a Msghdr (56-byte struct msghdr)",
+    );
   }
   intIn(flags, 0, 0x7fffffff, "sendMsg", "flags");
   const r = sendmsg(fd, msg.bytes, flags | MSG.NOSIGNAL);
@@ -575,10 +586,12 @@ export function sendMsg(socket: FdLike, msg: Msghdr, flags = 0): number {
  * const n = recvMsg(sock, msg);
  * ```
  */
-export function recvMsg(socket: FdLike, msg: Msghdr, flags = 0): number {
+export function recvMsg(socket: FdLike, msg: MsghdrLike, flags = 0): number {
   const fd = fdOf(socket, "recvMsg");
-  if (!(msg instanceof Msghdr)) {
-    throw new TypeError("recvMsg: msg must be a Msghdr");
+  if (!(msg?.bytes instanceof Uint8Array) || msg.bytes.byteLength < 56) {
+    throw new TypeError(
+      "recvMsg: msg must be a Msghdr (56-byte struct msghdr)",
+    );
   }
   intIn(flags, 0, 0x7fffffff, "recvMsg", "flags");
   const r = recvmsg(fd, msg.bytes, flags);

@@ -30,7 +30,7 @@ import {
 } from "../zcall/mod.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { type Sockaddr, SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
-import { DatagramIo, type IoOptions, NetSocket, openSocket } from "./socket.ts";
+import { DatagramIo, NetSocket, openSocket } from "./socket.ts";
 import { bool } from "./_fd2.ts";
 
 const PROTOCOLS: Record<string, number> = {
@@ -203,7 +203,7 @@ export class RawConn extends RawSocket {
   /** Waits for a packet (read deadline, AbortSignal). */
   async readFrom(
     p: Uint8Array,
-    options?: IoOptions & { from?: Sockaddr },
+    options?: { signal?: AbortSignal; from?: Sockaddr },
   ): Promise<number> {
     const from = this.#checkAddr(options?.from, "readFrom");
     for (;;) {
@@ -217,7 +217,7 @@ export class RawConn extends RawSocket {
   async writeTo(
     p: Uint8Array,
     to: Sockaddr,
-    options?: IoOptions,
+    options?: { signal?: AbortSignal },
   ): Promise<number> {
     const sa = this.#checkAddr(to, "writeTo");
     for (;;) {

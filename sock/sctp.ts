@@ -39,13 +39,7 @@ import {
   SockaddrInet6,
   sockaddrToTCPAddr,
 } from "./sockaddr.ts";
-import {
-  type FdLike,
-  fdOf,
-  type IoOptions,
-  NetSocket,
-  openSocket,
-} from "./socket.ts";
+import { type FdLike, fdOf, NetSocket, openSocket } from "./socket.ts";
 import { waitWritable } from "./_reactor.ts";
 import { getSocketError } from "./options.ts";
 import { bool, intIn } from "./_fd2.ts";
@@ -333,7 +327,7 @@ export class SCTPConn extends SCTPSocket {
 
   /** Waits for a non-blocking connect to finish (typed error on failure). */
   async waitConnected(
-    options?: IoOptions & { deadline?: number },
+    options?: { signal?: AbortSignal; deadline?: number },
   ): Promise<this> {
     const deadline = options?.deadline ?? this.writeDeadline;
     await waitWritable(this.fd, deadline, options?.signal, "connect");
@@ -369,7 +363,7 @@ export class SCTPListener extends SCTPSocket {
   }
 
   /** Waits for and accepts an association. */
-  async accept(options?: IoOptions): Promise<SCTPConn> {
+  async accept(options?: { signal?: AbortSignal }): Promise<SCTPConn> {
     for (;;) {
       const c = this.tryAccept();
       if (c !== null) return c;

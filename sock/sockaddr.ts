@@ -4,6 +4,7 @@
 // place, so a hot loop can reuse one object without allocating.
 
 import { AF } from "../zcall/mod.ts";
+import { linkByName } from "./link.ts";
 
 /** sizeof(struct sockaddr_in). @example ```ts
  * import { SIZEOF_SOCKADDR_INET4 } from "@kernio/kernio/sock";
@@ -263,8 +264,8 @@ export class SockaddrInet6 implements RawSockaddr {
 
   /**
    * Parses an IPv6 literal, optionally bracketed and with a "%zone"
-   * (numeric, or an interface name looked up in /sys/class/net, which needs
-   * read permission). "" is ::, "localhost" is ::1.
+   * (numeric, or an interface name looked up over rtnetlink, see
+   * {@linkcode linkByName}). "" is ::, "localhost" is ::1.
    *
    * @example
    * ```ts
@@ -1020,13 +1021,14 @@ function zoneToIndex(zone: string): number {
   if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(zone)) {
     throw new TypeError(`SockaddrInet6: bad zone "%${zone}"`);
   }
+  // rtnetlink (sock/link.ts): no file permission needed, and it answers for
+  // the calling thread's network namespace, which /sys/class/net (fixed
+  // when sysfs was mounted) does not.
   try {
-    return Number(
-      Deno.readTextFileSync(`/sys/class/net/${zone}/ifindex`).trim(),
-    );
+    return linkByName(zone).index;
   } catch (e) {
     throw new TypeError(
-      `SockaddrInet6: cannot resolve zone "%${zone}" (use the numeric interface index, or grant --allow-read=/sys/class/net)`,
+      `SockaddrInet6: cannot resolve zone "%${zone}" (no such interface; a numeric index works too)`,
       { cause: e },
     );
   }

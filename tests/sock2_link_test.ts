@@ -9,6 +9,7 @@ import {
   zoneToIndex,
 } from "../sock/link.ts";
 import { SockError } from "../sock/errors.ts";
+import { SockaddrInet6 } from "../sock/sockaddr.ts";
 
 interface IpLink {
   ifindex: number;
@@ -107,5 +108,9 @@ Deno.test("sock2 link: by name, by index, zones", async (t) => {
       scopeId: lo.index,
     });
     assert.deepEqual(splitZone("::1"), { host: "::1", scopeId: 0 });
+    // SockaddrInet6 resolves zone names through the same rtnetlink lookup.
+    const sa = SockaddrInet6.parse("fe80::1%lo", 80);
+    assert.equal(sa.scopeId(), lo.index);
+    assert.throws(() => SockaddrInet6.parse("fe80::1%nosuchlink0"), TypeError);
   });
 });

@@ -254,6 +254,9 @@ Deno.test({
       await t.step("links() sees each namespace's own veth end", () => {
         const namesB = inNetns(nsB, () => links().map((l) => l.name));
         assert.ok(namesB.includes(vB) && !namesB.includes(vA));
+        // Zone names resolve in the namespace of the calling thread.
+        const sa = inNetns(nsB, () => SockaddrInet6.parse(`fe80::1%${vB}`));
+        assert.equal(sa.scopeId(), idxB);
       });
 
       // Receivers in B, senders in A: all sockets made on this thread
