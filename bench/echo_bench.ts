@@ -45,7 +45,7 @@ const servers: { name: string; impl: string; cmd: string[] }[] = [
     cmd: [
       DENO,
       "run",
-      `--allow-ffi=${LIB_PATH}`,
+      "--allow-ffi",
       "examples/echo_server.ts",
       "0",
     ],

@@ -77,7 +77,7 @@ const servers = [
     cmd: [
       DENO,
       "run",
-      `--allow-ffi=${LIB_PATH}`,
+      "--allow-ffi",
       "examples/http_hello.ts",
       "0",
     ],

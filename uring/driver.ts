@@ -47,13 +47,15 @@ import type { BufferRing } from "./buffer_ring.ts";
 import { type OpOptions, Uring } from "./ring.ts";
 import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
+import { setImmediate } from "node:timers";
 
 const ECANCELED = -Errno.ECANCELED;
 const ENOBUFS = -Errno.ENOBUFS;
 const F_MORE = 1 << 1;
 const F_NOTIF = 1 << 3;
 const BATCH = 256;
-const YIELD_EVERY = 16;
+// While completions keep flowing, give the event loop a turn this often.
+const YIELD_MS = 2;
 
 /** Options of {@linkcode UringDriver}. */
 export interface DriverOptions extends Partial<Options> {
@@ -299,15 +301,20 @@ export class UringDriver {
 
   async #loop(): Promise<void> {
     const ring = this.ring;
-    let batches = 0;
+    let since = performance.now();
     while (!ring.closed) {
       if (this.#error !== undefined) break;
       const n = this.#drain();
       if (n > 0) {
         // Completions flow: keep reaping, but let the event loop breathe.
-        if (++batches % YIELD_EVERY === 0) await macrotask();
+        const now = performance.now();
+        if (now - since >= YIELD_MS) {
+          await macrotask();
+          since = performance.now();
+        }
         continue;
       }
+      since = performance.now();
       if (!this.#busy()) break;
       // Idle with work outstanding: park on the eventfd.
       if (this.#park === null || this.#park.signal.aborted) {
@@ -965,8 +972,9 @@ function fdCtx(ctx: SQEContext, fd: number): SQEContext {
   return ctx;
 }
 
+// setImmediate: one event-loop turn (setTimeout(0) is clamped to ~1 ms+).
 function macrotask(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 0));
+  return new Promise((r) => setImmediate(r));
 }
 
 function sleepMs(ms: number): Promise<void> {
