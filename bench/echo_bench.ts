@@ -20,7 +20,6 @@ import { buildC } from "./_cc.ts";
 import {
   DENO,
   type EchoResult,
-  LIB_PATH,
   runEchoClient,
   startServer,
   table,

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { DENO, LIB_PATH, startServer, table } from "./_echo_harness.ts";
+import { DENO, startServer, table } from "./_echo_harness.ts";
 
 function arg(name: string, dflt: string): string {
   const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
