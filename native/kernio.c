@@ -157,6 +157,16 @@ KIO_EXPORT int32_t kio_pwritev(int32_t fd, const void *iov, int32_t cnt,
   return (int32_t)RAW(SYS_pwritev, fd, iov, cnt, KIO_POS(lo, hi),
                       KIO_POS_H(hi), 0);
 }
+// read/write at a raw address passed as a double: the cheapest FFI argument
+// (a `buffer` parameter costs Deno a typed-array unwrap per call), for hot
+// loops over memory whose address the caller computed once (mmap'd rings,
+// pinned buffers).
+KIO_EXPORT int32_t kio_read_addr(int32_t fd, double addr, uint32_t len) {
+  return (int32_t)RAW(SYS_read, fd, (uintptr_t)addr, len, 0, 0, 0);
+}
+KIO_EXPORT int32_t kio_write_addr(int32_t fd, double addr, uint32_t len) {
+  return (int32_t)RAW(SYS_write, fd, (uintptr_t)addr, len, 0, 0, 0);
+}
 KIO_EXPORT int32_t kio_close(int32_t fd) {
   return (int32_t)RAW(SYS_close, fd, 0, 0, 0, 0, 0);
 }

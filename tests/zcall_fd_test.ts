@@ -12,6 +12,7 @@ import {
   gettid,
   Iovecs,
   Itimerspec,
+  Mapping,
   memfdCreate,
   MFD,
   O,
@@ -40,6 +41,8 @@ import {
   timerfdGettime,
   timerfdSettime,
   unsafeAddressOf,
+  unsafeRead,
+  unsafeWrite,
   vmsplice,
   write,
   writev,
@@ -93,6 +96,39 @@ Deno.test("zcall: read/write/pipe2/close error paths", () => {
   assert.equal(write(1, buf.subarray(0, 2), 3), -E.EFAULT);
   assert.equal(pipe2(new Int32Array(1), 0), -E.EFAULT);
   assert.equal(pipe2(new Int32Array(2), 0x7fff0000), -E.EINVAL);
+});
+
+Deno.test("zcall: unsafeRead/unsafeWrite at raw addresses", () => {
+  const [r, w] = pipe();
+  try {
+    const src = enc("by address");
+    const dst = new Uint8Array(32);
+    const dstAddr = unsafeAddressOf(dst);
+    assert.equal(unsafeWrite(w, unsafeAddressOf(src), src.byteLength), 10);
+    assert.equal(unsafeRead(r, dstAddr + 4, 28), 10);
+    assert.equal(dec(dst.subarray(4, 14)), "by address");
+    assert.equal(unsafeRead(r, dstAddr, 32), -E.EAGAIN);
+    // Into native memory: an anonymous mapping.
+    using m = Mapping.anonymous(4096);
+    assert.equal(unsafeWrite(w, unsafeAddressOf(src), 2), 2);
+    assert.equal(unsafeRead(r, m.address, 4096), 2);
+    assert.equal(dec(new Uint8Array(m.buffer, 0, 2)), "by");
+    // Addresses and lengths are checked before the kernel sees them.
+    for (const bad of [0, -1, NaN, 2 ** 53, Infinity]) {
+      assert.equal(unsafeRead(r, bad, 1), -E.EFAULT, `address ${bad}`);
+      assert.equal(unsafeWrite(w, bad, 1), -E.EFAULT, `address ${bad}`);
+    }
+    assert.equal(unsafeRead(r, dstAddr, -1), -E.EINVAL);
+    assert.equal(unsafeWrite(w, dstAddr, NaN), -E.EINVAL);
+    assert.equal(unsafeWrite(w, dstAddr, 2 ** 31), -E.EINVAL);
+    assert.equal(unsafeRead(-1, dstAddr, 1), -E.EBADF);
+    assert.equal(unsafeWrite(-1, dstAddr, 1), -E.EBADF);
+    // An unmapped (but plausible) address: the kernel says EFAULT.
+    assert.equal(unsafeWrite(w, 4096, 1), -E.EFAULT);
+  } finally {
+    close(r);
+    close(w);
+  }
 });
 
 Deno.test("zcall: readv/writev", () => {

@@ -35,6 +35,9 @@ export const SYMBOLS = {
     parameters: [i32, ptr, u32],
     result: i32,
   },
+  // Same over a raw address as a double: no typed-array unwrap per call.
+  kio_read_addr: { parameters: [i32, f64, u32], result: i32 },
+  kio_write_addr: { parameters: [i32, f64, u32], result: i32 },
   kio_readv: { parameters: [i32, buf, i32], result: i32 },
   kio_writev: { parameters: [i32, buf, i32], result: i32 },
   kio_preadv: { parameters: [i32, buf, i32, u32, u32], result: i32 },
