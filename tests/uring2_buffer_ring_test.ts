@@ -1,0 +1,211 @@
+// Provided buffer rings against the real kernel: registration modes,
+// provide/advance/recycle, head/available, tiers, bad input, leaks.
+
+import assert from "node:assert/strict";
+import {
+  BufferGroups,
+  BufferRing,
+  CQEView,
+  forFD,
+  IOU_PBUF_RING,
+  submitReceiveMultishot,
+  Uring,
+  UringError,
+} from "../uring/mod.ts";
+import { close, write } from "../zcall/mod.ts";
+import { dec, enc, isMapped, noLeaks, tcpPair } from "./_uring2_util.ts";
+
+function startedRing(entries = 16): Uring {
+  const r = new Uring({ entries });
+  r.start();
+  return r;
+}
+
+Deno.test("uring2 buffer ring: registration modes", async (t) => {
+  await noLeaks(async () => {
+    using ring = startedRing();
+    for (const kernelMapped of [false, true]) {
+      for (const incremental of [false, true]) {
+        await t.step(
+          `kernelMapped=${kernelMapped} incremental=${incremental}`,
+          () => {
+            const br = BufferRing.register(ring, {
+              groupId: 9,
+              entries: 5, // rounds up to 8
+              bufferSize: 100,
+              kernelMapped,
+              incremental,
+            });
+            assert.equal(br.entries, 8);
+            assert.equal(br.mask, 7);
+            assert.equal(br.count, 8);
+            assert.equal(br.kernelMapped, kernelMapped);
+            assert.equal(br.incremental, incremental);
+            assert.equal(br.head(), 0);
+            assert.equal(br.available(), 8);
+            assert.equal(br.addressOf(3) - br.addressOf(0), 300);
+            assert.equal(br.view(2).length, 100);
+            // The group id is taken while registered.
+            assert.throws(
+              () =>
+                BufferRing.register(ring, {
+                  groupId: 9,
+                  entries: 4,
+                  bufferSize: 8,
+                }),
+              (e) => e instanceof UringError && e.code === "EEXIST",
+            );
+            const base = br.baseAddress;
+            assert.ok(isMapped(base));
+            br.close();
+            br.close(); // idempotent
+            assert.ok(!isMapped(base), "buffer memory unmapped");
+            assert.equal(br.registered, false);
+            assert.equal(br.view.length, 1);
+            assert.throws(() => br.view(0), UringError);
+            assert.throws(() => br.recycle(0), UringError);
+          },
+        );
+      }
+    }
+    assert.equal(IOU_PBUF_RING.MMAP | IOU_PBUF_RING.INC, 3);
+  });
+});
+
+Deno.test("uring2 buffer ring: provide, advance, recycle, consumption", async () => {
+  await noLeaks(() => {
+    using ring = startedRing();
+    using br = BufferRing.register(ring, {
+      groupId: 1,
+      entries: 4,
+      bufferSize: 16,
+      provideAll: false,
+    });
+    assert.equal(br.available(), 0);
+    br.provide(0);
+    br.provide(1);
+    assert.equal(br.available(), 0, "not visible before advance");
+    assert.equal(br.advance(), 2);
+    assert.equal(br.available(), 2);
+    assert.equal(br.advance(), 0);
+    br.recycle(2);
+    assert.equal(br.available(), 3);
+
+    // The kernel consumes from head: one receive takes buffer 0.
+    const [c, s] = tcpPair();
+    try {
+      const cqes = [new CQEView(), new CQEView()];
+      assert.ok(submitReceiveMultishot(ring, forFD(s).withBufGroup(1), null));
+      ring.submit();
+      write(c, enc("abc"));
+      let n = 0;
+      for (let i = 0; i < 200 && n === 0; i++) {
+        n = ring.waitBlocking(cqes, 1, 20);
+      }
+      assert.equal(n, 1);
+      assert.ok(cqes[0].hasBuffer());
+      assert.equal(cqes[0].res, 3);
+      const bid = cqes[0].bufID();
+      assert.equal(bid, 0);
+      assert.equal(dec(br.view(bid).subarray(0, 3)), "abc");
+      assert.equal(br.head(), 1);
+      assert.equal(br.available(), 2);
+      br.recycle(bid);
+      assert.equal(br.available(), 3);
+    } finally {
+      close(c);
+      close(s);
+    }
+  });
+});
+
+Deno.test("uring2 buffer ring: bad input", () => {
+  using ring = startedRing();
+  assert.throws(
+    () => BufferRing.register(ring, { groupId: -1, entries: 4, bufferSize: 8 }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      BufferRing.register(ring, { groupId: 70000, entries: 4, bufferSize: 8 }),
+    RangeError,
+  );
+  assert.throws(
+    () => BufferRing.register(ring, { groupId: 1, entries: 0, bufferSize: 8 }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      BufferRing.register(ring, { groupId: 1, entries: 40000, bufferSize: 8 }),
+    RangeError,
+  );
+  assert.throws(
+    () => BufferRing.register(ring, { groupId: 1, entries: 4, bufferSize: 0 }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      BufferRing.register(ring, {
+        groupId: 1,
+        entries: 4,
+        bufferSize: 8,
+        count: 5,
+      }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      BufferRing.register({ fd: -1 }, {
+        groupId: 1,
+        entries: 4,
+        bufferSize: 8,
+      }),
+    TypeError,
+  );
+  // deno-lint-ignore no-explicit-any
+  assert.throws(() => BufferRing.register(ring, null as any), TypeError);
+  using br = BufferRing.register(ring, {
+    groupId: 2,
+    entries: 4,
+    bufferSize: 8,
+    provideAll: false,
+  });
+  assert.throws(() => br.provide(4), RangeError);
+  assert.throws(() => br.provide(0, 9), RangeError);
+  assert.throws(() => br.provide(1.5), RangeError);
+  assert.throws(() => br.view(-1), RangeError);
+  for (let i = 0; i < 4; i++) br.provide(i);
+  assert.throws(() => br.provide(0), RangeError, "more than ring entries");
+});
+
+Deno.test("uring2 buffer ring: multi-size groups", async () => {
+  await noLeaks(() => {
+    using ring = startedRing();
+    using groups = BufferGroups.register(ring, {
+      config: { picoNum: 64, smallNum: 16, largeNum: 2 },
+      groupIdOffset: 100,
+    });
+    assert.deepEqual(
+      groups.rings.map((r) => [r.groupId, r.bufferSize, r.count]),
+      [[100, 32, 64], [103, 2048, 16], [106, 131072, 2]],
+    );
+    assert.equal(groups.forSize(1).bufferSize, 32);
+    assert.equal(groups.forSize(100).bufferSize, 2048);
+    assert.equal(groups.forSize(1 << 30).bufferSize, 131072);
+    assert.equal(groups.group(103)?.bufferSize, 2048);
+    assert.equal(groups.group(101), undefined);
+    const scaled = BufferGroups.register(ring, {
+      config: { nanoNum: 4 },
+      scale: 2,
+      groupIdOffset: 200,
+    });
+    assert.equal(scaled.rings[0].count, 8);
+    assert.equal(scaled.rings[0].groupId, 201);
+    scaled.close();
+    assert.throws(
+      () => BufferGroups.register(ring, { config: {} }),
+      RangeError,
+    );
+    assert.throws(() => BufferGroups.register(ring, { scale: 0 }), RangeError);
+  });
+});
