@@ -23,6 +23,8 @@ import {
   SYS,
   syscall6,
   unsafeAddressOf,
+  unsafeRead,
+  unsafeWrite,
   write,
 } from "../zcall/mod.ts";
 
@@ -102,6 +104,19 @@ function zEventfd() {
     sink += read(efd, got);
   }
 }
+// The same loops through unsafeRead/unsafeWrite: addresses computed once,
+// passed as doubles (no typed-array unwrap per call).
+const buf64Addr = unsafeAddressOf(buf64);
+const oneAddr = unsafeAddressOf(one), gotAddr = unsafeAddressOf(got);
+function zWriteAddr() {
+  for (let i = 0; i < N; i++) sink += unsafeWrite(devnullFd, buf64Addr, 64);
+}
+function zEventfdAddr() {
+  for (let i = 0; i < N; i++) {
+    sink += unsafeWrite(efd, oneAddr, 8);
+    sink += unsafeRead(efd, gotAddr, 8);
+  }
+}
 function dWrite() {
   for (let i = 0; i < N; i++) sink += devnull.writeSync(buf64);
 }
@@ -112,6 +127,9 @@ for (let i = 0; i < 20_000; i++) {
   write(efd, one);
   read(efd, got);
   devnull.writeSync(buf64);
+  unsafeWrite(devnullFd, buf64Addr, 64);
+  unsafeWrite(efd, oneAddr, 8);
+  unsafeRead(efd, gotAddr, 8);
 }
 
 const c = await buildC("zcall_bench");
@@ -142,6 +160,8 @@ for (let r = 0; r < ROUNDS; r++) {
   keep("kernio:getpid", time(zGetpid));
   keep("kernio:write64_devnull", time(zWrite));
   keep("kernio:eventfd_roundtrip", time(zEventfd));
+  keep("kernio:write64_devnull@addr", time(zWriteAddr));
+  keep("kernio:eventfd_roundtrip@addr", time(zEventfdAddr));
   keep("deno:write64_devnull", time(dWrite));
 }
 devnull.close();
@@ -220,6 +240,7 @@ console.log(
 );
 const table = ["getpid", "write64_devnull", "eventfd_roundtrip"].map((n) => {
   const z = get(n, "kernio"),
+    za = get(`${n}@addr`, "kernio"),
     cc = get(n, "c"),
     mt = get(`${n}@mt`, "c"),
     d = get(n, "deno"),
@@ -227,12 +248,15 @@ const table = ["getpid", "write64_devnull", "eventfd_roundtrip"].map((n) => {
   return {
     row: n,
     zcall: fmt(z),
+    "zcall addr": fmt(za),
     C: fmt(cc),
     "C 2 threads": fmt(mt),
     deno: fmt(d),
     node: fmt(nd),
     "zcall/C": ratio(z, cc),
     "zcall/C 2thr": ratio(z, mt),
+    "addr/C": ratio(za, cc),
+    "addr/C 2thr": ratio(za, mt),
     "deno/zcall": ratio(d, z),
     "node/zcall": ratio(nd, z),
   };
@@ -246,6 +270,7 @@ if (scavenges !== undefined) {
 notes.push(
   "getpid/eventfd have no Deno built-in (Deno.pid is cached, not a syscall)",
   "times are thread CPU time, best of the rounds",
+  "<row>@addr: zcall unsafeRead/unsafeWrite with precomputed addresses",
   "<row>@mt: C with an idle second thread (fdget takes a file reference in " +
     "multi-threaded processes, as in Deno)",
 );
