@@ -414,13 +414,15 @@ export function resolveOptions(o: Partial<Options> | undefined): Options {
   if (o !== undefined && (typeof o !== "object" || o === null)) {
     throw new TypeError("Uring: options must be an object");
   }
-  const r: Options = { ...defaultOptions(), ...o };
+  const defaults = defaultOptions();
   for (const k of Object.keys(o ?? {})) {
-    if (!(k in r) || (o as Record<string, unknown>)[k] === undefined) {
-      if (!(k in defaultOptions())) {
-        throw new TypeError(`Uring options: unknown option "${k}"`);
-      }
+    if (!(k in defaults)) {
+      throw new TypeError(`Uring options: unknown option "${k}"`);
     }
+  }
+  const r: Options = { ...defaults };
+  for (const [k, v] of Object.entries(o ?? {})) {
+    if (v !== undefined) (r as unknown as Record<string, unknown>)[k] = v;
   }
   checkInt("entries", r.entries, 1, 32768);
   if ((r.entries & (r.entries - 1)) !== 0) {

@@ -381,14 +381,14 @@ export class Uring {
       closeFd(fd);
       throw e;
     }
-    this.features = Object.freeze({
+    this.features = {
       sqEntries: this.#sqEntries,
       cqEntries: this.#cqEntries,
       sqeBytes: o.sqe128 ? 128 : 64,
       userDataByteOrder: "little",
       setupFlags: flags,
       kernelFeatures: dv.getUint32(20, true),
-    });
+    };
     this.#pins = new PinTable(this.#cqEntries * 2);
     this.#pools = new ContextPools(Math.min(this.#sqEntries, 4096));
     const ga = new DataView(this.#getArg.buffer);
