@@ -20,11 +20,18 @@
 import { buildC } from "./_c.ts";
 import { AF, bind, close, getsockname, SOCK, socket } from "../zcall/mod.ts";
 import {
+  dialTCP4,
+  getTCPInfoInto,
+  listenTCP4,
+  MsgResult,
+  readMsgUDP,
   recvMessages,
   sendMessages,
   SockaddrInet4,
+  TCPInfo,
   UDPMessages,
   WOULD_BLOCK,
+  writeMsgUDP,
 } from "../sock/mod.ts";
 
 const BATCH = 32;
@@ -143,6 +150,36 @@ if (child === "gc") {
   const r = kernioLoop(tx, rx, out, inb, total);
   console.log("GC_CHECK_END");
   console.log(`received ${r.got} lost ${r.lost}`);
+  // Second probe: 1M getTCPInfoInto into one reused TCPInfo, and 1M
+  // writeMsgUDP/readMsgUDP pairs reusing one MsgResult.
+  const ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
+  const c = dialTCP4(null, ln.addr);
+  await c.waitConnected();
+  const info = new TCPInfo();
+  const res = new MsgResult();
+  const small = out.buffer(0).subarray(0, SIZE), rbuf = inb.buffer(0);
+  for (let i = 0; i < 10_000; i++) getTCPInfoInto(c, info);
+  for (let i = 0; i < 10_000; i++) {
+    writeMsgUDP(tx, small, null, to);
+    readMsgUDP(rx, rbuf, null, res);
+  }
+  console.log("GC_CHECK2_START");
+  let rtt = 0;
+  for (let i = 0; i < 1_000_000; i++) {
+    getTCPInfoInto(c, info);
+    rtt += info.rtt;
+  }
+  let msgs = 0;
+  for (let i = 0; i < 1_000_000; i++) {
+    writeMsgUDP(tx, small, null, to);
+    if (readMsgUDP(rx, rbuf, null, res) !== null) msgs++;
+  }
+  console.log("GC_CHECK2_END");
+  console.log(
+    `tcp_info reads 1000000 (rtt sum ${rtt}), msg round trips ${msgs}`,
+  );
+  c.close();
+  ln.close();
   close(tx);
   close(rx);
   Deno.exit(0);
@@ -256,6 +293,7 @@ try {
 }
 
 let scavenges: number | undefined;
+let scavenges2: number | undefined;
 if (GC_CHECK) {
   const gc = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -275,8 +313,17 @@ if (GC_CHECK) {
     throw new Error(`udp_bench gc child failed:\n${text}`);
   }
   scavenges = inside.split("\n").filter((l) => l.includes("Scavenge")).length;
-  const tail = text.split("GC_CHECK_END")[1]?.trim() ?? "";
+  const tail = text.split("GC_CHECK_END")[1]?.split("GC_CHECK2_START")[0]
+    .split("\n").filter((l) => !l.includes("Scavenge") && !l.includes("Mark"))
+    .join(" ").trim() ?? "";
   notes.push(`GC check: ${scavenges} Scavenge during 1M datagrams (${tail})`);
+  const inside2 = text.split("GC_CHECK2_START")[1]?.split("GC_CHECK2_END")[0];
+  scavenges2 = inside2 === undefined
+    ? undefined
+    : inside2.split("\n").filter((l) => l.includes("Scavenge")).length;
+  notes.push(
+    `GC check 2: ${scavenges2} Scavenge during 1M getTCPInfoInto + 1M writeMsgUDP/readMsgUDP`,
+  );
 }
 
 const get = (impl: Row["impl"]) => rows.find((r) => r.impl === impl)?.value;
@@ -295,6 +342,11 @@ const d = get("deno");
 if (k && d) {
   console.log(
     `kernio / Deno.listenDatagram: ${(k / d).toFixed(1)}x (target >= 5x)`,
+  );
+}
+if (scavenges2 !== undefined) {
+  console.log(
+    `GC check 2: ${scavenges2} Scavenge lines during 1M getTCPInfoInto + 1M writeMsgUDP/readMsgUDP (target 0)`,
   );
 }
 if (scavenges !== undefined) {

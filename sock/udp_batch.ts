@@ -23,6 +23,7 @@
  */
 
 import {
+  AF,
   getsockopt,
   Iovecs,
   MSG,
@@ -301,11 +302,7 @@ export class UDPMessages {
     this.#check(i, "address");
     const len = this.#u32[i * 16 + 2];
     if (len === 0) return null;
-    return decodeSockaddr(
-      this.#names.subarray(i * NAME, i * NAME + NAME),
-      len > NAME ? NAME : len,
-      into,
-    );
+    return nameInto(this.#names, i * NAME, len > NAME ? NAME : len, into);
   }
 
   /**
@@ -447,6 +444,30 @@ export class UDPMessages {
       }
     }
   }
+}
+
+// Copies a kernel-written sockaddr into `into` byte by byte when the family
+// matches (no view, no object: the hot receive paths stay allocation-free);
+// otherwise decodes into a new address.
+function nameInto(
+  src: Uint8Array,
+  off: number,
+  len: number,
+  into: Sockaddr | undefined,
+): Sockaddr | null {
+  if (into !== undefined && len >= 2) {
+    const fam = src[off] | (src[off + 1] << 8);
+    const want = fam === AF.INET ? 16 : fam === AF.INET6 ? 28 : 0;
+    if (
+      want !== 0 && len >= want && into.bytes.byteLength === want &&
+      (into.bytes[0] | (into.bytes[1] << 8)) === fam
+    ) {
+      const dst = into.bytes;
+      for (let k = 0; k < want; k++) dst[k] = src[off + k];
+      return into;
+    }
+  }
+  return decodeSockaddr(src.subarray(off, off + len), len, into);
 }
 
 const seg16 = new Uint16Array(1);
@@ -760,10 +781,23 @@ export class MsgResult {
 }
 
 // One msghdr, iovec and name slot reused by readMsgUDP/writeMsgUDP.
-const rwMsg = new Msghdr();
-const rwIov = new Iovecs(1);
+// One msghdr per direction, rewritten only when the caller's buffers change
+// (by identity and length): a hot loop over the same buffers touches no
+// address field, so no address double is boxed and nothing is allocated.
+// The last buffers stay referenced until other ones are passed.
+const rMsg = new Msghdr();
+const rIov = new Iovecs(1);
 const rwName = new Uint8Array(new ArrayBuffer(NAME));
+rMsg.setBuffers(rIov).setName(rwName, NAME);
+const wMsg = new Msghdr();
+const wIov = new Iovecs(1);
+wMsg.setBuffers(wIov);
 const emptyByte = new Uint8Array(new ArrayBuffer(8));
+let rBuf: Uint8Array | null = null, rLen = -1;
+let rOob: Uint8Array | null | undefined;
+let wBuf: Uint8Array | null = null, wLen = -1;
+let wOob: Uint8Array | null | undefined;
+let wName: Uint8Array | null | undefined;
 
 /**
  * recvmsg(2) of one datagram into `b` with control data into `oob`. Fills
@@ -794,21 +828,28 @@ export function readMsgUDP(
   if (oob !== null && !(oob instanceof Uint8Array)) {
     throw new TypeError("readMsgUDP: oob must be a Uint8Array or null");
   }
-  rwIov.set(0, b.byteLength > 0 ? b : emptyByte, b.byteLength);
-  rwMsg.setBuffers(rwIov).setName(rwName, NAME);
-  rwMsg.setControl(oob);
-  const r = recvmsg(fd, rwMsg.bytes, flags | MSG.DONTWAIT);
+  if (b !== rBuf || b.byteLength !== rLen) {
+    rIov.set(0, b.byteLength > 0 ? b : emptyByte, b.byteLength);
+    rBuf = b;
+    rLen = b.byteLength;
+  }
+  if (oob !== rOob) {
+    rMsg.setControl(oob);
+    rOob = oob;
+  } else if (oob !== null) {
+    rMsg.controlLength = oob.byteLength; // the kernel shrank it
+  }
+  rMsg.nameLength = NAME;
+  const r = recvmsg(fd, rMsg.bytes, flags | MSG.DONTWAIT);
   if (r === WOULD_BLOCK) return null;
   if (r < 0) throw errorFromErrno(r, "recvmsg");
   out.n = r;
-  out.oobn = oob === null ? 0 : rwMsg.controlLength;
-  out.flags = rwMsg.flags;
-  const nl = rwMsg.nameLength;
-  out.addr = nl === 0 ? null : decodeSockaddr(
-    rwName,
-    nl > NAME ? NAME : nl,
-    out.addr ?? undefined,
-  );
+  out.oobn = oob === null ? 0 : rMsg.controlLength;
+  out.flags = rMsg.flags;
+  const nl = rMsg.nameLength;
+  out.addr = nl === 0
+    ? null
+    : nameInto(rwName, 0, nl > NAME ? NAME : nl, out.addr ?? undefined);
   return out;
 }
 
@@ -842,13 +883,24 @@ export function writeMsgUDP(
   if (addr !== null && !(addr?.bytes instanceof Uint8Array)) {
     throw new TypeError("writeMsgUDP: addr must be a sockaddr or null");
   }
-  rwIov.set(0, b.byteLength > 0 ? b : emptyByte, b.byteLength);
-  rwMsg.setBuffers(rwIov);
-  rwMsg.setName(addr === null ? null : addr.bytes, addr?.length ?? 0);
-  rwMsg.setControl(oob === null || oob.byteLength === 0 ? null : oob);
-  const r = sendmsg(fd, rwMsg.bytes, flags | MSG.DONTWAIT | MSG.NOSIGNAL);
-  // Drop the name reference so the caller's address is not kept alive.
-  rwMsg.setName(null);
+  if (b !== wBuf || b.byteLength !== wLen) {
+    wIov.set(0, b.byteLength > 0 ? b : emptyByte, b.byteLength);
+    wBuf = b;
+    wLen = b.byteLength;
+  }
+  const ctl = oob === null || oob.byteLength === 0 ? null : oob;
+  if (ctl !== wOob) {
+    wMsg.setControl(ctl);
+    wOob = ctl;
+  }
+  const name = addr === null ? null : addr.bytes;
+  if (name !== wName) {
+    wMsg.setName(name, addr === null ? 0 : addr.length);
+    wName = name;
+  } else if (addr !== null) {
+    wMsg.nameLength = addr.length;
+  }
+  const r = sendmsg(fd, wMsg.bytes, flags | MSG.DONTWAIT | MSG.NOSIGNAL);
   if (r === WOULD_BLOCK) return WOULD_BLOCK;
   if (r < 0) throw errorFromErrno(r, "sendmsg");
   return r;
