@@ -16,11 +16,28 @@ const PLUG_SPECIFIER = "jsr:@denosaurs/plug@^1.0.5";
 /** The symbols of the native library. */
 export type KernioLib = Deno.DynamicLibrary<typeof SYMBOLS>;
 
-/** Default base URL of the prebuilt binaries: the GitHub release of this version. */
+/**
+ * Default base URL of the prebuilt binaries: the GitHub release of this version.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIB_BASE_URL, VERSION } from "@kernio/kernio/zcall";
+ * DEFAULT_LIB_BASE_URL.endsWith(`/releases/download/${VERSION}/`); // true
+ * ```
+ */
 export const DEFAULT_LIB_BASE_URL =
   `https://github.com/kernio/kernio/releases/download/${VERSION}/`;
 
-/** Raised when the native library cannot be found or loaded. */
+/**
+ * Raised when the native library cannot be found or loaded.
+ *
+ * @example
+ * ```ts
+ * import { LibraryLoadError } from "@kernio/kernio/zcall";
+ * const e = new LibraryLoadError("kernio: native library not found");
+ * e instanceof Error; // true
+ * ```
+ */
 export class LibraryLoadError extends Error {
   /** Creates the error with its message and underlying cause. */
   constructor(message: string, options?: ErrorOptions) {
@@ -32,6 +49,12 @@ export class LibraryLoadError extends Error {
 /**
  * File name of the native library for an OS/arch pair, the way
  * @denosaurs/plug names release assets: `lib<name>[_aarch64].<ext>`.
+ *
+ * @example
+ * ```ts
+ * import { libraryFileName } from "@kernio/kernio/zcall";
+ * libraryFileName("linux", "aarch64"); // "libkernio_aarch64.so"
+ * ```
  */
 export function libraryFileName(
   os: typeof Deno.build.os,
@@ -43,7 +66,16 @@ export function libraryFileName(
   return `${prefix}kernio${suffix}.${ext}`;
 }
 
-/** URL of the prebuilt library for an OS/arch pair under a base URL. */
+/**
+ * URL of the prebuilt library for an OS/arch pair under a base URL.
+ *
+ * @example
+ * ```ts
+ * import { libraryUrl } from "@kernio/kernio/zcall";
+ * libraryUrl("linux", "x86_64", "https://example.com/kio");
+ * // "https://example.com/kio/libkernio.so"
+ * ```
+ */
 export function libraryUrl(
   os: typeof Deno.build.os,
   arch: typeof Deno.build.arch,

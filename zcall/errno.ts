@@ -148,7 +148,16 @@ export const Errno = {
   EHWPOISON: 133,
 } as const;
 
-/** Name of an errno number. */
+/**
+ * Name of an errno number.
+ *
+ * @example
+ * ```ts
+ * import { Errno, type ErrnoName } from "@kernio/kernio/zcall";
+ * const name: ErrnoName = "EAGAIN";
+ * Errno[name]; // 11
+ * ```
+ */
 export type ErrnoName = keyof typeof Errno;
 
 const NAMES: readonly string[] = [
@@ -468,7 +477,15 @@ export function errnoFromName(name: string): number | undefined {
   return Object.hasOwn(Errno, name) ? Errno[name as ErrnoName] : undefined;
 }
 
-/** Every errno number of the table, ascending, without aliases. */
+/**
+ * Every errno number of the table, ascending, without aliases.
+ *
+ * @example
+ * ```ts
+ * import { ERRNO_NUMBERS, errnoName } from "@kernio/kernio/zcall";
+ * const names = ERRNO_NUMBERS.map((n) => errnoName(-n));
+ * ```
+ */
 export const ERRNO_NUMBERS: readonly number[] = NAMES.flatMap((n, i) =>
   n ? [i] : []
 );

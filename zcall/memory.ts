@@ -65,7 +65,15 @@ export function unsafePointer(address: number): Deno.PointerValue {
   return address === 0 ? null : Deno.UnsafePointer.create(BigInt(address));
 }
 
-/** Raised by {@linkcode Mapping} when mmap or munmap fails. */
+/**
+ * Raised by {@linkcode Mapping} when mmap or munmap fails.
+ *
+ * @example
+ * ```ts
+ * import { Errno, MappingError } from "@kernio/kernio/zcall";
+ * new MappingError("mmap", -Errno.ENOMEM).code; // "ENOMEM"
+ * ```
+ */
 export class MappingError extends Error {
   /** The errno number. */
   readonly errno: number;
