@@ -31,6 +31,7 @@ import {
   SOL,
 } from "../zcall/mod.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
+import { waitReadable } from "./_reactor.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { intIn } from "./_fd2.ts";
 
@@ -598,4 +599,37 @@ export function recvMsg(socket: FdLike, msg: MsghdrLike, flags = 0): number {
   if (r === WOULD_BLOCK) return WOULD_BLOCK;
   if (r < 0) throw errorFromErrno(r, "recvmsg");
   return r;
+}
+
+/**
+ * {@linkcode recvFDs} that waits on the sock reactor until a message
+ * arrives. `deadline` is a Date.now() time in ms (TimedOutError after it);
+ * `signal` aborts with AbortedError.
+ *
+ * @example
+ * ```ts
+ * import { recvFDsAsync } from "@kernio/kernio/sock";
+ * declare const sock: number;
+ * const { fds } = await recvFDsAsync(sock, new Uint8Array(16), 8, { deadline: Date.now() + 1000 });
+ * ```
+ */
+export async function recvFDsAsync(
+  socket: FdLike,
+  data: Uint8Array,
+  maxFDs: number,
+  options?: { deadline?: number; signal?: AbortSignal },
+): Promise<RecvFDsResult> {
+  const fd = fdOf(socket, "recvFDsAsync");
+  const deadline = options?.deadline ?? 0;
+  if (!(typeof deadline === "number" && deadline >= 0)) {
+    throw new RangeError(
+      "recvFDsAsync: deadline must be a Date.now() time in ms",
+    );
+  }
+  options?.signal?.throwIfAborted();
+  for (;;) {
+    const r = recvFDs(fd, data, maxFDs);
+    if (r !== null) return r;
+    await waitReadable(fd, deadline, options?.signal, "recvFDs");
+  }
 }

@@ -905,3 +905,60 @@ export function writeMsgUDP(
   if (r < 0) throw errorFromErrno(r, "sendmsg");
   return r;
 }
+
+/**
+ * {@linkcode readMsgUDP} that waits on the sock reactor while nothing is
+ * queued; rejects with TimedOutError at the deadline, AbortedError on abort.
+ *
+ * @example
+ * ```ts
+ * import { readMsgUDPAsync } from "@kernio/kernio/sock";
+ * declare const fd: number;
+ * const r = await readMsgUDPAsync(fd, new Uint8Array(1500), new Uint8Array(64), { timeout: 1000 });
+ * console.log(r.n, r.oobn, r.flags);
+ * ```
+ */
+export async function readMsgUDPAsync(
+  socket: FdLike,
+  b: Uint8Array,
+  oob: Uint8Array | null,
+  options?: BatchWaitOptions & { out?: MsgResult; flags?: number },
+): Promise<MsgResult> {
+  const fd = fdOf(socket, "readMsgUDPAsync");
+  const deadline = deadlineOf(options, "readMsgUDPAsync");
+  const out = options?.out ?? new MsgResult();
+  options?.signal?.throwIfAborted();
+  for (;;) {
+    const r = readMsgUDP(fd, b, oob, out, options?.flags ?? 0);
+    if (r !== null) return r;
+    await waitReadable(fd, deadline, options?.signal, "readMsgUDP");
+  }
+}
+
+/**
+ * {@linkcode writeMsgUDP} that waits for buffer space on the sock reactor;
+ * resolves with the payload bytes sent.
+ *
+ * @example
+ * ```ts
+ * import { SockaddrInet4, writeMsgUDPAsync } from "@kernio/kernio/sock";
+ * declare const fd: number;
+ * await writeMsgUDPAsync(fd, new Uint8Array([1]), null, SockaddrInet4.parse("127.0.0.1", 9), { timeout: 1000 });
+ * ```
+ */
+export async function writeMsgUDPAsync(
+  socket: FdLike,
+  b: Uint8Array,
+  oob: Uint8Array | null,
+  addr: RawSockaddr | null,
+  options?: BatchWaitOptions & { flags?: number },
+): Promise<number> {
+  const fd = fdOf(socket, "writeMsgUDPAsync");
+  const deadline = deadlineOf(options, "writeMsgUDPAsync");
+  options?.signal?.throwIfAborted();
+  for (;;) {
+    const n = writeMsgUDP(fd, b, oob, addr, options?.flags ?? 0);
+    if (n !== WOULD_BLOCK) return n;
+    await waitWritable(fd, deadline, options?.signal, "writeMsgUDP");
+  }
+}

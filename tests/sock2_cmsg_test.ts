@@ -22,6 +22,7 @@ import {
   parseUnixCredentials,
   parseUnixRights,
   recvFDs,
+  recvFDsAsync,
   recvMsg,
   sendFDs,
   sendMsg,
@@ -29,9 +30,11 @@ import {
   unixCredentials,
   unixRights,
 } from "../sock/cmsg.ts";
-import { WOULD_BLOCK } from "../sock/errors.ts";
+import { TimedOutError, WOULD_BLOCK } from "../sock/errors.ts";
+import { reactorFds } from "../sock/_reactor.ts";
 
 function fdCount(): number {
+  reactorFds(true);
   return [...Deno.readDirSync("/proc/self/fd")].length;
 }
 
@@ -85,7 +88,7 @@ Deno.test("sock2 cmsg: arithmetic and encoding", () => {
   assert.throws(() => unixCredentials({ pid: -1 } as any), RangeError);
 });
 
-Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", () => {
+Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async () => {
   const before = fdCount();
   const [a, b] = pair();
   const pipes: number[] = [];
@@ -108,6 +111,19 @@ Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", () => {
     assert.equal(read(pipes[6], one), 1);
     assert.equal(one[0], 42);
     for (const fd of got.fds) close(fd);
+
+    // Awaitable: waits for the message, honours a deadline.
+    const later = recvFDsAsync(b, new Uint8Array(4), 4, {
+      deadline: Date.now() + 2000,
+    });
+    setTimeout(() => sendFDs(a, [pipes[0]], new Uint8Array([5])), 5);
+    const got2 = await later;
+    assert.equal(got2.fds.length, 1);
+    close(got2.fds[0]);
+    await assert.rejects(
+      recvFDsAsync(b, new Uint8Array(4), 4, { deadline: Date.now() + 20 }),
+      TimedOutError,
+    );
 
     // Too small a control buffer: the kernel truncates and closes the rest.
     assert.equal(sendFDs(a, pipes.slice(0, 6)), 0);

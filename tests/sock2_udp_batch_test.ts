@@ -18,6 +18,7 @@ import {
   groSegmentSize,
   MsgResult,
   readMsgUDP,
+  readMsgUDPAsync,
   recvMessages,
   recvMessagesAsync,
   sendMessages,
@@ -26,6 +27,7 @@ import {
   setUDPSegment,
   UDPMessages,
   writeMsgUDP,
+  writeMsgUDPAsync,
 } from "../sock/udp_batch.ts";
 import {
   cmsgSpace,
@@ -267,7 +269,7 @@ Deno.test("sock2 udp batch: GSO send, segments and GRO receive", async (t) => {
   assert.equal(fdCount(), before);
 });
 
-Deno.test("sock2 udp msg: readMsgUDP/writeMsgUDP with control data and flags", () => {
+Deno.test("sock2 udp msg: readMsgUDP/writeMsgUDP with control data and flags", async () => {
   const before = fdCount();
   const a = udp(), b = udp();
   try {
@@ -318,6 +320,18 @@ Deno.test("sock2 udp msg: readMsgUDP/writeMsgUDP with control data and flags", (
     );
     // deno-lint-ignore no-explicit-any
     assert.throws(() => readMsgUDP(b.fd, "x" as any, null), TypeError);
+
+    // Awaitable forms.
+    const pending = readMsgUDPAsync(b.fd, buf, oob, { timeout: 2000 });
+    setTimeout(
+      () => writeMsgUDPAsync(a.fd, new Uint8Array(3), null, b.addr),
+      5,
+    );
+    assert.equal((await pending).n, 3);
+    await assert.rejects(
+      readMsgUDPAsync(b.fd, buf, null, { timeout: 20 }),
+      TimedOutError,
+    );
   } finally {
     close(a.fd);
     close(b.fd);
