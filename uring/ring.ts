@@ -1982,41 +1982,39 @@ export class Uring {
   }
 
   /**
-   * IORING_OP_READV_FIXED: one iovec per registered buffer index (whole
-   * buffers), in order, at `offset`.
+   * IORING_OP_READV_FIXED: scatter into ranges of registered buffer
+   * `bufIndex` (the kernel resolves every iovec inside that one buffer), at
+   * o.offset (default -1: current position).
    */
   readvFixed(
     ctx: SQEContext,
-    offset: number,
-    bufIndices: readonly number[],
+    bufIndex: number,
+    iovs: Iovecs,
     o?: OpOptions,
   ): boolean {
     return this.#rwvFixed(
       "readvFixed",
       IORING_OP.READV_FIXED,
       ctx,
-      offset,
-      bufIndices,
-      undefined,
+      bufIndex,
+      iovs,
       o,
     );
   }
 
-  /** IORING_OP_WRITEV_FIXED: iovecs over registered buffers with `lengths`. */
+  /** IORING_OP_WRITEV_FIXED: gather from ranges of registered buffer `bufIndex`. */
   writevFixed(
     ctx: SQEContext,
-    offset: number,
-    bufIndices: readonly number[],
-    lengths: readonly number[],
+    bufIndex: number,
+    iovs: Iovecs,
     o?: OpOptions,
   ): boolean {
     return this.#rwvFixed(
       "writevFixed",
       IORING_OP.WRITEV_FIXED,
       ctx,
-      offset,
-      bufIndices,
-      lengths,
+      bufIndex,
+      iovs,
       o,
     );
   }
@@ -2025,26 +2023,26 @@ export class Uring {
     where: string,
     op: number,
     ctx: SQEContext,
-    offset: number,
-    idx: readonly number[],
-    lengths: readonly number[] | undefined,
+    bufIndex: number,
+    iovs: Iovecs,
     o?: OpOptions,
   ): boolean {
-    if (!Array.isArray(idx) || idx.length === 0 || idx.length > 1024) {
-      throw new RangeError(`${where}: need 1..1024 buffer indices`);
+    const b = this.#regBuf(where, bufIndex);
+    if (!(iovs instanceof Iovecs)) {
+      throw new TypeError(`${where}: expected an Iovecs`);
     }
-    if (lengths !== undefined && lengths.length !== idx.length) {
-      throw new RangeError(`${where}: lengths must match bufIndices`);
+    const lo = unsafeAddressOf(b);
+    const hi = lo + b.byteLength;
+    for (let k = 0; k < iovs.count; k++) {
+      const a = iovs.address(k);
+      if (a < lo || a + iovs.length(k) > hi) {
+        throw new RangeError(
+          `${where}: iovec ${k} is not inside registered buffer ${bufIndex}`,
+        );
+      }
     }
-    if (!Number.isSafeInteger(offset)) {
-      throw new RangeError(`${where}: bad offset ${offset}`);
-    }
-    const iov = new Iovecs(idx.length);
-    idx.forEach((b, k) => iov.set(k, this.#regBuf(where, b), lengths?.[k]));
     const i = this.#claim(where);
     if (i < 0) return false;
-    // The iovecs all point into the registered table; buf_index names the
-    // first one (the kernel resolves each iovec against the table).
     const fn = op === IORING_OP.READV_FIXED
       ? P.prepReadvFixed
       : P.prepWritevFixed;
@@ -2052,13 +2050,13 @@ export class Uring {
       this.#sqe,
       i,
       this.#fdOf(ctx),
-      unsafeAddressOf(iov.bytes),
-      idx.length,
-      offset,
+      unsafeAddressOf(iovs.bytes),
+      iovs.count,
+      o?.offset ?? -1,
       0,
-      idx[0],
+      bufIndex,
     );
-    this.#finish(i, op, ctx, o, iov, undefined);
+    this.#finish(i, op, ctx, o, iovs, undefined);
     return true;
   }
 
@@ -2642,7 +2640,11 @@ export class Uring {
     return true;
   }
 
-  /** Cancels any one pending request (res 0, or -ENOENT when none). */
+  /**
+   * Cancels pending requests matching anything (IORING_ASYNC_CANCEL_ANY).
+   * The kernel treats ANY like ALL: res is the number cancelled, or
+   * -ENOENT when nothing was pending.
+   */
   asyncCancelAny(ctx: SQEContext, o?: OpOptions): boolean {
     const i = this.#claim("asyncCancelAny");
     if (i < 0) return false;
@@ -2672,15 +2674,14 @@ export class Uring {
   pollAdd(ctx: SQEContext, events: number, o?: OpOptions): boolean {
     return this.#pollAdd("pollAdd", ctx, events, 0, o);
   }
-  /** Level-triggered one-shot poll. */
+  /**
+   * Level-triggered one-shot poll. A one-shot poll already reports a
+   * condition that holds when it is armed (level semantics), and Linux
+   * (6.18 included) rejects IORING_POLL_ADD_LEVEL on POLL_ADD with EINVAL,
+   * so this submits a plain one-shot poll.
+   */
   pollAddLevel(ctx: SQEContext, events: number, o?: OpOptions): boolean {
-    return this.#pollAdd(
-      "pollAddLevel",
-      ctx,
-      events,
-      P.IORING_POLL.ADD_LEVEL,
-      o,
-    );
+    return this.#pollAdd("pollAddLevel", ctx, events, 0, o);
   }
   /** Multishot poll: one CQE per event with IORING_CQE_F_MORE until cancelled. */
   pollAddMultishot(ctx: SQEContext, events: number, o?: OpOptions): boolean {
@@ -2692,7 +2693,10 @@ export class Uring {
       o,
     );
   }
-  /** Multishot level-triggered poll. */
+  /**
+   * Multishot level-triggered poll (ADD_MULTI | ADD_LEVEL). Kernels that do
+   * not accept IORING_POLL_ADD_LEVEL complete it with -EINVAL.
+   */
   pollAddMultishotLevel(
     ctx: SQEContext,
     events: number,
@@ -2757,8 +2761,11 @@ export class Uring {
       i,
       this.#targetUserData(target, IORING_OP.POLL_ADD),
       target.hi,
-      this.#targetUserData(newUserData, IORING_OP.POLL_ADD),
-      newUserData.hi,
+      // The kernel rejects a new user_data unless it is being updated.
+      (updateFlags & P.IORING_POLL.UPDATE_USER_DATA) !== 0
+        ? this.#targetUserData(newUserData, IORING_OP.POLL_ADD)
+        : 0,
+      (updateFlags & P.IORING_POLL.UPDATE_USER_DATA) !== 0 ? newUserData.hi : 0,
       newEvents,
       updateFlags,
     );
