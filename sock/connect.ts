@@ -136,8 +136,9 @@ export interface UnixListenOptions extends UnixPath {
  *
  * @example
  * ```ts
- * import { listen } from "@kernio/kernio/sock";
+ * import { connect, listen } from "@kernio/kernio/sock";
  * using ln = listen({ port: 0 });
+ * using client = await connect({ port: ln.addr.port });
  * for await (const conn of ln) {
  *   conn.close();
  *   break;

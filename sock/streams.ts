@@ -7,8 +7,11 @@
  *
  * @example
  * ```ts
- * import type { StreamConn } from "@kernio/kernio/sock";
- * declare const conn: StreamConn;
+ * import { type StreamConn, unixConnPair } from "@kernio/kernio/sock";
+ * const [a, b] = unixConnPair("unix");
+ * const conn: StreamConn = a;
+ * conn.close();
+ * b.close();
  * ```
  */
 export interface StreamConn {
