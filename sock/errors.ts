@@ -18,7 +18,7 @@ import { Errno, errnoMessage, errnoName } from "../zcall/mod.ts";
  * b.close();
  * ```
  */
-export const WOULD_BLOCK = -Errno.EAGAIN;
+export const WOULD_BLOCK: number = -Errno.EAGAIN;
 
 /**
  * Base class of every error the sock layer throws for a kernel failure.

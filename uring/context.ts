@@ -533,36 +533,42 @@ export class CtxView {
     this.#ext.userDataU32[w + 1] = hi;
   }
 
+  /** Reference 1 (same as `ref(1)`). */
   get ref1(): unknown {
     return this.ref(1);
   }
   set ref1(v: unknown) {
     this.setRef(1, v);
   }
+  /** Reference 2 (same as `ref(2)`). */
   get ref2(): unknown {
     return this.ref(2);
   }
   set ref2(v: unknown) {
     this.setRef(2, v);
   }
+  /** Reference 3 (same as `ref(3)`). */
   get ref3(): unknown {
     return this.ref(3);
   }
   set ref3(v: unknown) {
     this.setRef(3, v);
   }
+  /** Val 1 as a Number (same as `val(1)`). */
   get val1(): number {
     return this.val(1);
   }
   set val1(v: number) {
     this.setVal(1, v);
   }
+  /** Val 2 as a Number (same as `val(2)`). */
   get val2(): number {
     return this.val(2);
   }
   set val2(v: number) {
     this.setVal(2, v);
   }
+  /** Val 3 as a Number (same as `val(3)`). */
   get val3(): number {
     return this.val(3);
   }

@@ -159,17 +159,29 @@ export interface Options {
  * ```
  */
 export interface BufferGroupsConfig {
+  /** Buffers of BufferSize.PICO bytes in this tier. */
   picoNum: number;
+  /** Buffers of BufferSize.NANO bytes in this tier. */
   nanoNum: number;
+  /** Buffers of BufferSize.MICRO bytes in this tier. */
   microNum: number;
+  /** Buffers of BufferSize.SMALL bytes in this tier. */
   smallNum: number;
+  /** Buffers of BufferSize.MEDIUM bytes in this tier. */
   mediumNum: number;
+  /** Buffers of BufferSize.BIG bytes in this tier. */
   bigNum: number;
+  /** Buffers of BufferSize.LARGE bytes in this tier. */
   largeNum: number;
+  /** Buffers of BufferSize.GREAT bytes in this tier. */
   greatNum: number;
+  /** Buffers of BufferSize.HUGE bytes in this tier. */
   hugeNum: number;
+  /** Buffers of BufferSize.VAST bytes in this tier. */
   vastNum: number;
+  /** Buffers of BufferSize.GIANT bytes in this tier. */
   giantNum: number;
+  /** Buffers of BufferSize.TITAN bytes in this tier. */
   titanNum: number;
 }
 

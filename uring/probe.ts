@@ -82,12 +82,19 @@ export function probeOpcodes(fd: number): Probe {
  * ```
  */
 export interface QueryOpcode {
+  /** Number of SQE opcodes the kernel knows. */
   nrRequestOpcodes: number;
+  /** Number of io_uring_register opcodes the kernel knows. */
   nrRegisterOpcodes: number;
+  /** IORING_FEAT_* flags the kernel supports. */
   featureFlags: number;
+  /** IORING_SETUP_* flags the kernel accepts. */
   ringSetupFlags: number;
+  /** IORING_ENTER_* flags the kernel accepts. */
   enterFlags: number;
+  /** IOSQE_* flags the kernel accepts. */
   sqeFlags: number;
+  /** Number of query opcodes the kernel knows. */
   nrQueryOpcodes: number;
 }
 
@@ -102,7 +109,9 @@ export interface QueryOpcode {
  * ```
  */
 export interface QuerySCQ {
+  /** Size of the ring header in bytes. */
   hdrSize: number;
+  /** Required alignment of the ring header in bytes. */
   hdrAlignment: number;
 }
 
