@@ -854,7 +854,7 @@ export interface SCTPInitMsg {
  */
 export function encodeSCTPInitMsg(
   m: SCTPInitMsg,
-  out = new Uint8Array(8),
+  out: Uint8Array = new Uint8Array(8),
 ): Uint8Array {
   if (m === null || typeof m !== "object") {
     throw new TypeError("SCTPInitMsg: expected an object");
@@ -960,7 +960,7 @@ export interface SCTPRtoInfo {
  */
 export function encodeSCTPRtoInfo(
   r: SCTPRtoInfo,
-  out = new Uint8Array(16),
+  out: Uint8Array = new Uint8Array(16),
 ): Uint8Array {
   if (r === null || typeof r !== "object") {
     throw new TypeError("SCTPRtoInfo: expected an object");
@@ -1050,7 +1050,7 @@ export interface SCTPAssocParams {
  */
 export function encodeSCTPAssocParams(
   p: SCTPAssocParams,
-  out = new Uint8Array(20),
+  out: Uint8Array = new Uint8Array(20),
 ): Uint8Array {
   if (p === null || typeof p !== "object") {
     throw new TypeError("SCTPAssocParams: expected an object");
