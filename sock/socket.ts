@@ -310,6 +310,7 @@ export class NetSocket {
         if (r >= 0) decodeSockaddr(scratch, scratchLen[0], peer);
       }
     } while (r === EINTR || r === -Errno.ECONNABORTED);
+    if (r >= 0) tracker?.(r);
     return check(r, "accept");
   }
 
@@ -523,7 +524,18 @@ export function openSocket(domain: number, type: number, protocol = 0): number {
   }
   const fd = socket(domain, type | SOCK.NONBLOCK | SOCK.CLOEXEC, protocol);
   if (fd < 0) throw errorFromErrno(fd, "socket");
+  tracker?.(fd);
   return fd;
+}
+
+// Test hook: told of every descriptor this module instance creates, so a
+// leak check can tell its own fds from those of other test workers that
+// share the process.
+let tracker: ((fd: number) => void) | null = null;
+
+/** @internal Installs (or removes, with null) the fd-creation hook. */
+export function _trackFds(hook: ((fd: number) => void) | null): void {
+  tracker = hook;
 }
 
 /** socketpair(2) with SOCK_NONBLOCK | SOCK_CLOEXEC; the raw fds. */
@@ -540,6 +552,8 @@ export function openPair(
     fds,
   );
   if (r < 0) throw errorFromErrno(r, "socketpair");
+  tracker?.(fds[0]);
+  tracker?.(fds[1]);
   return [fds[0], fds[1]];
 }
 
