@@ -229,6 +229,37 @@ Deno.test("sock tcp: address in use, refused, dialer", async (t) => {
         (await ln.accept()).close();
       },
     );
+    await t.step(
+      "dialer times out (and aborts) against a full accept queue",
+      async () => {
+        using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 }, {
+          backlog: 0,
+        });
+        // Fill the accept queue: further SYNs are dropped, so dials hang.
+        const fill = [0, 1, 2, 3].map(() => dialTCP4(null, ln.addr));
+        try {
+          await new Promise((r) => setTimeout(r, 30));
+          const t0 = Date.now();
+          await assert.rejects(
+            new TCPDialer({ timeout: 60 }).dial4(null, ln.addr),
+            TimedOutError,
+          );
+          const took = Date.now() - t0;
+          assert.ok(took >= 60 && took <= 110, `took ${took} ms`);
+          const ac = new AbortController();
+          setTimeout(() => ac.abort(), 10);
+          await assert.rejects(
+            new TCPDialer({ timeout: 5000, signal: ac.signal }).dial4(
+              null,
+              ln.addr,
+            ),
+            AbortedError,
+          );
+        } finally {
+          for (const c of fill) c.close();
+        }
+      },
+    );
     await t.step("local address binding", async () => {
       using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
       using c = dialTCP("tcp", { hostname: "127.0.0.2", port: 0 }, ln.addr);
