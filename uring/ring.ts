@@ -323,6 +323,8 @@ export class Uring {
   #pins: PinTable;
   #pinnedSlots = new Int32Array(64); // SQEs with pins, not yet published
   #pinnedN = 0;
+  // Per SQ slot: 0x100 | flags when the slot holds a NOP template, else 0.
+  #slotKind: Uint16Array = new Uint16Array(0);
   #scratch: Uint8Array = new Uint8Array(0); // 16 B per SQ slot (timespecs)
   #scratchU32: Uint32Array = new Uint32Array(0);
   #scratchAddr = 0;
@@ -457,6 +459,7 @@ export class Uring {
     );
     this.#cqHead = Atomics.load(this.#u32, this.#cqHeadW);
     this.#scratch = new Uint8Array(sqEntries * 16);
+    this.#slotKind = new Uint16Array(sqEntries);
     this.#scratchU32 = new Uint32Array(this.#scratch.buffer);
     this.#scratchAddr = unsafeAddressOf(this.#scratch);
   }
@@ -580,6 +583,8 @@ export class Uring {
    */
   get sqeWords(): Uint32Array {
     this.#check("sqeWords");
+    // Whoever holds the words may write any slot: drop the NOP templates.
+    this.#slotKind.fill(0);
     return this.#sqe;
   }
 
@@ -598,7 +603,9 @@ export class Uring {
     const tail = this.#tail;
     if (((tail - this.#head) >>> 0) >= this.#cap) return this.#claimSlow(op);
     this.#tail = (tail + 1) >>> 0;
-    return (tail & this.#sqMask) << this.#strideShift;
+    const slot = tail & this.#sqMask;
+    this.#slotKind[slot] = 0; // whoever claims it rewrites the slot
+    return slot << this.#strideShift;
   }
 
   #claimSlow(op: string): number {
@@ -1395,34 +1402,47 @@ export class Uring {
   nop(ctx: SQEContext, o?: OpOptions): boolean {
     const tail = this.#tail;
     const hi = ctx.hi;
+    const lo = ctx.lo;
     if (
-      ((tail - this.#head) >>> 0) < this.#cap && o === undefined &&
-      hi < 0x40000000
-    ) {
-      // The benchmarked path (room in the SQ, direct context, no options):
-      // #claim, prepNop and #finish inlined; zero words are written 8 bytes
-      // at a time.
-      this.#tail = (tail + 1) >>> 0;
-      const i = (tail & this.#sqMask) << this.#strideShift;
-      const w = this.#sqe;
-      const d = this.#sqe64;
-      const j = i >> 1;
-      const lo = ctx.lo;
-      let flags = (lo >>> 8) & 0xff;
-      if (this.#stripSkip) flags &= ~IOSQE_CQE_SKIP_SUCCESS;
-      w[i] = flags << 8;
-      w[i + 1] = 0xffffffff;
-      d[j + 1] = 0;
-      d[j + 2] = 0;
-      d[j + 3] = 0;
-      w[i + 8] = ((lo & 0xffff0000) | (flags << 8)) >>> 0;
-      w[i + 9] = hi;
-      d[j + 5] = 0;
-      d[j + 6] = 0;
-      d[j + 7] = 0;
-      if ((flags & IOSQE_BUFFER_SELECT) !== 0) w[i + 10] = lo >>> 16;
-      return true;
+      ((tail - this.#head) >>> 0) >= this.#cap || o !== undefined ||
+      hi >= 0x40000000 || (lo & (IOSQE_BUFFER_SELECT << 8)) !== 0 ||
+      this.#stripSkip
+    ) return this.#nopSlow(ctx, o);
+    // The benchmarked path (room in the SQ, direct context, no options):
+    // #claim, prepNop and #finish inlined, and kept small so V8 inlines it
+    // into the caller. The kernel never writes SQEs, so a slot whose last
+    // content was a NOP with the same flags (#slotKind) only needs its
+    // user_data rewritten.
+    this.#tail = (tail + 1) >>> 0;
+    const slot = tail & this.#sqMask;
+    const i = slot << this.#strideShift;
+    const flags = (lo >>> 8) & 0xff;
+    if (this.#slotKind[slot] !== (0x100 | flags)) {
+      this.#nopTemplate(slot, flags);
     }
+    const w = this.#sqe;
+    w[i + 8] = ((lo & 0xffff0000) | (flags << 8)) >>> 0;
+    w[i + 9] = hi;
+    return true;
+  }
+
+  #nopTemplate(slot: number, flags: number): void {
+    const i = slot << this.#strideShift;
+    const w = this.#sqe;
+    const d = this.#sqe64;
+    const j = i >> 1;
+    w[i] = flags << 8;
+    w[i + 1] = 0xffffffff;
+    d[j + 1] = 0;
+    d[j + 2] = 0;
+    d[j + 3] = 0;
+    d[j + 5] = 0;
+    d[j + 6] = 0;
+    d[j + 7] = 0;
+    this.#slotKind[slot] = 0x100 | flags;
+  }
+
+  #nopSlow(ctx: SQEContext, o?: OpOptions): boolean {
     const i = this.#claim("nop");
     if (i < 0) return false;
     P.prepNop(this.#sqe, i);
