@@ -854,3 +854,45 @@ Deno.test("uring ops: 128-byte SQEs and extended contexts end to end", async (t)
     }
   });
 });
+
+Deno.test("uring ops: JS buffers stay pinned until their final CQE", () => {
+  using ring = started();
+  const [r, w] = pipe();
+  try {
+    const shared = tagged(1, r);
+    // Two in-flight reads under one context: released with the second CQE.
+    ring.read(shared, new Uint8Array(4));
+    ring.read(shared, new Uint8Array(4));
+    ring.submit();
+    assert.equal(ring.pinnedKeys, 1);
+    write(w, enc.encode("abcd"));
+    reap(ring, 1);
+    assert.equal(ring.pinnedKeys, 1);
+    write(w, enc.encode("efgh"));
+    reap(ring, 1);
+    assert.equal(ring.pinnedKeys, 0);
+    // Dropped before submission: unpinned by cancelPending.
+    ring.read(tagged(2, r), new Uint8Array(4));
+    ring.send(tagged(3, w), new Uint8Array(4));
+    assert.equal(ring.pinnedKeys, 2);
+    assert.equal(ring.cancelPending(), 2);
+    assert.equal(ring.pinnedKeys, 0);
+    // A multishot completion with F_MORE keeps the pin; the final one
+    // releases it. keepAlive names the user_data as written (op filled in).
+    const poll = tagged(4, r);
+    ring.keepAlive(poll.withOp(IORING_OP.POLL_ADD), { any: "object" });
+    ring.pollAddMultishot(poll, 0x1);
+    write(w, enc.encode("x"));
+    const d = one(ring);
+    assert.ok((d.flags & IORING_CQE_F.MORE) !== 0);
+    assert.equal(ring.pinnedKeys, 1);
+    ring.pollRemove(tagged(5, 0), poll);
+    const e = reap(ring, 2);
+    assert.equal(byTag(e, 5).res, 0);
+    assert.equal(ring.pinnedKeys, 0);
+  } finally {
+    ring.stop();
+    close(r);
+    close(w);
+  }
+});

@@ -634,11 +634,21 @@ export class Uring {
 
   /**
    * Keeps `obj` alive until the final CQE whose user_data equals `ctx`
-   * (for buffers referenced by hand-written SQEs).
+   * exactly (for buffers referenced by hand-written SQEs; note that the
+   * prep methods write direct contexts with the op and merged SQE flags
+   * filled in, so pass that value). Counts as one expected completion.
    */
   keepAlive(ctx: SQEContext, obj: unknown): void {
     this.#check("keepAlive");
     this.#pins.pin(ctx.lo, ctx.hi, obj, undefined);
+  }
+
+  /**
+   * Distinct user_data values whose JS objects (buffers, paths, msghdrs)
+   * are pinned until their final CQE: 0 once everything completed.
+   */
+  get pinnedKeys(): number {
+    return this.#pins.keys;
   }
 
   /** The fd prep methods use for `ctx`. */
