@@ -19,8 +19,8 @@
  *    row shows kernio through a Deno-style promise API.
  * 2. sockaddr encode / parse / decode in ns/op.
  * 3. Scavenge GCs during 1M operations, counted under --v8-flags=--trace-gc
- *    (bench/sock_gc.ts): 1M ping-pong round trips, 1M sockaddr
- *    encode+parse+decode. Target 0.
+ *    (bench/sock_gc.ts): 1M ping-pong round trips, 1M UDP
+ *    tryWriteTo+tryReadFrom, 1M sockaddr encode+parse+decode. Target 0.
  *
  * Run: `deno run -A bench/sock_bench.ts [--iters=20000] [--rounds=5]
  * [--gc-n=1000000] [--no-gc]`. Permissions used: --allow-ffi (libkernio),
@@ -342,7 +342,7 @@ rows.push({
 // ---- GC check -----------------------------------------------------------------
 const gc: Record<string, number | string> = {};
 if (GC_CHECK) {
-  for (const mode of ["pingpong", "sockaddr"]) {
+  for (const mode of ["pingpong", "udp", "sockaddr"]) {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -367,7 +367,7 @@ if (GC_CHECK) {
     if (fb) gc[`${mode}_fallbacks`] = Number(fb[1]);
   }
   notes.push(
-    `GC check (--trace-gc): ${gc.pingpong} Scavenge during ${GC_N} ping-pong round trips (${gc.pingpong_fallbacks} reactor fallbacks), ${gc.sockaddr} during ${GC_N} sockaddr encode+parse+decode (target 0)`,
+    `GC check (--trace-gc): ${gc.pingpong} Scavenge during ${GC_N} ping-pong round trips (${gc.pingpong_fallbacks} reactor fallbacks), ${gc.udp} during ${GC_N} UDP tryWriteTo+tryReadFrom, ${gc.sockaddr} during ${GC_N} sockaddr encode+parse+decode (target 0)`,
   );
 }
 
@@ -402,7 +402,7 @@ console.table(
 );
 if (GC_CHECK) {
   console.log(
-    `GC check: ping-pong ${gc.pingpong} Scavenge / ${GC_N} round trips; sockaddr ${gc.sockaddr} Scavenge / ${GC_N} ops (target 0)`,
+    `GC check: ping-pong ${gc.pingpong} Scavenge / ${GC_N} round trips; UDP ${gc.udp} / ${GC_N} writeTo+readFrom; sockaddr ${gc.sockaddr} / ${GC_N} ops (target 0)`,
   );
 }
 console.log(

@@ -7,6 +7,8 @@
  * - pingpong: 1M 64-byte TCP round trips on one loopback connection
  *   (tryWrite/tryRead, 4M syscalls), falling back to the reactor only when
  *   a read would block (the count of fallbacks is printed).
+ * - udp: 1M datagrams through tryWriteTo (to a reused sockaddr) and
+ *   tryReadFrom (sender written into the socket-owned address).
  * - sockaddr: 1M encode (setAddrU32 + setPort, and parse of an IPv4
  *   literal into a reused object) + decode (decodeSockaddr into a reused
  *   object, port() read back).
@@ -18,6 +20,7 @@ import {
   decodeSockaddr,
   dialTCP4,
   listenTCP4,
+  listenUDP4,
   type NetSocket,
   setTCPNoDelay,
   SockaddrInet4,
@@ -130,6 +133,32 @@ function sockaddr(): void {
   if (sink < 0) throw new Error("unreachable");
 }
 
+function udp(): void {
+  const a = listenUDP4({ hostname: "127.0.0.1", port: 0 });
+  const b = listenUDP4({ hostname: "127.0.0.1", port: 0 });
+  const to = new SockaddrInet4([127, 0, 0, 1], a.localAddr.port);
+  const out = new Uint8Array(64).fill(3);
+  const buf = new Uint8Array(1500);
+  let sink = 0;
+  const run = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      if (b.tryWriteTo(out, to) !== 64) throw new Error("short send");
+      const r = a.tryReadFrom(buf);
+      // Loopback UDP is delivered during sendto: never would-block here.
+      if (r !== 64) throw new Error(`readFrom gave ${r}`);
+      sink += a.lastFrom.port();
+    }
+  };
+  run(20_000);
+  console.log("GC_CHECK_START");
+  run(N);
+  console.log("GC_CHECK_END");
+  a.close();
+  b.close();
+  if (sink < 0) throw new Error("unreachable");
+}
+
 if (mode === "pingpong") await pingpong();
+else if (mode === "udp") udp();
 else if (mode === "sockaddr") sockaddr();
 else throw new TypeError(`sock_gc.ts: unknown mode ${mode}`);

@@ -278,6 +278,31 @@ export class AbortedError extends SockError {
   }
 }
 
+/**
+ * An unrecognised network name ("tcp7", "unixstream"...): a TypeError, so
+ * it reads as the bad argument it is (the spec's ErrUnknownNetwork).
+ *
+ * @example
+ * ```ts
+ * import { listenTCP, UnknownNetworkError } from "@kernio/kernio/sock";
+ * try {
+ *   listenTCP("tcp7" as "tcp", { port: 0 });
+ * } catch (e) {
+ *   e instanceof UnknownNetworkError; // true
+ * }
+ * ```
+ */
+export class UnknownNetworkError extends TypeError {
+  /** The network name given. */
+  readonly network: string;
+  /** Creates the error for `network`, listing the accepted names. */
+  constructor(fn: string, network: string, expected: string) {
+    super(`${fn}: unknown network "${network}" (expected ${expected})`);
+    this.name = "UnknownNetworkError";
+    this.network = network;
+  }
+}
+
 type ErrorClass = new (errno: number, op: string) => SockError;
 
 // errno -> class, the one mapping of the layer.

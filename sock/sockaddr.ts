@@ -4,6 +4,7 @@
 // place, so a hot loop can reuse one object without allocating.
 
 import { AF } from "../zcall/mod.ts";
+import { UnknownNetworkError } from "./errors.ts";
 import { linkByName } from "./link.ts";
 
 /** sizeof(struct sockaddr_in). @example ```ts
@@ -782,8 +783,10 @@ export function resolveUnixAddr(network: string, address: string): UnixAddr {
   if (
     network !== "unix" && network !== "unixgram" && network !== "unixpacket"
   ) {
-    throw new TypeError(
-      `resolveUnixAddr: unknown network "${network}" (unix, unixgram, unixpacket)`,
+    throw new UnknownNetworkError(
+      "resolveUnixAddr",
+      network,
+      "unix, unixgram or unixpacket",
     );
   }
   new SockaddrUnix(address); // validates the length

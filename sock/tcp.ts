@@ -3,7 +3,12 @@
 // handshake with a timeout) and listenTCP*.
 
 import { AF, Errno, SOCK } from "../zcall/mod.ts";
-import { ClosedError, TimedOutError, WOULD_BLOCK } from "./errors.ts";
+import {
+  ClosedError,
+  TimedOutError,
+  UnknownNetworkError,
+  WOULD_BLOCK,
+} from "./errors.ts";
 import {
   getSocketError,
   setKeepAlive,
@@ -53,8 +58,10 @@ export function ipFamilyFor(
   if (
     network !== prefix && network !== prefix + "4" && network !== prefix + "6"
   ) {
-    throw new TypeError(
-      `${fn}: unknown network "${network}" (expected ${prefix}, ${prefix}4 or ${prefix}6)`,
+    throw new UnknownNetworkError(
+      fn,
+      network,
+      `${prefix}, ${prefix}4 or ${prefix}6`,
     );
   }
   const fams: (4 | 6)[] = [];

@@ -3,7 +3,7 @@
 // socket pairs included.
 
 import { AF, SOCK } from "../zcall/mod.ts";
-import { ClosedError, WOULD_BLOCK } from "./errors.ts";
+import { ClosedError, UnknownNetworkError, WOULD_BLOCK } from "./errors.ts";
 import {
   type Sockaddr,
   sockaddrToUnixAddr,
@@ -42,8 +42,10 @@ function sockType(network: string, fn: string): number {
     case "unixpacket":
       return SOCK.SEQPACKET;
   }
-  throw new TypeError(
-    `${fn}: unknown network "${network}" (expected unix, unixgram or unixpacket)`,
+  throw new UnknownNetworkError(
+    fn,
+    network,
+    "unix, unixgram or unixpacket",
   );
 }
 

@@ -17,6 +17,7 @@ import {
   TCPDialer,
   type TCPListener,
   TimedOutError,
+  UnknownNetworkError,
   WOULD_BLOCK,
 } from "../sock/mod.ts";
 import { noFdLeak } from "./_sock_util.ts";
@@ -313,7 +314,7 @@ Deno.test("sock tcp: bad arguments and closed sockets", async () => {
   await noFdLeak(() => {
     assert.throws(
       () => listenTCP("udp" as "tcp", { hostname: "127.0.0.1", port: 0 }),
-      /unknown network/,
+      UnknownNetworkError,
     );
     assert.throws(
       () => listenTCP4({ hostname: "::1", port: 0 }),
