@@ -30,6 +30,8 @@ export * from "./cqe.ts";
 export * from "./register.ts";
 export * from "./probe.ts";
 export * from "./ring.ts";
+// zcall structs taken by the ring's vectored and msghdr operations.
+export { Iovecs, Msghdr } from "../zcall/mod.ts";
 export * from "./buffer_ring.ts";
 export * from "./multishot.ts";
 export * from "./driver.ts";
