@@ -92,21 +92,31 @@ export function setReuseAddr(s: FdLike, enable: boolean): void {
     "setReuseAddr",
   );
 }
-/** SO_REUSEADDR. @example ```ts
+/**
+ * SO_REUSEADDR.
+ *
+ * @example
+ * ```ts
  * import { getReuseAddr, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * getReuseAddr(a); // false
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function getReuseAddr(s: FdLike): boolean {
   return getInt(s, SOL.SOCKET, SO.REUSEADDR, "getReuseAddr") !== 0;
 }
 
-/** SO_REUSEPORT on or off (several sockets may bind one port). @example ```ts
+/**
+ * SO_REUSEPORT on or off (several sockets may bind one port).
+ *
+ * @example
+ * ```ts
  * import { listenUDP4, setReusePort } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * setReusePort(c, true);
- * ``` */
+ * ```
+ */
 export function setReusePort(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -116,21 +126,31 @@ export function setReusePort(s: FdLike, enable: boolean): void {
     "setReusePort",
   );
 }
-/** SO_REUSEPORT. @example ```ts
+/**
+ * SO_REUSEPORT.
+ *
+ * @example
+ * ```ts
  * import { getReusePort, listenUDP4 } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * getReusePort(c); // false
- * ``` */
+ * ```
+ */
 export function getReusePort(s: FdLike): boolean {
   return getInt(s, SOL.SOCKET, SO.REUSEPORT, "getReusePort") !== 0;
 }
 
-/** SO_KEEPALIVE on or off. @example ```ts
+/**
+ * SO_KEEPALIVE on or off.
+ *
+ * @example
+ * ```ts
  * import { getKeepAlive, listenTCP4, setKeepAlive } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setKeepAlive(ln, true);
  * getKeepAlive(ln); // true
- * ``` */
+ * ```
+ */
 export function setKeepAlive(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -140,11 +160,16 @@ export function setKeepAlive(s: FdLike, enable: boolean): void {
     "setKeepAlive",
   );
 }
-/** SO_KEEPALIVE. @example ```ts
+/**
+ * SO_KEEPALIVE.
+ *
+ * @example
+ * ```ts
  * import { getKeepAlive, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getKeepAlive(ln); // false
- * ``` */
+ * ```
+ */
 export function getKeepAlive(s: FdLike): boolean {
   return getInt(s, SOL.SOCKET, SO.KEEPALIVE, "getKeepAlive") !== 0;
 }
@@ -170,11 +195,16 @@ export function setLinger(s: FdLike, enable: boolean, secs = 0): void {
   const r = setsockopt(fd, SOL.SOCKET, SO.LINGER, lingerBytes, 8);
   if (r < 0) throw errorFromErrno(r, "setLinger");
 }
-/** SO_LINGER as `{ enabled, seconds }`. @example ```ts
+/**
+ * SO_LINGER as `{ enabled, seconds }`.
+ *
+ * @example
+ * ```ts
  * import { getLinger, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getLinger(ln).enabled; // false
- * ``` */
+ * ```
+ */
 export function getLinger(s: FdLike): { enabled: boolean; seconds: number } {
   const fd = fdOf(s, "getLinger");
   len[0] = 8;
@@ -183,51 +213,76 @@ export function getLinger(s: FdLike): { enabled: boolean; seconds: number } {
   return { enabled: lingerBuf[0] !== 0, seconds: lingerBuf[1] };
 }
 
-/** SO_SNDBUF in bytes (the kernel doubles the value it stores). @example ```ts
+/**
+ * SO_SNDBUF in bytes (the kernel doubles the value it stores).
+ *
+ * @example
+ * ```ts
  * import { getSendBuffer, setSendBuffer, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * setSendBuffer(a, 65536);
  * getSendBuffer(a); // 131072
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function setSendBuffer(s: FdLike, size: number): void {
   setInt(s, SOL.SOCKET, SO.SNDBUF, int(size, "setSendBuffer"), "setSendBuffer");
 }
-/** SO_SNDBUF. @example ```ts
+/**
+ * SO_SNDBUF.
+ *
+ * @example
+ * ```ts
  * import { getSendBuffer, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * getSendBuffer(a) > 0; // true
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function getSendBuffer(s: FdLike): number {
   return getInt(s, SOL.SOCKET, SO.SNDBUF, "getSendBuffer");
 }
 
-/** SO_RCVBUF in bytes (stored doubled). @example ```ts
+/**
+ * SO_RCVBUF in bytes (stored doubled).
+ *
+ * @example
+ * ```ts
  * import { setRecvBuffer, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * setRecvBuffer(a, 65536);
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function setRecvBuffer(s: FdLike, size: number): void {
   setInt(s, SOL.SOCKET, SO.RCVBUF, int(size, "setRecvBuffer"), "setRecvBuffer");
 }
-/** SO_RCVBUF. @example ```ts
+/**
+ * SO_RCVBUF.
+ *
+ * @example
+ * ```ts
  * import { getRecvBuffer, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * getRecvBuffer(a) > 0; // true
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function getRecvBuffer(s: FdLike): number {
   return getInt(s, SOL.SOCKET, SO.RCVBUF, "getRecvBuffer");
 }
 
-/** SO_BROADCAST on or off (UDP). @example ```ts
+/**
+ * SO_BROADCAST on or off (UDP).
+ *
+ * @example
+ * ```ts
  * import { getBroadcast, listenUDP4, setBroadcast } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * setBroadcast(c, true);
  * getBroadcast(c); // true
- * ``` */
+ * ```
+ */
 export function setBroadcast(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -237,39 +292,59 @@ export function setBroadcast(s: FdLike, enable: boolean): void {
     "setBroadcast",
   );
 }
-/** SO_BROADCAST. @example ```ts
+/**
+ * SO_BROADCAST.
+ *
+ * @example
+ * ```ts
  * import { getBroadcast, listenUDP4 } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * getBroadcast(c); // false
- * ``` */
+ * ```
+ */
 export function getBroadcast(s: FdLike): boolean {
   return getInt(s, SOL.SOCKET, SO.BROADCAST, "getBroadcast") !== 0;
 }
 
-/** SO_BUSY_POLL in microseconds (raising it needs CAP_NET_ADMIN). @example ```ts
+/**
+ * SO_BUSY_POLL in microseconds (raising it needs CAP_NET_ADMIN).
+ *
+ * @example
+ * ```ts
  * import { getBusyPoll, setBusyPoll, listenUDP4 } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * setBusyPoll(c, 50);
  * getBusyPoll(c); // 50
- * ``` */
+ * ```
+ */
 export function setBusyPoll(s: FdLike, usecs: number): void {
   setInt(s, SOL.SOCKET, SO.BUSY_POLL, int(usecs, "setBusyPoll"), "setBusyPoll");
 }
-/** SO_BUSY_POLL. @example ```ts
+/**
+ * SO_BUSY_POLL.
+ *
+ * @example
+ * ```ts
  * import { getBusyPoll, listenUDP4 } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * getBusyPoll(c); // 0
- * ``` */
+ * ```
+ */
 export function getBusyPoll(s: FdLike): number {
   return getInt(s, SOL.SOCKET, SO.BUSY_POLL, "getBusyPoll");
 }
 
-/** SO_ZEROCOPY on or off (allows MSG_ZEROCOPY sends). @example ```ts
+/**
+ * SO_ZEROCOPY on or off (allows MSG_ZEROCOPY sends).
+ *
+ * @example
+ * ```ts
  * import { getZeroCopy, listenTCP4, setZeroCopy } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setZeroCopy(ln, true);
  * getZeroCopy(ln); // true
- * ``` */
+ * ```
+ */
 export function setZeroCopy(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -279,11 +354,16 @@ export function setZeroCopy(s: FdLike, enable: boolean): void {
     "setZeroCopy",
   );
 }
-/** SO_ZEROCOPY. @example ```ts
+/**
+ * SO_ZEROCOPY.
+ *
+ * @example
+ * ```ts
  * import { getZeroCopy, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getZeroCopy(ln); // false
- * ``` */
+ * ```
+ */
 export function getZeroCopy(s: FdLike): boolean {
   return getInt(s, SOL.SOCKET, SO.ZEROCOPY, "getZeroCopy") !== 0;
 }
@@ -304,21 +384,31 @@ export function getSocketError(s: FdLike): SockError | null {
   return e === 0 ? null : errorFromErrno(e, "connect");
 }
 
-/** SO_TYPE: the socket type (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5...). @example ```ts
+/**
+ * SO_TYPE: the socket type (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5...).
+ *
+ * @example
+ * ```ts
  * import { getSocketType, listenUDP4 } from "@kernio/kernio/sock";
  * using c = listenUDP4({ hostname: "127.0.0.1", port: 0 });
  * getSocketType(c); // 2
- * ``` */
+ * ```
+ */
 export function getSocketType(s: FdLike): number {
   return getInt(s, SOL.SOCKET, SO.TYPE, "getSocketType");
 }
 
-/** TCP_NODELAY on or off (Nagle's algorithm off when true). @example ```ts
+/**
+ * TCP_NODELAY on or off (Nagle's algorithm off when true).
+ *
+ * @example
+ * ```ts
  * import { getTCPNoDelay, listenTCP4, setTCPNoDelay } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPNoDelay(ln, true);
  * getTCPNoDelay(ln); // true
- * ``` */
+ * ```
+ */
 export function setTCPNoDelay(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -328,37 +418,57 @@ export function setTCPNoDelay(s: FdLike, enable: boolean): void {
     "setTCPNoDelay",
   );
 }
-/** TCP_NODELAY. @example ```ts
+/**
+ * TCP_NODELAY.
+ *
+ * @example
+ * ```ts
  * import { getTCPNoDelay, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPNoDelay(ln);
- * ``` */
+ * ```
+ */
 export function getTCPNoDelay(s: FdLike): boolean {
   return getInt(s, IPPROTO.TCP, TCP.NODELAY, "getTCPNoDelay") !== 0;
 }
 
-/** TCP_CORK on or off. @example ```ts
+/**
+ * TCP_CORK on or off.
+ *
+ * @example
+ * ```ts
  * import { listenTCP4, setTCPCork } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPCork(ln, true);
- * ``` */
+ * ```
+ */
 export function setTCPCork(s: FdLike, enable: boolean): void {
   setInt(s, IPPROTO.TCP, TCP.CORK, bool(enable, "setTCPCork"), "setTCPCork");
 }
-/** TCP_CORK. @example ```ts
+/**
+ * TCP_CORK.
+ *
+ * @example
+ * ```ts
  * import { getTCPCork, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPCork(ln); // false
- * ``` */
+ * ```
+ */
 export function getTCPCork(s: FdLike): boolean {
   return getInt(s, IPPROTO.TCP, TCP.CORK, "getTCPCork") !== 0;
 }
 
-/** TCP_QUICKACK on or off (not sticky: the kernel may clear it). @example ```ts
+/**
+ * TCP_QUICKACK on or off (not sticky: the kernel may clear it).
+ *
+ * @example
+ * ```ts
  * import { listenTCP4, setTCPQuickAck } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPQuickAck(ln, true);
- * ``` */
+ * ```
+ */
 export function setTCPQuickAck(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -368,20 +478,30 @@ export function setTCPQuickAck(s: FdLike, enable: boolean): void {
     "setTCPQuickAck",
   );
 }
-/** TCP_QUICKACK. @example ```ts
+/**
+ * TCP_QUICKACK.
+ *
+ * @example
+ * ```ts
  * import { getTCPQuickAck, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPQuickAck(ln);
- * ``` */
+ * ```
+ */
 export function getTCPQuickAck(s: FdLike): boolean {
   return getInt(s, IPPROTO.TCP, TCP.QUICKACK, "getTCPQuickAck") !== 0;
 }
 
-/** TCP_DEFER_ACCEPT in seconds (the kernel rounds to its retransmit steps). @example ```ts
+/**
+ * TCP_DEFER_ACCEPT in seconds (the kernel rounds to its retransmit steps).
+ *
+ * @example
+ * ```ts
  * import { listenTCP4, setTCPDeferAccept } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPDeferAccept(ln, 3);
- * ``` */
+ * ```
+ */
 export function setTCPDeferAccept(s: FdLike, secs: number): void {
   setInt(
     s,
@@ -391,21 +511,31 @@ export function setTCPDeferAccept(s: FdLike, secs: number): void {
     "setTCPDeferAccept",
   );
 }
-/** TCP_DEFER_ACCEPT. @example ```ts
+/**
+ * TCP_DEFER_ACCEPT.
+ *
+ * @example
+ * ```ts
  * import { getTCPDeferAccept, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPDeferAccept(ln); // 0
- * ``` */
+ * ```
+ */
 export function getTCPDeferAccept(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.DEFER_ACCEPT, "getTCPDeferAccept");
 }
 
-/** TCP_FASTOPEN: queue length of pending TFO SYNs (listeners). @example ```ts
+/**
+ * TCP_FASTOPEN: queue length of pending TFO SYNs (listeners).
+ *
+ * @example
+ * ```ts
  * import { getTCPFastOpen, listenTCP4, setTCPFastOpen } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPFastOpen(ln, 16);
  * getTCPFastOpen(ln); // 16
- * ``` */
+ * ```
+ */
 export function setTCPFastOpen(s: FdLike, qlen: number): void {
   setInt(
     s,
@@ -415,21 +545,31 @@ export function setTCPFastOpen(s: FdLike, qlen: number): void {
     "setTCPFastOpen",
   );
 }
-/** TCP_FASTOPEN. @example ```ts
+/**
+ * TCP_FASTOPEN.
+ *
+ * @example
+ * ```ts
  * import { getTCPFastOpen, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPFastOpen(ln); // 0
- * ``` */
+ * ```
+ */
 export function getTCPFastOpen(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.FASTOPEN, "getTCPFastOpen");
 }
 
-/** TCP_USER_TIMEOUT in milliseconds (0: system default). @example ```ts
+/**
+ * TCP_USER_TIMEOUT in milliseconds (0: system default).
+ *
+ * @example
+ * ```ts
  * import { getTCPUserTimeout, listenTCP4, setTCPUserTimeout } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPUserTimeout(ln, 30000);
  * getTCPUserTimeout(ln); // 30000
- * ``` */
+ * ```
+ */
 export function setTCPUserTimeout(s: FdLike, ms: number): void {
   setInt(
     s,
@@ -439,21 +579,31 @@ export function setTCPUserTimeout(s: FdLike, ms: number): void {
     "setTCPUserTimeout",
   );
 }
-/** TCP_USER_TIMEOUT. @example ```ts
+/**
+ * TCP_USER_TIMEOUT.
+ *
+ * @example
+ * ```ts
  * import { getTCPUserTimeout, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPUserTimeout(ln); // 0
- * ``` */
+ * ```
+ */
 export function getTCPUserTimeout(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.USER_TIMEOUT, "getTCPUserTimeout");
 }
 
-/** TCP_NOTSENT_LOWAT in bytes. @example ```ts
+/**
+ * TCP_NOTSENT_LOWAT in bytes.
+ *
+ * @example
+ * ```ts
  * import { getTCPNotsentLowat, listenTCP4, setTCPNotsentLowat } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPNotsentLowat(ln, 16384);
  * getTCPNotsentLowat(ln); // 16384
- * ``` */
+ * ```
+ */
 export function setTCPNotsentLowat(s: FdLike, bytes: number): void {
   setInt(
     s,
@@ -463,21 +613,31 @@ export function setTCPNotsentLowat(s: FdLike, bytes: number): void {
     "setTCPNotsentLowat",
   );
 }
-/** TCP_NOTSENT_LOWAT. @example ```ts
+/**
+ * TCP_NOTSENT_LOWAT.
+ *
+ * @example
+ * ```ts
  * import { getTCPNotsentLowat, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPNotsentLowat(ln);
- * ``` */
+ * ```
+ */
 export function getTCPNotsentLowat(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.NOTSENT_LOWAT, "getTCPNotsentLowat");
 }
 
-/** TCP_KEEPIDLE in seconds (1..32767). @example ```ts
+/**
+ * TCP_KEEPIDLE in seconds (1..32767).
+ *
+ * @example
+ * ```ts
  * import { getTCPKeepIdle, listenTCP4, setTCPKeepIdle } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPKeepIdle(ln, 30);
  * getTCPKeepIdle(ln); // 30
- * ``` */
+ * ```
+ */
 export function setTCPKeepIdle(s: FdLike, secs: number): void {
   setInt(
     s,
@@ -487,20 +647,30 @@ export function setTCPKeepIdle(s: FdLike, secs: number): void {
     "setTCPKeepIdle",
   );
 }
-/** TCP_KEEPIDLE. @example ```ts
+/**
+ * TCP_KEEPIDLE.
+ *
+ * @example
+ * ```ts
  * import { getTCPKeepIdle, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPKeepIdle(ln); // 7200 by default
- * ``` */
+ * ```
+ */
 export function getTCPKeepIdle(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.KEEPIDLE, "getTCPKeepIdle");
 }
 
-/** TCP_KEEPINTVL in seconds (1..32767). @example ```ts
+/**
+ * TCP_KEEPINTVL in seconds (1..32767).
+ *
+ * @example
+ * ```ts
  * import { listenTCP4, setTCPKeepIntvl } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPKeepIntvl(ln, 10);
- * ``` */
+ * ```
+ */
 export function setTCPKeepIntvl(s: FdLike, secs: number): void {
   setInt(
     s,
@@ -510,20 +680,30 @@ export function setTCPKeepIntvl(s: FdLike, secs: number): void {
     "setTCPKeepIntvl",
   );
 }
-/** TCP_KEEPINTVL. @example ```ts
+/**
+ * TCP_KEEPINTVL.
+ *
+ * @example
+ * ```ts
  * import { getTCPKeepIntvl, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPKeepIntvl(ln); // 75 by default
- * ``` */
+ * ```
+ */
 export function getTCPKeepIntvl(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.KEEPINTVL, "getTCPKeepIntvl");
 }
 
-/** TCP_KEEPCNT: probes before dropping (1..127). @example ```ts
+/**
+ * TCP_KEEPCNT: probes before dropping (1..127).
+ *
+ * @example
+ * ```ts
  * import { listenTCP4, setTCPKeepCnt } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * setTCPKeepCnt(ln, 5);
- * ``` */
+ * ```
+ */
 export function setTCPKeepCnt(s: FdLike, count: number): void {
   setInt(
     s,
@@ -533,21 +713,31 @@ export function setTCPKeepCnt(s: FdLike, count: number): void {
     "setTCPKeepCnt",
   );
 }
-/** TCP_KEEPCNT. @example ```ts
+/**
+ * TCP_KEEPCNT.
+ *
+ * @example
+ * ```ts
  * import { getTCPKeepCnt, listenTCP4 } from "@kernio/kernio/sock";
  * using ln = listenTCP4({ hostname: "127.0.0.1", port: 0 });
  * getTCPKeepCnt(ln); // 9 by default
- * ``` */
+ * ```
+ */
 export function getTCPKeepCnt(s: FdLike): number {
   return getInt(s, IPPROTO.TCP, TCP.KEEPCNT, "getTCPKeepCnt");
 }
 
-/** IPV6_V6ONLY on or off (set before bind). @example ```ts
+/**
+ * IPV6_V6ONLY on or off (set before bind).
+ *
+ * @example
+ * ```ts
  * import { getIPv6Only, NetSocket, setIPv6Only } from "@kernio/kernio/sock";
  * using s = NetSocket.create(10, 1, 0);
  * setIPv6Only(s, true);
  * getIPv6Only(s); // true
- * ``` */
+ * ```
+ */
 export function setIPv6Only(s: FdLike, enable: boolean): void {
   setInt(
     s,
@@ -557,22 +747,32 @@ export function setIPv6Only(s: FdLike, enable: boolean): void {
     "setIPv6Only",
   );
 }
-/** IPV6_V6ONLY. @example ```ts
+/**
+ * IPV6_V6ONLY.
+ *
+ * @example
+ * ```ts
  * import { getIPv6Only, NetSocket } from "@kernio/kernio/sock";
  * using s = NetSocket.create(10, 1, 0);
  * getIPv6Only(s); // false by default
- * ``` */
+ * ```
+ */
 export function getIPv6Only(s: FdLike): boolean {
   return getInt(s, IPPROTO.IPV6, IPV6.V6ONLY, "getIPv6Only") !== 0;
 }
 
-/** FD_CLOEXEC on or off (fcntl F_SETFD). @example ```ts
+/**
+ * FD_CLOEXEC on or off (fcntl F_SETFD).
+ *
+ * @example
+ * ```ts
  * import { getCloseOnExec, setCloseOnExec, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * setCloseOnExec(a, false);
  * getCloseOnExec(a); // false
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function setCloseOnExec(s: FdLike, cloexec: boolean): void {
   const fd = fdOf(s, "setCloseOnExec");
   const on = bool(cloexec, "setCloseOnExec");
@@ -580,24 +780,34 @@ export function setCloseOnExec(s: FdLike, cloexec: boolean): void {
   const next = on ? flags | FD_CLOEXEC_FLAG : flags & ~FD_CLOEXEC_FLAG;
   if (next !== flags) fcntl(fd, F_SETFD, next, "setCloseOnExec");
 }
-/** FD_CLOEXEC (fcntl F_GETFD). @example ```ts
+/**
+ * FD_CLOEXEC (fcntl F_GETFD).
+ *
+ * @example
+ * ```ts
  * import { getCloseOnExec, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * getCloseOnExec(a); // true: kernio sockets start close-on-exec
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function getCloseOnExec(s: FdLike): boolean {
   return (fcntl(fdOf(s, "getCloseOnExec"), F_GETFD, 0, "getCloseOnExec") &
     FD_CLOEXEC_FLAG) !== 0;
 }
 
-/** O_NONBLOCK on or off (fcntl F_SETFL). Kernio's async methods need it on. @example ```ts
+/**
+ * O_NONBLOCK on or off (fcntl F_SETFL). Kernio's async methods need it on.
+ *
+ * @example
+ * ```ts
  * import { getNonBlock, setNonBlock, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * setNonBlock(a, true);
  * getNonBlock(a); // true
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function setNonBlock(s: FdLike, nonblock: boolean): void {
   const fd = fdOf(s, "setNonBlock");
   const on = bool(nonblock, "setNonBlock");
@@ -605,12 +815,17 @@ export function setNonBlock(s: FdLike, nonblock: boolean): void {
   const next = on ? flags | O.NONBLOCK : flags & ~O.NONBLOCK;
   if (next !== flags) fcntl(fd, F_SETFL, next, "setNonBlock");
 }
-/** O_NONBLOCK (fcntl F_GETFL). @example ```ts
+/**
+ * O_NONBLOCK (fcntl F_GETFL).
+ *
+ * @example
+ * ```ts
  * import { getNonBlock, unixConnPair } from "@kernio/kernio/sock";
  * const [a, b] = unixConnPair("unix");
  * getNonBlock(a); // true
  * a.close(); b.close();
- * ``` */
+ * ```
+ */
 export function getNonBlock(s: FdLike): boolean {
   return (fcntl(fdOf(s, "getNonBlock"), F_GETFL, 0, "getNonBlock") &
     O.NONBLOCK) !== 0;

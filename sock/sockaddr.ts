@@ -7,25 +7,45 @@ import { AF } from "../zcall/mod.ts";
 import { UnknownNetworkError } from "./errors.ts";
 import { linkByName } from "./link.ts";
 
-/** sizeof(struct sockaddr_in). @example ```ts
+/**
+ * sizeof(struct sockaddr_in).
+ *
+ * @example
+ * ```ts
  * import { SIZEOF_SOCKADDR_INET4 } from "@kernio/kernio/sock";
  * SIZEOF_SOCKADDR_INET4; // 16
- * ``` */
+ * ```
+ */
 export const SIZEOF_SOCKADDR_INET4 = 16;
-/** sizeof(struct sockaddr_in6). @example ```ts
+/**
+ * sizeof(struct sockaddr_in6).
+ *
+ * @example
+ * ```ts
  * import { SIZEOF_SOCKADDR_INET6 } from "@kernio/kernio/sock";
  * SIZEOF_SOCKADDR_INET6; // 28
- * ``` */
+ * ```
+ */
 export const SIZEOF_SOCKADDR_INET6 = 28;
-/** sizeof(struct sockaddr_un). @example ```ts
+/**
+ * sizeof(struct sockaddr_un).
+ *
+ * @example
+ * ```ts
  * import { SIZEOF_SOCKADDR_UNIX } from "@kernio/kernio/sock";
  * SIZEOF_SOCKADDR_UNIX; // 110
- * ``` */
+ * ```
+ */
 export const SIZEOF_SOCKADDR_UNIX = 110;
-/** sizeof(struct sockaddr_storage). @example ```ts
+/**
+ * sizeof(struct sockaddr_storage).
+ *
+ * @example
+ * ```ts
  * import { SIZEOF_SOCKADDR_ANY } from "@kernio/kernio/sock";
  * SIZEOF_SOCKADDR_ANY; // 128
- * ``` */
+ * ```
+ */
 export const SIZEOF_SOCKADDR_ANY = 128;
 
 // sun_path capacity: a pathname needs its NUL terminator inside it.
