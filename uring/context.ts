@@ -9,13 +9,40 @@
 // CQE can find its slot without a pointer in user_data (JS has none to give).
 
 import { RingClosedError } from "./errors.ts";
+import { FREE_IDS, POOLS, slotOf as registrySlotOf } from "./_registry.ts";
 
 const MODE_SHIFT = 30;
-/** Mode value of direct contexts (bits 62-63 = 00). */
+/**
+ * Mode value of direct contexts (bits 62-63 = 00).
+ *
+ * @example
+ * ```ts
+ * import { CTX_MODE_DIRECT, forFD } from "@kernio/kernio/uring";
+ * forFD(1).mode() === CTX_MODE_DIRECT; // true
+ * ```
+ */
 export const CTX_MODE_DIRECT = 0;
-/** Mode value of indirect contexts (bits 62-63 = 01). */
+/**
+ * Mode value of indirect contexts (bits 62-63 = 01).
+ *
+ * @example
+ * ```ts
+ * import { CTX_MODE_INDIRECT, ContextPools } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * pools.indirect()!.context.mode() === CTX_MODE_INDIRECT; // true
+ * ```
+ */
 export const CTX_MODE_INDIRECT = 1;
-/** Mode value of extended contexts (bits 62-63 = 10). */
+/**
+ * Mode value of extended contexts (bits 62-63 = 10).
+ *
+ * @example
+ * ```ts
+ * import { CTX_MODE_EXTENDED, ContextPools } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * pools.extended()!.context.mode() === CTX_MODE_EXTENDED; // true
+ * ```
+ */
 export const CTX_MODE_EXTENDED = 2;
 
 const FD_MASK = 0x3fffffff;
@@ -272,20 +299,22 @@ export function sqeContextFromRaw(v: bigint): SQEContext {
 
 // ---- pools -------------------------------------------------------------------
 
-const POOLS: (ContextPools | undefined)[] = [];
-const FREE_IDS: number[] = [];
-
 function slotOf(lo: number, hi: number): IndirectSQE | ExtSQE {
-  const pool = POOLS[hi & FD_MASK];
-  if (pool === undefined) {
-    throw new RingClosedError("context slot (its ContextPools is closed)");
-  }
-  return (hi >>> MODE_SHIFT) === CTX_MODE_EXTENDED
-    ? pool.extSlot(lo)
-    : pool.indirectSlot(lo);
+  return registrySlotOf(lo, hi) as IndirectSQE | ExtSQE;
 }
 
-/** @internal Looks up a slot from raw user_data halves (used by CQE views). */
+/**
+ * Internal: the IndirectSQE/ExtSQE named by raw user_data halves (used by
+ * the uring modules that decode completions; prefer CQEView.extSQE()).
+ *
+ * @example
+ * ```ts
+ * import { _slotOf, ContextPools } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * _slotOf(ext.context.lo, ext.context.hi) === ext; // true
+ * ```
+ */
 export function _slotOf(lo: number, hi: number): IndirectSQE | ExtSQE {
   return slotOf(lo, hi);
 }
@@ -631,27 +660,93 @@ export function ctxOf(ext: ExtSQE, refs = 0, vals = 0): CtxView {
   return ext._view(refs, vals);
 }
 
-/** 0 refs, 1 val (Ctx0V1). @example `ctxV1Of(ext).val1 = 1` */
+/**
+ * 0 refs, 1 val (Ctx0V1).
+ *
+ * @example
+ * ```ts
+ * import { ContextPools, ctxV1Of } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * ctxV1Of(ext).val1 = 7;
+ * pools.putExtended(ext);
+ * ```
+ */
 export function ctxV1Of(ext: ExtSQE): CtxView {
   return ext._view(0, 1);
 }
-/** 0 refs, 2 vals (Ctx0V2). @example `ctxV2Of(ext).val2 = 1` */
+/**
+ * 0 refs, 2 vals (Ctx0V2).
+ *
+ * @example
+ * ```ts
+ * import { ContextPools, ctxV2Of } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * ctxV2Of(ext).val2 = 7;
+ * pools.putExtended(ext);
+ * ```
+ */
 export function ctxV2Of(ext: ExtSQE): CtxView {
   return ext._view(0, 2);
 }
-/** 0 refs, 3 vals (Ctx0V3). @example `ctxV3Of(ext).val3 = 1` */
+/**
+ * 0 refs, 3 vals (Ctx0V3).
+ *
+ * @example
+ * ```ts
+ * import { ContextPools, ctxV3Of } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * ctxV3Of(ext).val3 = 7;
+ * pools.putExtended(ext);
+ * ```
+ */
 export function ctxV3Of(ext: ExtSQE): CtxView {
   return ext._view(0, 3);
 }
-/** 1 ref, 0 vals (Ctx1). @example `ctx1Of(ext).ref1 = conn` */
+/**
+ * 1 ref, 0 vals (Ctx1).
+ *
+ * @example
+ * ```ts
+ * import { ContextPools, ctx1Of } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * ctx1Of(ext).ref1 = { conn: 1 };
+ * pools.putExtended(ext);
+ * ```
+ */
 export function ctx1Of(ext: ExtSQE): CtxView {
   return ext._view(1, 0);
 }
-/** 1 ref, 1 val (Ctx1V1). @example `ctx1V1Of(ext).val1 = seq` */
+/**
+ * 1 ref, 1 val (Ctx1V1).
+ *
+ * @example
+ * ```ts
+ * import { ContextPools, ctx1V1Of } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * ctx1V1Of(ext).val1 = 7;
+ * pools.putExtended(ext);
+ * ```
+ */
 export function ctx1V1Of(ext: ExtSQE): CtxView {
   return ext._view(1, 1);
 }
-/** 2 refs, 0 vals (Ctx2). @example `ctx2Of(ext).ref2 = peer` */
+/**
+ * 2 refs, 0 vals (Ctx2).
+ *
+ * @example
+ * ```ts
+ * import { ContextPools, ctx2Of } from "@kernio/kernio/uring";
+ * const pools = new ContextPools(1);
+ * const ext = pools.extended()!;
+ * ctx2Of(ext).ref2 = { conn: 1 };
+ * pools.putExtended(ext);
+ * ```
+ */
 export function ctx2Of(ext: ExtSQE): CtxView {
   return ext._view(2, 0);
 }

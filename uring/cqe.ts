@@ -3,7 +3,9 @@
 // and a view stays readable after the CQ slot is recycled; decoding the
 // context is done on demand by the accessors.
 
-import { _slotOf, type ExtSQE, SQEContext } from "./context.ts";
+import type { ExtSQE } from "./context.ts";
+import { SQEContext } from "./context.ts";
+import { slotOf } from "./_registry.ts";
 import { UringError } from "./errors.ts";
 
 /**
@@ -25,7 +27,16 @@ export const IORING_CQE_F = {
   F32: 1 << 15,
 } as const;
 
-/** Shift of the buffer ID in cqe->flags. */
+/**
+ * Shift of the buffer ID in cqe->flags.
+ *
+ * @example
+ * ```ts
+ * import { IORING_CQE_BUFFER_SHIFT } from "@kernio/kernio/uring";
+ * const flags = (5 << IORING_CQE_BUFFER_SHIFT) | 1;
+ * flags >>> IORING_CQE_BUFFER_SHIFT; // 5
+ * ```
+ */
 export const IORING_CQE_BUFFER_SHIFT = 16;
 
 const MODE_SHIFT = 30;
@@ -189,26 +200,26 @@ export class CQEView {
   /** IORING_OP_* of the submission. */
   op(): number {
     if (this.userDataHi >>> MODE_SHIFT === 0) return this.userDataLo & 0xff;
-    return _slotOf(this.userDataLo, this.userDataHi).sqeU32[0] & 0xff;
+    return slotOf(this.userDataLo, this.userDataHi).sqeU32[0] & 0xff;
   }
   /** SQE flags of the submission. */
   sqeFlags(): number {
     if (this.userDataHi >>> MODE_SHIFT === 0) {
       return (this.userDataLo >>> 8) & 0xff;
     }
-    return (_slotOf(this.userDataLo, this.userDataHi).sqeU32[0] >>> 8) & 0xff;
+    return (slotOf(this.userDataLo, this.userDataHi).sqeU32[0] >>> 8) & 0xff;
   }
   /** File descriptor (or fixed-file index) of the submission. */
   fd(): number {
     if (this.userDataHi >>> MODE_SHIFT === 0) {
       return (this.userDataHi << 2) >> 2;
     }
-    return _slotOf(this.userDataLo, this.userDataHi).sqeU32[1] | 0;
+    return slotOf(this.userDataLo, this.userDataHi).sqeU32[1] | 0;
   }
   /** Buffer group of the submission (non-zero only with buffer selection). */
   bufGroup(): number {
     if (this.userDataHi >>> MODE_SHIFT === 0) return this.userDataLo >>> 16;
-    return _slotOf(this.userDataLo, this.userDataHi).sqeU32[10] & 0xffff;
+    return slotOf(this.userDataLo, this.userDataHi).sqeU32[10] & 0xffff;
   }
   /** Buffer ID chosen by the kernel (valid when hasBuffer()). */
   bufID(): number {
@@ -252,12 +263,12 @@ export class CQEView {
     if (!this.extended()) {
       throw new TypeError("CQEView.extSQE: not an extended completion");
     }
-    return _slotOf(this.userDataLo, this.userDataHi) as ExtSQE;
+    return slotOf(this.userDataLo, this.userDataHi) as ExtSQE;
   }
   /** A view of the submitted SQE (invalid for direct contexts). Allocates. */
   sqe(): SQEView {
     if (!this.fullSQE()) return INVALID_SQE;
-    return new SQEView(_slotOf(this.userDataLo, this.userDataHi).sqeU32);
+    return new SQEView(slotOf(this.userDataLo, this.userDataHi).sqeU32);
   }
   /** The submission context (a new object; see contextInto for hot paths). */
   context(): SQEContext {

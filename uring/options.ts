@@ -1,10 +1,34 @@
 // Ring options, their defaults and the budget-based presets.
 
-/** 1 KiB. */
+/**
+ * 1 KiB.
+ *
+ * @example
+ * ```ts
+ * import { KiB } from "@kernio/kernio/uring";
+ * KiB * 4; // 4096
+ * ```
+ */
 export const KiB = 1 << 10;
-/** 1 MiB. */
+/**
+ * 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { MiB } from "@kernio/kernio/uring";
+ * MiB * 8; // 8388608
+ * ```
+ */
 export const MiB = 1 << 20;
-/** 1 GiB. */
+/**
+ * 1 GiB.
+ *
+ * @example
+ * ```ts
+ * import { GiB } from "@kernio/kernio/uring";
+ * GiB * 2;
+ * ```
+ */
 export const GiB = 1 << 30;
 
 /**
@@ -97,9 +121,26 @@ export const MachineMemory = {
   GB128: 128 * GiB,
 } as const;
 
-/** Size of one registered buffer created from lockedBufferMem. */
+/**
+ * Size of one registered buffer created from lockedBufferMem.
+ *
+ * @example
+ * ```ts
+ * import { REGISTER_BUFFER_SIZE } from "@kernio/kernio/uring";
+ * REGISTER_BUFFER_SIZE; // 4096
+ * ```
+ */
 export const REGISTER_BUFFER_SIZE = 4 * KiB;
-/** The spec's "large" registered-buffer memory: 32768 x 4 KiB = 128 MiB. */
+/**
+ * The spec's "large" registered-buffer memory: 32768 x 4 KiB = 128 MiB.
+ *
+ * @example
+ * ```ts
+ * import { LOCKED_BUFFER_MEM_LARGE, Uring } from "@kernio/kernio/uring";
+ * const ring = new Uring({ entries: 8, lockedBufferMem: LOCKED_BUFFER_MEM_LARGE / 1024 });
+ * ring.stop();
+ * ```
+ */
 export const LOCKED_BUFFER_MEM_LARGE = REGISTER_BUFFER_SIZE * 32768;
 
 /**
@@ -400,69 +441,4 @@ export function optionsForSystem(systemMemory: number): Options {
     throw new RangeError("optionsForSystem: memory must be a positive number");
   }
   return optionsForBudget(Math.floor(systemMemory / 4));
-}
-
-function checkInt(
-  name: string,
-  v: unknown,
-  min: number,
-  max: number,
-): void {
-  if (!(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)) {
-    throw new RangeError(
-      `Uring options: ${name} must be an integer in ${min}..${max}, got ${v}`,
-    );
-  }
-}
-
-function checkBool(name: string, v: unknown): void {
-  if (typeof v !== "boolean") {
-    throw new TypeError(`Uring options: ${name} must be a boolean, got ${v}`);
-  }
-}
-
-/** @internal Merges and validates user options. */
-export function resolveOptions(o: Partial<Options> | undefined): Options {
-  if (o !== undefined && (typeof o !== "object" || o === null)) {
-    throw new TypeError("Uring: options must be an object");
-  }
-  const defaults = defaultOptions();
-  for (const k of Object.keys(o ?? {})) {
-    if (!(k in defaults)) {
-      throw new TypeError(`Uring options: unknown option "${k}"`);
-    }
-  }
-  const r: Options = { ...defaults };
-  for (const [k, v] of Object.entries(o ?? {})) {
-    if (v !== undefined) (r as unknown as Record<string, unknown>)[k] = v;
-  }
-  checkInt("entries", r.entries, 1, 32768);
-  if ((r.entries & (r.entries - 1)) !== 0) {
-    throw new RangeError(
-      `Uring options: entries must be a power of two, got ${r.entries}`,
-    );
-  }
-  checkInt("cqEntries", r.cqEntries, 0, 65536);
-  if (r.cqEntries !== 0 && r.cqEntries < r.entries) {
-    throw new RangeError("Uring options: cqEntries must be >= entries");
-  }
-  checkInt("lockedBufferMem", r.lockedBufferMem, 0, 2 ** 40);
-  checkInt("readBufferSize", r.readBufferSize, 1, 2 ** 31);
-  checkInt("readBufferNum", r.readBufferNum, 0, 32768);
-  checkInt("readBufferGidOffset", r.readBufferGidOffset, 0, 65535);
-  checkInt("writeBufferSize", r.writeBufferSize, 1, 2 ** 31);
-  checkInt("writeBufferNum", r.writeBufferNum, 0, 32768);
-  checkInt("multiSizeBuffer", r.multiSizeBuffer, 0, 1 << 20);
-  checkBool("multiIssuers", r.multiIssuers);
-  checkBool("notifySucceed", r.notifySucceed);
-  checkBool("indirectSubmissionQueue", r.indirectSubmissionQueue);
-  checkBool("sqe128", r.sqe128);
-  checkBool("hybridPolling", r.hybridPolling);
-  if (typeof r.bufferGroups !== "object" || r.bufferGroups === null) {
-    throw new TypeError("Uring options: bufferGroups must be an object");
-  }
-  for (const [k] of TIERS) {
-    checkInt(`bufferGroups.${k}`, r.bufferGroups[k], 0, 1 << 20);
-  }
-  return r;
 }

@@ -9,7 +9,15 @@ import {
 } from "../zcall/mod.ts";
 import { NotSupportedError, uringError } from "./errors.ts";
 
-/** IO_URING_OP_SUPPORTED in struct io_uring_probe_op.flags. */
+/**
+ * IO_URING_OP_SUPPORTED in struct io_uring_probe_op.flags.
+ *
+ * @example
+ * ```ts
+ * import { IO_URING_OP_SUPPORTED } from "@kernio/kernio/uring";
+ * IO_URING_OP_SUPPORTED; // 1
+ * ```
+ */
 export const IO_URING_OP_SUPPORTED = 1;
 
 /**

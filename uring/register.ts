@@ -9,9 +9,25 @@ import {
 } from "../zcall/mod.ts";
 import { uringError } from "./errors.ts";
 
-/** IORING_RSRC_REGISTER_SPARSE. */
+/**
+ * IORING_RSRC_REGISTER_SPARSE.
+ *
+ * @example
+ * ```ts
+ * import { IORING_RSRC_REGISTER_SPARSE } from "@kernio/kernio/uring";
+ * IORING_RSRC_REGISTER_SPARSE; // 1
+ * ```
+ */
 export const IORING_RSRC_REGISTER_SPARSE = 1;
-/** Clone-buffers flags: IORING_REGISTER_SRC_REGISTERED / DST_REPLACE. */
+/**
+ * Clone-buffers flags: IORING_REGISTER_SRC_REGISTERED / DST_REPLACE.
+ *
+ * @example
+ * ```ts
+ * import { IORING_REGISTER_CLONE } from "@kernio/kernio/uring";
+ * IORING_REGISTER_CLONE.DST_REPLACE; // 2
+ * ```
+ */
 export const IORING_REGISTER_CLONE = {
   SRC_REGISTERED: 1 << 0,
   DST_REPLACE: 1 << 1,

@@ -47,8 +47,8 @@ import {
   write as writeFd,
 } from "../zcall/mod.ts";
 import { PinTable } from "./_pins.ts";
+import { slotOf } from "./_registry.ts";
 import {
-  _slotOf,
   ContextPools,
   type ExtSQE,
   type IndirectSQE,
@@ -62,11 +62,8 @@ import {
   UringError,
   uringError,
 } from "./errors.ts";
-import {
-  type Options,
-  REGISTER_BUFFER_SIZE,
-  resolveOptions,
-} from "./options.ts";
+import { type Options, REGISTER_BUFFER_SIZE } from "./options.ts";
+import { resolveOptions } from "./_options.ts";
 import {
   type Probe,
   probeOpcodes,
@@ -183,7 +180,19 @@ export interface Features {
   kernelFeatures: number;
 }
 
-/** Options of {@linkcode Uring.waitAsync}. */
+/**
+ * Options of {@linkcode Uring.waitAsync}.
+ *
+ * @example
+ * ```ts
+ * import { CQEView, Uring, type WaitAsyncOptions } from "@kernio/kernio/uring";
+ * const ring = new Uring({ entries: 8 });
+ * ring.start();
+ * const opts: WaitAsyncOptions = { timeoutMs: 10 };
+ * await ring.waitAsync(CQEView.array(4), opts); // 0: nothing completed
+ * ring.stop();
+ * ```
+ */
 export interface WaitAsyncOptions {
   /** Give up after this many milliseconds (resolves 0). */
   timeoutMs?: number;
@@ -655,7 +664,7 @@ export class Uring {
   #fdOf(ctx: SQEContext): number {
     const hi = ctx.hi;
     if (hi >>> 30 === 0) return (hi << 2) >> 2;
-    return _slotOf(ctx.lo, hi).sqeU32[1] | 0;
+    return slotOf(ctx.lo, hi).sqeU32[1] | 0;
   }
 
   #finish(
@@ -695,7 +704,7 @@ export class Uring {
     w[i + 8] = udLo;
     w[i + 9] = hi;
     if (mode !== 0) {
-      const s = _slotOf(lo, hi).sqeU32;
+      const s = slotOf(lo, hi).sqeU32;
       for (let k = 0; k < 16; k++) s[k] = w[i + k];
     }
     if (keepA !== undefined || keepB !== undefined) {
@@ -959,7 +968,7 @@ export class Uring {
       const flags = u32[w + 3];
       v.res = i32[w + 2];
       v.flags = flags;
-      v.ext = hi >>> 30 === 2 ? (_slotOf(lo, hi) as ExtSQE) : null;
+      v.ext = hi >>> 30 === 2 ? (slotOf(lo, hi) as ExtSQE) : null;
       if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
     }
     const nh = (head + n) >>> 0;

@@ -78,11 +78,35 @@ export const SQE_WORD = {
 
 const TWO32 = 4294967296;
 
-/** IORING_FILE_INDEX_ALLOC: let the kernel pick a free direct descriptor slot. */
+/**
+ * IORING_FILE_INDEX_ALLOC: let the kernel pick a free direct descriptor slot.
+ *
+ * @example
+ * ```ts
+ * import { IORING_FILE_INDEX_ALLOC } from "@kernio/kernio/uring";
+ * console.log(IORING_FILE_INDEX_ALLOC);
+ * ```
+ */
 export const IORING_FILE_INDEX_ALLOC = 0xffffffff;
-/** IORING_FIXED_FD_NO_CLOEXEC for fixedFdInstall. */
+/**
+ * IORING_FIXED_FD_NO_CLOEXEC for fixedFdInstall.
+ *
+ * @example
+ * ```ts
+ * import { IORING_FIXED_FD_NO_CLOEXEC } from "@kernio/kernio/uring";
+ * console.log(IORING_FIXED_FD_NO_CLOEXEC);
+ * ```
+ */
 export const IORING_FIXED_FD_NO_CLOEXEC = 1;
-/** IORING_FSYNC_DATASYNC for fsync. */
+/**
+ * IORING_FSYNC_DATASYNC for fsync.
+ *
+ * @example
+ * ```ts
+ * import { IORING_FSYNC_DATASYNC } from "@kernio/kernio/uring";
+ * console.log(IORING_FSYNC_DATASYNC);
+ * ```
+ */
 export const IORING_FSYNC_DATASYNC = 1;
 
 /**
@@ -223,7 +247,15 @@ export const FUTEX2 = {
   PRIVATE: 128,
 } as const;
 
-/** Mask matching any waker (FUTEX_BITSET_MATCH_ANY), low half only. */
+/**
+ * Mask matching any waker (FUTEX_BITSET_MATCH_ANY), low half only.
+ *
+ * @example
+ * ```ts
+ * import { FUTEX_BITSET_MATCH_ANY } from "@kernio/kernio/uring";
+ * console.log(FUTEX_BITSET_MATCH_ANY);
+ * ```
+ */
 export const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 
 /**
@@ -306,17 +338,44 @@ export function setSqeU64(
   w[i + word + 1] = Math.floor(v / TWO32) >>> 0;
 }
 
-/** Sets sqe->flags (IOSQE_*), keeping opcode and ioprio. */
+/**
+ * Sets sqe->flags (IOSQE_*), keeping opcode and ioprio.
+ *
+ * @example
+ * ```ts
+ * import { setSqeFlags } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * setSqeFlags(w, 0, 0);
+ * ```
+ */
 export function setSqeFlags(w: Uint32Array, i: number, flags: number): void {
   w[i] = (w[i] & 0xffff00ff) | ((flags & 0xff) << 8);
 }
 
-/** Sets sqe->ioprio, keeping opcode and flags. */
+/**
+ * Sets sqe->ioprio, keeping opcode and flags.
+ *
+ * @example
+ * ```ts
+ * import { setSqeIoprio } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * setSqeIoprio(w, 0, 0);
+ * ```
+ */
 export function setSqeIoprio(w: Uint32Array, i: number, ioprio: number): void {
   w[i] = (w[i] & 0xffff) | ((ioprio & 0xffff) << 16);
 }
 
-/** Sets sqe->user_data from two u32 halves. */
+/**
+ * Sets sqe->user_data from two u32 halves.
+ *
+ * @example
+ * ```ts
+ * import { setSqeUserData } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * setSqeUserData(w, 0, 0, 0);
+ * ```
+ */
 export function setSqeUserData(
   w: Uint32Array,
   i: number,
@@ -327,12 +386,30 @@ export function setSqeUserData(
   w[i + 9] = hi;
 }
 
-/** Sets sqe->buf_index / buf_group (low 16 bits of word 10). */
+/**
+ * Sets sqe->buf_index / buf_group (low 16 bits of word 10).
+ *
+ * @example
+ * ```ts
+ * import { setSqeBufIndex } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * setSqeBufIndex(w, 0, 0);
+ * ```
+ */
 export function setSqeBufIndex(w: Uint32Array, i: number, idx: number): void {
   w[i + 10] = (w[i + 10] & 0xffff0000) | (idx & 0xffff);
 }
 
-/** Sets sqe->personality (high 16 bits of word 10). */
+/**
+ * Sets sqe->personality (high 16 bits of word 10).
+ *
+ * @example
+ * ```ts
+ * import { setSqePersonality } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * setSqePersonality(w, 0, 0);
+ * ```
+ */
 export function setSqePersonality(
   w: Uint32Array,
   i: number,
@@ -341,7 +418,16 @@ export function setSqePersonality(
   w[i + 10] = (w[i + 10] & 0xffff) | ((id & 0xffff) << 16);
 }
 
-/** Sets sqe->file_index (encoded as index + 1; ALLOC passes through). */
+/**
+ * Sets sqe->file_index (encoded as index + 1; ALLOC passes through).
+ *
+ * @example
+ * ```ts
+ * import { setSqeTargetFixedFile } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * setSqeTargetFixedFile(w, 0, 2);
+ * ```
+ */
 export function setSqeTargetFixedFile(
   w: Uint32Array,
   i: number,
@@ -352,18 +438,45 @@ export function setSqeTargetFixedFile(
 
 // ---- one prep per opcode ---------------------------------------------------
 
-/** IORING_OP_NOP. */
+/**
+ * IORING_OP_NOP.
+ *
+ * @example
+ * ```ts
+ * import { prepNop } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepNop(w, 0);
+ * ```
+ */
 export function prepNop(w: Uint32Array, i: number): void {
   prepRw(w, i, IORING_OP.NOP, -1, 0, 0, 0);
 }
 
-/** IORING_OP_NOP128 (128-byte SQE: the second half is zeroed too). */
+/**
+ * IORING_OP_NOP128 (128-byte SQE: the second half is zeroed too).
+ *
+ * @example
+ * ```ts
+ * import { prepNop128 } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(32);
+ * prepNop128(w, 0);
+ * ```
+ */
 export function prepNop128(w: Uint32Array, i: number): void {
   prepRw(w, i, IORING_OP.NOP128, -1, 0, 0, 0);
   w.fill(0, i + 16, i + 32);
 }
 
-/** IORING_OP_READ at `off` (-1: current position). */
+/**
+ * IORING_OP_READ at `off` (-1: current position).
+ *
+ * @example
+ * ```ts
+ * import { prepRead } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepRead(w, 0, 3, 0x1000, 64, -1);
+ * ```
+ */
 export function prepRead(
   w: Uint32Array,
   i: number,
@@ -375,7 +488,16 @@ export function prepRead(
   prepRw(w, i, IORING_OP.READ, fd, addr, len, off);
 }
 
-/** IORING_OP_WRITE at `off` (-1: current position). */
+/**
+ * IORING_OP_WRITE at `off` (-1: current position).
+ *
+ * @example
+ * ```ts
+ * import { prepWrite } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepWrite(w, 0, 3, 0x1000, 64, -1);
+ * ```
+ */
 export function prepWrite(
   w: Uint32Array,
   i: number,
@@ -387,7 +509,16 @@ export function prepWrite(
   prepRw(w, i, IORING_OP.WRITE, fd, addr, len, off);
 }
 
-/** IORING_OP_READV over an iovec array at `iov` with `nr` entries. */
+/**
+ * IORING_OP_READV over an iovec array at `iov` with `nr` entries.
+ *
+ * @example
+ * ```ts
+ * import { prepReadv } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepReadv(w, 0, 3, 0x1000, 64, -1, 0);
+ * ```
+ */
 export function prepReadv(
   w: Uint32Array,
   i: number,
@@ -401,7 +532,16 @@ export function prepReadv(
   w[i + 7] = rwFlags;
 }
 
-/** IORING_OP_WRITEV. */
+/**
+ * IORING_OP_WRITEV.
+ *
+ * @example
+ * ```ts
+ * import { prepWritev } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepWritev(w, 0, 3, 0x1000, 64, -1, 0);
+ * ```
+ */
 export function prepWritev(
   w: Uint32Array,
   i: number,
@@ -415,7 +555,16 @@ export function prepWritev(
   w[i + 7] = rwFlags;
 }
 
-/** IORING_OP_READ_FIXED into registered buffer `bufIndex`. */
+/**
+ * IORING_OP_READ_FIXED into registered buffer `bufIndex`.
+ *
+ * @example
+ * ```ts
+ * import { prepReadFixed } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepReadFixed(w, 0, 3, 0x1000, 64, -1, 0);
+ * ```
+ */
 export function prepReadFixed(
   w: Uint32Array,
   i: number,
@@ -429,7 +578,16 @@ export function prepReadFixed(
   w[i + 10] = bufIndex & 0xffff;
 }
 
-/** IORING_OP_WRITE_FIXED from registered buffer `bufIndex`. */
+/**
+ * IORING_OP_WRITE_FIXED from registered buffer `bufIndex`.
+ *
+ * @example
+ * ```ts
+ * import { prepWriteFixed } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepWriteFixed(w, 0, 3, 0x1000, 64, -1, 0);
+ * ```
+ */
 export function prepWriteFixed(
   w: Uint32Array,
   i: number,
@@ -443,7 +601,16 @@ export function prepWriteFixed(
   w[i + 10] = bufIndex & 0xffff;
 }
 
-/** IORING_OP_READV_FIXED: iovecs pointing into registered buffer `bufIndex`. */
+/**
+ * IORING_OP_READV_FIXED: iovecs pointing into registered buffer `bufIndex`.
+ *
+ * @example
+ * ```ts
+ * import { prepReadvFixed } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepReadvFixed(w, 0, 3, 0x1000, 64, -1, 0, 0);
+ * ```
+ */
 export function prepReadvFixed(
   w: Uint32Array,
   i: number,
@@ -459,7 +626,16 @@ export function prepReadvFixed(
   w[i + 10] = bufIndex & 0xffff;
 }
 
-/** IORING_OP_WRITEV_FIXED. */
+/**
+ * IORING_OP_WRITEV_FIXED.
+ *
+ * @example
+ * ```ts
+ * import { prepWritevFixed } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepWritevFixed(w, 0, 3, 0x1000, 64, -1, 0, 0);
+ * ```
+ */
 export function prepWritevFixed(
   w: Uint32Array,
   i: number,
@@ -475,7 +651,16 @@ export function prepWritevFixed(
   w[i + 10] = bufIndex & 0xffff;
 }
 
-/** IORING_OP_FSYNC (fsyncFlags: IORING_FSYNC_DATASYNC). */
+/**
+ * IORING_OP_FSYNC (fsyncFlags: IORING_FSYNC_DATASYNC).
+ *
+ * @example
+ * ```ts
+ * import { prepFsync } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFsync(w, 0, 3, 0);
+ * ```
+ */
 export function prepFsync(
   w: Uint32Array,
   i: number,
@@ -486,7 +671,16 @@ export function prepFsync(
   w[i + 7] = fsyncFlags;
 }
 
-/** IORING_OP_FALLOCATE: mode in len, length in addr. */
+/**
+ * IORING_OP_FALLOCATE: mode in len, length in addr.
+ *
+ * @example
+ * ```ts
+ * import { prepFallocate } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFallocate(w, 0, 3, 0, -1, 64);
+ * ```
+ */
 export function prepFallocate(
   w: Uint32Array,
   i: number,
@@ -498,7 +692,16 @@ export function prepFallocate(
   prepRw(w, i, IORING_OP.FALLOCATE, fd, len, mode, off);
 }
 
-/** IORING_OP_FTRUNCATE: the length travels in off. */
+/**
+ * IORING_OP_FTRUNCATE: the length travels in off.
+ *
+ * @example
+ * ```ts
+ * import { prepFtruncate } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFtruncate(w, 0, 3, 64);
+ * ```
+ */
 export function prepFtruncate(
   w: Uint32Array,
   i: number,
@@ -508,7 +711,16 @@ export function prepFtruncate(
   prepRw(w, i, IORING_OP.FTRUNCATE, fd, 0, 0, len);
 }
 
-/** IORING_OP_OPENAT (path: address of a NUL-terminated string). */
+/**
+ * IORING_OP_OPENAT (path: address of a NUL-terminated string).
+ *
+ * @example
+ * ```ts
+ * import { prepOpenat } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepOpenat(w, 0, 3, 0x1000, 0, 0);
+ * ```
+ */
 export function prepOpenat(
   w: Uint32Array,
   i: number,
@@ -521,12 +733,30 @@ export function prepOpenat(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_CLOSE of a normal descriptor. */
+/**
+ * IORING_OP_CLOSE of a normal descriptor.
+ *
+ * @example
+ * ```ts
+ * import { prepClose } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepClose(w, 0, 3);
+ * ```
+ */
 export function prepClose(w: Uint32Array, i: number, fd: number): void {
   prepRw(w, i, IORING_OP.CLOSE, fd, 0, 0, 0);
 }
 
-/** IORING_OP_CLOSE of a direct (registered) descriptor slot. */
+/**
+ * IORING_OP_CLOSE of a direct (registered) descriptor slot.
+ *
+ * @example
+ * ```ts
+ * import { prepCloseDirect } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepCloseDirect(w, 0, 2);
+ * ```
+ */
 export function prepCloseDirect(
   w: Uint32Array,
   i: number,
@@ -536,7 +766,16 @@ export function prepCloseDirect(
   setSqeTargetFixedFile(w, i, fileIndex);
 }
 
-/** IORING_OP_STATX: mask in len, statx buffer in off. */
+/**
+ * IORING_OP_STATX: mask in len, statx buffer in off.
+ *
+ * @example
+ * ```ts
+ * import { prepStatx } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepStatx(w, 0, 3, 0x1000, 0, 0, 0x1000);
+ * ```
+ */
 export function prepStatx(
   w: Uint32Array,
   i: number,
@@ -550,7 +789,16 @@ export function prepStatx(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_RENAMEAT: new dirfd in len, new path in off. */
+/**
+ * IORING_OP_RENAMEAT: new dirfd in len, new path in off.
+ *
+ * @example
+ * ```ts
+ * import { prepRenameat } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepRenameat(w, 0, 0, 0x1000, 0, 0x1000, 0);
+ * ```
+ */
 export function prepRenameat(
   w: Uint32Array,
   i: number,
@@ -564,7 +812,16 @@ export function prepRenameat(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_UNLINKAT (flags: AT_REMOVEDIR). */
+/**
+ * IORING_OP_UNLINKAT (flags: AT_REMOVEDIR).
+ *
+ * @example
+ * ```ts
+ * import { prepUnlinkat } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepUnlinkat(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepUnlinkat(
   w: Uint32Array,
   i: number,
@@ -576,7 +833,16 @@ export function prepUnlinkat(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_MKDIRAT: mode in len. */
+/**
+ * IORING_OP_MKDIRAT: mode in len.
+ *
+ * @example
+ * ```ts
+ * import { prepMkdirat } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepMkdirat(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepMkdirat(
   w: Uint32Array,
   i: number,
@@ -587,7 +853,16 @@ export function prepMkdirat(
   prepRw(w, i, IORING_OP.MKDIRAT, dfd, path, mode, 0);
 }
 
-/** IORING_OP_SYMLINKAT: target in addr, link path in off. */
+/**
+ * IORING_OP_SYMLINKAT: target in addr, link path in off.
+ *
+ * @example
+ * ```ts
+ * import { prepSymlinkat } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSymlinkat(w, 0, 0x1000, 0, 0x1000);
+ * ```
+ */
 export function prepSymlinkat(
   w: Uint32Array,
   i: number,
@@ -598,7 +873,16 @@ export function prepSymlinkat(
   prepRw(w, i, IORING_OP.SYMLINKAT, newDfd, target, 0, linkPath);
 }
 
-/** IORING_OP_LINKAT: new dirfd in len, new path in off. */
+/**
+ * IORING_OP_LINKAT: new dirfd in len, new path in off.
+ *
+ * @example
+ * ```ts
+ * import { prepLinkat } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepLinkat(w, 0, 0, 0x1000, 0, 0x1000, 0);
+ * ```
+ */
 export function prepLinkat(
   w: Uint32Array,
   i: number,
@@ -612,7 +896,16 @@ export function prepLinkat(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_FGETXATTR: name in addr, value in off, size in len. */
+/**
+ * IORING_OP_FGETXATTR: name in addr, value in off, size in len.
+ *
+ * @example
+ * ```ts
+ * import { prepFgetxattr } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFgetxattr(w, 0, 3, 0x1000, 0x1000, 64);
+ * ```
+ */
 export function prepFgetxattr(
   w: Uint32Array,
   i: number,
@@ -624,7 +917,16 @@ export function prepFgetxattr(
   prepRw(w, i, IORING_OP.FGETXATTR, fd, name, len, value);
 }
 
-/** IORING_OP_FSETXATTR. */
+/**
+ * IORING_OP_FSETXATTR.
+ *
+ * @example
+ * ```ts
+ * import { prepFsetxattr } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFsetxattr(w, 0, 3, 0x1000, 0x1000, 0, 64);
+ * ```
+ */
 export function prepFsetxattr(
   w: Uint32Array,
   i: number,
@@ -638,7 +940,16 @@ export function prepFsetxattr(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_GETXATTR: the path travels in addr3. */
+/**
+ * IORING_OP_GETXATTR: the path travels in addr3.
+ *
+ * @example
+ * ```ts
+ * import { prepGetxattr } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepGetxattr(w, 0, 0x1000, 0x1000, 0x1000, 64);
+ * ```
+ */
 export function prepGetxattr(
   w: Uint32Array,
   i: number,
@@ -651,7 +962,16 @@ export function prepGetxattr(
   setSqeU64(w, i, 12, path);
 }
 
-/** IORING_OP_SETXATTR. */
+/**
+ * IORING_OP_SETXATTR.
+ *
+ * @example
+ * ```ts
+ * import { prepSetxattr } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSetxattr(w, 0, 0x1000, 0x1000, 0x1000, 0, 64);
+ * ```
+ */
 export function prepSetxattr(
   w: Uint32Array,
   i: number,
@@ -666,7 +986,16 @@ export function prepSetxattr(
   setSqeU64(w, i, 12, path);
 }
 
-/** IORING_OP_SPLICE (offsets -1: none). */
+/**
+ * IORING_OP_SPLICE (offsets -1: none).
+ *
+ * @example
+ * ```ts
+ * import { prepSplice } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSplice(w, 0, 0, -1, 0, -1, 64, 0);
+ * ```
+ */
 export function prepSplice(
   w: Uint32Array,
   i: number,
@@ -683,7 +1012,16 @@ export function prepSplice(
   w[i + 11] = fdIn;
 }
 
-/** IORING_OP_TEE. */
+/**
+ * IORING_OP_TEE.
+ *
+ * @example
+ * ```ts
+ * import { prepTee } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepTee(w, 0, 0, 0, 64, 0);
+ * ```
+ */
 export function prepTee(
   w: Uint32Array,
   i: number,
@@ -697,7 +1035,16 @@ export function prepTee(
   w[i + 11] = fdIn;
 }
 
-/** IORING_OP_PIPE: the kernel writes two s32 fds at `fds`. */
+/**
+ * IORING_OP_PIPE: the kernel writes two s32 fds at `fds`.
+ *
+ * @example
+ * ```ts
+ * import { prepPipe } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepPipe(w, 0, 0x1000, 0);
+ * ```
+ */
 export function prepPipe(
   w: Uint32Array,
   i: number,
@@ -708,7 +1055,16 @@ export function prepPipe(
   w[i + 7] = pipeFlags;
 }
 
-/** IORING_OP_SYNC_FILE_RANGE. */
+/**
+ * IORING_OP_SYNC_FILE_RANGE.
+ *
+ * @example
+ * ```ts
+ * import { prepSyncFileRange } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSyncFileRange(w, 0, 3, 64, -1, 0);
+ * ```
+ */
 export function prepSyncFileRange(
   w: Uint32Array,
   i: number,
@@ -721,7 +1077,16 @@ export function prepSyncFileRange(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_FADVISE. */
+/**
+ * IORING_OP_FADVISE.
+ *
+ * @example
+ * ```ts
+ * import { prepFadvise } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFadvise(w, 0, 3, -1, 64, 0);
+ * ```
+ */
 export function prepFadvise(
   w: Uint32Array,
   i: number,
@@ -734,7 +1099,16 @@ export function prepFadvise(
   w[i + 7] = advice;
 }
 
-/** IORING_OP_TIMEOUT (ts: address of a __kernel_timespec). */
+/**
+ * IORING_OP_TIMEOUT (ts: address of a __kernel_timespec).
+ *
+ * @example
+ * ```ts
+ * import { prepTimeout } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepTimeout(w, 0, 0x1000, 0, 0);
+ * ```
+ */
 export function prepTimeout(
   w: Uint32Array,
   i: number,
@@ -746,7 +1120,16 @@ export function prepTimeout(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_TIMEOUT_REMOVE of the timeout with user_data (lo, hi). */
+/**
+ * IORING_OP_TIMEOUT_REMOVE of the timeout with user_data (lo, hi).
+ *
+ * @example
+ * ```ts
+ * import { prepTimeoutRemove } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepTimeoutRemove(w, 0, 0, 0, 0);
+ * ```
+ */
 export function prepTimeoutRemove(
   w: Uint32Array,
   i: number,
@@ -760,7 +1143,16 @@ export function prepTimeoutRemove(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_TIMEOUT_REMOVE with IORING_TIMEOUT_UPDATE: new time in off. */
+/**
+ * IORING_OP_TIMEOUT_REMOVE with IORING_TIMEOUT_UPDATE: new time in off.
+ *
+ * @example
+ * ```ts
+ * import { prepTimeoutUpdate } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepTimeoutUpdate(w, 0, 0x1000, 0, 0, 0);
+ * ```
+ */
 export function prepTimeoutUpdate(
   w: Uint32Array,
   i: number,
@@ -775,7 +1167,16 @@ export function prepTimeoutUpdate(
   w[i + 7] = flags | IORING_TIMEOUT.UPDATE;
 }
 
-/** IORING_OP_LINK_TIMEOUT. */
+/**
+ * IORING_OP_LINK_TIMEOUT.
+ *
+ * @example
+ * ```ts
+ * import { prepLinkTimeout } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepLinkTimeout(w, 0, 0x1000, 0);
+ * ```
+ */
 export function prepLinkTimeout(
   w: Uint32Array,
   i: number,
@@ -786,7 +1187,16 @@ export function prepLinkTimeout(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_ASYNC_CANCEL matching user_data (lo, hi). */
+/**
+ * IORING_OP_ASYNC_CANCEL matching user_data (lo, hi).
+ *
+ * @example
+ * ```ts
+ * import { prepCancel } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepCancel(w, 0, 0, 0, 0);
+ * ```
+ */
 export function prepCancel(
   w: Uint32Array,
   i: number,
@@ -800,7 +1210,16 @@ export function prepCancel(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_ASYNC_CANCEL matching a file descriptor. */
+/**
+ * IORING_OP_ASYNC_CANCEL matching a file descriptor.
+ *
+ * @example
+ * ```ts
+ * import { prepCancelFd } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepCancelFd(w, 0, 3, 0);
+ * ```
+ */
 export function prepCancelFd(
   w: Uint32Array,
   i: number,
@@ -811,7 +1230,16 @@ export function prepCancelFd(
   w[i + 7] = flags | IORING_ASYNC_CANCEL.FD;
 }
 
-/** IORING_OP_ASYNC_CANCEL matching an opcode (in len). */
+/**
+ * IORING_OP_ASYNC_CANCEL matching an opcode (in len).
+ *
+ * @example
+ * ```ts
+ * import { prepCancelOp } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepCancelOp(w, 0, 0, 0);
+ * ```
+ */
 export function prepCancelOp(
   w: Uint32Array,
   i: number,
@@ -822,7 +1250,16 @@ export function prepCancelOp(
   w[i + 7] = flags | IORING_ASYNC_CANCEL.OP;
 }
 
-/** IORING_OP_POLL_ADD (pollFlags: IORING_POLL.ADD_MULTI / ADD_LEVEL in len). */
+/**
+ * IORING_OP_POLL_ADD (pollFlags: IORING_POLL.ADD_MULTI / ADD_LEVEL in len).
+ *
+ * @example
+ * ```ts
+ * import { prepPollAdd } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepPollAdd(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepPollAdd(
   w: Uint32Array,
   i: number,
@@ -834,7 +1271,16 @@ export function prepPollAdd(
   w[i + 7] = events;
 }
 
-/** IORING_OP_POLL_REMOVE of the poll with user_data (lo, hi). */
+/**
+ * IORING_OP_POLL_REMOVE of the poll with user_data (lo, hi).
+ *
+ * @example
+ * ```ts
+ * import { prepPollRemove } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepPollRemove(w, 0, 0, 0);
+ * ```
+ */
 export function prepPollRemove(
   w: Uint32Array,
   i: number,
@@ -846,7 +1292,16 @@ export function prepPollRemove(
   w[i + 5] = udHi;
 }
 
-/** IORING_OP_POLL_REMOVE as an update: new user_data in off, flags in len. */
+/**
+ * IORING_OP_POLL_REMOVE as an update: new user_data in off, flags in len.
+ *
+ * @example
+ * ```ts
+ * import { prepPollUpdate } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepPollUpdate(w, 0, 0, 0, 0, 0, 0x1000, 0);
+ * ```
+ */
 export function prepPollUpdate(
   w: Uint32Array,
   i: number,
@@ -865,7 +1320,16 @@ export function prepPollUpdate(
   w[i + 7] = events;
 }
 
-/** IORING_OP_EPOLL_WAIT into an epoll_event array. */
+/**
+ * IORING_OP_EPOLL_WAIT into an epoll_event array.
+ *
+ * @example
+ * ```ts
+ * import { prepEpollWait } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepEpollWait(w, 0, 3, 0x1000, 64, 0);
+ * ```
+ */
 export function prepEpollWait(
   w: Uint32Array,
   i: number,
@@ -881,6 +1345,13 @@ export function prepEpollWait(
 /**
  * IORING_OP_FUTEX_WAIT: futex2 flags in fd, value in off, mask in addr3
  * (each 64-bit as lo/hi halves).
+ *
+ * @example
+ * ```ts
+ * import { prepFutexWait } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFutexWait(w, 0, 0x1000, 0, 0, 0, 0, 0, 0);
+ * ```
  */
 export function prepFutexWait(
   w: Uint32Array,
@@ -901,7 +1372,16 @@ export function prepFutexWait(
   w[i + 13] = maskHi;
 }
 
-/** IORING_OP_FUTEX_WAKE: wakes up to `val` waiters. */
+/**
+ * IORING_OP_FUTEX_WAKE: wakes up to `val` waiters.
+ *
+ * @example
+ * ```ts
+ * import { prepFutexWake } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFutexWake(w, 0, 0x1000, 0, 0, 0, 0, 0, 0);
+ * ```
+ */
 export function prepFutexWake(
   w: Uint32Array,
   i: number,
@@ -921,7 +1401,16 @@ export function prepFutexWake(
   w[i + 13] = maskHi;
 }
 
-/** IORING_OP_FUTEX_WAITV over a struct futex_waitv array. */
+/**
+ * IORING_OP_FUTEX_WAITV over a struct futex_waitv array.
+ *
+ * @example
+ * ```ts
+ * import { prepFutexWaitv } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFutexWaitv(w, 0, 0x1000, 64, 0);
+ * ```
+ */
 export function prepFutexWaitv(
   w: Uint32Array,
   i: number,
@@ -933,7 +1422,16 @@ export function prepFutexWaitv(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_WAITID: id in fd, idtype in len, infop in off, options in splice_fd_in. */
+/**
+ * IORING_OP_WAITID: id in fd, idtype in len, infop in off, options in splice_fd_in.
+ *
+ * @example
+ * ```ts
+ * import { prepWaitid } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepWaitid(w, 0, 0, 0, 0x1000, 0, 0);
+ * ```
+ */
 export function prepWaitid(
   w: Uint32Array,
   i: number,
@@ -948,7 +1446,16 @@ export function prepWaitid(
   w[i + 11] = options;
 }
 
-/** IORING_OP_MSG_RING (IORING_MSG_DATA): posts (res=len, user_data=data) on ring `fd`. */
+/**
+ * IORING_OP_MSG_RING (IORING_MSG_DATA): posts (res=len, user_data=data) on ring `fd`.
+ *
+ * @example
+ * ```ts
+ * import { prepMsgRing } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepMsgRing(w, 0, 3, 64, 0, 0, 0);
+ * ```
+ */
 export function prepMsgRing(
   w: Uint32Array,
   i: number,
@@ -964,7 +1471,16 @@ export function prepMsgRing(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_MSG_RING with CQE flags passed through (IORING_MSG_RING_FLAGS_PASS). */
+/**
+ * IORING_OP_MSG_RING with CQE flags passed through (IORING_MSG_RING_FLAGS_PASS).
+ *
+ * @example
+ * ```ts
+ * import { prepMsgRingCqeFlags } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepMsgRingCqeFlags(w, 0, 3, 64, 0, 0, 0, 0);
+ * ```
+ */
 export function prepMsgRingCqeFlags(
   w: Uint32Array,
   i: number,
@@ -987,7 +1503,16 @@ export function prepMsgRingCqeFlags(
   w[i + 11] = cqeFlags;
 }
 
-/** IORING_OP_MSG_RING (IORING_MSG_SEND_FD): installs our fixed file `srcIndex` in ring `fd`'s slot `dstIndex`. */
+/**
+ * IORING_OP_MSG_RING (IORING_MSG_SEND_FD): installs our fixed file `srcIndex` in ring `fd`'s slot `dstIndex`.
+ *
+ * @example
+ * ```ts
+ * import { prepMsgRingFd } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepMsgRingFd(w, 0, 3, 0, 0, 0, 0, 0);
+ * ```
+ */
 export function prepMsgRingFd(
   w: Uint32Array,
   i: number,
@@ -1006,7 +1531,16 @@ export function prepMsgRingFd(
   setSqeTargetFixedFile(w, i, dstIndex);
 }
 
-/** IORING_OP_FIXED_FD_INSTALL: fixed file `fileIndex` into the normal table. */
+/**
+ * IORING_OP_FIXED_FD_INSTALL: fixed file `fileIndex` into the normal table.
+ *
+ * @example
+ * ```ts
+ * import { prepFixedFdInstall } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFixedFdInstall(w, 0, 2, 0);
+ * ```
+ */
 export function prepFixedFdInstall(
   w: Uint32Array,
   i: number,
@@ -1018,7 +1552,16 @@ export function prepFixedFdInstall(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_FILES_UPDATE: `nr` s32 fds at `fds` into slots from `offset`. */
+/**
+ * IORING_OP_FILES_UPDATE: `nr` s32 fds at `fds` into slots from `offset`.
+ *
+ * @example
+ * ```ts
+ * import { prepFilesUpdate } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepFilesUpdate(w, 0, 0x1000, 64, 0);
+ * ```
+ */
 export function prepFilesUpdate(
   w: Uint32Array,
   i: number,
@@ -1029,7 +1572,16 @@ export function prepFilesUpdate(
   prepRw(w, i, IORING_OP.FILES_UPDATE, -1, fds, nr, offset);
 }
 
-/** IORING_OP_URING_CMD (cmd_op in the off word; command bytes follow at 48). */
+/**
+ * IORING_OP_URING_CMD (cmd_op in the off word; command bytes follow at 48).
+ *
+ * @example
+ * ```ts
+ * import { prepUringCmd } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepUringCmd(w, 0, 0, 3);
+ * ```
+ */
 export function prepUringCmd(
   w: Uint32Array,
   i: number,
@@ -1040,7 +1592,16 @@ export function prepUringCmd(
   w[i + 2] = cmdOp;
 }
 
-/** IORING_OP_URING_CMD128 (128-byte SQE: 80 command bytes from byte 48). */
+/**
+ * IORING_OP_URING_CMD128 (128-byte SQE: 80 command bytes from byte 48).
+ *
+ * @example
+ * ```ts
+ * import { prepUringCmd128 } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(32);
+ * prepUringCmd128(w, 0, 0, 3);
+ * ```
+ */
 export function prepUringCmd128(
   w: Uint32Array,
   i: number,
@@ -1052,7 +1613,16 @@ export function prepUringCmd128(
   w.fill(0, i + 16, i + 32);
 }
 
-/** IORING_OP_SOCKET: domain in fd, type in off, protocol in len. */
+/**
+ * IORING_OP_SOCKET: domain in fd, type in off, protocol in len.
+ *
+ * @example
+ * ```ts
+ * import { prepSocket } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSocket(w, 0, 0, 0, 0, 0);
+ * ```
+ */
 export function prepSocket(
   w: Uint32Array,
   i: number,
@@ -1065,7 +1635,16 @@ export function prepSocket(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_SOCKET into a direct descriptor slot (or ALLOC). */
+/**
+ * IORING_OP_SOCKET into a direct descriptor slot (or ALLOC).
+ *
+ * @example
+ * ```ts
+ * import { prepSocketDirect } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSocketDirect(w, 0, 0, 0, 0, 2, 0);
+ * ```
+ */
 export function prepSocketDirect(
   w: Uint32Array,
   i: number,
@@ -1079,7 +1658,16 @@ export function prepSocketDirect(
   setSqeTargetFixedFile(w, i, fileIndex);
 }
 
-/** IORING_OP_BIND: address length in off. */
+/**
+ * IORING_OP_BIND: address length in off.
+ *
+ * @example
+ * ```ts
+ * import { prepBind } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepBind(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepBind(
   w: Uint32Array,
   i: number,
@@ -1090,7 +1678,16 @@ export function prepBind(
   prepRw(w, i, IORING_OP.BIND, fd, addr, 0, addrLen);
 }
 
-/** IORING_OP_LISTEN: backlog in len. */
+/**
+ * IORING_OP_LISTEN: backlog in len.
+ *
+ * @example
+ * ```ts
+ * import { prepListen } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepListen(w, 0, 3, 0);
+ * ```
+ */
 export function prepListen(
   w: Uint32Array,
   i: number,
@@ -1100,7 +1697,16 @@ export function prepListen(
   prepRw(w, i, IORING_OP.LISTEN, fd, 0, backlog, 0);
 }
 
-/** IORING_OP_ACCEPT: peer address buffer in addr, socklen_t pointer in off. */
+/**
+ * IORING_OP_ACCEPT: peer address buffer in addr, socklen_t pointer in off.
+ *
+ * @example
+ * ```ts
+ * import { prepAccept } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepAccept(w, 0, 3, 0x1000, 0x1000, 0);
+ * ```
+ */
 export function prepAccept(
   w: Uint32Array,
   i: number,
@@ -1113,7 +1719,16 @@ export function prepAccept(
   w[i + 7] = flags;
 }
 
-/** IORING_OP_ACCEPT into a direct descriptor slot (or ALLOC). */
+/**
+ * IORING_OP_ACCEPT into a direct descriptor slot (or ALLOC).
+ *
+ * @example
+ * ```ts
+ * import { prepAcceptDirect } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepAcceptDirect(w, 0, 3, 0x1000, 0x1000, 0, 2);
+ * ```
+ */
 export function prepAcceptDirect(
   w: Uint32Array,
   i: number,
@@ -1127,7 +1742,16 @@ export function prepAcceptDirect(
   setSqeTargetFixedFile(w, i, fileIndex);
 }
 
-/** IORING_OP_CONNECT: address length in off. */
+/**
+ * IORING_OP_CONNECT: address length in off.
+ *
+ * @example
+ * ```ts
+ * import { prepConnect } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepConnect(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepConnect(
   w: Uint32Array,
   i: number,
@@ -1138,7 +1762,16 @@ export function prepConnect(
   prepRw(w, i, IORING_OP.CONNECT, fd, addr, 0, addrLen);
 }
 
-/** IORING_OP_SHUTDOWN: how in len. */
+/**
+ * IORING_OP_SHUTDOWN: how in len.
+ *
+ * @example
+ * ```ts
+ * import { prepShutdown } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepShutdown(w, 0, 3, 0);
+ * ```
+ */
 export function prepShutdown(
   w: Uint32Array,
   i: number,
@@ -1148,7 +1781,16 @@ export function prepShutdown(
   prepRw(w, i, IORING_OP.SHUTDOWN, fd, 0, how, 0);
 }
 
-/** IORING_OP_SEND. */
+/**
+ * IORING_OP_SEND.
+ *
+ * @example
+ * ```ts
+ * import { prepSend } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSend(w, 0, 3, 0x1000, 64, 0);
+ * ```
+ */
 export function prepSend(
   w: Uint32Array,
   i: number,
@@ -1161,7 +1803,16 @@ export function prepSend(
   w[i + 7] = msgFlags;
 }
 
-/** IORING_OP_RECV. */
+/**
+ * IORING_OP_RECV.
+ *
+ * @example
+ * ```ts
+ * import { prepRecv } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepRecv(w, 0, 3, 0x1000, 64, 0);
+ * ```
+ */
 export function prepRecv(
   w: Uint32Array,
   i: number,
@@ -1174,7 +1825,16 @@ export function prepRecv(
   w[i + 7] = msgFlags;
 }
 
-/** IORING_OP_SENDMSG over a struct msghdr at `msg`. */
+/**
+ * IORING_OP_SENDMSG over a struct msghdr at `msg`.
+ *
+ * @example
+ * ```ts
+ * import { prepSendmsg } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepSendmsg(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepSendmsg(
   w: Uint32Array,
   i: number,
@@ -1186,7 +1846,16 @@ export function prepSendmsg(
   w[i + 7] = msgFlags;
 }
 
-/** IORING_OP_RECVMSG. */
+/**
+ * IORING_OP_RECVMSG.
+ *
+ * @example
+ * ```ts
+ * import { prepRecvmsg } from "@kernio/kernio/uring";
+ * const w = new Uint32Array(16);
+ * prepRecvmsg(w, 0, 3, 0x1000, 0);
+ * ```
+ */
 export function prepRecvmsg(
   w: Uint32Array,
   i: number,
