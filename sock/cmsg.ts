@@ -35,11 +35,35 @@ import { waitReadable } from "./_reactor.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { intIn } from "./_fd2.ts";
 
-/** Size of `struct cmsghdr`. */
+/**
+ * Size of `struct cmsghdr`.
+ *
+ * @example
+ * ```ts
+ * import { cmsgSpace, SIZEOF_CMSGHDR } from "@kernio/kernio/sock";
+ * cmsgSpace(4) - SIZEOF_CMSGHDR; // 8: 4 data bytes, padded
+ * ```
+ */
 export const SIZEOF_CMSGHDR = 16;
-/** Size of `struct ucred` { pid; uid; gid }. */
+/**
+ * Size of `struct ucred` { pid; uid; gid }.
+ *
+ * @example
+ * ```ts
+ * import { cmsgSpace, SIZEOF_UCRED } from "@kernio/kernio/sock";
+ * const control = new Uint8Array(cmsgSpace(SIZEOF_UCRED));
+ * ```
+ */
 export const SIZEOF_UCRED = 12;
-/** The kernel's limit of descriptors in one SCM_RIGHTS message. */
+/**
+ * The kernel's limit of descriptors in one SCM_RIGHTS message.
+ *
+ * @example
+ * ```ts
+ * import { cmsgSpace, SCM_MAX_FD } from "@kernio/kernio/sock";
+ * const control = new Uint8Array(cmsgSpace(4 * SCM_MAX_FD));
+ * ```
+ */
 export const SCM_MAX_FD = 253;
 
 /**
@@ -122,7 +146,17 @@ export function cmsgData(control: Uint8Array, offset = 0): Uint8Array {
   return control.subarray(offset + SIZEOF_CMSGHDR, offset + len);
 }
 
-/** One parsed control message: level, type and a view of its data. */
+/**
+ * One parsed control message: level, type and a view of its data.
+ *
+ * @example
+ * ```ts
+ * import { type ControlMessage, parseControlMessages } from "@kernio/kernio/sock";
+ * const control = new Uint8Array(64); // filled by recvmsg
+ * const msgs: ControlMessage[] = parseControlMessages(control, 0);
+ * for (const m of msgs) console.log(m.level, m.type, m.data.byteLength);
+ * ```
+ */
 export interface ControlMessage {
   /** Originating protocol level (SOL_SOCKET, SOL_IP, SOL_UDP...). */
   level: number;
@@ -283,7 +317,16 @@ export function parseUnixRights(
   return out;
 }
 
-/** Unix credentials (`struct ucred`). */
+/**
+ * Unix credentials (`struct ucred`).
+ *
+ * @example
+ * ```ts
+ * import { type Ucred, unixCredentials } from "@kernio/kernio/sock";
+ * const me: Ucred = { pid: Deno.pid, uid: Deno.uid() ?? 0, gid: Deno.gid() ?? 0 };
+ * const control = unixCredentials(me);
+ * ```
+ */
 export interface Ucred {
   /** Process id. */
   pid: number;
@@ -482,13 +525,34 @@ export function sendFDs(
 /**
  * Anything laid out as a `struct msghdr` (56 bytes), such as zcall's
  * `Msghdr`.
+ *
+ * @example
+ * ```ts
+ * import { Msghdr } from "@kernio/kernio/zcall";
+ * import type { MsghdrLike } from "@kernio/kernio/sock";
+ * const msg: MsghdrLike = new Msghdr();
+ * msg.bytes.byteLength; // 56
+ * ```
  */
 export interface MsghdrLike {
   /** The 56-byte struct. */
   readonly bytes: Uint8Array;
 }
 
-/** What {@linkcode recvFDs} received. */
+/**
+ * What {@linkcode recvFDs} received.
+ *
+ * @example
+ * ```ts
+ * import { recvFDs, type RecvFDsResult, unixConnPair } from "@kernio/kernio/sock";
+ * const [a, b] = unixConnPair("unix");
+ * // null: nothing to read yet (after a sendFDs(a, ...): data and fds)
+ * const r: RecvFDsResult | null = recvFDs(b, new Uint8Array(16), 4);
+ * if (r) console.log(r.n, r.fds);
+ * a.close();
+ * b.close();
+ * ```
+ */
 export interface RecvFDsResult {
   /** Payload bytes read into the data buffer (0 at end of stream). */
   n: number;

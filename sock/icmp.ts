@@ -125,7 +125,17 @@ export function encodeEcho(
   return n;
 }
 
-/** One decoded echo message. */
+/**
+ * One decoded echo message.
+ *
+ * @example
+ * ```ts
+ * import { decodeEcho, type EchoMessage, encodeEcho } from "@kernio/kernio/sock";
+ * const buf = new Uint8Array(64);
+ * const n = encodeEcho(buf, 8, 7, 1, 56); // ICMPv4 echo request
+ * const m: EchoMessage | null = decodeEcho(buf, n, false);
+ * ```
+ */
 export interface EchoMessage {
   /** ICMP type. */
   type: number;
@@ -181,10 +191,29 @@ export function decodeEcho(
   };
 }
 
-/** How {@linkcode Pinger} reaches ICMP. */
+/**
+ * How {@linkcode Pinger} reaches ICMP.
+ *
+ * @example
+ * ```ts
+ * import { type PingMode, Pinger } from "@kernio/kernio/sock";
+ * const mode: PingMode = "dgram"; // unprivileged ICMP sockets
+ * const p = new Pinger(4, mode);
+ * p.close();
+ * ```
+ */
 export type PingMode = "raw" | "dgram" | "auto";
 
-/** Options of {@linkcode ping} and {@linkcode Pinger.ping}. */
+/**
+ * Options of {@linkcode ping} and {@linkcode Pinger.ping}.
+ *
+ * @example
+ * ```ts
+ * import { ping, type PingOptions } from "@kernio/kernio/sock";
+ * const opts: PingOptions = { timeout: 1000 };
+ * const reply = await ping("127.0.0.1", opts);
+ * ```
+ */
 export interface PingOptions {
   /** Socket kind (default "auto": datagram first, then raw). */
   mode?: PingMode;
@@ -198,7 +227,16 @@ export interface PingOptions {
   signal?: AbortSignal;
 }
 
-/** One echo reply. */
+/**
+ * One echo reply.
+ *
+ * @example
+ * ```ts
+ * import { ping, type PingReply } from "@kernio/kernio/sock";
+ * const r: PingReply = await ping("127.0.0.1");
+ * console.log(`${r.rtt.toFixed(3)} ms`);
+ * ```
+ */
 export interface PingReply {
   /** Round-trip time in ms (fractional). */
   rtt: number;

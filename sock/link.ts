@@ -95,7 +95,16 @@ const OPER_STATES = [
   "UP",
 ] as const;
 
-/** One network link (interface) as rtnetlink reports it. */
+/**
+ * One network link (interface) as rtnetlink reports it.
+ *
+ * @example
+ * ```ts
+ * import { type Link, linkByName } from "@kernio/kernio/sock";
+ * const lo: Link = linkByName("lo");
+ * lo.index; // 1 on most systems
+ * ```
+ */
 export interface Link {
   /** Interface index (> 0). */
   index: number;

@@ -21,9 +21,26 @@ import { parseIPv4, parseIPv6 } from "./sockaddr.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { bool, intIn } from "./_fd2.ts";
 
-/** An IPv4 address as text or 4 bytes. */
+/**
+ * An IPv4 address as text or 4 bytes.
+ *
+ * @example
+ * ```ts
+ * import type { IPv4Like } from "@kernio/kernio/sock";
+ * const group: IPv4Like = "239.1.2.3";
+ * const same: IPv4Like = [239, 1, 2, 3];
+ * ```
+ */
 export type IPv4Like = string | ArrayLike<number>;
-/** An IPv6 address as text or 16 bytes. */
+/**
+ * An IPv6 address as text or 16 bytes.
+ *
+ * @example
+ * ```ts
+ * import type { IPv6Like } from "@kernio/kernio/sock";
+ * const group: IPv6Like = "ff02::1";
+ * ```
+ */
 export type IPv6Like = string | ArrayLike<number>;
 
 function ip4(a: IPv4Like, op: string, what: string, out: Uint8Array): void {

@@ -82,7 +82,15 @@ export const SCTP_OPT = {
   PEER_ADDR_THLDS: 31,
 } as const;
 
-/** SCTP network names. */
+/**
+ * SCTP network names.
+ *
+ * @example
+ * ```ts
+ * import type { SCTPNetwork } from "@kernio/kernio/sock";
+ * const net: SCTPNetwork = "sctp4";
+ * ```
+ */
 export type SCTPNetwork = "sctp" | "sctp4" | "sctp6";
 
 /**
@@ -831,7 +839,16 @@ export function getSCTPMaxseg(s: FdLike): number {
   return getAssocValue(s, SCTP_OPT.MAXSEG, "SCTP_MAXSEG");
 }
 
-/** struct sctp_initmsg (8 bytes). */
+/**
+ * struct sctp_initmsg (8 bytes).
+ *
+ * @example
+ * ```ts
+ * import { encodeSCTPInitMsg, type SCTPInitMsg } from "@kernio/kernio/sock";
+ * const m: SCTPInitMsg = { numOstreams: 10, maxInstreams: 10, maxAttempts: 4, maxInitTimeout: 0 };
+ * encodeSCTPInitMsg(m).byteLength; // 8
+ * ```
+ */
 export interface SCTPInitMsg {
   /** Outbound streams requested. */
   numOstreams: number;
@@ -937,7 +954,16 @@ export function getSCTPInitMsg(s: FdLike): SCTPInitMsg {
   return decodeSCTPInitMsg(scratch);
 }
 
-/** struct sctp_rtoinfo (16 bytes): retransmission timeouts in ms. */
+/**
+ * struct sctp_rtoinfo (16 bytes): retransmission timeouts in ms.
+ *
+ * @example
+ * ```ts
+ * import { encodeSCTPRtoInfo, type SCTPRtoInfo } from "@kernio/kernio/sock";
+ * const r: SCTPRtoInfo = { assocId: 0, initial: 3000, max: 60000, min: 1000 };
+ * encodeSCTPRtoInfo(r).byteLength; // 16
+ * ```
+ */
 export interface SCTPRtoInfo {
   /** Association id (0: the socket's defaults). */
   assocId: number;
@@ -1023,7 +1049,16 @@ export function getSCTPRtoInfo(s: FdLike, assocId = 0): SCTPRtoInfo {
   };
 }
 
-/** struct sctp_assocparams (20 bytes). */
+/**
+ * struct sctp_assocparams (20 bytes).
+ *
+ * @example
+ * ```ts
+ * import { encodeSCTPAssocParams, type SCTPAssocParams } from "@kernio/kernio/sock";
+ * declare const p: SCTPAssocParams;
+ * encodeSCTPAssocParams(p).byteLength; // 20
+ * ```
+ */
 export interface SCTPAssocParams {
   /** Association id (0: defaults). */
   assocId: number;
@@ -1139,7 +1174,15 @@ export function getSCTPAssocInfo(s: FdLike, assocId = 0): SCTPAssocParams {
   };
 }
 
-/** The flags of struct sctp_event_subscribe, in kernel order. */
+/**
+ * The flags of struct sctp_event_subscribe, in kernel order.
+ *
+ * @example
+ * ```ts
+ * import { SCTP_EVENT_FIELDS } from "@kernio/kernio/sock";
+ * SCTP_EVENT_FIELDS[0]; // "dataIo"
+ * ```
+ */
 export const SCTP_EVENT_FIELDS = [
   "dataIo",
   "association",
@@ -1157,7 +1200,15 @@ export const SCTP_EVENT_FIELDS = [
   "sendFailureEvent",
 ] as const;
 
-/** struct sctp_event_subscribe: one byte flag per notification kind. */
+/**
+ * struct sctp_event_subscribe: one byte flag per notification kind.
+ *
+ * @example
+ * ```ts
+ * import type { SCTPEventSubscribe } from "@kernio/kernio/sock";
+ * const ev: SCTPEventSubscribe = { dataIo: true, association: true };
+ * ```
+ */
 export type SCTPEventSubscribe = Partial<
   Record<typeof SCTP_EVENT_FIELDS[number], boolean>
 >;

@@ -47,7 +47,15 @@ import { waitWritable } from "./_reactor.ts";
  */
 export type TCPNetwork = "tcp" | "tcp4" | "tcp6";
 
-/** Resolves the IP family of a network name and its addresses. */
+/**
+ * Resolves the IP family of a network name and its addresses.
+ *
+ * @example
+ * ```ts
+ * import { ipFamilyFor } from "@kernio/kernio/sock";
+ * ipFamilyFor("tcp", "tcp", null, { hostname: "::1", port: 80 }, "dial"); // 6
+ * ```
+ */
 export function ipFamilyFor(
   network: string,
   prefix: "tcp" | "udp",
@@ -101,7 +109,15 @@ export function ipFamilyFor(
   return fams[0] ?? 4;
 }
 
-/** A sockaddr of the given family for a { hostname, port }. */
+/**
+ * A sockaddr of the given family for a { hostname, port }.
+ *
+ * @example
+ * ```ts
+ * import { ipSockaddr } from "@kernio/kernio/sock";
+ * const sa = ipSockaddr({ hostname: "127.0.0.1", port: 8080 }, 4);
+ * ```
+ */
 export function ipSockaddr(
   addr: HostPort,
   family: 4 | 6,

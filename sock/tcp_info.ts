@@ -19,7 +19,15 @@ import { getsockopt, SOL, TCP } from "../zcall/mod.ts";
 import { errorFromErrno } from "./errors.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 
-/** Size of `struct tcp_info` on Linux 6.12+ (older kernels fill less). */
+/**
+ * Size of `struct tcp_info` on Linux 6.12+ (older kernels fill less).
+ *
+ * @example
+ * ```ts
+ * import { SIZEOF_TCP_INFO } from "@kernio/kernio/sock";
+ * const raw = new Uint8Array(SIZEOF_TCP_INFO); // 280 bytes
+ * ```
+ */
 export const SIZEOF_TCP_INFO = 280;
 
 /**
@@ -516,7 +524,16 @@ export class TCPInfo {
   }
 }
 
-/** Every numeric field of {@linkcode TCPInfo}, in struct order. */
+/**
+ * Every numeric field of {@linkcode TCPInfo}, in struct order.
+ *
+ * @example
+ * ```ts
+ * import { TCP_INFO_FIELDS, TCPInfo } from "@kernio/kernio/sock";
+ * const info = new TCPInfo();
+ * for (const f of TCP_INFO_FIELDS) console.log(f, info[f]);
+ * ```
+ */
 export const TCP_INFO_FIELDS = [
   "state",
   "caState",

@@ -48,7 +48,16 @@ const MMSG = 64; // sizeof(struct mmsghdr)
 const NAME = 28; // room for sockaddr_in6 (and sockaddr_in)
 const TWO32 = 0x1_0000_0000;
 
-/** Options of {@linkcode UDPMessages}. */
+/**
+ * Options of {@linkcode UDPMessages}.
+ *
+ * @example
+ * ```ts
+ * import { UDPMessages, type UDPMessagesOptions } from "@kernio/kernio/sock";
+ * const opts: UDPMessagesOptions = { buffers: 2, bufferSize: 1500 };
+ * const batch = new UDPMessages(16, opts);
+ * ```
+ */
 export interface UDPMessagesOptions {
   /** Scatter buffers (iovecs) per message. Default 1. */
   buffers?: number;
@@ -61,7 +70,15 @@ export interface UDPMessagesOptions {
   controlSize?: number;
 }
 
-/** Deadline / cancellation options of the awaitable variants. */
+/**
+ * Deadline / cancellation options of the awaitable variants.
+ *
+ * @example
+ * ```ts
+ * import type { BatchWaitOptions } from "@kernio/kernio/sock";
+ * const wait: BatchWaitOptions = { deadline: Date.now() + 1000 };
+ * ```
+ */
 export interface BatchWaitOptions {
   /** Absolute deadline (Date.now() ms); rejects with TimedOutError. */
   deadline?: number;
