@@ -14,7 +14,9 @@
  * over multishot streams, and a clean `close()` that cancels and drains
  * in-flight operations. The raw ring stays available (`driver.ring`): submit
  * with its methods, call {@linkcode UringDriver.kick}, and receive CQEs
- * that are not the driver's in the `onCQE` callback.
+ * that are not the driver's in the `onCQE` callback. Direct contexts with
+ * buffer group 0xffff and fd -1 are reserved for the driver's own cancels
+ * and linked timeouts.
  *
  * Permissions: `--allow-ffi=<path of libkernio.so>`.
  *
@@ -152,6 +154,7 @@ export class UringDriver {
   readonly #onCQE: ((cqe: CQEView) => void) | undefined;
   readonly #cqes: CQEView[];
   #tracked = 0; // driver-owned operations awaiting their final CQE
+  #slotWaiters: (() => void)[] = [];
   #holds = 0; // raw users' "keep waiting" references
   #running: Promise<void> | null = null;
   #park: AbortController | null = null;
@@ -195,7 +198,8 @@ export class UringDriver {
     this.#cqes = Array.from({ length: BATCH }, () => new CQEView());
     // Cancels and linked timeouts the driver issues: their own CQEs are
     // dropped (CQE_SKIP_SUCCESS hides successful ones).
-    this.#ignoreCtx = packDirect(IORING_OP.NOP, 0, 0, 0);
+    // Reserved for the driver: buffer group 0xffff with fd -1.
+    this.#ignoreCtx = packDirect(IORING_OP.NOP, 0, 0xffff, -1);
   }
 
   /** Driver-owned operations not yet completed. */
@@ -287,7 +291,7 @@ export class UringDriver {
     try {
       if (dispatchCQE(cqe)) return;
       if (
-        cqe.userDataLo === this.#ignoreCtx.lo &&
+        (cqe.userDataLo >>> 16) === 0xffff &&
         cqe.userDataHi === this.#ignoreCtx.hi
       ) return;
       this.#onCQE?.(cqe);
@@ -342,6 +346,7 @@ export class UringDriver {
     try {
       if (!this.ring.closed) this.ring.putExtSQE(op.ext);
     } catch { /* ring gone */ }
+    this.#slotWaiters.shift()?.();
   }
 
   /**
@@ -380,11 +385,9 @@ export class UringDriver {
       const ring = this.ring;
       const ext = ring.extSQE();
       if (ext === null) {
-        throw new UringError(
-          op,
-          -Errno.EBUSY,
-          `uring: ${op}: too many operations in flight`,
-        );
+        // Every context is in flight: wait for one to retire (backpressure).
+        return new Promise<void>((r) => this.#slotWaiters.push(r))
+          .then(() => this.submit(op, prep, options));
       }
       const p = new PendingOp(this, ext, op, options.raw === true);
       ext.refs[0] = p;
@@ -694,6 +697,7 @@ export class UringDriver {
     sub._onRetire = () => {
       this.#tracked--;
     };
+    sub._kick = () => this.kick();
     this.kick();
     return sub;
   }

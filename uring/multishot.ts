@@ -35,12 +35,7 @@
  */
 
 import { Errno, IORING_OP, IOSQE } from "../zcall/mod.ts";
-import {
-  _slotOf,
-  type ExtSQE,
-  packDirect,
-  type SQEContext,
-} from "./context.ts";
+import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
 import { CQEView } from "./cqe.ts";
 import { RingClosedError, UringError, uringError } from "./errors.ts";
 import type { OpOptions, Uring } from "./ring.ts";
@@ -247,7 +242,7 @@ export function dispatchCQE(cqe: CQEView): boolean {
   if (cqe.userDataHi >>> 30 !== 2) return false;
   let ext: ExtSQE;
   try {
-    ext = _slotOf(cqe.userDataLo, cqe.userDataHi) as ExtSQE;
+    ext = cqe.extSQE();
   } catch {
     return false; // its pool is gone
   }
@@ -289,6 +284,8 @@ export class MultishotSubscription implements CQETarget {
   #muted = false;
   #cancelRequested = false;
   #cancelCtx: SQEContext;
+  /** @internal Called after a cancel SQE is queued (drivers flush it). */
+  _kick: (() => void) | undefined = undefined;
   /** @internal Runs once at retirement, even when unsubscribed (drivers). */
   _onRetire: (() => void) | undefined = undefined;
 
@@ -344,6 +341,7 @@ export class MultishotSubscription implements CQETarget {
     }
     this.#cancelRequested = true;
     this.#state = SubscriptionState.Cancelling;
+    this._kick?.();
   }
 
   /**
