@@ -11,7 +11,10 @@
 const GAPS: ReadonlyArray<readonly [RegExp, string]> = [
   [/io_uring/i, "qemu-user does not emulate io_uring (io_uring_setup: ENOSYS)"],
   [/^uring/, "qemu-user does not emulate io_uring (io_uring_setup: ENOSYS)"],
-  [/preadv2|pwritev2/, "qemu-user 7.2 lacks preadv2/pwritev2 (ENOSYS)"],
+  [
+    /^zcall: preadv.* > (preadv2|error paths)/,
+    "qemu-user 7.2 lacks preadv2/pwritev2 (ENOSYS)",
+  ],
   [
     /^zcall: mmap\/munmap$|^zcall: Mapping > .*unmaps/,
     "/proc/self/maps under qemu-user is its emulated guest view",
