@@ -55,7 +55,15 @@ const IORING_OFF_PBUF_SHIFT = 16;
 const PAGE = 4096;
 const TWO32 = 4294967296;
 
-/** Anything that exposes the ring's file descriptor. */
+/**
+ * Anything that exposes the ring's file descriptor.
+ *
+ * @example
+ * ```ts
+ * import type { RingFdSource } from "@kernio/kernio/uring";
+ * const src: RingFdSource = { fd: 3 };
+ * ```
+ */
 export interface RingFdSource {
   /** The io_uring file descriptor. */
   readonly fd: number;
@@ -69,7 +77,16 @@ function ringFdOf(ring: RingFdSource | number): number {
   return fd;
 }
 
-/** Options of {@linkcode BufferRing.register}. */
+/**
+ * Options of {@linkcode BufferRing.register}.
+ *
+ * @example
+ * ```ts
+ * import type { BufferRingOptions } from "@kernio/kernio/uring";
+ * declare const opts: BufferRingOptions;
+ * opts.groupId; // buffer group id used in SQEs
+ * ```
+ */
 export interface BufferRingOptions {
   /** Buffer group id (0..65535) used in SQEs' buf_group. */
   groupId: number;
@@ -514,7 +531,15 @@ const TIERS: [keyof BufferGroupsConfig, number][] = [
   ["titanNum", BufferSize.TITAN],
 ];
 
-/** Options of {@linkcode BufferGroups.register}. */
+/**
+ * Options of {@linkcode BufferGroups.register}.
+ *
+ * @example
+ * ```ts
+ * import type { BufferGroupsOptions } from "@kernio/kernio/uring";
+ * const opts: BufferGroupsOptions = { config: { smallNum: 64 } };
+ * ```
+ */
 export interface BufferGroupsOptions {
   /** Counts per tier (default: defaultBufferGroupsConfig(); missing tiers are off). */
   config?: Partial<BufferGroupsConfig>;

@@ -59,7 +59,15 @@ const BATCH = 256;
 // While completions keep flowing, give the event loop a turn this often.
 const YIELD_MS = 2;
 
-/** Options of {@linkcode UringDriver}. */
+/**
+ * Options of {@linkcode UringDriver}.
+ *
+ * @example
+ * ```ts
+ * import type { DriverOptions } from "@kernio/kernio/uring";
+ * const opts: DriverOptions = { entries: 256 };
+ * ```
+ */
 export interface DriverOptions extends Partial<Options> {
   /** Drive an existing, started ring (not stopped by close()). */
   ring?: Uring;
@@ -67,7 +75,15 @@ export interface DriverOptions extends Partial<Options> {
   onCQE?: (cqe: CQEView) => void;
 }
 
-/** Per-operation options of the Promise conveniences. */
+/**
+ * Per-operation options of the Promise conveniences.
+ *
+ * @example
+ * ```ts
+ * import type { DriverOpOptions } from "@kernio/kernio/uring";
+ * const opts: DriverOpOptions = { signal: AbortSignal.timeout(1000) };
+ * ```
+ */
 export interface DriverOpOptions {
   /** Cancels the operation (async cancel); the promise rejects with the reason. */
   signal?: AbortSignal;
@@ -77,7 +93,16 @@ export interface DriverOpOptions {
   raw?: boolean;
 }
 
-/** The result of one completed operation. */
+/**
+ * The result of one completed operation.
+ *
+ * @example
+ * ```ts
+ * import type { Completion } from "@kernio/kernio/uring";
+ * declare const c: Completion;
+ * if (c.res < 0) console.error("failed", c.res);
+ * ```
+ */
 export interface Completion {
   /** The kernel's result (>= 0, or -errno with `raw`). */
   res: number;

@@ -217,6 +217,16 @@ export class MultishotSubscriber extends NoopMultishotHandler {
 /**
  * A CQE consumer stored in an extended context's slot (`ext.refs[0]`):
  * {@linkcode dispatchCQE} routes the slot's CQEs to `_onCQE`.
+ *
+ * @example
+ * ```ts
+ * import type { CQETarget, CQEView } from "@kernio/kernio/uring";
+ * const target: CQETarget = {
+ *   _onCQE(cqe: CQEView) {
+ *     console.log(cqe.res);
+ *   },
+ * };
+ * ```
  */
 export interface CQETarget {
   /** Handles one CQE of this target. */

@@ -78,7 +78,16 @@ export const ZCRX = {
   MEM_REGION_TYPE_USER: 1,
 } as const;
 
-/** Configuration of {@linkcode registerZcrxIfq}. */
+/**
+ * Configuration of {@linkcode registerZcrxIfq}.
+ *
+ * @example
+ * ```ts
+ * import type { ZcrxConfig } from "@kernio/kernio/uring";
+ * declare const cfg: ZcrxConfig;
+ * cfg.ifName; // e.g. "eth0"
+ * ```
+ */
 export interface ZcrxConfig {
   /** Network interface name (e.g. "eth0"); or give `ifIndex`. */
   ifName?: string;
@@ -331,7 +340,15 @@ function napiCall(
   }
 }
 
-/** Options of {@linkcode registerNapi}. */
+/**
+ * Options of {@linkcode registerNapi}.
+ *
+ * @example
+ * ```ts
+ * import type { NapiOptions } from "@kernio/kernio/uring";
+ * const opts: NapiOptions = { busyPollTimeoutUs: 50 };
+ * ```
+ */
 export interface NapiOptions {
   /** Busy-poll timeout in microseconds (default 50). */
   busyPollTimeoutUs?: number;
