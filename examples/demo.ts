@@ -1,122 +1,109 @@
 /**
- * kernio demo (zcall layer, until the io_uring demo replaces it): eventfd,
- * pipe and socketpair round trips through raw syscalls, then getpid and a
- * 64-byte write timed against Deno's own API. Exits by itself.
+ * kernio demo: the io_uring echo server (`examples/echo_server.ts`:
+ * multishot accept, multishot receive from a provided buffer ring, sends
+ * straight from the received buffers, driven by the event-loop driver)
+ * against the same server written with `Deno.listen`
+ * (`examples/echo_deno.ts`), both loaded on loopback by the same C load
+ * generator (`bench/c/echo_client.c`, built here with `cc -O2`): 64-byte
+ * messages, one in flight per connection. Prints a side-by-side table of
+ * messages/s, p50 and p99 latency, and exits by itself.
  *
- * Run: `deno task demo`, or with minimal permissions:
- * `deno run --allow-ffi=native/build/libkernio.so --allow-read=/dev/null --allow-write=/dev/null examples/demo.ts`
+ * Run: `deno task demo` (builds the native library first), or
+ * `deno run --allow-all examples/demo.ts [--seconds=3] [--conns=1,50]`.
+ * Permissions: it runs `cc` and two `deno run` servers (the io_uring one
+ * with `--allow-ffi`, the Deno.listen one with `--allow-net=127.0.0.1`).
+ *
+ * @example
+ * ```sh
+ * deno task demo
+ * ```
  *
  * @module
  */
 
+import { buildC } from "../bench/_cc.ts";
 import {
-  AF,
-  AT,
-  close,
-  EFD,
-  errnoName,
-  eventfd2,
-  getpid,
-  O,
-  pipe2,
-  read,
-  SOCK,
-  socketpair,
-  SYS,
-  syscall6,
-  unsafeAddressOf,
-  write,
-} from "../zcall/mod.ts";
+  DENO,
+  type EchoResult,
+  runEchoClient,
+  startServer,
+  table,
+} from "../bench/_echo_harness.ts";
 
-const enc = new TextEncoder(), dec = new TextDecoder();
-function check(what: string, r: number): number {
-  if (r < 0) throw new Error(`${what}: ${errnoName(r)}`);
-  return r;
+function arg(name: string, dflt: string): string {
+  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3) : dflt;
 }
 
-// eventfd: a kernel counter; write adds, read drains.
-const efd = check("eventfd2", eventfd2(0, EFD.CLOEXEC | EFD.NONBLOCK));
-const one = new Uint8Array(new BigUint64Array([1n]).buffer);
-write(efd, one);
-write(efd, one);
-const counter = new BigUint64Array(1);
-check("read", read(efd, new Uint8Array(counter.buffer)));
-const again = read(efd, new Uint8Array(8)); // drained: would-block is a value
-console.log(`eventfd    : counter ${counter[0]}, then ${errnoName(again)}`);
-close(efd);
+if (import.meta.main) {
+  const seconds = Number(arg("seconds", "3"));
+  const connsList = arg("conns", "1,50").split(",").map(Number);
+  if (
+    !(seconds > 0 && seconds <= 600) ||
+    connsList.some((c) => !(Number.isInteger(c) && c >= 1 && c <= 5000))
+  ) {
+    console.error("usage: demo.ts [--seconds=3] [--conns=1,50]");
+    Deno.exit(2);
+  }
 
-// pipe: bytes in one end, out the other.
-const p = new Int32Array(2);
-check("pipe2", pipe2(p, O.CLOEXEC));
-write(p[1], enc.encode("through a pipe"));
-const buf = new Uint8Array(64);
-const n = check("read", read(p[0], buf));
-console.log(`pipe       : "${dec.decode(buf.subarray(0, n))}"`);
-close(p[0]);
-close(p[1]);
+  console.log("building the C load generator (cc -O2) ...");
+  const client = await buildC("echo_client");
 
-// socketpair: a connected pair of Unix sockets, both directions.
-const s = new Int32Array(2);
-check("socketpair", socketpair(AF.UNIX, SOCK.STREAM | SOCK.CLOEXEC, 0, s));
-write(s[0], enc.encode("ping"));
-const m = check("read", read(s[1], buf));
-write(s[1], enc.encode("pong"));
-const k = check("read", read(s[0], buf.subarray(m)));
-console.log(
-  `socketpair : ${dec.decode(buf.subarray(0, m))} -> ${
-    dec.decode(buf.subarray(m, m + k))
-  }`,
-);
-close(s[0]);
-close(s[1]);
+  const servers = [
+    {
+      name: "kernio io_uring echo",
+      cmd: [DENO, "run", "--allow-ffi", "examples/echo_server.ts", "0"],
+    },
+    {
+      name: "Deno.listen echo",
+      cmd: [DENO, "run", "--allow-net=127.0.0.1", "examples/echo_deno.ts", "0"],
+    },
+  ];
 
-// Timing: the dedicated entry, the generic one, and Deno's own write.
-const N = 200_000;
-function nsPerOp(fn: () => void): number {
-  fn(); // warm up
-  const t0 = performance.now();
-  fn();
-  return (performance.now() - t0) * 1e6 / N;
+  const results = new Map<string, EchoResult>();
+  for (const s of servers) {
+    console.log(`running ${s.name} ...`);
+    const srv = await startServer(s.cmd);
+    try {
+      for (const c of connsList) {
+        await runEchoClient(client, srv.port, c, 0.3); // warm-up
+        results.set(
+          `${s.name}/${c}`,
+          await runEchoClient(client, srv.port, c, seconds),
+        );
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
+
+  const rows: string[][] = [];
+  for (const c of connsList) {
+    for (const s of servers) {
+      const r = results.get(`${s.name}/${c}`)!;
+      rows.push([
+        s.name,
+        String(c),
+        Math.round(r.msgs_per_s).toLocaleString("en-US"),
+        r.p50_us.toFixed(0),
+        r.p99_us.toFixed(0),
+      ]);
+    }
+  }
+  console.log(
+    `\necho on 127.0.0.1, 64-byte messages, ${seconds}s per run, same C client\n`,
+  );
+  console.log(
+    table(["server", "conns", "messages/s", "p50 us", "p99 us"], rows),
+  );
+  console.log();
+  for (const c of connsList) {
+    const k = results.get(`${servers[0].name}/${c}`)!;
+    const d = results.get(`${servers[1].name}/${c}`)!;
+    console.log(
+      `${c} conn${c === 1 ? "" : "s"}: io_uring ${
+        (k.msgs_per_s / d.msgs_per_s).toFixed(2)
+      }x the messages/s of Deno.listen`,
+    );
+  }
 }
-let sink = 0;
-const dedicated = nsPerOp(() => {
-  for (let i = 0; i < N; i++) sink += getpid();
-});
-const generic = nsPerOp(() => {
-  for (let i = 0; i < N; i++) sink += syscall6(SYS.GETPID, 0, 0, 0, 0, 0, 0);
-});
-const devnull = Deno.openSync("/dev/null", { write: true });
-const data = new Uint8Array(64);
-const denoWrite = nsPerOp(() => {
-  for (let i = 0; i < N; i++) sink += devnull.writeSync(data);
-});
-devnull.close();
-// The same /dev/null, opened with a raw openat(2) for zcall.
-const path = enc.encode("/dev/null\0");
-const nullFd = check(
-  "openat",
-  syscall6(
-    SYS.OPENAT,
-    AT.FDCWD,
-    unsafeAddressOf(path),
-    O.WRONLY | O.CLOEXEC,
-    0,
-    0,
-    0,
-  ),
-);
-const zcallWrite = nsPerOp(() => {
-  for (let i = 0; i < N; i++) sink += write(nullFd, data);
-});
-close(nullFd);
-console.log(
-  `getpid     : ${dedicated.toFixed(0)} ns/op (dedicated entry), ` +
-    `${generic.toFixed(0)} ns/op (syscall6)`,
-);
-console.log(
-  `64-B write : zcall ${zcallWrite.toFixed(0)} ns/op, ` +
-    `Deno.FsFile.writeSync ${denoWrite.toFixed(0)} ns/op (/dev/null; ` +
-    `${(denoWrite / zcallWrite).toFixed(2)}x)`,
-);
-console.log(`pid ${getpid()} === Deno.pid: ${getpid() === Deno.pid}`);
-if (sink === 0) console.log("");
