@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard, track } from "./_sock2_util.ts";
 import {
   AF,
   close,
@@ -31,12 +32,6 @@ import {
   unixRights,
 } from "../sock/cmsg.ts";
 import { TimedOutError, WOULD_BLOCK } from "../sock/errors.ts";
-import { reactorFds } from "../sock/_reactor.ts";
-
-function fdCount(): number {
-  reactorFds(true);
-  return [...Deno.readDirSync("/proc/self/fd")].length;
-}
 
 function pair(type: number = SOCK.STREAM): [number, number] {
   const fds = new Int32Array(2);
@@ -44,7 +39,7 @@ function pair(type: number = SOCK.STREAM): [number, number] {
     socketpair(AF.UNIX, type | SOCK.CLOEXEC | SOCK.NONBLOCK, 0, fds),
     0,
   );
-  return [fds[0], fds[1]];
+  return [track(fds[0]), track(fds[1])];
 }
 
 Deno.test("sock2 cmsg: arithmetic and encoding", () => {
@@ -89,14 +84,14 @@ Deno.test("sock2 cmsg: arithmetic and encoding", () => {
 });
 
 Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async () => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const [a, b] = pair();
   const pipes: number[] = [];
   try {
     for (let i = 0; i < 10; i++) {
       const p = new Int32Array(2);
       assert.equal(pipe2(p, 0x80000), 0);
-      pipes.push(p[0], p[1]);
+      pipes.push(track(p[0]), track(p[1]));
     }
     assert.equal(recvFDs(b, new Uint8Array(8), 4), null, "would block");
     assert.equal(sendFDs(a, pipes, new TextEncoder().encode("fds!")), 4);
@@ -104,6 +99,7 @@ Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async (
     assert.ok(got !== null);
     assert.equal(got.n, 4);
     assert.equal(got.fds.length, 20);
+    got.fds.forEach(track);
     assert.equal(got.flags & 0x8, 0, "no MSG_CTRUNC");
     // The received write end of pipe 3 feeds the original read end.
     assert.equal(write(got.fds[7], new Uint8Array([42])), 1);
@@ -119,6 +115,7 @@ Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async (
     setTimeout(() => sendFDs(a, [pipes[0]], new Uint8Array([5])), 5);
     const got2 = await later;
     assert.equal(got2.fds.length, 1);
+    got2.fds.forEach(track);
     close(got2.fds[0]);
     await assert.rejects(
       recvFDsAsync(b, new Uint8Array(4), 4, { deadline: Date.now() + 20 }),
@@ -130,6 +127,7 @@ Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async (
     const few = recvFDs(b, new Uint8Array(4), 2);
     assert.ok(few !== null);
     assert.equal(few.fds.length, 2);
+    few.fds.forEach(track);
     assert.ok((few.flags & 0x8) !== 0, "MSG_CTRUNC");
     for (const fd of few.fds) close(fd);
   } finally {
@@ -137,11 +135,11 @@ Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async (
     close(a);
     close(b);
   }
-  assert.equal(fdCount(), before);
+  guard.check();
 });
 
 Deno.test("sock2 cmsg: SCM_CREDENTIALS and SO_PEERCRED", () => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const [a, b] = pair(SOCK.DGRAM);
   try {
     assert.equal(getPassCred(b), false);
@@ -173,5 +171,5 @@ Deno.test("sock2 cmsg: SCM_CREDENTIALS and SO_PEERCRED", () => {
     close(b);
   }
   assert.throws(() => setPassCred(b, true));
-  assert.equal(fdCount(), before);
+  guard.check();
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard } from "./_sock2_util.ts";
 import {
   IFF,
   indexToZone,
@@ -31,12 +32,8 @@ function ipLinks(): IpLink[] {
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
-function fdCount(): number {
-  return [...Deno.readDirSync("/proc/self/fd")].length;
-}
-
 Deno.test("sock2 link: links() matches ip -j link", () => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const mine = links();
   const theirs = ipLinks();
   assert.ok(mine.length > 0);
@@ -67,7 +64,7 @@ Deno.test("sock2 link: links() matches ip -j link", () => {
     );
   }
   assert.ok(compared > 0);
-  assert.equal(fdCount(), before);
+  guard.check();
 });
 
 Deno.test("sock2 link: by name, by index, zones", async (t) => {

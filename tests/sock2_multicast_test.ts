@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard, track } from "./_sock2_util.ts";
 import {
   AF,
   bind,
@@ -47,7 +48,6 @@ import {
 import { linkByName, links } from "../sock/link.ts";
 import { SockaddrInet4, SockaddrInet6 } from "../sock/sockaddr.ts";
 import { TimedOutError } from "../sock/errors.ts";
-import { reactorFds } from "../sock/_reactor.ts";
 
 const CLONE_NEWNET = 0x40000000;
 
@@ -111,11 +111,11 @@ function inNetns<T>(name: string, fn: () => T): T {
 }
 
 function udpSocket(v6: boolean, port = 0, reuse = false): number {
-  const fd = socket(
+  const fd = track(socket(
     v6 ? AF.INET6 : AF.INET,
     SOCK.DGRAM | SOCK.NONBLOCK | SOCK.CLOEXEC,
     0,
-  );
+  ));
   assert.ok(fd >= 0);
   if (reuse) {
     const one = new Uint8Array(new Int32Array([1]).buffer);
@@ -143,11 +143,6 @@ async function receives(fd: number, ms: number): Promise<number> {
     if (e instanceof TimedOutError) return -1;
     throw e;
   }
-}
-
-function fdCount(): number {
-  reactorFds(true);
-  return [...Deno.readDirSync("/proc/self/fd")].length;
 }
 
 Deno.test({
@@ -208,7 +203,7 @@ Deno.test({
     const nsA = `k2a-${tag}`, nsB = `k2b-${tag}`;
     const vA = `k2a${tag}`.slice(0, 15), vB = `k2b${tag}`.slice(0, 15);
     const opened: number[] = [];
-    const before = fdCount();
+    const guard = new FdGuard();
     try {
       ip("netns", "add", nsA);
       ip("netns", "add", nsB);
@@ -365,6 +360,6 @@ Deno.test({
         } catch { /* never created */ }
       }
     }
-    assert.equal(fdCount(), before);
+    guard.check();
   },
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard } from "./_sock2_util.ts";
 import {
   AF,
   close,
@@ -28,14 +29,8 @@ import {
 } from "../sock/icmp.ts";
 import { SockaddrInet6 } from "../sock/sockaddr.ts";
 import { TimedOutError } from "../sock/errors.ts";
-import { reactorFds } from "../sock/_reactor.ts";
 
 const CLONE_NEWNET = 0x40000000;
-
-function fdCount(): number {
-  reactorFds(true);
-  return [...Deno.readDirSync("/proc/self/fd")].length;
-}
 
 // Raw sockets need CAP_NET_RAW: probe once.
 const rawProbe = socket(AF.INET, SOCK.RAW | SOCK.CLOEXEC, IPPROTO.ICMP);
@@ -136,7 +131,7 @@ Deno.test({
   name: "sock2 raw: ping 127.0.0.1 and ::1 over raw sockets",
   ignore: rawReason !== null,
   async fn() {
-    const before = fdCount();
+    const guard = new FdGuard();
     for (const host of ["127.0.0.1", "::1"]) {
       const r = await ping(host, { mode: "raw", timeout: 2000, seq: 3 });
       assert.equal(r.seq, 3);
@@ -155,7 +150,7 @@ Deno.test({
     }
     await assert.rejects(p.ping("::1"), TypeError);
     p.close();
-    assert.equal(fdCount(), before);
+    guard.check();
   },
 });
 
@@ -164,7 +159,7 @@ Deno.test({
     "sock2 raw: RawConn carries an IP protocol both ways (IPv4 header in front, IPv6 not)",
   ignore: rawReason !== null,
   async fn() {
-    const before = fdCount();
+    const guard = new FdGuard();
     const rx4 = listenRaw("ip4:253", "127.0.0.1");
     const tx4 = dialRaw("ip4:253", "127.0.0.1");
     const rx6 = listenRaw("ip6:253", "::1");
@@ -206,7 +201,7 @@ Deno.test({
       rx6.close();
       tx6.close();
     }
-    assert.equal(fdCount(), before);
+    guard.check();
   },
 });
 
@@ -216,7 +211,7 @@ Deno.test({
     "sock2 raw: ping 127.0.0.1 and ::1 over unprivileged ICMP datagram sockets",
   ignore: !groupsAllow() && dgramNs !== null,
   async fn() {
-    const before = fdCount();
+    const guard = new FdGuard();
     // The host's ping_group_range forbids it here ("1 0"): use a namespace
     // of our own where the range admits our group (the sysctl is per-netns).
     const ns = groupsAllow()
@@ -260,6 +255,6 @@ Deno.test({
     } finally {
       if (ns !== null) ip("netns", "del", ns);
     }
-    assert.equal(fdCount(), before);
+    guard.check();
   },
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard } from "./_sock2_util.ts";
 import {
   decodeSCTPInitMsg,
   dialSCTP,
@@ -39,12 +40,6 @@ import {
   setSCTPRtoInfo,
 } from "../sock/sctp.ts";
 import { ProtocolNotSupportedError } from "../sock/errors.ts";
-import { reactorFds } from "../sock/_reactor.ts";
-
-function fdCount(): number {
-  reactorFds(true);
-  return [...Deno.readDirSync("/proc/self/fd")].length;
-}
 
 const HAVE_SCTP = sctpAvailable();
 if (!HAVE_SCTP) {
@@ -139,7 +134,7 @@ Deno.test({
     "sock2 sctp: without kernel SCTP every entry point raises ProtocolNotSupportedError",
   ignore: HAVE_SCTP,
   async fn() {
-    const before = fdCount();
+    const guard = new FdGuard();
     assert.equal(sctpAvailable(), false);
     assert.throws(() => SCTPSocket.create4(), isNoProto);
     assert.throws(() => SCTPSocket.create6(), isNoProto);
@@ -167,7 +162,7 @@ Deno.test({
       TypeError,
     );
     assert.throws(() => new SCTPDialer({ timeout: -1 }), RangeError);
-    assert.equal(fdCount(), before);
+    guard.check();
   },
 });
 
@@ -175,7 +170,7 @@ Deno.test({
   name: "sock2 sctp: one-to-one association, options (needs kernel SCTP)",
   ignore: !HAVE_SCTP,
   async fn() {
-    const before = fdCount();
+    const guard = new FdGuard();
     const ln = listenSCTP("sctp4", { hostname: "127.0.0.1", port: 0 });
     try {
       const dialing = new SCTPDialer({ timeout: 2000 }).dial4(null, ln.addr);
@@ -227,6 +222,6 @@ Deno.test({
     } finally {
       ln.close();
     }
-    assert.equal(fdCount(), before);
+    guard.check();
   },
 });

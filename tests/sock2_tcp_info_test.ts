@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard, track } from "./_sock2_util.ts";
 import {
   accept4,
   AF,
@@ -40,19 +41,15 @@ function portOf(fd: number): number {
 // A connected TCP pair over loopback with blocking sockets (bounded: the
 // handshake completes inside connect on loopback).
 function tcpPair(): { lfd: number; cfd: number; sfd: number } {
-  const lfd = socket(AF.INET, SOCK.STREAM | SOCK.CLOEXEC, 0);
+  const lfd = track(socket(AF.INET, SOCK.STREAM | SOCK.CLOEXEC, 0));
   assert.ok(lfd >= 0);
   assert.equal(bind(lfd, loopback4()), 0);
   assert.equal(listen(lfd, 8), 0);
-  const cfd = socket(AF.INET, SOCK.STREAM | SOCK.CLOEXEC, 0);
+  const cfd = track(socket(AF.INET, SOCK.STREAM | SOCK.CLOEXEC, 0));
   assert.equal(connect(cfd, loopback4(portOf(lfd))), 0);
-  const sfd = accept4(lfd, null, null, SOCK.CLOEXEC);
+  const sfd = track(accept4(lfd, null, null, SOCK.CLOEXEC));
   assert.ok(sfd >= 0);
   return { lfd, cfd, sfd };
-}
-
-function fdCount(): number {
-  return [...Deno.readDirSync("/proc/self/fd")].length;
 }
 
 function ssFields(port: number): Map<string, string> {
@@ -115,7 +112,7 @@ Deno.test("sock2 tcp_info: bad input is rejected", () => {
 });
 
 Deno.test("sock2 tcp_info: values match ss -tin", async (t) => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const { lfd, cfd, sfd } = tcpPair();
   try {
     const port = portOf(cfd);
@@ -172,5 +169,5 @@ Deno.test("sock2 tcp_info: values match ss -tin", async (t) => {
     close(sfd);
     close(lfd);
   }
-  assert.equal(fdCount(), before);
+  guard.check();
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FdGuard, track } from "./_sock2_util.ts";
 import {
   AF,
   bind,
@@ -35,20 +36,14 @@ import {
   putControlMessage,
 } from "../sock/cmsg.ts";
 import { SockaddrInet4, SockaddrInet6 } from "../sock/sockaddr.ts";
-import { reactorFds } from "../sock/_reactor.ts";
 import { AbortedError, TimedOutError, WOULD_BLOCK } from "../sock/errors.ts";
 
-function fdCount(): number {
-  reactorFds(true); // the process-wide reactor keeps its epoll + eventfd
-  return [...Deno.readDirSync("/proc/self/fd")].length;
-}
-
 function udp(v6 = false): { fd: number; addr: SockaddrInet4 | SockaddrInet6 } {
-  const fd = socket(
+  const fd = track(socket(
     v6 ? AF.INET6 : AF.INET,
     SOCK.DGRAM | SOCK.NONBLOCK | SOCK.CLOEXEC,
     0,
-  );
+  ));
   assert.ok(fd >= 0);
   const sa = v6 ? SockaddrInet6.parse("::1") : SockaddrInet4.parse("127.0.0.1");
   assert.equal(bind(fd, sa.bytes, sa.length), 0);
@@ -59,7 +54,7 @@ function udp(v6 = false): { fd: number; addr: SockaddrInet4 | SockaddrInet6 } {
 }
 
 Deno.test("sock2 udp batch: sendMessages/recvMessages with addresses and scatter buffers", async (t) => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const a = udp(), b = udp(), c = udp();
   try {
     await t.step("32 datagrams, two destinations, one syscall each way", () => {
@@ -168,11 +163,11 @@ Deno.test("sock2 udp batch: sendMessages/recvMessages with addresses and scatter
     close(b.fd);
     close(c.fd);
   }
-  assert.equal(fdCount(), before);
+  guard.check();
 });
 
 Deno.test("sock2 udp batch: GSO send, segments and GRO receive", async (t) => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const tx = udp(), plain = udp(), gro = udp();
   try {
     const SEG = 1000, TOTAL = 9500; // 9 full segments and one of 500
@@ -266,11 +261,11 @@ Deno.test("sock2 udp batch: GSO send, segments and GRO receive", async (t) => {
     close(plain.fd);
     close(gro.fd);
   }
-  assert.equal(fdCount(), before);
+  guard.check();
 });
 
 Deno.test("sock2 udp msg: readMsgUDP/writeMsgUDP with control data and flags", async () => {
-  const before = fdCount();
+  const guard = new FdGuard();
   const a = udp(), b = udp();
   try {
     // Ask for the TTL of received datagrams as a control message.
@@ -336,5 +331,5 @@ Deno.test("sock2 udp msg: readMsgUDP/writeMsgUDP with control data and flags", a
     close(a.fd);
     close(b.fd);
   }
-  assert.equal(fdCount(), before);
+  guard.check();
 });
