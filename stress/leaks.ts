@@ -19,6 +19,8 @@
  */
 
 import * as z from "../zcall/mod.ts";
+import * as sock from "../sock/mod.ts";
+import * as uring from "../uring/mod.ts";
 
 /** What one run found. */
 export interface LeakReport {
@@ -114,6 +116,8 @@ async function cycleAll(
 ): Promise<void> {
   const count = (k: string) => done[k] = (done[k] ?? 0) + 1;
   const pair = new Int32Array(2);
+  const nopCtx = uring.forFD(0);
+  const cqes = uring.CQEView.array(4);
   const memfd = must(z.memfdCreate("kernio-leak", z.MFD.CLOEXEC), "memfd");
   must(z.syscall4(z.SYS.FTRUNCATE, memfd, 1 << 16, 0, 0), "ftruncate");
   for (let i = 0; i < cycles; i++) {
@@ -154,6 +158,36 @@ async function cycleAll(
     );
     m.close();
     count("memfd mapping");
+    // The layers' owners: sock sockets and uring rings, buffer rings and
+    // drivers, through their public lifecycles.
+    const t = sock.TCPSocket.create4();
+    if (i % 16 === 0) t.bind(new sock.SockaddrInet4([127, 0, 0, 1], 0));
+    t.close();
+    count("sock TCPSocket");
+    const [pa, pb] = sock.unixConnPair("unixpacket");
+    pa.close();
+    pb.close();
+    count("sock unixpacket pair");
+    const ring = new uring.Uring({ entries: 8 });
+    ring.start();
+    ring.nop(nopCtx);
+    for (let k = 0; k < 10 && ring.wait(cqes) === 0; k++) ring.submit();
+    if (i % 4 === 0) {
+      uring.BufferRing.register(ring, {
+        groupId: 1,
+        entries: 8,
+        bufferSize: 256,
+      }).close();
+      count("uring BufferRing");
+    }
+    ring.stop();
+    count("uring Uring start/nop/stop");
+    if (i % 100 === 0) {
+      const d = new uring.UringDriver({ entries: 8 });
+      await d.nop();
+      await d.close();
+      count("uring UringDriver nop/close");
+    }
     if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 0));
   }
   z.close(memfd);
