@@ -31,7 +31,19 @@
  * @module
  */
 
-import { Errno, IORING_OP, IOSQE, SOCK } from "../zcall/mod.ts";
+import {
+  close as closeFd,
+  EFD,
+  Errno,
+  eventfd2,
+  IORING_OP,
+  IOSQE,
+  pollAsync,
+  PollFds,
+  read as readFd,
+  SOCK,
+  write as writeFd,
+} from "../zcall/mod.ts";
 import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
 import { CQEView } from "./cqe.ts";
 import { RingClosedError, UringError, uringError } from "./errors.ts";
@@ -56,6 +68,7 @@ const ENOBUFS = -Errno.ENOBUFS;
 const F_MORE = 1 << 1;
 const F_NOTIF = 1 << 3;
 const BATCH = 256;
+const ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
 // While completions keep flowing, give the event loop a turn this often.
 const YIELD_MS = 2;
 
@@ -178,6 +191,11 @@ export class UringDriver {
   readonly #ownRing: boolean;
   readonly #onCQE: ((cqe: CQEView) => void) | undefined;
   readonly #cqes: CQEView[];
+  // Park: our eventfd registered with the ring, plus one to wake the poll.
+  #efd = -1;
+  #wakeFd = -1;
+  #pfds: PollFds | null = null;
+  #efdBuf = new Uint8Array(8);
   #tracked = 0; // driver-owned operations awaiting their final CQE
   #slotWaiters: (() => void)[] = [];
   #holds = 0; // raw users' "keep waiting" references
@@ -220,11 +238,43 @@ export class UringDriver {
       this.#ownRing = true;
     }
     this.#onCQE = onCQE;
+    this.#setupPark();
     this.#cqes = Array.from({ length: BATCH }, () => new CQEView());
     // Cancels and linked timeouts the driver issues: their own CQEs are
     // dropped (CQE_SKIP_SUCCESS hides successful ones).
     // Reserved for the driver: buffer group 0xffff with fd -1.
     this.#ignoreCtx = packDirect(IORING_OP.NOP, 0, 0xffff, -1);
+  }
+
+  #setupPark(): void {
+    const efd = eventfd2(0, EFD.NONBLOCK | EFD.CLOEXEC);
+    const wfd = eventfd2(0, EFD.NONBLOCK | EFD.CLOEXEC);
+    if (efd < 0 || wfd < 0) {
+      if (efd >= 0) closeFd(efd);
+      if (wfd >= 0) closeFd(wfd);
+      return; // fall back to Uring.waitAsync
+    }
+    try {
+      this.ring.registerEventfd(efd);
+    } catch {
+      // The ring already has an eventfd: park through Uring.waitAsync.
+      closeFd(efd);
+      closeFd(wfd);
+      return;
+    }
+    this.#efd = efd;
+    this.#wakeFd = wfd;
+    this.#pfds = new PollFds(2).set(0, efd, 0x1).set(1, wfd, 0x1);
+  }
+
+  #closePark(): void {
+    if (this.#efd < 0) return;
+    try {
+      if (!this.ring.closed) this.ring.unregisterEventfd();
+    } catch { /* the ring is going away */ }
+    closeFd(this.#efd);
+    closeFd(this.#wakeFd);
+    this.#efd = this.#wakeFd = -1;
   }
 
   /** Driver-owned operations not yet completed. */
@@ -296,6 +346,7 @@ export class UringDriver {
   }
 
   #wake(): void {
+    if (this.#wakeFd >= 0) writeFd(this.#wakeFd, ONE);
     this.#park?.abort();
   }
 
@@ -346,6 +397,20 @@ export class UringDriver {
       since = performance.now();
       if (!this.#busy()) break;
       // Idle with work outstanding: park on the eventfd.
+      if (this.#efd >= 0) {
+        // Reset, look once more (runs deferred task work), then sleep in
+        // poll(2) on Deno's blocking pool until the ring or a wake signals.
+        readFd(this.#efd, this.#efdBuf);
+        const m = this.#drain();
+        if (m > 0) continue;
+        const r = await pollAsync(this.#pfds!.bytes, 2, -1);
+        if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
+        if (r < 0 && r !== -Errno.EINTR) {
+          this.#error ??= uringError("poll", r);
+          break;
+        }
+        continue;
+      }
       if (this.#park === null || this.#park.signal.aborted) {
         this.#park = new AbortController();
       }
@@ -866,6 +931,7 @@ export class UringDriver {
       if (this.#running) await this.#running;
     } finally {
       this.#closed = true;
+      this.#closePark();
       if (this.#ownRing) this.ring.stop();
     }
     if (this.#error !== undefined) {
