@@ -5,14 +5,15 @@
  * verified, bytes lost or corrupted, RSS and open fds before, at peak and
  * after.
  *
- * The client side runs on zcall non-blocking sockets and one epoll instance
- * (to be switched to the uring driver once it lands). The echo server runs
+ * The client side runs on one io_uring (CONNECT/SEND/RECV SQEs for every
+ * connection; `--epoll` runs it on zcall sockets and one epoll instance
+ * instead). The echo server runs
  * in a child process (`--server` mode of this file, same zcall code): the
  * hard RLIMIT_NOFILE here is 20,000 without CAP_SYS_RESOURCE, too few for
  * both ends of 10,000 connections in one process. The client raises its
  * soft limit with prlimit64 through zcall's syscall6.
  *
- * Usage: `deno run --allow-all stress/load.ts [conns=10000] [msgs=100] [seed]`
+ * Usage: `deno run --allow-all stress/load.ts [conns=10000] [msgs=100] [seed] [--epoll]`
  * prints one `LOAD {json}` line; exit 1 when a byte was lost or corrupted.
  *
  * @example
@@ -27,6 +28,7 @@
 
 import * as z from "../zcall/mod.ts";
 import { Rng } from "../tests/_prop.ts";
+import { CQEView, SQEContext, Uring } from "../uring/mod.ts";
 
 /** Options of {@linkcode runLoad}. */
 export interface LoadOptions {
@@ -40,6 +42,8 @@ export interface LoadOptions {
   maxLen?: number;
   /** Give up after this many ms (default 240,000). */
   deadlineMs?: number;
+  /** Client I/O driver: one io_uring (default) or one epoll instance. */
+  driver?: "uring" | "epoll";
 }
 
 /** The figures of a run. */
@@ -232,45 +236,209 @@ function serve(conns: number, deadlineMs: number): void {
   );
 }
 
-/** Runs the load and returns its figures. */
-export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
-  const { conns, msgs, seed } = opts;
-  const maxLen = opts.maxLen ?? 2048;
-  const deadlineMs = opts.deadlineMs ?? 240_000;
-  const deadline = performance.now() + deadlineMs;
-  const fdsBefore = fdCount();
-  const rssBefore = rssMiB();
-  const nofile = raiseNofile(conns + 256);
+interface ClientResult {
+  driver: string;
+  open: number;
+  verified: number;
+  bytes: number;
+  corrupted: number;
+  lost: number;
+  fdsPeak: number;
+  rssPeak: number;
+  seconds: number;
+}
 
-  const server = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      new URL(import.meta.url).pathname,
-      "--server",
-      String(conns),
-      String(deadlineMs),
-    ],
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = server.stdout.pipeThrough(new TextDecoderStream())
-    .getReader();
-  let serverText = "";
-  while (!/PORT \d+\n/.test(serverText)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`echo server exited early: ${serverText}`);
-    serverText += value;
+// Per-connection state in typed arrays and message bytes in one slab, so
+// the echo loops allocate nothing per message.
+class Conns {
+  readonly fd: Int32Array;
+  readonly msgIdx: Int32Array;
+  readonly msgLen: Int32Array;
+  readonly sent: Int32Array;
+  readonly got: Int32Array;
+  readonly expect: Uint8Array[] = [];
+  readonly rngs: Rng[] = [];
+  constructor(readonly n: number, seed: number, readonly maxLen: number) {
+    this.fd = new Int32Array(n).fill(-1);
+    this.msgIdx = new Int32Array(n);
+    this.msgLen = new Int32Array(n);
+    this.sent = new Int32Array(n);
+    this.got = new Int32Array(n);
+    const slab = new Uint8Array(n * maxLen);
+    for (let c = 0; c < n; c++) {
+      this.rngs.push(new Rng((seed ^ Math.imul(c + 1, 0x9e3779b1)) >>> 0));
+      this.expect.push(slab.subarray(c * maxLen, (c + 1) * maxLen));
+    }
   }
-  const port = Number(/PORT (\d+)/.exec(serverText)![1]);
-  const sa = new Uint8Array(16);
-  sa[0] = z.AF.INET;
-  sa[2] = port >> 8;
-  sa[3] = port & 0xff;
-  sa.set([127, 0, 0, 1], 4);
+  /** Draws connection c's next message into its slab slot. */
+  next(c: number): void {
+    const rng = this.rngs[c];
+    const len = rng.int(1, this.maxLen);
+    rng.fill(this.expect[c].subarray(0, len));
+    this.msgLen[c] = len;
+    this.sent[c] = 0;
+    this.got[c] = 0;
+  }
+  /** Compares received bytes with what was sent; returns mismatches. */
+  verify(c: number, data: Uint8Array, n: number): number {
+    const exp = this.expect[c];
+    const off = this.got[c];
+    let bad = 0;
+    for (let k = 0; k < n; k++) if (data[k] !== exp[off + k]) bad++;
+    this.got[c] += n;
+    return bad;
+  }
+  lost(msgs: number): number {
+    let lost = 0;
+    for (let c = 0; c < this.n; c++) {
+      if (this.msgIdx[c] < msgs) lost += this.msgLen[c] - this.got[c];
+    }
+    return lost;
+  }
+  closeAll(): void {
+    for (let c = 0; c < this.n; c++) if (this.fd[c] >= 0) z.close(this.fd[c]);
+  }
+}
 
+function newClientSocket(): number {
+  const fd = check(
+    z.socket(z.AF.INET, z.SOCK.STREAM | z.SOCK.NONBLOCK | z.SOCK.CLOEXEC, 0),
+    "client socket",
+  );
+  nodelay(fd);
+  return fd;
+}
+
+/**
+ * The client on one io_uring: CONNECT, SEND and RECV SQEs for every
+ * connection, one reused SQEContext (fd in user_data), completions reaped
+ * in batches of 1024.
+ */
+function clientUring(
+  conns: number,
+  msgs: number,
+  seed: number,
+  maxLen: number,
+  sa: Uint8Array,
+  deadline: number,
+): ClientResult {
+  const C = new Conns(conns, seed, maxLen);
+  // Enough CQ room for every operation that can be in flight at once
+  // (a send and a receive per connection), so the CQ never overflows.
+  let cq = 8192;
+  while (cq < 2 * conns + 1024) cq *= 2;
+  const ring = new Uring({ entries: 4096, cqEntries: cq });
+  ring.start();
+  const rbuf: Uint8Array[] = [];
+  const rslab = new Uint8Array(conns * maxLen);
+  for (let c = 0; c < conns; c++) {
+    rbuf.push(rslab.subarray(c * maxLen, (c + 1) * maxLen));
+  }
+  // fd -> connection index (fds are small integers).
+  const connOf = new Int32Array(conns * 2 + 4096).fill(-1);
+  const ctx = new SQEContext();
+  const CONNECT = z.IORING_OP.CONNECT, SEND = z.IORING_OP.SEND;
+  const RECV = z.IORING_OP.RECV;
+  // A prep returns false when the SQ is full: flush and retry.
+  const sqe = (prep: () => boolean) => {
+    while (!prep()) ring.submit();
+  };
+  const send = (c: number) => {
+    const fd = C.fd[c], len = C.msgLen[c], off = C.sent[c];
+    ctx.assignDirect(SEND, 0, 0, fd);
+    const buf = off === 0 ? C.expect[c] : C.expect[c].subarray(off);
+    sqe(() => ring.send(ctx, buf, { n: len - off, msgFlags: 0x4000 }));
+  };
+  const recv = (c: number) => {
+    const fd = C.fd[c], want = C.msgLen[c] - C.got[c];
+    ctx.assignDirect(RECV, 0, 0, fd);
+    // Partial receives land at the start of the buffer each time.
+    sqe(() => ring.receive(ctx, rbuf[c], { n: want }));
+  };
+  const startMessage = (c: number) => {
+    C.next(c);
+    send(c);
+    recv(c);
+  };
+  let open = 0, verified = 0, bytes = 0, corrupted = 0, done = 0;
+  let fdsPeak = 0, rssPeak = 0, started = 0;
+  const t0 = performance.now();
+  // Connect in waves so the server's accept queue never overflows.
+  const wave = () => {
+    const end = Math.min(conns, started + 512);
+    for (let c = started; c < end; c++) {
+      const fd = newClientSocket();
+      C.fd[c] = fd;
+      connOf[fd] = c;
+      ctx.assignDirect(CONNECT, 0, 0, fd);
+      sqe(() => ring.connect(ctx, sa));
+    }
+    started = end;
+    ring.submit();
+  };
+  wave();
+  const cqes = CQEView.array(1024);
+  while (done < conns && performance.now() < deadline) {
+    const k = ring.waitBlocking(cqes, 1, 100);
+    for (let i = 0; i < k; i++) {
+      const v = cqes[i];
+      const c = connOf[v.fd()];
+      const op = v.op();
+      const res = v.res;
+      if (op === CONNECT) {
+        check(res, `connect ${c}`);
+        if (++open === conns) {
+          fdsPeak = fdCount();
+          rssPeak = rssMiB();
+        }
+        startMessage(c);
+      } else if (op === SEND) {
+        check(res, `send ${c}`);
+        C.sent[c] += res;
+        if (C.sent[c] < C.msgLen[c]) send(c); // short send: the rest
+      } else if (op === RECV) {
+        check(res, `recv ${c}`);
+        if (res === 0) throw new Error(`connection ${c}: server closed early`);
+        corrupted += C.verify(c, rbuf[c], res);
+        if (C.got[c] < C.msgLen[c]) {
+          recv(c);
+        } else {
+          verified++;
+          bytes += C.msgLen[c];
+          if (++C.msgIdx[c] === msgs) done++;
+          else startMessage(c);
+        }
+      }
+    }
+    if (started < conns && open >= started - 64) wave();
+    ring.submit();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  ring.stop();
+  const lost = C.lost(msgs);
+  C.closeAll();
+  return {
+    driver: "uring (one ring)",
+    open,
+    verified,
+    bytes,
+    corrupted,
+    lost,
+    fdsPeak,
+    rssPeak,
+    seconds,
+  };
+}
+
+/** The client on one epoll instance and non-blocking zcall sockets. */
+function clientEpoll(
+  conns: number,
+  msgs: number,
+  seed: number,
+  maxLen: number,
+  sa: Uint8Array,
+  deadline: number,
+): ClientResult {
   const ep = check(z.epollCreate1(z.EPOLL.CLOEXEC), "epoll_create1");
   // Per-connection state in typed arrays; message bytes in one slab, so
   // the echo loop allocates nothing per message.
@@ -403,6 +571,73 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   }
   for (let c = 0; c < conns; c++) if (cfd[c] >= 0) z.close(cfd[c]);
   z.close(ep);
+  return {
+    driver: "zcall epoll",
+    open,
+    verified,
+    bytes,
+    corrupted,
+    lost,
+    fdsPeak,
+    rssPeak,
+    seconds,
+  };
+}
+
+/** Runs the load and returns its figures. */
+export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
+  const { conns, msgs, seed } = opts;
+  const maxLen = opts.maxLen ?? 2048;
+  const deadlineMs = opts.deadlineMs ?? 240_000;
+  const deadline = performance.now() + deadlineMs;
+  const fdsBefore = fdCount();
+  const rssBefore = rssMiB();
+  const nofile = raiseNofile(conns + 256);
+
+  const server = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      new URL(import.meta.url).pathname,
+      "--server",
+      String(conns),
+      String(deadlineMs),
+    ],
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let serverText = "";
+  while (!/PORT \d+\n/.test(serverText)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`echo server exited early: ${serverText}`);
+    serverText += value;
+  }
+  const port = Number(/PORT (\d+)/.exec(serverText)![1]);
+  const sa = new Uint8Array(16);
+  sa[0] = z.AF.INET;
+  sa[2] = port >> 8;
+  sa[3] = port & 0xff;
+  sa.set([127, 0, 0, 1], 4);
+
+  let client: ClientResult;
+  try {
+    client = (opts.driver ?? "uring") === "uring"
+      ? clientUring(conns, msgs, seed, maxLen, sa, deadline)
+      : clientEpoll(conns, msgs, seed, maxLen, sa, deadline);
+  } catch (e) {
+    // Do not leave the echo server waiting for peers that never come.
+    try {
+      server.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await server.status;
+    throw e;
+  }
   // The server finishes once every peer closed.
   let rest = serverText;
   for (;;) {
@@ -413,23 +648,23 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   await server.status;
   const sm = /SERVER (\{.*\})/.exec(rest);
   return {
-    driver: "zcall epoll (server: child process, zcall epoll)",
+    driver: `${client.driver} (echo server: child process, zcall epoll)`,
     connections: conns,
-    peakConnections: open,
-    messagesVerified: verified,
-    bytesVerified: bytes,
-    corrupted,
-    lost,
+    peakConnections: client.open,
+    messagesVerified: client.verified,
+    bytesVerified: client.bytes,
+    corrupted: client.corrupted,
+    lost: client.lost,
     nofile,
     rssBeforeMiB: rssBefore,
-    rssPeakMiB: rssPeak,
+    rssPeakMiB: client.rssPeak,
     rssAfterMiB: rssMiB(),
     fdsBefore,
-    fdsPeak,
+    fdsPeak: client.fdsPeak,
     fdsAfter: fdCount(),
     server: sm ? JSON.parse(sm[1]) : {},
-    seconds: Math.round(seconds * 10) / 10,
-    msgsPerSec: Math.round(verified / seconds),
+    seconds: Math.round(client.seconds * 10) / 10,
+    msgsPerSec: Math.round(client.verified / client.seconds),
     seed,
   };
 }
@@ -438,17 +673,19 @@ if (import.meta.main) {
   if (Deno.args[0] === "--server") {
     serve(Number(Deno.args[1]), Number(Deno.args[2]));
   } else {
-    const conns = Number(Deno.args[0] ?? 10_000);
-    const msgs = Number(Deno.args[1] ?? 100);
+    const driver = Deno.args.includes("--epoll") ? "epoll" : "uring";
+    const args = Deno.args.filter((a) => !a.startsWith("--"));
+    const conns = Number(args[0] ?? 10_000);
+    const msgs = Number(args[1] ?? 100);
     const seed = Number(
-      Deno.args[2] ?? crypto.getRandomValues(new Uint32Array(1))[0],
+      args[2] ?? crypto.getRandomValues(new Uint32Array(1))[0],
     );
     for (const [k, v] of [["conns", conns], ["msgs", msgs], ["seed", seed]]) {
       if (!(Number.isInteger(v) && (v as number) > 0)) {
         throw new RangeError(`${k} must be a positive integer`);
       }
     }
-    const r = await runLoad({ conns, msgs, seed });
+    const r = await runLoad({ conns, msgs, seed, driver });
     console.log(`LOAD ${JSON.stringify(r)}`);
     const complete = r.messagesVerified === conns * msgs;
     if (r.corrupted > 0 || r.lost > 0 || !complete) Deno.exit(1);
