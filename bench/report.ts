@@ -13,7 +13,8 @@
  * rather than failing the report.
  *
  * Usage: `deno task bench:report [name...]` (names filter bench files), or
- * `deno run -A bench/report.ts --from=<saved output>` to re-render a run.
+ * `deno run -A bench/report.ts --from=<saved output | results.json>` to
+ * re-render a run.
  *
  * @module
  */
@@ -164,13 +165,16 @@ function short(s: string): string {
   return s.length > 38 ? s.slice(0, 37) + "…" : s;
 }
 
-/** A bar chart: one panel per bench, one bar per (row, impl). */
+/**
+ * A bar chart: one panel per bench, one bar per (row, impl), for the rows
+ * measured by at least two implementations.
+ */
 export function renderSvg(results: BenchResult[]): string {
   const W = 760, label = 250, barMax = 380, barH = 14, gap = 4;
   const parts: string[] = [];
   let y = 40;
   for (const r of results) {
-    if (r.rows.length === 0) continue;
+    if (![...groups(r).values()].some((g) => g.size > 1)) continue;
     parts.push(
       `<text x="10" y="${y}" font-weight="bold" font-size="14">${
         esc(r.bench)
@@ -179,6 +183,7 @@ export function renderSvg(results: BenchResult[]): string {
     y += 10;
     for (const [name, byImpl] of groups(r)) {
       const rows = [...byImpl.values()];
+      if (rows.length < 2) continue; // nothing side by side to draw
       const unit = rows[0].unit;
       const max = Math.max(...rows.map((x) => x.value), 1e-12);
       parts.push(
@@ -280,7 +285,13 @@ if (import.meta.main) {
   const missing: string[] = [];
   const results: BenchResult[] = [];
   const meta = await machine();
-  if (from) {
+  if (from?.endsWith(".json")) {
+    // Re-render a previous run (its results.json) with its own metadata.
+    const prev = JSON.parse(Deno.readTextFileSync(from.slice(7)));
+    results.push(...prev.results);
+    missing.push(...prev.missing);
+    Object.assign(meta, prev.meta);
+  } else if (from) {
     log = Deno.readTextFileSync(from.slice("--from=".length));
     const p = parseBenchOutput(log);
     results.push(...p.results);

@@ -135,6 +135,18 @@ Deno.test("examples: manifest", async (t) => {
       );
     }
   });
+  await t.step("examples without a deno task (reported, not failed)", () => {
+    const tasks = Object.values(
+      JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))).tasks ??
+        {},
+    ).join("\n");
+    const without = manifest.examples.filter((e) =>
+      exists(`examples/${e.file}`) && !tasks.includes(`examples/${e.file}`)
+    ).map((e) => e.file);
+    if (without.length) {
+      console.warn(`examples without a deno task: ${without.join(", ")}`);
+    }
+  });
   await t.step("unlisted examples (reported, not failed)", () => {
     const listed = new Set(manifest.examples.map((e) => e.file));
     const unlisted = [...Deno.readDirSync(new URL("examples/", root))]
