@@ -148,6 +148,27 @@ Deno.test("loader: messages proven in subprocesses", async (t) => {
         const noEnv = await probe(mod, ["--allow-ffi"]);
         assert.equal(noEnv.ok, false);
         assert.ok(noEnv.err.includes("--allow-env=KERNIO_LIB_PATH"), noEnv.err);
+        // KERNIO_LIB_URL takes the download path (plug, imported dynamically);
+        // an unreachable URL (or JSR itself, offline) fails with advice.
+        const dl = await probe(
+          mod,
+          [
+            "--allow-ffi",
+            "--allow-env",
+            "--allow-net",
+            "--allow-read",
+            "--allow-write",
+          ],
+          { KERNIO_LIB_URL: "http://127.0.0.1:9/kernio/" },
+        );
+        assert.equal(dl.ok, false);
+        assert.ok(
+          dl.err.includes(
+            "could not download the native library from http://127.0.0.1:9/kernio/",
+          ),
+          dl.err,
+        );
+        assert.match(dl.err, /deno task build/);
         // KERNIO_LIB_PATH rescues the tree.
         const rescued = await probe(mod, ["--allow-ffi", envFlag], {
           KERNIO_LIB_PATH: LIB,
