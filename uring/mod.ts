@@ -36,3 +36,6 @@ export * from "./buffer_ring.ts";
 export * from "./multishot.ts";
 export * from "./driver.ts";
 export * from "./zcrx.ts";
+export * from "./bundle.ts";
+export * from "./zerocopy.ts";
+export * from "./listener.ts";
