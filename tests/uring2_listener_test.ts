@@ -179,9 +179,8 @@ Deno.test("uring2 listener: advance() chain, failures reach onError", async () =
       () => m.listenTCP6({ hostname: "127.0.0.1", port: 0 }, 1),
       TypeError,
     );
-    // deno-lint-ignore no-explicit-any
     assert.throws(
-      () => m.listenTCP4({ hostname: "127.0.0.1", port: 0 }, 1, {} as any),
+      () => m.listenTCP4({ hostname: "127.0.0.1", port: 0 }, 1, {} as never),
       TypeError,
     );
     // deno-lint-ignore no-explicit-any

@@ -144,9 +144,8 @@ Deno.test("uring2 zerocopy: sendMsgZC and bad input", async () => {
       () => zc.sendZC(-1, new Uint8Array(1), new NoopZCHandler()),
       TypeError,
     );
-    // deno-lint-ignore no-explicit-any
     assert.throws(
-      () => zc.sendZC(c, [] as any, new NoopZCHandler()),
+      () => zc.sendZC(c, [] as never, new NoopZCHandler()),
       TypeError,
     );
     // deno-lint-ignore no-explicit-any
