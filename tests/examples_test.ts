@@ -13,7 +13,7 @@ interface Entry {
   timeoutMs?: number;
   expect?: string;
   root?: boolean;
-  server?: { ready: string; probe?: "tcp-echo" | "none" };
+  server?: { ready: string; probe?: "tcp-echo" | "http-get" | "none" };
 }
 
 const root = new URL("../", import.meta.url);
@@ -80,6 +80,25 @@ async function echoProbe(port: number): Promise<void> {
   }
 }
 
+async function httpProbe(port: number): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(
+      new TextEncoder().encode("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+    );
+    const buf = new Uint8Array(4096);
+    let text = "";
+    while (!/\r\n\r\n/.test(text)) {
+      const r = await conn.read(buf);
+      if (r === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, r));
+    }
+    assert.match(text, /^HTTP\/1\.1 200/, "HTTP reply");
+  } finally {
+    conn.close();
+  }
+}
+
 async function runServer(e: Entry): Promise<void> {
   const child = command(e).spawn();
   let errText = "";
@@ -112,7 +131,9 @@ async function runServer(e: Entry): Promise<void> {
       await stderr.catch(() => {});
     }
     assert.ok(port > 0, `${e.file} never printed ${ready}:\n${text}${errText}`);
-    if ((e.server!.probe ?? "none") === "tcp-echo") await echoProbe(port);
+    const probe = e.server!.probe ?? "none";
+    if (probe === "tcp-echo") await echoProbe(port);
+    if (probe === "http-get") await httpProbe(port);
   } finally {
     clearTimeout(timer);
     try {
