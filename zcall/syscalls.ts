@@ -810,7 +810,10 @@ export function mmap(
   fd: number,
   offset: number,
 ): number {
-  if (!(length > 0 && length <= Number.MAX_SAFE_INTEGER) || addr < 0) {
+  if (
+    !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
+    !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER) // NaN/Infinity: C cast UB
+  ) {
     return EINVAL;
   }
   if (badOffset(offset) || offset < 0) return EINVAL;
@@ -828,7 +831,11 @@ export function mmap(
  * ```
  */
 export function munmap(addr: number, length: number): number {
-  if (!(length > 0 && addr >= 0)) return EINVAL;
+  // Finite bounds too: C's cast of Infinity/NaN to an address is undefined.
+  if (
+    !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
+    !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER)
+  ) return EINVAL;
   return sym.kio_munmap(addr, length);
 }
 
