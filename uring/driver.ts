@@ -763,6 +763,50 @@ export class UringDriver {
   }
 
   /**
+   * Opens `path` (relative to the cwd) with IORING_OP_OPENAT; resolves with
+   * the fd (O_CLOEXEC is added).
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * import { O } from "@kernio/kernio/zcall";
+   * await using d = new UringDriver({ entries: 8 });
+   * const fd = await d.openAt("/etc/hostname", O.RDONLY);
+   * await d.closeFd(fd);
+   * ```
+   */
+  async openAt(
+    path: string,
+    flags: number,
+    mode = 0o644,
+    options?: DriverOpOptions,
+  ): Promise<number> {
+    if (typeof path !== "string" || path.length === 0) {
+      throw new TypeError("openAt: path must be a non-empty string");
+    }
+    return (await this.submit("openat", (r, c, o) => {
+      c.extSQE().fd = -100; // AT_FDCWD
+      return r.openAt(c, path, flags | 0x80000, /* O_CLOEXEC */ mode, o);
+    }, options)).res;
+  }
+
+  /**
+   * Closes `fd` with IORING_OP_CLOSE.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * declare const fd: number;
+   * await d.closeFd(fd);
+   * ```
+   */
+  async closeFd(fd: number, options?: DriverOpOptions): Promise<void> {
+    checkFd("closeFd", fd);
+    await this.submit("close", (r, c, o) => r.close(fdCtx(c, fd), o), options);
+  }
+
+  /**
    * Subscribes `handler` to a multishot operation submitted by `start`
    * (acceptMultishot / receiveMultishot / receiveBundleMultishot) and keeps
    * the driver waiting until its final CQE.
