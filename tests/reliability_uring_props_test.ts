@@ -6,7 +6,9 @@
 
 import assert from "node:assert/strict";
 import {
+  ContextPools,
   CQEView,
+  ctxOf,
   DirectCQE,
   forFD,
   packDirect,
@@ -150,6 +152,58 @@ Deno.test("reliability: uring encoders and decoders (properties)", async (t) => 
       }, { scale: 0.25 });
     } finally {
       ring.stop();
+    }
+  });
+
+  await t.step("indirect and extended contexts name their pool slots", () => {
+    const pools = new ContextPools(16);
+    try {
+      property("SQEContext slots", (rng) => {
+        const ind = pools.indirect()!;
+        const ext = pools.extended()!;
+        try {
+          const fd1 = rng.int(FD_MIN, FD_MAX), fd2 = rng.int(FD_MIN, FD_MAX);
+          ind.fd = fd1;
+          ext.fd = fd2;
+          const ci = ind.context, ce = ext.context;
+          assert.equal(ci.mode(), 1);
+          assert.equal(ce.mode(), 2);
+          assert.ok(ci.isIndirect() && ce.isExtended());
+          assert.equal(ci.fd(), fd1);
+          assert.equal(ce.fd(), fd2);
+          assert.equal(ci.indirectSQE(), ind);
+          assert.equal(ce.extSQE(), ext);
+          // Survives the u64 round trip (what the kernel hands back).
+          assert.equal(sqeContextFromRaw(ce.raw()).extSQE(), ext);
+          // with* refuses non-direct contexts instead of corrupting them.
+          assert.throws(() => ci.withOp(1));
+          // Typed vals: int64 within ±2^53 and u32 halves agree.
+          const n = rng.int(1, 3);
+          const view = ctxOf(ext, 0, n);
+          for (let k = 1; k <= n; k++) {
+            const v = rng.int(-(2 ** 53) + 1, 2 ** 53 - 1);
+            view.setVal(k, v);
+            assert.equal(view.val(k), v);
+            const lo = rng.u32(), hi = rng.u32();
+            view.setValHalves(k, lo, hi);
+            assert.equal(view.valLo(k), lo);
+            assert.equal(view.valHi(k), hi);
+          }
+          const v = new CQEView();
+          v.userDataLo = ce.lo;
+          v.userDataHi = ce.hi;
+          assert.ok(v.extended() && v.fullSQE());
+          assert.equal(v.extSQE(), ext);
+          assert.equal(v.fd(), fd2);
+        } finally {
+          pools.putIndirect(ind);
+          pools.putExtended(ext);
+        }
+      });
+      assert.equal(pools.indirectAvailable(), pools.capacity());
+      assert.equal(pools.extendedAvailable(), pools.capacity());
+    } finally {
+      pools.close();
     }
   });
 
