@@ -175,7 +175,16 @@ function fnCheck<T>(name: string, fn: T): T {
   return fn;
 }
 
-/** A decoded listener CQE. */
+/**
+ * A decoded listener CQE.
+ *
+ * @example
+ * ```ts
+ * import type { ListenerStep } from "@kernio/kernio/uring";
+ * declare const step: ListenerStep;
+ * if (step.err) console.error(step.opcode, step.err.code);
+ * ```
+ */
 export interface ListenerStep {
   /** The stage that completed: IORING_OP.SOCKET, BIND or LISTEN. */
   opcode: number;

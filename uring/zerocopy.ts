@@ -493,7 +493,16 @@ function checkFd(where: string, fd: number): void {
 // ---------------------------------------------------------------------------
 // Multicast
 
-/** A set of target sockets. */
+/**
+ * A set of target sockets.
+ *
+ * @example
+ * ```ts
+ * import type { SendTargets } from "@kernio/kernio/uring";
+ * const fds = [5, 6, 7];
+ * const targets: SendTargets = { count: () => fds.length, fd: (i) => fds[i] };
+ * ```
+ */
 export interface SendTargets {
   /** Number of targets. */
   count(): number;
