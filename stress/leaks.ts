@@ -42,6 +42,12 @@ export interface LeakReport {
   mapsBefore: number;
   /** Total mappings after. */
   mapsAfter: number;
+  /** Bytes of read-only anonymous mappings before and after. */
+  roAnonBefore: number;
+  /** After. */
+  roAnonAfter: number;
+  /** Growth of the address space (KiB): a leaked region per cycle would show. */
+  vmSizeDeltaKiB: number;
   /** Wall time in ms. */
   ms: number;
 }
@@ -69,6 +75,28 @@ function isRuntimeStreamPair(entry: string): boolean {
   if (v[0] !== z.AF.UNIX) return false;
   if (z.getsockopt(fd, z.SOL.SOCKET, z.SO.TYPE, bytes, len) < 0) return false;
   return v[0] === z.SOCK.STREAM;
+}
+
+/** Bytes in read-only private anonymous mappings. */
+export function readOnlyAnonBytes(lines: string[]): number {
+  let sum = 0;
+  for (const l of lines) {
+    const f = l.split(/\s+/);
+    if (f[1] !== "r--p" || f[4] !== "0" || f.length > 6 && f[5] !== "") {
+      continue;
+    }
+    const [a, b] = f[0].split("-");
+    sum += parseInt(b, 16) - parseInt(a, 16);
+  }
+  return sum;
+}
+
+/** VmSize in KiB. */
+export function vmSizeKiB(): number {
+  const m = /VmSize:\s+(\d+) kB/.exec(
+    Deno.readTextFileSync("/proc/self/status"),
+  );
+  return m ? Number(m[1]) : -1;
 }
 
 /** Lines of /proc/self/maps. */
@@ -145,8 +173,16 @@ async function cycleAll(
     // Rings are the expensive kind (setup + 2 mmaps): every cycle anyway.
     ringCycle(i % 2 === 0 ? 8 : 64);
     count("io_uring + 2 ring mappings");
-    const a = z.Mapping.anonymous(4096 * (1 + (i % 4)));
-    new Uint8Array(a.buffer)[0] = 1;
+    // Read-only anonymous: V8 keeps none of those, so a leaked one stands
+    // out in /proc/self/maps (see readOnlyAnonBytes).
+    const a = new z.Mapping(
+      4096 * (1 + (i % 4)),
+      z.PROT.READ,
+      z.MAP.PRIVATE | z.MAP.ANONYMOUS,
+      -1,
+      0,
+    );
+    if (new Uint8Array(a.buffer)[0] !== 0) throw new Error("dirty page");
     a.close();
     count("anonymous mapping");
     const m = new z.Mapping(
@@ -201,6 +237,7 @@ export async function runLeaks(cycles: number): Promise<LeakReport> {
   // opens an AF_UNIX stream socketpair of its own at some point under load
   // (seen with strace -k, from inside the deno binary).
   await cycleAll(Math.min(cycles, 3000), {});
+  const vmBefore = vmSizeKiB();
   const fdsBefore = fdSnapshot();
   const mapsBefore = mapsSnapshot();
   await cycleAll(cycles, done);
@@ -225,6 +262,9 @@ export async function runLeaks(cycles: number): Promise<LeakReport> {
     leakedMaps,
     mapsBefore: mapsBefore.length,
     mapsAfter: mapsAfter.length,
+    roAnonBefore: readOnlyAnonBytes(mapsBefore),
+    roAnonAfter: readOnlyAnonBytes(mapsAfter),
+    vmSizeDeltaKiB: vmSizeKiB() - vmBefore,
     ms: Math.round(performance.now() - t0),
   };
 }
@@ -236,5 +276,8 @@ if (import.meta.main) {
   }
   const r = await runLeaks(cycles);
   console.log(`LEAKS ${JSON.stringify(r)}`);
-  if (r.leakedFds.length || r.leakedMaps.length) Deno.exit(1);
+  if (
+    r.leakedFds.length || r.leakedMaps.length ||
+    r.roAnonAfter > r.roAnonBefore
+  ) Deno.exit(1);
 }

@@ -182,14 +182,15 @@ for (const r of results) {
       case "LEAKS": {
         const lf = (st.leakedFds as unknown[]).length;
         const lm = (st.leakedMaps as unknown[]).length;
-        leaks += lf + lm;
+        const la = num(st.roAnonAfter) > num(st.roAnonBefore) ? 1 : 0;
+        leaks += lf + lm + la;
         leakCycles = num(st.cycles);
         detail.push(
           `leaks: ${
             JSON.stringify(st.done)
           } fds ${st.fdsBefore}->${st.fdsAfter} (runtime-owned ${
             (st.runtimeFds as unknown[]).length
-          }), leaked fds ${lf}, leaked maps ${lm}`,
+          }), leaked fds ${lf}, leaked maps ${lm}, anonymous r/o bytes ${st.roAnonBefore}->${st.roAnonAfter}, VmSize +${st.vmSizeDeltaKiB} KiB (V8 heap growth included)`,
         );
         break;
       }
