@@ -118,8 +118,10 @@ export const KNOWN_FINDINGS: Record<
     about:
       "sock: read/write IoOptions.signal is not validated: { signal: 5 } " +
       "fails deep in the reactor (signal.addEventListener is not a " +
-      "function) and leaves a waiter behind whose close() later throws " +
-      "'w.signal.removeEventListener is not a function' from the reactor",
+      "function) and leaves a waiter behind: the socket's close() then " +
+      "throws 'w.signal.removeEventListener is not a function' from the " +
+      "reactor before close(2), so the descriptor leaks (fix: check " +
+      "signal instanceof AbortSignal at the top of sock/_reactor.ts wait())",
     match: (o) =>
       o.layer === "sock" &&
       (/signal: 5/.test(o.input) ||
