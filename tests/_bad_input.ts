@@ -360,6 +360,9 @@ function closeFixtures(f: Fixtures): void {
 }
 
 /** The zcall cases (fixtures must stay open while they run). */
+// Kept alive for the raw-address cases.
+const fixtureBuf = new Uint8Array(64);
+
 function zcallCases(f: Fixtures): BadCase[] {
   const Z: Layer = "zcall";
   const cases: BadCase[] = [];
@@ -382,6 +385,24 @@ function zcallCases(f: Fixtures): BadCase[] {
   ]);
   m("syscall4", () => [z.SYS.FSTAT, -1, 0, 0, 0], z.syscall4, [[0, NUM_BAD]]);
   m("read", () => [s0(), buf()], z.read, [[0, FD_BAD], [1, BUF_BAD]]);
+  const addr = () => z.unsafeAddressOf(fixtureBuf);
+  const ADDR_BAD: Bad[] = [
+    ["0", () => 0],
+    ["-4096", () => -4096],
+    ["NaN", () => NaN],
+    ["Infinity", () => Infinity],
+    ["2^49 (beyond user space)", () => 2 ** 49],
+    ['"4096"', () => "4096"],
+  ];
+  m("unsafeRead", () => [s0(), addr(), 8], z.unsafeRead, [
+    [0, FD_BAD],
+    [1, ADDR_BAD],
+    [2, NUM_BAD.filter(([l]) => l !== "0.5")],
+  ]);
+  m("unsafeWrite", () => [-1, addr(), 8], z.unsafeWrite, [
+    [1, ADDR_BAD],
+    [2, NUM_BAD.filter(([l]) => l !== "0.5")],
+  ]);
   m("read(length)", () => [s0(), buf(), 8], z.read, [[2, NUM_BAD]]);
   m("write", () => [f.efd, new Uint8Array(8)], z.write, [
     [0, FD_BAD],
