@@ -841,6 +841,9 @@ export class ContextPools {
   /** Returns an IndirectSQE. Returning a slot twice throws. */
   putIndirect(s: IndirectSQE): void {
     this._check();
+    if (!(s instanceof IndirectSQE)) {
+      throw new TypeError("ContextPools.putIndirect: expected an IndirectSQE");
+    }
     const k = s.index;
     if (this.#ind[k] !== s) {
       throw new TypeError("ContextPools.putIndirect: slot of another pool");
@@ -854,6 +857,9 @@ export class ContextPools {
   /** Returns an ExtSQE and releases its side-table references. */
   putExtended(s: ExtSQE): void {
     this._check();
+    if (!(s instanceof ExtSQE)) {
+      throw new TypeError("ContextPools.putExtended: expected an ExtSQE");
+    }
     const k = s.index;
     if (this.#ext[k] !== s) {
       throw new TypeError("ContextPools.putExtended: slot of another pool");

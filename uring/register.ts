@@ -49,7 +49,20 @@ function checkFds(
   where: string,
   fds: Int32Array | readonly number[],
 ): Int32Array {
+  if (!(fds instanceof Int32Array) && !Array.isArray(fds)) {
+    throw new TypeError(`${where}: expected an Int32Array or an array of fds`);
+  }
+  if (Array.isArray(fds)) {
+    for (const v of fds) {
+      if (!(Number.isInteger(v) && v >= -2 && v <= 0x7fffffff)) {
+        throw new RangeError(`${where}: bad fd ${v}`);
+      }
+    }
+  }
   const a = fds instanceof Int32Array ? fds : Int32Array.from(fds as number[]);
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] < -2) throw new RangeError(`${where}: bad fd ${a[k]}`); // -2: skip
+  }
   if (a.length === 0 || a.length > 1 << 20) {
     throw new RangeError(`${where}: expected 1..2^20 fds, got ${a.length}`);
   }

@@ -54,7 +54,7 @@ import {
   type IndirectSQE,
   SQEContext,
 } from "./context.ts";
-import type { CQEView, DirectCQE, ExtCQE } from "./cqe.ts";
+import { CQEView, DirectCQE, ExtCQE } from "./cqe.ts";
 import {
   CQOverflowError,
   NotSupportedError,
@@ -256,6 +256,54 @@ function checkMs(where: string, ms: number): void {
   if (!(typeof ms === "number" && ms >= 0 && Number.isFinite(ms))) {
     throw new RangeError(
       `${where}: duration must be a finite number of ms >= 0, got ${ms}`,
+    );
+  }
+}
+
+const OPT_RANGES: [keyof OpOptions, number, number][] = [
+  ["flags", 0, 0xff],
+  ["ioprio", 0, 0xffff],
+  ["personality", 0, 0xffff],
+  ["fileIndex", 0, 0xffffffff],
+  ["offset", -1, Number.MAX_SAFE_INTEGER],
+  ["n", 0, 0xffffffff],
+  ["count", 0, 0xffffffff],
+  ["timeoutFlags", 0, 0xffffffff],
+  ["spliceFlags", 0, 0xffffffff],
+  ["fsyncFlags", 0, 0xffffffff],
+  ["fileMode", 0, 0xffffffff],
+  ["fadvise", 0, 0xffffffff],
+  ["backlog", -0x80000000, 0x7fffffff],
+  ["msgFlags", -0x80000000, 0xffffffff],
+  ["readBufferSize", 0, 0xffffffff],
+  ["writeBufferSize", 0, 0xffffffff],
+];
+
+function checkOpOptions(op: string, o: OpOptions): void {
+  if (typeof o !== "object" || o === null) {
+    throw new TypeError(`${op}: options must be an object`);
+  }
+  for (const [k, min, max] of OPT_RANGES) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (
+      !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)
+    ) {
+      throw new RangeError(
+        `${op}: options.${k} must be an integer in ${min}..${max}, got ${v}`,
+      );
+    }
+  }
+}
+
+function checkViews(
+  where: string,
+  cqes: unknown[],
+  cls: abstract new () => unknown,
+): void {
+  if (!Array.isArray(cqes) || cqes.length === 0 || !(cqes[0] instanceof cls)) {
+    throw new TypeError(
+      `${where}: expected a non-empty array of ${cls.name} (see ${cls.name}.array(n))`,
     );
   }
 }
@@ -617,6 +665,16 @@ export class Uring {
     return slot << this.#strideShift;
   }
 
+  // Validates the context and options before a slot is claimed, so a bad
+  // argument never leaves a half-written SQE in the queue.
+  #claimFor(op: string, ctx: SQEContext, o: OpOptions | undefined): number {
+    if (!(ctx instanceof SQEContext)) {
+      throw new TypeError(`${op}: ctx must be an SQEContext`);
+    }
+    if (o !== undefined) checkOpOptions(op, o);
+    return this.#claim(op);
+  }
+
   #claimSlow(op: string): number {
     if (this.#closed) throw new RingClosedError(op);
     if (this.#started) this.submit();
@@ -649,6 +707,9 @@ export class Uring {
    */
   keepAlive(ctx: SQEContext, obj: unknown): void {
     this.#check("keepAlive");
+    if (!(ctx instanceof SQEContext)) {
+      throw new TypeError("keepAlive: ctx must be an SQEContext");
+    }
     this.#pins.pin(ctx.lo, ctx.hi, obj, undefined);
   }
 
@@ -662,6 +723,9 @@ export class Uring {
 
   /** The fd prep methods use for `ctx`. */
   #fdOf(ctx: SQEContext): number {
+    if (!(ctx instanceof SQEContext)) {
+      throw new TypeError("ctx must be an SQEContext");
+    }
     const hi = ctx.hi;
     if (hi >>> 30 === 0) return (hi << 2) >> 2;
     return slotOf(ctx.lo, hi).sqeU32[1] | 0;
@@ -846,6 +910,7 @@ export class Uring {
    */
   wait(cqes: CQEView[]): number {
     if (this.#closed) throw new RingClosedError("wait");
+    checkViews("wait", cqes, CQEView);
     if (this.#tail !== this.#head) this.submit();
     const n = this.#reap(cqes);
     if (n !== 0 || !this.#idle()) return n;
@@ -893,6 +958,7 @@ export class Uring {
    */
   waitDirect(cqes: DirectCQE[]): number {
     if (this.#closed) throw new RingClosedError("waitDirect");
+    checkViews("waitDirect", cqes, DirectCQE);
     if (this.#tail !== this.#head) this.submit();
     const n = this.#reapDirect(cqes);
     if (n !== 0 || !this.#idle()) return n;
@@ -940,6 +1006,7 @@ export class Uring {
    */
   waitExtended(cqes: ExtCQE[]): number {
     if (this.#closed) throw new RingClosedError("waitExtended");
+    checkViews("waitExtended", cqes, ExtCQE);
     if (this.#tail !== this.#head) this.submit();
     const n = this.#reapExt(cqes);
     if (n !== 0 || !this.#idle()) return n;
@@ -986,6 +1053,7 @@ export class Uring {
    */
   waitBlocking(cqes: CQEView[], minComplete = 1, timeoutMs?: number): number {
     if (this.#closed) throw new RingClosedError("waitBlocking");
+    checkViews("waitBlocking", cqes, CQEView);
     if (!this.#started) {
       throw new UringError(
         "waitBlocking",
@@ -1419,13 +1487,15 @@ export class Uring {
 
   /** IORING_OP_NOP. */
   nop(ctx: SQEContext, o?: OpOptions): boolean {
+    if (o !== undefined || !(ctx instanceof SQEContext)) {
+      return this.#nopSlow(ctx, o);
+    }
     const tail = this.#tail;
     const hi = ctx.hi;
     const lo = ctx.lo;
     if (
-      ((tail - this.#head) >>> 0) >= this.#cap || o !== undefined ||
-      hi >= 0x40000000 || (lo & (IOSQE_BUFFER_SELECT << 8)) !== 0 ||
-      this.#stripSkip
+      ((tail - this.#head) >>> 0) >= this.#cap || hi >= 0x40000000 ||
+      (lo & (IOSQE_BUFFER_SELECT << 8)) !== 0 || this.#stripSkip
     ) return this.#nopSlow(ctx, o);
     // The benchmarked path (room in the SQ, direct context, no options):
     // #claim, prepNop and #finish inlined, and kept small so V8 inlines it
@@ -1462,7 +1532,7 @@ export class Uring {
   }
 
   #nopSlow(ctx: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("nop");
+    const i = this.#claimFor("nop", ctx, o);
     if (i < 0) return false;
     P.prepNop(this.#sqe, i);
     this.#finish(i, IORING_OP.NOP, ctx, o, undefined, undefined);
@@ -1472,7 +1542,7 @@ export class Uring {
   /** IORING_OP_NOP128 (needs a ring with sqe128). */
   nop128(ctx: SQEContext, o?: OpOptions): boolean {
     this.#need128("nop128");
-    const i = this.#claim("nop128");
+    const i = this.#claimFor("nop128", ctx, o);
     if (i < 0) return false;
     P.prepNop128(this.#sqe, i);
     this.#finish(i, IORING_OP.NOP128, ctx, o, undefined, undefined);
@@ -1499,7 +1569,7 @@ export class Uring {
     checkInt32("socketRaw domain", domain);
     checkInt32("socketRaw type", type);
     checkInt32("socketRaw protocol", protocol);
-    const i = this.#claim("socket");
+    const i = this.#claimFor("socket", ctx, o);
     if (i < 0) return false;
     P.prepSocket(this.#sqe, i, domain, type, protocol, o?.msgFlags ?? 0);
     this.#finish(i, IORING_OP.SOCKET, ctx, o, undefined, undefined);
@@ -1524,7 +1594,7 @@ export class Uring {
         "socketDirect: SOCK_CLOEXEC is not allowed for direct descriptors",
       );
     }
-    const i = this.#claim("socketDirect");
+    const i = this.#claimFor("socketDirect", ctx, o);
     if (i < 0) return false;
     P.prepSocketDirect(
       this.#sqe,
@@ -1721,7 +1791,7 @@ export class Uring {
     if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
       throw new TypeError("bind: addr must be a raw sockaddr Uint8Array");
     }
-    const i = this.#claim("bind");
+    const i = this.#claimFor("bind", ctx, o);
     if (i < 0) return false;
     P.prepBind(this.#sqe, i, this.#fdOf(ctx), addrOf(addr), addr.byteLength);
     this.#finish(i, IORING_OP.BIND, ctx, o, addr, undefined);
@@ -1732,7 +1802,7 @@ export class Uring {
   listen(ctx: SQEContext, o?: OpOptions): boolean {
     const backlog = o?.backlog ?? 511;
     checkInt32("listen backlog", backlog);
-    const i = this.#claim("listen");
+    const i = this.#claimFor("listen", ctx, o);
     if (i < 0) return false;
     P.prepListen(this.#sqe, i, this.#fdOf(ctx), backlog);
     this.#finish(i, IORING_OP.LISTEN, ctx, o, undefined, undefined);
@@ -1751,7 +1821,7 @@ export class Uring {
     peerLen?: Uint32Array,
   ): boolean {
     const [a, l] = this.#peer("accept", peer, peerLen);
-    const i = this.#claim("accept");
+    const i = this.#claimFor("accept", ctx, o);
     if (i < 0) return false;
     P.prepAccept(
       this.#sqe,
@@ -1781,7 +1851,7 @@ export class Uring {
       );
     }
     const [a, l] = this.#peer("acceptDirect", peer, peerLen);
-    const i = this.#claim("acceptDirect");
+    const i = this.#claimFor("acceptDirect", ctx, o);
     if (i < 0) return false;
     P.prepAcceptDirect(this.#sqe, i, this.#fdOf(ctx), a, l, flags, fileIndex);
     this.#finish(i, IORING_OP.ACCEPT, ctx, o, peer, peerLen);
@@ -1811,7 +1881,7 @@ export class Uring {
     if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
       throw new TypeError("connect: addr must be a raw sockaddr Uint8Array");
     }
-    const i = this.#claim("connect");
+    const i = this.#claimFor("connect", ctx, o);
     if (i < 0) return false;
     P.prepConnect(this.#sqe, i, this.#fdOf(ctx), addrOf(addr), addr.byteLength);
     this.#finish(i, IORING_OP.CONNECT, ctx, o, addr, undefined);
@@ -1823,7 +1893,7 @@ export class Uring {
     if (!(how === 0 || how === 1 || how === 2)) {
       throw new RangeError(`shutdown: how must be 0, 1 or 2, got ${how}`);
     }
-    const i = this.#claim("shutdown");
+    const i = this.#claimFor("shutdown", ctx, o);
     if (i < 0) return false;
     P.prepShutdown(this.#sqe, i, this.#fdOf(ctx), how);
     this.#finish(i, IORING_OP.SHUTDOWN, ctx, o, undefined, undefined);
@@ -1834,7 +1904,7 @@ export class Uring {
   send(ctx: SQEContext, buf: ArrayBufferView, o?: OpOptions): boolean {
     checkBuf("send", buf);
     const n = checkLen("send", buf, o?.n);
-    const i = this.#claim("send");
+    const i = this.#claimFor("send", ctx, o);
     if (i < 0) return false;
     P.prepSend(this.#sqe, i, this.#fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
     this.#finish(i, IORING_OP.SEND, ctx, o, buf, undefined);
@@ -1853,7 +1923,7 @@ export class Uring {
     if (buf === null) {
       const size = o?.readBufferSize ?? this.options.readBufferSize;
       checkU32("receive readBufferSize", size);
-      const i = this.#claim("receive");
+      const i = this.#claimFor("receive", ctx, o);
       if (i < 0) return false;
       P.prepRecv(this.#sqe, i, this.#fdOf(ctx), 0, size, o?.msgFlags ?? 0);
       this.#sqe[i] |= IOSQE_BUFFER_SELECT << 8;
@@ -1862,7 +1932,7 @@ export class Uring {
     }
     checkBuf("receive", buf);
     const n = checkLen("receive", buf, o?.n);
-    const i = this.#claim("receive");
+    const i = this.#claimFor("receive", ctx, o);
     if (i < 0) return false;
     P.prepRecv(this.#sqe, i, this.#fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
     this.#finish(i, IORING_OP.RECV, ctx, o, buf, undefined);
@@ -1874,7 +1944,7 @@ export class Uring {
     if (!(msg instanceof Msghdr)) {
       throw new TypeError("sendMsg: expected a Msghdr");
     }
-    const i = this.#claim("sendMsg");
+    const i = this.#claimFor("sendMsg", ctx, o);
     if (i < 0) return false;
     P.prepSendmsg(
       this.#sqe,
@@ -1892,7 +1962,7 @@ export class Uring {
     if (!(msg instanceof Msghdr)) {
       throw new TypeError("recvMsg: expected a Msghdr");
     }
-    const i = this.#claim("recvMsg");
+    const i = this.#claimFor("recvMsg", ctx, o);
     if (i < 0) return false;
     P.prepRecvmsg(
       this.#sqe,
@@ -1911,7 +1981,7 @@ export class Uring {
   read(ctx: SQEContext, buf: ArrayBufferView, o?: OpOptions): boolean {
     checkBuf("read", buf);
     const n = checkLen("read", buf, o?.n);
-    const i = this.#claim("read");
+    const i = this.#claimFor("read", ctx, o);
     if (i < 0) return false;
     P.prepRead(this.#sqe, i, this.#fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
     this.#finish(i, IORING_OP.READ, ctx, o, buf, undefined);
@@ -1922,7 +1992,7 @@ export class Uring {
   write(ctx: SQEContext, buf: ArrayBufferView, o?: OpOptions): boolean {
     checkBuf("write", buf);
     const n = checkLen("write", buf, o?.n);
-    const i = this.#claim("write");
+    const i = this.#claimFor("write", ctx, o);
     if (i < 0) return false;
     P.prepWrite(this.#sqe, i, this.#fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
     this.#finish(i, IORING_OP.WRITE, ctx, o, buf, undefined);
@@ -1934,7 +2004,7 @@ export class Uring {
     if (!(iovs instanceof Iovecs)) {
       throw new TypeError("readV: expected an Iovecs");
     }
-    const i = this.#claim("readV");
+    const i = this.#claimFor("readV", ctx, o);
     if (i < 0) return false;
     P.prepReadv(
       this.#sqe,
@@ -1954,7 +2024,7 @@ export class Uring {
     if (!(iovs instanceof Iovecs)) {
       throw new TypeError("writeV: expected an Iovecs");
     }
-    const i = this.#claim("writeV");
+    const i = this.#claimFor("writeV", ctx, o);
     if (i < 0) return false;
     P.prepWritev(
       this.#sqe,
@@ -1981,7 +2051,7 @@ export class Uring {
   readFixed(ctx: SQEContext, bufIndex: number, o?: OpOptions): boolean {
     const b = this.#regBuf("readFixed", bufIndex);
     const n = checkLen("readFixed", b, o?.n);
-    const i = this.#claim("readFixed");
+    const i = this.#claimFor("readFixed", ctx, o);
     if (i < 0) return false;
     P.prepReadFixed(
       this.#sqe,
@@ -2005,7 +2075,7 @@ export class Uring {
   ): boolean {
     const b = this.#regBuf("writeFixed", bufIndex);
     const len = checkLen("writeFixed", b, n);
-    const i = this.#claim("writeFixed");
+    const i = this.#claimFor("writeFixed", ctx, o);
     if (i < 0) return false;
     P.prepWriteFixed(
       this.#sqe,
@@ -2080,7 +2150,7 @@ export class Uring {
         );
       }
     }
-    const i = this.#claim(where);
+    const i = this.#claimFor(where, ctx, o);
     if (i < 0) return false;
     const fn = op === IORING_OP.READV_FIXED
       ? P.prepReadvFixed
@@ -2112,7 +2182,7 @@ export class Uring {
     const p = cstring("openAt", path);
     checkInt32("openAt flags", flags);
     checkU32("openAt mode", mode);
-    const i = this.#claim("openAt");
+    const i = this.#claimFor("openAt", ctx, o);
     if (i < 0) return false;
     P.prepOpenat(
       this.#sqe,
@@ -2131,7 +2201,7 @@ export class Uring {
 
   /** IORING_OP_CLOSE of ctx's fd (o.fileIndex closes a direct slot instead). */
   close(ctx: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("close");
+    const i = this.#claimFor("close", ctx, o);
     if (i < 0) return false;
     if (o?.fileIndex !== undefined) {
       checkU32("close fileIndex", o.fileIndex);
@@ -2145,7 +2215,7 @@ export class Uring {
 
   /** IORING_OP_FSYNC (o.fsyncFlags: IORING_FSYNC_DATASYNC). */
   sync(ctx: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("sync");
+    const i = this.#claimFor("sync", ctx, o);
     if (i < 0) return false;
     P.prepFsync(this.#sqe, i, this.#fdOf(ctx), o?.fsyncFlags ?? 0);
     this.#finish(i, IORING_OP.FSYNC, ctx, o, undefined, undefined);
@@ -2169,7 +2239,7 @@ export class Uring {
         "fallocate: offset >= 0 and length > 0 must be safe integers",
       );
     }
-    const i = this.#claim("fallocate");
+    const i = this.#claimFor("fallocate", ctx, o);
     if (i < 0) return false;
     P.prepFallocate(this.#sqe, i, this.#fdOf(ctx), mode, offset, length);
     this.#finish(i, IORING_OP.FALLOCATE, ctx, o, undefined, undefined);
@@ -2181,7 +2251,7 @@ export class Uring {
     if (!(Number.isSafeInteger(length) && length >= 0)) {
       throw new RangeError(`ftruncate: bad length ${length}`);
     }
-    const i = this.#claim("ftruncate");
+    const i = this.#claimFor("ftruncate", ctx, o);
     if (i < 0) return false;
     P.prepFtruncate(this.#sqe, i, this.#fdOf(ctx), length);
     this.#finish(i, IORING_OP.FTRUNCATE, ctx, o, undefined, undefined);
@@ -2205,7 +2275,7 @@ export class Uring {
         "statx: statxbuf must be a Uint8Array of at least 256 bytes",
       );
     }
-    const i = this.#claim("statx");
+    const i = this.#claimFor("statx", ctx, o);
     if (i < 0) return false;
     P.prepStatx(
       this.#sqe,
@@ -2232,7 +2302,7 @@ export class Uring {
     const b = cstring("renameAt", newPath);
     checkU32("renameAt flags", flags);
     const dfd = this.#fdOf(ctx);
-    const i = this.#claim("renameAt");
+    const i = this.#claimFor("renameAt", ctx, o);
     if (i < 0) return false;
     P.prepRenameat(
       this.#sqe,
@@ -2256,7 +2326,7 @@ export class Uring {
   ): boolean {
     const p = cstring("unlinkAt", path);
     checkU32("unlinkAt flags", flags);
-    const i = this.#claim("unlinkAt");
+    const i = this.#claimFor("unlinkAt", ctx, o);
     if (i < 0) return false;
     P.prepUnlinkat(this.#sqe, i, this.#fdOf(ctx), unsafeAddressOf(p), flags);
     this.#finish(i, IORING_OP.UNLINKAT, ctx, o, p, undefined);
@@ -2272,7 +2342,7 @@ export class Uring {
   ): boolean {
     const p = cstring("mkdirAt", path);
     checkU32("mkdirAt mode", mode);
-    const i = this.#claim("mkdirAt");
+    const i = this.#claimFor("mkdirAt", ctx, o);
     if (i < 0) return false;
     P.prepMkdirat(
       this.#sqe,
@@ -2294,7 +2364,7 @@ export class Uring {
   ): boolean {
     const t = cstring("symlinkAt", target);
     const l = cstring("symlinkAt", linkPath);
-    const i = this.#claim("symlinkAt");
+    const i = this.#claimFor("symlinkAt", ctx, o);
     if (i < 0) return false;
     P.prepSymlinkat(
       this.#sqe,
@@ -2320,7 +2390,7 @@ export class Uring {
     const a = cstring("linkAt", oldPath);
     const b = cstring("linkAt", newPath);
     checkU32("linkAt flags", flags);
-    const i = this.#claim("linkAt");
+    const i = this.#claimFor("linkAt", ctx, o);
     if (i < 0) return false;
     P.prepLinkat(
       this.#sqe,
@@ -2346,7 +2416,7 @@ export class Uring {
   ): boolean {
     const nm = cstring("fgetXattr", name);
     checkBuf("fgetXattr", value);
-    const i = this.#claim("fgetXattr");
+    const i = this.#claimFor("fgetXattr", ctx, o);
     if (i < 0) return false;
     P.prepFgetxattr(
       this.#sqe,
@@ -2371,7 +2441,7 @@ export class Uring {
     const nm = cstring("fsetXattr", name);
     checkBuf("fsetXattr", value);
     checkU32("fsetXattr flags", flags);
-    const i = this.#claim("fsetXattr");
+    const i = this.#claimFor("fsetXattr", ctx, o);
     if (i < 0) return false;
     P.prepFsetxattr(
       this.#sqe,
@@ -2397,7 +2467,7 @@ export class Uring {
     const p = cstring("getXattr", path);
     const nm = cstring("getXattr", name);
     checkBuf("getXattr", value);
-    const i = this.#claim("getXattr");
+    const i = this.#claimFor("getXattr", ctx, o);
     if (i < 0) return false;
     P.prepGetxattr(
       this.#sqe,
@@ -2424,7 +2494,7 @@ export class Uring {
     const nm = cstring("setXattr", name);
     checkBuf("setXattr", value);
     checkU32("setXattr flags", flags);
-    const i = this.#claim("setXattr");
+    const i = this.#claimFor("setXattr", ctx, o);
     if (i < 0) return false;
     P.prepSetxattr(
       this.#sqe,
@@ -2454,7 +2524,7 @@ export class Uring {
   ): boolean {
     checkInt32("splice fdIn", fdIn);
     checkU32("splice n", n);
-    const i = this.#claim("splice");
+    const i = this.#claimFor("splice", ctx, o);
     if (i < 0) return false;
     P.prepSplice(
       this.#sqe,
@@ -2474,7 +2544,7 @@ export class Uring {
   tee(ctx: SQEContext, fdIn: number, length: number, o?: OpOptions): boolean {
     checkInt32("tee fdIn", fdIn);
     checkU32("tee length", length);
-    const i = this.#claim("tee");
+    const i = this.#claimFor("tee", ctx, o);
     if (i < 0) return false;
     P.prepTee(this.#sqe, i, fdIn, this.#fdOf(ctx), length, o?.spliceFlags ?? 0);
     this.#finish(i, IORING_OP.TEE, ctx, o, undefined, undefined);
@@ -2492,7 +2562,7 @@ export class Uring {
       throw new TypeError("pipe: fds must be an Int32Array(2)");
     }
     checkU32("pipe flags", pipeFlags);
-    const i = this.#claim("pipe");
+    const i = this.#claimFor("pipe", ctx, o);
     if (i < 0) return false;
     P.prepPipe(this.#sqe, i, unsafeAddressOf(fds), pipeFlags);
     this.#finish(i, IORING_OP.PIPE, ctx, o, fds, undefined);
@@ -2512,7 +2582,7 @@ export class Uring {
     }
     checkU32("syncFileRange length", length);
     checkU32("syncFileRange flags", syncFlags);
-    const i = this.#claim("syncFileRange");
+    const i = this.#claimFor("syncFileRange", ctx, o);
     if (i < 0) return false;
     P.prepSyncFileRange(
       this.#sqe,
@@ -2539,7 +2609,7 @@ export class Uring {
     }
     checkU32("fileAdvise length", length);
     checkU32("fileAdvise advice", advice);
-    const i = this.#claim("fileAdvise");
+    const i = this.#claimFor("fileAdvise", ctx, o);
     if (i < 0) return false;
     P.prepFadvise(this.#sqe, i, this.#fdOf(ctx), offset, length, advice);
     this.#finish(i, IORING_OP.FADVISE, ctx, o, undefined, undefined);
@@ -2557,7 +2627,7 @@ export class Uring {
     checkMs("timeout", ms);
     const count = o?.count ?? 0;
     checkU32("timeout count", count);
-    const i = this.#claim("timeout");
+    const i = this.#claimFor("timeout", ctx, o);
     if (i < 0) return false;
     P.prepTimeout(this.#sqe, i, this.#ts(i, ms), count, o?.timeoutFlags ?? 0);
     this.#finish(i, IORING_OP.TIMEOUT, ctx, o, undefined, undefined);
@@ -2566,7 +2636,7 @@ export class Uring {
 
   /** IORING_OP_TIMEOUT_REMOVE of the timeout submitted with `target`. */
   timeoutRemove(ctx: SQEContext, target: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("timeoutRemove");
+    const i = this.#claimFor("timeoutRemove", ctx, o);
     if (i < 0) return false;
     const t = this.#targetUserData(target, IORING_OP.TIMEOUT);
     P.prepTimeoutRemove(this.#sqe, i, t, target.hi, o?.timeoutFlags ?? 0);
@@ -2583,7 +2653,7 @@ export class Uring {
     o?: OpOptions,
   ): boolean {
     checkMs("timeoutUpdate", ms);
-    const i = this.#claim("timeoutUpdate");
+    const i = this.#claimFor("timeoutUpdate", ctx, o);
     if (i < 0) return false;
     const t = this.#targetUserData(target, IORING_OP.TIMEOUT);
     const flags = (o?.timeoutFlags ?? 0) |
@@ -2599,7 +2669,7 @@ export class Uring {
    */
   linkTimeout(ctx: SQEContext, ms: number, o?: OpOptions): boolean {
     checkMs("linkTimeout", ms);
-    const i = this.#claim("linkTimeout");
+    const i = this.#claimFor("linkTimeout", ctx, o);
     if (i < 0) return false;
     P.prepLinkTimeout(this.#sqe, i, this.#ts(i, ms), o?.timeoutFlags ?? 0);
     this.#finish(i, IORING_OP.LINK_TIMEOUT, ctx, o, undefined, undefined);
@@ -2629,7 +2699,7 @@ export class Uring {
     if (!(target instanceof SQEContext)) {
       throw new TypeError("asyncCancel: target must be an SQEContext");
     }
-    const i = this.#claim("asyncCancel");
+    const i = this.#claimFor("asyncCancel", ctx, o);
     if (i < 0) return false;
     P.prepCancel(
       this.#sqe,
@@ -2644,7 +2714,7 @@ export class Uring {
 
   /** Cancels requests on ctx's fd (all of them if `cancelAll`; res = count). */
   asyncCancelFD(ctx: SQEContext, cancelAll = false, o?: OpOptions): boolean {
-    const i = this.#claim("asyncCancelFD");
+    const i = this.#claimFor("asyncCancelFD", ctx, o);
     if (i < 0) return false;
     let flags = cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0;
     if (((ctx.hi >>> 30 === 0 ? ctx.lo >>> 8 : 0) | (o?.flags ?? 0)) & 1) {
@@ -2667,7 +2737,7 @@ export class Uring {
     if (!(Number.isInteger(opcode) && opcode >= 0 && opcode <= 255)) {
       throw new RangeError(`asyncCancelOpcode: bad opcode ${opcode}`);
     }
-    const i = this.#claim("asyncCancelOpcode");
+    const i = this.#claimFor("asyncCancelOpcode", ctx, o);
     if (i < 0) return false;
     P.prepCancelOp(
       this.#sqe,
@@ -2685,7 +2755,7 @@ export class Uring {
    * -ENOENT when nothing was pending.
    */
   asyncCancelAny(ctx: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("asyncCancelAny");
+    const i = this.#claimFor("asyncCancelAny", ctx, o);
     if (i < 0) return false;
     P.prepCancel(this.#sqe, i, 0, 0, P.IORING_ASYNC_CANCEL.ANY);
     this.#finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
@@ -2694,7 +2764,7 @@ export class Uring {
 
   /** Cancels every pending request (res = count). */
   asyncCancelAll(ctx: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("asyncCancelAll");
+    const i = this.#claimFor("asyncCancelAll", ctx, o);
     if (i < 0) return false;
     P.prepCancel(
       this.#sqe,
@@ -2758,7 +2828,7 @@ export class Uring {
     o?: OpOptions,
   ): boolean {
     checkU32(`${where} events`, events);
-    const i = this.#claim(where);
+    const i = this.#claimFor(where, ctx, o);
     if (i < 0) return false;
     P.prepPollAdd(this.#sqe, i, this.#fdOf(ctx), events, pflags);
     this.#finish(i, IORING_OP.POLL_ADD, ctx, o, undefined, undefined);
@@ -2767,7 +2837,7 @@ export class Uring {
 
   /** IORING_OP_POLL_REMOVE of the poll submitted with `target`. */
   pollRemove(ctx: SQEContext, target: SQEContext, o?: OpOptions): boolean {
-    const i = this.#claim("pollRemove");
+    const i = this.#claimFor("pollRemove", ctx, o);
     if (i < 0) return false;
     P.prepPollRemove(
       this.#sqe,
@@ -2793,7 +2863,7 @@ export class Uring {
   ): boolean {
     checkU32("pollUpdate events", newEvents);
     checkU32("pollUpdate flags", updateFlags);
-    const i = this.#claim("pollUpdate");
+    const i = this.#claimFor("pollUpdate", ctx, o);
     if (i < 0) return false;
     P.prepPollUpdate(
       this.#sqe,
@@ -2838,7 +2908,7 @@ export class Uring {
         "epollWait: events must hold maxEvents 12-byte epoll_event entries",
       );
     }
-    const i = this.#claim("epollWait");
+    const i = this.#claimFor("epollWait", ctx, o);
     if (i < 0) return false;
     P.prepEpollWait(
       this.#sqe,
@@ -2884,7 +2954,7 @@ export class Uring {
   ): boolean {
     const a = this.#futexWord("futexWait", word, index);
     checkU32("futexWait val", val >>> 0);
-    const i = this.#claim("futexWait");
+    const i = this.#claimFor("futexWait", ctx, o);
     if (i < 0) return false;
     P.prepFutexWait(
       this.#sqe,
@@ -2913,7 +2983,7 @@ export class Uring {
   ): boolean {
     const a = this.#futexWord("futexWake", word, index);
     checkU32("futexWake count", count);
-    const i = this.#claim("futexWake");
+    const i = this.#claimFor("futexWake", ctx, o);
     if (i < 0) return false;
     P.prepFutexWake(this.#sqe, i, a, count, 0, mask >>> 0, 0, futexFlags, 0);
     this.#finish(i, IORING_OP.FUTEX_WAKE, ctx, o, word, undefined);
@@ -2941,7 +3011,7 @@ export class Uring {
         "futexWaitV: waitv must hold 1..128 24-byte entries",
       );
     }
-    const i = this.#claim("futexWaitV");
+    const i = this.#claimFor("futexWaitV", ctx, o);
     if (i < 0) return false;
     P.prepFutexWaitv(this.#sqe, i, unsafeAddressOf(waitv), count, 0);
     this.#finish(i, IORING_OP.FUTEX_WAITV, ctx, o, waitv, keep);
@@ -2965,7 +3035,7 @@ export class Uring {
         "waitid: infop must be a Uint8Array of at least 128 bytes",
       );
     }
-    const i = this.#claim("waitid");
+    const i = this.#claimFor("waitid", ctx, o);
     if (i < 0) return false;
     P.prepWaitid(this.#sqe, i, idtype, id, unsafeAddressOf(infop), options, 0);
     this.#finish(i, IORING_OP.WAITID, ctx, o, infop, undefined);
@@ -2988,7 +3058,7 @@ export class Uring {
       throw new TypeError("msgRing: userData must be an SQEContext");
     }
     checkInt32("msgRing result", result);
-    const i = this.#claim("msgRing");
+    const i = this.#claimFor("msgRing", ctx, o);
     if (i < 0) return false;
     P.prepMsgRing(
       this.#sqe,
@@ -3018,7 +3088,7 @@ export class Uring {
   ): boolean {
     checkU32("msgRingFD srcIndex", srcIndex);
     checkU32("msgRingFD dstIndex", dstIndex);
-    const i = this.#claim("msgRingFD");
+    const i = this.#claimFor("msgRingFD", ctx, o);
     if (i < 0) return false;
     P.prepMsgRingFd(
       this.#sqe,
@@ -3043,7 +3113,7 @@ export class Uring {
   ): boolean {
     checkU32("fixedFdInstall index", fixedIndex);
     checkU32("fixedFdInstall flags", flags);
-    const i = this.#claim("fixedFdInstall");
+    const i = this.#claimFor("fixedFdInstall", ctx, o);
     if (i < 0) return false;
     P.prepFixedFdInstall(this.#sqe, i, fixedIndex, flags);
     this.#finish(i, IORING_OP.FIXED_FD_INSTALL, ctx, o, undefined, undefined);
@@ -3065,7 +3135,7 @@ export class Uring {
       throw new TypeError("filesUpdate: fds must be a non-empty Int32Array");
     }
     checkU32("filesUpdate offset", offset >>> 0);
-    const i = this.#claim("filesUpdate");
+    const i = this.#claimFor("filesUpdate", ctx, o);
     if (i < 0) return false;
     P.prepFilesUpdate(
       this.#sqe,
@@ -3122,7 +3192,7 @@ export class Uring {
         `${where}: cmdData must be a Uint8Array of at most ${room} bytes`,
       );
     }
-    const i = this.#claim(where);
+    const i = this.#claimFor(where, ctx, o);
     if (i < 0) return false;
     if (big) P.prepUringCmd128(this.#sqe, i, cmdOp, this.#fdOf(ctx));
     else P.prepUringCmd(this.#sqe, i, cmdOp, this.#fdOf(ctx));
