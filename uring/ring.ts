@@ -1487,7 +1487,9 @@ export class Uring {
 
   /** IORING_OP_NOP. */
   nop(ctx: SQEContext, o?: OpOptions): boolean {
-    if (o !== undefined || !(ctx instanceof SQEContext)) {
+    // A constructor compare is a map check here, where instanceof walks
+    // the prototype chain; anything else takes the checked slow path.
+    if (o !== undefined || ctx?.constructor !== SQEContext) {
       return this.#nopSlow(ctx, o);
     }
     const tail = this.#tail;
