@@ -32,7 +32,8 @@ export const DENO: string = Deno.execPath();
 
 /**
  * Spawns `cmd` (argv) from the repository root and waits (at most
- * `timeoutMs`) for its `LISTENING <port>` line.
+ * `timeoutMs`) for its `LISTENING <port>` line; later stdout goes to
+ * `onOutput` (e.g. --trace-gc lines).
  *
  * @example
  * ```ts
@@ -44,6 +45,7 @@ export const DENO: string = Deno.execPath();
 export async function startServer(
   cmd: string[],
   timeoutMs = 15000,
+  onOutput?: (text: string) => void,
 ): Promise<ServerProcess> {
   const child = new Deno.Command(cmd[0], {
     args: cmd.slice(1),
@@ -83,7 +85,11 @@ export async function startServer(
   // Keep draining stdout so the child never blocks on a full pipe.
   const drain = (async () => {
     try {
-      while (!(await reader.read()).done) { /* discard */ }
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        onOutput?.(value);
+      }
     } catch { /* closed */ }
   })();
   return {
