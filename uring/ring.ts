@@ -301,11 +301,16 @@ function checkViews(
   cqes: unknown[],
   cls: abstract new () => unknown,
 ): void {
-  if (!Array.isArray(cqes) || cqes.length === 0 || !(cqes[0] instanceof cls)) {
-    throw new TypeError(
-      `${where}: expected a non-empty array of ${cls.name} (see ${cls.name}.array(n))`,
-    );
-  }
+  // Constructor compare first: a map check, where instanceof walks the
+  // prototype chain on every wait.
+  const first = Array.isArray(cqes) && cqes.length !== 0 ? cqes[0] : undefined;
+  if (
+    (first as { constructor?: unknown } | undefined)?.constructor === cls ||
+    first instanceof cls
+  ) return;
+  throw new TypeError(
+    `${where}: expected a non-empty array of ${cls.name} (see ${cls.name}.array(n))`,
+  );
 }
 
 function addrOf(b: ArrayBufferView): number {
