@@ -3,8 +3,9 @@
  * submission queue from TypeScript, one prep method per operation, compact
  * submission contexts carried in user_data, and reusable completion views.
  *
- * Permissions: `--allow-ffi=<path of libkernio.so>` (plus `--allow-read`
- * for the default library lookup).
+ * Permissions: unscoped `--allow-ffi` (the views over the mmap'd rings come
+ * from `Deno.UnsafePointer`, which checks the whole FFI permission, not a
+ * library path), plus `--allow-read` for the default library lookup.
  *
  * @example
  * ```ts
