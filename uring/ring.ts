@@ -443,6 +443,19 @@ export class Uring {
     } catch (e) {
       this.#unmap();
       closeFd(fd);
+      if (
+        e instanceof Deno.errors.NotCapable ||
+        e instanceof Deno.errors.PermissionDenied
+      ) {
+        // Views over the mmap'd rings come from Deno.UnsafePointer, which
+        // checks the whole FFI permission, not a library path.
+        throw new UringError(
+          "mmap rings",
+          -1,
+          "uring: mapping the rings needs unscoped --allow-ffi " +
+            "(Deno.UnsafePointer checks the whole FFI permission)",
+        );
+      }
       throw e;
     }
     this.features = {
