@@ -41,7 +41,11 @@ export async function buildC(name: string): Promise<string> {
     () => -1,
   );
   if (outTime >= srcTime) return out;
-  const cc = Deno.env.get("CC") ?? "cc";
+  // $CC only when env access is already granted (the demo runs without it).
+  const envOk =
+    Deno.permissions.querySync({ name: "env", variable: "CC" }).state ===
+      "granted";
+  const cc = (envOk ? Deno.env.get("CC") : undefined) ?? "cc";
   const { code, stderr } = await new Deno.Command(cc, {
     args: ["-O2", "-Wall", "-o", out, src],
     stdout: "inherit",
