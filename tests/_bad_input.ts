@@ -181,6 +181,16 @@ export const KNOWN_FINDINGS: Record<
     about: "uring: resizeRings(0) is accepted silently",
     match: (o) => o.fn === "Uring.resizeRings" && o.input === "0",
   },
+  "Z4-syscall6-nan": {
+    about:
+      "zcall: syscall6/syscall4 hand their doubles to C, which casts them " +
+      "to int64 unchecked: NaN/Infinity (undefined behaviour in C, " +
+      "INT64_MIN on x86_64) and 2^32 reach the kernel as fd 0, so " +
+      "syscall6(SYS.CLOSE, NaN, ...) closes stdin and returns 0 (fix: " +
+      "reject non-finite or out-of-int64 arguments with -EINVAL)",
+    match: (o) =>
+      o.layer === "zcall" && o.fn === "syscall6" && o.kind === "accepted",
+  },
   "Z2-wrong-type-buffer": {
     about:
       "zcall dereferences buffer arguments before checking them: null or a " +
@@ -382,6 +392,16 @@ function zcallCases(f: Fixtures): BadCase[] {
   m("syscall6", () => [z.SYS.FSTAT, -1, 0, 0, 0, 0, 0], z.syscall6, [
     [0, NUM_BAD],
     [1, FD_BAD.filter(([l]) => l !== "closed fd")],
+  ]);
+  // fcntl(F_GETFD) is harmless on any fd: NaN or Infinity must not turn
+  // into a real descriptor (C's int64 cast of NaN gives fd 0).
+  m("syscall6", () => [z.SYS.FCNTL, -1, 1, 0, 0, 0, 0], z.syscall6, [
+    [1, [
+      ["NaN", () => NaN],
+      ["Infinity", () => Infinity],
+      ["-Infinity", () => -Infinity],
+      ["2^32 (truncates to fd 0)", () => 2 ** 32],
+    ]],
   ]);
   m("syscall4", () => [z.SYS.FSTAT, -1, 0, 0, 0], z.syscall4, [[0, NUM_BAD]]);
   m("read", () => [s0(), buf()], z.read, [[0, FD_BAD], [1, BUF_BAD]]);
