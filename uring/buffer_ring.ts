@@ -645,3 +645,146 @@ export class BufferGroups {
     this.close();
   }
 }
+
+// ---------------------------------------------------------------------------
+// Incremental consumption (IOU_PBUF_RING_INC)
+
+/**
+ * Receives the fragments of an incremental buffer ring.
+ *
+ * @example
+ * ```ts
+ * import type { IncrementalHandler } from "@kernio/kernio/uring";
+ * const h: IncrementalHandler = {
+ *   onData: (buf, hasMore) => console.log(buf.length, hasMore),
+ *   onComplete: () => {},
+ *   onError: (err) => console.error(err),
+ * };
+ * ```
+ */
+export interface IncrementalHandler {
+  /**
+   * A new fragment (valid during the call). `hasMore`: the buffer still has
+   * room and the kernel will append the next data to it.
+   */
+  onData(buf: Uint8Array, hasMore: boolean): void;
+  /** The stream ended (EOF, or the final CQE of a multishot receive). */
+  onComplete(): void;
+  /** A negative result. */
+  onError(err: UringError): void;
+}
+
+/**
+ * Default IncrementalHandler to extend (no-ops).
+ *
+ * @example
+ * ```ts
+ * import { NoopIncrementalHandler } from "@kernio/kernio/uring";
+ * class Count extends NoopIncrementalHandler {
+ *   bytes = 0;
+ *   override onData(b: Uint8Array) { this.bytes += b.length; }
+ * }
+ * ```
+ */
+export class NoopIncrementalHandler implements IncrementalHandler {
+  /** No-op. */
+  onData(_buf: Uint8Array, _hasMore: boolean): void {}
+  /** No-op. */
+  onComplete(): void {}
+  /** No-op. */
+  onError(_err: UringError): void {}
+}
+
+const F_MORE_I = 1 << 1;
+const F_BUF_MORE = 1 << 4;
+
+/**
+ * Tracks per-buffer offsets of an incremental ring: with IOU_PBUF_RING_INC
+ * the kernel fills one buffer across several completions, each CQE
+ * reporting the same buffer id and IORING_CQE_F_BUF_MORE while the buffer
+ * still has room. A fragment starts where the previous one of that buffer
+ * ended; the buffer is recycled once the kernel is done with it.
+ *
+ * @example
+ * ```ts
+ * import { BufferRing, CQEView, IncrementalReceiver, NoopIncrementalHandler, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
+ * ring.start();
+ * using br = BufferRing.register(ring, { groupId: 1, entries: 4, bufferSize: 4096, incremental: true });
+ * const rx = new IncrementalReceiver(br, new NoopIncrementalHandler());
+ * // for each receive CQE of group 1: rx.handleCQE(cqe)
+ * ```
+ */
+export class IncrementalReceiver {
+  readonly #ring: BufferRing;
+  readonly #handler: IncrementalHandler;
+  readonly #offsets: Uint32Array;
+
+  /** Creates a receiver over an incremental ring. */
+  constructor(ring: BufferRing, handler: IncrementalHandler) {
+    if (!(ring instanceof BufferRing)) {
+      throw new TypeError("IncrementalReceiver: expected a BufferRing");
+    }
+    if (!ring.incremental) {
+      throw new TypeError(
+        "IncrementalReceiver: the ring was not registered with incremental: true",
+      );
+    }
+    if (
+      handler === null || typeof handler !== "object" ||
+      typeof handler.onData !== "function" ||
+      typeof handler.onComplete !== "function" ||
+      typeof handler.onError !== "function"
+    ) {
+      throw new TypeError(
+        "IncrementalReceiver: handler must implement IncrementalHandler",
+      );
+    }
+    this.#ring = ring;
+    this.#handler = handler;
+    this.#offsets = new Uint32Array(ring.count);
+  }
+
+  /** Where the next fragment of buffer `bid` starts. */
+  offset(bid: number): number {
+    return this.#offsets[bid] ?? 0;
+  }
+
+  /**
+   * Handles a receive CQE (`{res, flags}`) of this ring's group. Returns
+   * false when it carries no buffer of this ring (e.g. an error or EOF,
+   * which still reach onError / onComplete).
+   */
+  handleCQE(cqe: { res: number; flags: number }): boolean {
+    const res = cqe.res;
+    const flags = cqe.flags;
+    if (res < 0) {
+      this.#handler.onError(uringError("incremental receive", res));
+      if ((flags & F_MORE_I) === 0) this.#handler.onComplete();
+      return false;
+    }
+    if ((flags & 1) === 0) {
+      // No buffer: EOF (res 0) or a final CQE.
+      if (res === 0 || (flags & F_MORE_I) === 0) this.#handler.onComplete();
+      return false;
+    }
+    const bid = flags >>> 16;
+    if (bid >= this.#ring.count) {
+      throw new RangeError(
+        `IncrementalReceiver: buffer id ${bid} out of range`,
+      );
+    }
+    const off = this.#offsets[bid];
+    const more = (flags & F_BUF_MORE) !== 0;
+    this.#handler.onData(this.#ring.view(bid).subarray(off, off + res), more);
+    if (more) {
+      this.#offsets[bid] = off + res;
+    } else {
+      // The kernel is done with this buffer: hand it back whole.
+      this.#offsets[bid] = 0;
+      this.#ring.recycle(bid);
+    }
+    if (res === 0 && (flags & F_MORE_I) === 0) this.#handler.onComplete();
+    return true;
+  }
+}
