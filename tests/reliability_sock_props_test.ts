@@ -158,6 +158,8 @@ Deno.test("reliability: sock encoders and decoders (properties)", async (t) => {
   });
 
   await t.step("sockaddr_un paths round-trip", () => {
+    const ustorage = new Uint8Array(128);
+    const ulen = new Uint32Array(1);
     property("sockaddr unix", (rng) => {
       const n = rng.int(1, 100);
       let path = "";
@@ -171,6 +173,25 @@ Deno.test("reliability: sock encoders and decoders (properties)", async (t) => {
       assert.equal(d.isAbstract(), abstract);
       // 108 bytes do not fit a pathname plus its NUL.
       assert.throws(() => new SockaddrUnix("p".repeat(108 + rng.int(0, 50))));
+      // The kernel as oracle: bind an abstract name (no file left behind)
+      // and decode what getsockname reports.
+      if (rng.bool(0.05)) {
+        const name = `@kernio-prop-${rng.u32().toString(36)}-${path}`
+          .slice(0, 100);
+        const want = new SockaddrUnix(name);
+        const fd = socket(AF.UNIX, SOCK.DGRAM | SOCK.CLOEXEC, 0);
+        try {
+          assert.equal(bind(fd, want.bytes, want.length), 0);
+          ulen[0] = 128;
+          assert.equal(getsockname(fd, ustorage, ulen), 0);
+          assert.equal(ulen[0], want.length);
+          const got = decodeSockaddr(ustorage, ulen[0]) as SockaddrUnix;
+          assert.equal(got.path(), name);
+          assert.ok(got.isAbstract());
+        } finally {
+          close(fd);
+        }
+      }
     });
   });
 
