@@ -54,6 +54,37 @@ import { prepBind, prepListen, prepSocket } from "./sqe.ts";
 import { forFD } from "./context.ts";
 
 /**
+ * An IP listen address (a literal IPv4/IPv6 hostname and a port; 0 picks
+ * a free one).
+ *
+ * @example
+ * ```ts
+ * import type { ListenerAddr } from "@kernio/kernio/uring";
+ * const a: ListenerAddr = { hostname: "127.0.0.1", port: 0 };
+ * ```
+ */
+export interface ListenerAddr {
+  /** IPv4 or IPv6 literal. */
+  hostname: string;
+  /** Port (0: any). */
+  port: number;
+}
+
+/**
+ * A Unix socket path to listen on.
+ *
+ * @example
+ * ```ts
+ * import type { ListenerUnixAddr } from "@kernio/kernio/uring";
+ * const a: ListenerUnixAddr = { path: "/tmp/app.sock" };
+ * ```
+ */
+export interface ListenerUnixAddr {
+  /** Filesystem path (or an abstract name starting with "@"). */
+  path: string;
+}
+
+/**
  * Where a listener's setup is.
  *
  * @example
@@ -615,7 +646,7 @@ export class ListenerManager {
    * `submit` false to only prepare it.
    */
   listenTCP4(
-    addr: HostPort,
+    addr: ListenerAddr,
     backlog: number,
     handler?: ListenerHandler | ListenerSubscriber,
     submit = true,
@@ -629,7 +660,7 @@ export class ListenerManager {
 
   /** IPv6 TCP listener. */
   listenTCP6(
-    addr: HostPort,
+    addr: ListenerAddr,
     backlog: number,
     handler?: ListenerHandler | ListenerSubscriber,
     submit = true,
@@ -643,7 +674,7 @@ export class ListenerManager {
 
   /** Unix stream listener at `addr.path`. */
   listenUnix(
-    addr: UnixPath,
+    addr: ListenerUnixAddr,
     backlog: number,
     handler?: ListenerHandler | ListenerSubscriber,
     submit = true,
