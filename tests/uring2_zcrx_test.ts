@@ -86,3 +86,47 @@ Deno.test("uring2 napi: ring registration works, loopback sockets have no NAPI i
     unregisterNapi(ring);
   });
 });
+
+Deno.test("uring2 zcrx: a veth interface reports not supported too", async (t) => {
+  const name = `kio${Deno.pid % 100000}`;
+  const ip = (args: string[]) =>
+    new Deno.Command("ip", { args, stdout: "null", stderr: "null" }).output();
+  let created = false;
+  try {
+    created = (await ip([
+      "link",
+      "add",
+      `${name}a`,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      `${name}b`,
+    ])).code === 0;
+  } catch { /* no ip(8) */ }
+  if (!created) {
+    await t.step({
+      name: "veth unavailable (needs root and ip(8))",
+      ignore: true,
+      fn: () => {},
+    });
+    return;
+  }
+  try {
+    await ip(["link", "set", `${name}a`, "up"]);
+    using ring = new Uring({ entries: 8 });
+    ring.start();
+    assert.throws(
+      () =>
+        registerZcrxIfq(ring, {
+          ifName: `${name}a`,
+          rxQueue: 0,
+          areaSize: 1 << 16,
+          rqEntries: 64,
+        }),
+      NotSupportedError,
+    );
+  } finally {
+    await ip(["link", "del", `${name}a`]);
+  }
+});
