@@ -49,6 +49,13 @@ async function printFileName(cc: string, name: string): Promise<string> {
 /**
  * The environment for a sanitized run: KERNIO_LIB_PATH, LD_PRELOAD,
  * ASAN_OPTIONS, UBSAN_OPTIONS, KERNIO_ASAN.
+ *
+ * @example
+ * ```ts
+ * import { sanitizerEnv } from "./asan.ts";
+ * const env = await sanitizerEnv();
+ * env.LD_PRELOAD; // "<libasan.so> <libubsan.so>"
+ * ```
  */
 export async function sanitizerEnv(): Promise<Record<string, string>> {
   const cc = Deno.env.get("CC") ?? "gcc";

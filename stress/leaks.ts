@@ -52,7 +52,15 @@ export interface LeakReport {
   ms: number;
 }
 
-/** The open descriptors as "fd -> target". */
+/**
+ * The open descriptors as "fd -> target".
+ *
+ * @example
+ * ```ts
+ * import { fdSnapshot } from "./leaks.ts";
+ * console.log(fdSnapshot().size);
+ * ```
+ */
 export function fdSnapshot(): Set<string> {
   const out = new Set<string>();
   for (const e of Deno.readDirSync("/proc/self/fd")) {
@@ -77,7 +85,15 @@ function isRuntimeStreamPair(entry: string): boolean {
   return v[0] === z.SOCK.STREAM;
 }
 
-/** Bytes in read-only private anonymous mappings. */
+/**
+ * Bytes in read-only private anonymous mappings.
+ *
+ * @example
+ * ```ts
+ * import { mapsSnapshot, readOnlyAnonBytes } from "./leaks.ts";
+ * readOnlyAnonBytes(mapsSnapshot());
+ * ```
+ */
 export function readOnlyAnonBytes(lines: string[]): number {
   let sum = 0;
   for (const l of lines) {
@@ -91,7 +107,15 @@ export function readOnlyAnonBytes(lines: string[]): number {
   return sum;
 }
 
-/** VmSize in KiB. */
+/**
+ * VmSize in KiB.
+ *
+ * @example
+ * ```ts
+ * import { vmSizeKiB } from "./leaks.ts";
+ * vmSizeKiB();
+ * ```
+ */
 export function vmSizeKiB(): number {
   const m = /VmSize:\s+(\d+) kB/.exec(
     Deno.readTextFileSync("/proc/self/status"),
@@ -99,7 +123,15 @@ export function vmSizeKiB(): number {
   return m ? Number(m[1]) : -1;
 }
 
-/** Lines of /proc/self/maps. */
+/**
+ * Lines of /proc/self/maps.
+ *
+ * @example
+ * ```ts
+ * import { mapsSnapshot } from "./leaks.ts";
+ * mapsSnapshot().length;
+ * ```
+ */
 export function mapsSnapshot(): string[] {
   return Deno.readTextFileSync("/proc/self/maps").trim().split("\n");
 }
@@ -229,7 +261,16 @@ async function cycleAll(
   z.close(memfd);
 }
 
-/** Runs `cycles` cycles of each kind and reports what stayed behind. */
+/**
+ * Runs `cycles` cycles of each kind and reports what stayed behind.
+ *
+ * @example
+ * ```ts
+ * import { runLeaks } from "./leaks.ts";
+ * const r = await runLeaks(100);
+ * r.leakedFds; // []
+ * ```
+ */
 export async function runLeaks(cycles: number): Promise<LeakReport> {
   const t0 = performance.now();
   const done: Record<string, number> = {};

@@ -98,6 +98,12 @@ function check(r: number, what: string): number {
 /**
  * Raises the soft RLIMIT_NOFILE to at least `want` (and the hard one when
  * allowed); returns [old soft, new soft].
+ *
+ * @example
+ * ```ts
+ * import { raiseNofile } from "./load.ts";
+ * const [before, now] = raiseNofile(4096);
+ * ```
  */
 export function raiseNofile(want: number): [number, number] {
   const lim = new BigUint64Array(2);
@@ -122,14 +128,30 @@ export function raiseNofile(want: number): [number, number] {
   return [cur, want];
 }
 
-/** Resident set size in MiB. */
+/**
+ * Resident set size in MiB.
+ *
+ * @example
+ * ```ts
+ * import { rssMiB } from "./load.ts";
+ * rssMiB();
+ * ```
+ */
 export function rssMiB(): number {
   const s = Deno.readTextFileSync("/proc/self/status");
   const m = /VmRSS:\s+(\d+) kB/.exec(s);
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : -1;
 }
 
-/** Number of open fds. */
+/**
+ * Number of open fds.
+ *
+ * @example
+ * ```ts
+ * import { fdCount } from "./load.ts";
+ * fdCount();
+ * ```
+ */
 export function fdCount(): number {
   let n = 0;
   for (const _ of Deno.readDirSync("/proc/self/fd")) n++;
@@ -584,7 +606,16 @@ function clientEpoll(
   };
 }
 
-/** Runs the load and returns its figures. */
+/**
+ * Runs the load and returns its figures.
+ *
+ * @example
+ * ```ts
+ * import { runLoad } from "./load.ts";
+ * const r = await runLoad({ conns: 10, msgs: 5, seed: 1 });
+ * r.messagesVerified; // 50
+ * ```
+ */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const { conns, msgs, seed } = opts;
   const maxLen = opts.maxLen ?? 2048;

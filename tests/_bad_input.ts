@@ -100,6 +100,12 @@ export interface Report {
 /**
  * Known findings: deviations already reported, matched by pattern so a new
  * kind of failure still fails the suite. Each id is described in the report.
+ *
+ * @example
+ * ```ts
+ * import { KNOWN_FINDINGS } from "./_bad_input.ts";
+ * for (const [id, f] of Object.entries(KNOWN_FINDINGS)) console.log(id, f.about);
+ * ```
  */
 export const KNOWN_FINDINGS: Record<
   string,
@@ -1035,7 +1041,22 @@ async function withTimeout(p: Promise<unknown>): Promise<unknown> {
   }
 }
 
-/** Classifies one case (awaiting promises). */
+/**
+ * Classifies one case (awaiting promises).
+ *
+ * @example
+ * ```ts
+ * import { runCase } from "./_bad_input.ts";
+ * const o = await runCase({
+ *   layer: "zcall",
+ *   fn: "close",
+ *   input: "-1",
+ *   expect: "errno",
+ *   call: () => -9,
+ * });
+ * o.kind; // "errno"
+ * ```
+ */
 export async function runCase(c: BadCase): Promise<Outcome> {
   const base = { layer: c.layer, fn: c.fn, input: c.input };
   let value: unknown;
@@ -1093,6 +1114,13 @@ function exportedCallables(ns: Record<string, unknown>): string[] {
 /**
  * Runs every case (zcall, plus the sock and uring catalogues when those
  * modules load) and returns the classified report.
+ *
+ * @example
+ * ```ts
+ * import { runCatalogue, sockSource, uringSource } from "./_bad_input.ts";
+ * const r = await runCatalogue([sockSource, uringSource]);
+ * console.log(r.total, r.violations.length);
+ * ```
  */
 export async function runCatalogue(
   extra: CaseSource[] = [],
@@ -1202,7 +1230,15 @@ const PORT_BAD: Bad[] = [
   ["Infinity", () => Infinity],
 ];
 
-/** sock: every option helper, socket method, dial/listen and codec. */
+/**
+ * sock: every option helper, socket method, dial/listen and codec.
+ *
+ * @example
+ * ```ts
+ * import { runCatalogue, sockSource } from "./_bad_input.ts";
+ * await runCatalogue([sockSource]);
+ * ```
+ */
 export const sockSource: CaseSource = () => {
   const S = "sock" as const;
   const efd = z.eventfd2(0, z.EFD.CLOEXEC); // not a socket
@@ -1788,7 +1824,15 @@ export const sockSource: CaseSource = () => {
   });
 };
 
-/** uring: ring lifecycle, prep methods, buffer rings, driver, codecs. */
+/**
+ * uring: ring lifecycle, prep methods, buffer rings, driver, codecs.
+ *
+ * @example
+ * ```ts
+ * import { runCatalogue, uringSource } from "./_bad_input.ts";
+ * await runCatalogue([uringSource]);
+ * ```
+ */
 export const uringSource: CaseSource = () => {
   const U = "uring" as const;
   const cases: BadCase[] = [];

@@ -176,11 +176,33 @@ export function propCount(fallback = 2000): number {
   return envNumber("KERNIO_PROP_COUNT") ?? fallback;
 }
 
-/** The run seed: `KERNIO_PROP_SEED` or a fresh random one (printed on failure). */
+/**
+ * The run seed: `KERNIO_PROP_SEED` or a fresh random one (printed on failure).
+ *
+ * @example
+ * ```ts
+ * import { RUN_SEED } from "./_prop.ts";
+ * console.log(`seed ${RUN_SEED}`);
+ * ```
+ */
 export const RUN_SEED: number = envNumber("KERNIO_PROP_SEED") ??
   (crypto.getRandomValues(new Uint32Array(1))[0]);
 
-/** Raised when a property fails; the message carries the replay recipe. */
+/**
+ * Raised when a property fails; the message carries the replay recipe.
+ *
+ * @example
+ * ```ts
+ * import { property, PropertyFailure } from "./_prop.ts";
+ * try {
+ *   property("fails", () => {
+ *     throw new Error("x");
+ *   }, { count: 1 });
+ * } catch (e) {
+ *   if (e instanceof PropertyFailure) console.log(e.seed, e.caseIndex);
+ * }
+ * ```
+ */
 export class PropertyFailure extends Error {
   /** The run seed. */
   readonly seed: number;
@@ -222,7 +244,15 @@ export interface PropertyOptions {
   seed?: number;
 }
 
-/** Cases run so far by every property in this process. */
+/**
+ * Cases run so far by every property in this process.
+ *
+ * @example
+ * ```ts
+ * import { propStats } from "./_prop.ts";
+ * console.log(propStats.properties, propStats.cases);
+ * ```
+ */
 export const propStats = { properties: 0, cases: 0 };
 
 /**
