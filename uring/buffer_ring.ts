@@ -340,13 +340,15 @@ export class BufferRing {
     return this.#bufBase + bid * this.bufferSize;
   }
 
-  /** Low 32 bits of buffer `bid`'s address (no allocation, no checks). */
+  /** Low 32 bits of buffer `bid`'s address (for SQE words; no allocation). */
   addressLo(bid: number): number {
+    this.#checkBid(bid, "addressLo");
     return this.#addrLo[bid];
   }
 
-  /** High 32 bits of buffer `bid`'s address (no allocation, no checks). */
+  /** High 32 bits of buffer `bid`'s address (for SQE words; no allocation). */
   addressHi(bid: number): number {
+    this.#checkBid(bid, "addressHi");
     return this.#addrHi[bid];
   }
 
