@@ -77,6 +77,17 @@ static inline long kio_raw6(long n, long a1, long a2, long a3, long a4, long a5,
 
 #define KIO_EXPORT __attribute__((visibility("default")))
 
+// Double arguments are checked before the cast: converting NaN, an infinity
+// or an out-of-range double to an integer is undefined behaviour in C (on
+// x86_64 it yields INT64_MIN, which the kernel would truncate to fd 0).
+#define KIO_EINVAL 22
+static inline int kio_bad_s64(double x) {
+  return !(x >= -9223372036854775808.0 && x < 9223372036854775808.0);
+}
+static inline int kio_bad_u64(double x) {
+  return !(x >= 0.0 && x < 18446744073709551616.0);
+}
+
 // ---- introspection -------------------------------------------------------
 
 // ABI version of this library; the loader refuses a library whose version
@@ -111,6 +122,9 @@ KIO_EXPORT int64_t kio_syscall6(int64_t n, int64_t a1, int64_t a2, int64_t a3,
 // it stays on Deno's fast call path with plain Numbers.
 KIO_EXPORT double kio_syscall6f(double n, double a1, double a2, double a3,
                                 double a4, double a5, double a6) {
+  if (kio_bad_s64(n) || kio_bad_s64(a1) || kio_bad_s64(a2) || kio_bad_s64(a3) ||
+      kio_bad_s64(a4) || kio_bad_s64(a5) || kio_bad_s64(a6))
+    return -KIO_EINVAL;
   return (double)RAW((int64_t)n, (int64_t)a1, (int64_t)a2, (int64_t)a3,
                      (int64_t)a4, (int64_t)a5, (int64_t)a6);
 }
@@ -162,9 +176,11 @@ KIO_EXPORT int32_t kio_pwritev(int32_t fd, const void *iov, int32_t cnt,
 // loops over memory whose address the caller computed once (mmap'd rings,
 // pinned buffers).
 KIO_EXPORT int32_t kio_read_addr(int32_t fd, double addr, uint32_t len) {
+  if (kio_bad_u64(addr)) return -KIO_EINVAL;
   return (int32_t)RAW(SYS_read, fd, (uintptr_t)addr, len, 0, 0, 0);
 }
 KIO_EXPORT int32_t kio_write_addr(int32_t fd, double addr, uint32_t len) {
+  if (kio_bad_u64(addr)) return -KIO_EINVAL;
   return (int32_t)RAW(SYS_write, fd, (uintptr_t)addr, len, 0, 0, 0);
 }
 KIO_EXPORT int32_t kio_close(int32_t fd) {
@@ -257,10 +273,13 @@ KIO_EXPORT int32_t kio_io_uring_register(int32_t fd, uint32_t opcode,
 
 KIO_EXPORT double kio_mmap(double addr, double len, int32_t prot,
                            int32_t flags, int32_t fd, double offset) {
+  if (kio_bad_u64(addr) || kio_bad_u64(len) || kio_bad_s64(offset))
+    return -KIO_EINVAL;
   return (double)RAW(SYS_mmap, (uintptr_t)addr, (uint64_t)len, prot, flags, fd,
                      (int64_t)offset);
 }
 KIO_EXPORT int32_t kio_munmap(double addr, double len) {
+  if (kio_bad_u64(addr) || kio_bad_u64(len)) return -KIO_EINVAL;
   return (int32_t)RAW(SYS_munmap, (uintptr_t)addr, (uint64_t)len, 0, 0, 0, 0);
 }
 

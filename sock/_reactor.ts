@@ -248,6 +248,18 @@ function wait(
       ),
     );
   }
+  // Checked before any state is touched: a bad signal must not leave a
+  // waiter behind (close() would then fail and leak the fd).
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    return Promise.reject(
+      new TypeError(`sock: ${op}: signal must be an AbortSignal`),
+    );
+  }
+  if (typeof deadline !== "number" || Number.isNaN(deadline)) {
+    return Promise.reject(
+      new TypeError(`sock: ${op}: deadline must be a number, got ${deadline}`),
+    );
+  }
   if (signal?.aborted) {
     return Promise.reject(new AbortedError(op, signal.reason));
   }

@@ -189,11 +189,10 @@ export const KNOWN_FINDINGS: Record<
   },
   "Z4-syscall6-nan": {
     about:
-      "zcall: syscall6/syscall4 hand their doubles to C, which casts them " +
-      "to int64 unchecked: NaN/Infinity (undefined behaviour in C, " +
-      "INT64_MIN on x86_64) and 2^32 reach the kernel as fd 0, so " +
-      "syscall6(SYS.CLOSE, NaN, ...) closes stdin and returns 0 (fix: " +
-      "reject non-finite or out-of-int64 arguments with -EINVAL)",
+      "zcall: syscall6/syscall4 pass in-range doubles through as the raw " +
+      "syscall ABI does (NaN, infinities and out-of-int64 values now give " +
+      "-EINVAL): 2^32 as an fd is truncated by the kernel to fd 0, exactly " +
+      "as from C (by design: raw semantics)",
     match: (o) =>
       o.layer === "zcall" && o.fn === "syscall6" && o.kind === "accepted",
   },

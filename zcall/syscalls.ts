@@ -18,6 +18,29 @@ const TWO32 = 0x1_0000_0000;
 // struct epoll_event is packed on x86_64 only.
 const EPOLL_EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
 
+// Raw semantics: a wrapper never throws. Deno's FFI rejects arguments that
+// are not exact integers of the parameter's type (NaN, 1.5, "3", 2**31 for
+// an i32) with a TypeError, and a non-buffer where a buffer belongs fails
+// before the call: both become -EINVAL / -EFAULT here. The try/catch costs
+// nothing on the non-throwing path.
+function rawError(e: unknown): number {
+  const msg = e instanceof Error ? e.message : "";
+  return /buffer|Cannot read properties|byteLength|is not a function|not iterable/
+      .test(msg)
+    ? EFAULT
+    : EINVAL;
+}
+
+// Deno's nonblocking FFI calls reject their promise (rather than throw) on
+// a bad argument; the async wrappers check up front instead of chaining a
+// second promise onto every wait.
+function notI32(x: number): boolean {
+  return (x | 0) !== x;
+}
+function notU32(x: number): boolean {
+  return (x >>> 0) !== x;
+}
+
 // Length to pass for a buffer: byteLength (clamped so results fit in an
 // int32) or an explicit length, or -1 when the explicit one overruns.
 function ioLength(buf: Uint8Array, length: number | undefined): number {
@@ -53,7 +76,11 @@ export function syscall6(
   a5: number,
   a6: number,
 ): number {
-  return sym.kio_syscall6f(nr, a1, a2, a3, a4, a5, a6);
+  try {
+    return sym.kio_syscall6f(nr, a1, a2, a3, a4, a5, a6);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -72,7 +99,11 @@ export function syscall4(
   a3: number,
   a4: number,
 ): number {
-  return sym.kio_syscall6f(nr, a1, a2, a3, a4, 0, 0);
+  try {
+    return sym.kio_syscall6f(nr, a1, a2, a3, a4, 0, 0);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -95,7 +126,11 @@ export function syscall6Big(
   a5: bigint,
   a6: bigint,
 ): bigint {
-  return BigInt(sym.kio_syscall6(nr, a1, a2, a3, a4, a5, a6));
+  try {
+    return BigInt(sym.kio_syscall6(nr, a1, a2, a3, a4, a5, a6));
+  } catch (e) {
+    return BigInt(rawError(e));
+  }
 }
 
 /**
@@ -108,8 +143,12 @@ export function syscall6Big(
  * ```
  */
 export function read(fd: number, buf: Uint8Array, length?: number): number {
-  const n = ioLength(buf, length);
-  return n < 0 ? EFAULT : sym.kio_read(fd, buf, n);
+  try {
+    const n = ioLength(buf, length);
+    return n < 0 ? EFAULT : sym.kio_read(fd, buf, n);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -122,8 +161,12 @@ export function read(fd: number, buf: Uint8Array, length?: number): number {
  * ```
  */
 export function write(fd: number, buf: Uint8Array, length?: number): number {
-  const n = ioLength(buf, length);
-  return n < 0 ? EFAULT : sym.kio_write(fd, buf, n);
+  try {
+    const n = ioLength(buf, length);
+    return n < 0 ? EFAULT : sym.kio_write(fd, buf, n);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -148,9 +191,13 @@ export function unsafeRead(
   address: number,
   length: number,
 ): number {
-  if (!(address > 0 && address <= MAX_ADDR)) return EFAULT;
-  if (!(length >= 0 && length <= MAX_IO)) return EINVAL;
-  return sym.kio_read_addr(fd, address, length);
+  try {
+    if (!(address > 0 && address <= MAX_ADDR)) return EFAULT;
+    if (!(length >= 0 && length <= MAX_IO)) return EINVAL;
+    return sym.kio_read_addr(fd, address, length);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -168,9 +215,13 @@ export function unsafeWrite(
   address: number,
   length: number,
 ): number {
-  if (!(address > 0 && address <= MAX_ADDR)) return EFAULT;
-  if (!(length >= 0 && length <= MAX_IO)) return EINVAL;
-  return sym.kio_write_addr(fd, address, length);
+  try {
+    if (!(address > 0 && address <= MAX_ADDR)) return EFAULT;
+    if (!(length >= 0 && length <= MAX_IO)) return EINVAL;
+    return sym.kio_write_addr(fd, address, length);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -185,7 +236,13 @@ export function unsafeWrite(
  * ```
  */
 export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
-  return iovcnt * 16 > iov.byteLength ? EFAULT : sym.kio_readv(fd, iov, iovcnt);
+  try {
+    return iovcnt * 16 > iov.byteLength
+      ? EFAULT
+      : sym.kio_readv(fd, iov, iovcnt);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -199,9 +256,13 @@ export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
  * ```
  */
 export function writev(fd: number, iov: Uint8Array, iovcnt: number): number {
-  return iovcnt * 16 > iov.byteLength
-    ? EFAULT
-    : sym.kio_writev(fd, iov, iovcnt);
+  try {
+    return iovcnt * 16 > iov.byteLength
+      ? EFAULT
+      : sym.kio_writev(fd, iov, iovcnt);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -220,15 +281,19 @@ export function preadv(
   iovcnt: number,
   offset: number,
 ): number {
-  if (iovcnt * 16 > iov.byteLength) return EFAULT;
-  if (badOffset(offset) || offset < 0) return EINVAL;
-  return sym.kio_preadv(
-    fd,
-    iov,
-    iovcnt,
-    offset % TWO32,
-    Math.floor(offset / TWO32),
-  );
+  try {
+    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (badOffset(offset) || offset < 0) return EINVAL;
+    return sym.kio_preadv(
+      fd,
+      iov,
+      iovcnt,
+      offset % TWO32,
+      Math.floor(offset / TWO32),
+    );
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -247,15 +312,19 @@ export function pwritev(
   iovcnt: number,
   offset: number,
 ): number {
-  if (iovcnt * 16 > iov.byteLength) return EFAULT;
-  if (badOffset(offset) || offset < 0) return EINVAL;
-  return sym.kio_pwritev(
-    fd,
-    iov,
-    iovcnt,
-    offset % TWO32,
-    Math.floor(offset / TWO32),
-  );
+  try {
+    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (badOffset(offset) || offset < 0) return EINVAL;
+    return sym.kio_pwritev(
+      fd,
+      iov,
+      iovcnt,
+      offset % TWO32,
+      Math.floor(offset / TWO32),
+    );
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 // -1 means "current file position" for preadv2/pwritev2. The halves are
@@ -284,16 +353,20 @@ export function preadv2(
   offset: number,
   flags: number,
 ): number {
-  if (iovcnt * 16 > iov.byteLength) return EFAULT;
-  if (badOffset(offset)) return EINVAL;
-  return sym.kio_preadv2(
-    fd,
-    iov,
-    iovcnt,
-    offsetLo(offset),
-    offsetHi(offset),
-    flags,
-  );
+  try {
+    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (badOffset(offset)) return EINVAL;
+    return sym.kio_preadv2(
+      fd,
+      iov,
+      iovcnt,
+      offsetLo(offset),
+      offsetHi(offset),
+      flags,
+    );
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -313,16 +386,20 @@ export function pwritev2(
   offset: number,
   flags: number,
 ): number {
-  if (iovcnt * 16 > iov.byteLength) return EFAULT;
-  if (badOffset(offset)) return EINVAL;
-  return sym.kio_pwritev2(
-    fd,
-    iov,
-    iovcnt,
-    offsetLo(offset),
-    offsetHi(offset),
-    flags,
-  );
+  try {
+    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (badOffset(offset)) return EINVAL;
+    return sym.kio_pwritev2(
+      fd,
+      iov,
+      iovcnt,
+      offsetLo(offset),
+      offsetHi(offset),
+      flags,
+    );
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -335,7 +412,11 @@ export function pwritev2(
  * ```
  */
 export function close(fd: number): number {
-  return sym.kio_close(fd);
+  try {
+    return sym.kio_close(fd);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -348,7 +429,11 @@ export function close(fd: number): number {
  * ```
  */
 export function socket(domain: number, type: number, protocol: number): number {
-  return sym.kio_socket(domain, type, protocol);
+  try {
+    return sym.kio_socket(domain, type, protocol);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -367,9 +452,13 @@ export function socketpair(
   protocol: number,
   fds: Int32Array,
 ): number {
-  return fds.length < 2
-    ? EFAULT
-    : sym.kio_socketpair(domain, type, protocol, fds);
+  try {
+    return fds.length < 2
+      ? EFAULT
+      : sym.kio_socketpair(domain, type, protocol, fds);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -383,8 +472,12 @@ export function socketpair(
  * ```
  */
 export function bind(fd: number, addr: Uint8Array, addrlen?: number): number {
-  const n = ioLength(addr, addrlen);
-  return n < 0 ? EFAULT : sym.kio_bind(fd, addr, n);
+  try {
+    const n = ioLength(addr, addrlen);
+    return n < 0 ? EFAULT : sym.kio_bind(fd, addr, n);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -402,8 +495,12 @@ export function connect(
   addr: Uint8Array,
   addrlen?: number,
 ): number {
-  const n = ioLength(addr, addrlen);
-  return n < 0 ? EFAULT : sym.kio_connect(fd, addr, n);
+  try {
+    const n = ioLength(addr, addrlen);
+    return n < 0 ? EFAULT : sym.kio_connect(fd, addr, n);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -417,7 +514,11 @@ export function connect(
  * ```
  */
 export function listen(fd: number, backlog: number): number {
-  return sym.kio_listen(fd, backlog);
+  try {
+    return sym.kio_listen(fd, backlog);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 // The peer address buffer and its in/out length word must agree.
@@ -446,7 +547,11 @@ export function accept(
   addr: Uint8Array | null,
   addrlen: Uint32Array | null,
 ): number {
-  return addrPair(addr, addrlen) ? sym.kio_accept(fd, addr, addrlen) : EFAULT;
+  try {
+    return addrPair(addr, addrlen) ? sym.kio_accept(fd, addr, addrlen) : EFAULT;
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -465,9 +570,13 @@ export function accept4(
   addrlen: Uint32Array | null,
   flags: number,
 ): number {
-  return addrPair(addr, addrlen)
-    ? sym.kio_accept4(fd, addr, addrlen, flags)
-    : EFAULT;
+  try {
+    return addrPair(addr, addrlen)
+      ? sym.kio_accept4(fd, addr, addrlen, flags)
+      : EFAULT;
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -481,7 +590,11 @@ export function accept4(
  * ```
  */
 export function shutdown(fd: number, how: number): number {
-  return sym.kio_shutdown(fd, how);
+  try {
+    return sym.kio_shutdown(fd, how);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -501,9 +614,13 @@ export function getsockname(
   addr: Uint8Array,
   addrlen: Uint32Array,
 ): number {
-  return addrPair(addr, addrlen)
-    ? sym.kio_getsockname(fd, addr, addrlen)
-    : EFAULT;
+  try {
+    return addrPair(addr, addrlen)
+      ? sym.kio_getsockname(fd, addr, addrlen)
+      : EFAULT;
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -522,9 +639,13 @@ export function getpeername(
   addr: Uint8Array,
   addrlen: Uint32Array,
 ): number {
-  return addrPair(addr, addrlen)
-    ? sym.kio_getpeername(fd, addr, addrlen)
-    : EFAULT;
+  try {
+    return addrPair(addr, addrlen)
+      ? sym.kio_getpeername(fd, addr, addrlen)
+      : EFAULT;
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -546,8 +667,12 @@ export function getsockopt(
   optval: Uint8Array,
   optlen: Uint32Array,
 ): number {
-  if (optlen.length < 1 || optlen[0] > optval.byteLength) return EFAULT;
-  return sym.kio_getsockopt(fd, level, optname, optval, optlen);
+  try {
+    if (optlen.length < 1 || optlen[0] > optval.byteLength) return EFAULT;
+    return sym.kio_getsockopt(fd, level, optname, optval, optlen);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -567,8 +692,12 @@ export function setsockopt(
   optval: Uint8Array,
   optlen?: number,
 ): number {
-  const n = ioLength(optval, optlen);
-  return n < 0 ? EFAULT : sym.kio_setsockopt(fd, level, optname, optval, n);
+  try {
+    const n = ioLength(optval, optlen);
+    return n < 0 ? EFAULT : sym.kio_setsockopt(fd, level, optname, optval, n);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -589,9 +718,13 @@ export function recvfrom(
   addrlen: Uint32Array | null,
   length?: number,
 ): number {
-  const n = ioLength(buf, length);
-  if (n < 0 || !addrPair(addr, addrlen)) return EFAULT;
-  return sym.kio_recvfrom(fd, buf, n, flags, addr, addrlen);
+  try {
+    const n = ioLength(buf, length);
+    if (n < 0 || !addrPair(addr, addrlen)) return EFAULT;
+    return sym.kio_recvfrom(fd, buf, n, flags, addr, addrlen);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -612,16 +745,20 @@ export function sendto(
   addrlen: number,
   length?: number,
 ): number {
-  const n = ioLength(buf, length);
-  if (n < 0) return EFAULT;
-  if (
-    addr === null
-      ? addrlen !== 0
-      : !(addrlen >= 0 && addrlen <= addr.byteLength)
-  ) {
-    return EFAULT;
+  try {
+    const n = ioLength(buf, length);
+    if (n < 0) return EFAULT;
+    if (
+      addr === null
+        ? addrlen !== 0
+        : !(addrlen >= 0 && addrlen <= addr.byteLength)
+    ) {
+      return EFAULT;
+    }
+    return sym.kio_sendto(fd, buf, n, flags, addr, addrlen);
+  } catch (e) {
+    return rawError(e);
   }
-  return sym.kio_sendto(fd, buf, n, flags, addr, addrlen);
 }
 
 /**
@@ -636,7 +773,11 @@ export function sendto(
  * ```
  */
 export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
-  return msg.byteLength < 56 ? EFAULT : sym.kio_recvmsg(fd, msg, flags);
+  try {
+    return msg.byteLength < 56 ? EFAULT : sym.kio_recvmsg(fd, msg, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -651,7 +792,11 @@ export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
  * ```
  */
 export function sendmsg(fd: number, msg: Uint8Array, flags: number): number {
-  return msg.byteLength < 56 ? EFAULT : sym.kio_sendmsg(fd, msg, flags);
+  try {
+    return msg.byteLength < 56 ? EFAULT : sym.kio_sendmsg(fd, msg, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -673,9 +818,13 @@ export function recvmmsg(
   flags: number,
   timeout: Uint8Array | null,
 ): number {
-  if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
-  if (timeout !== null && timeout.byteLength < 16) return EFAULT;
-  return sym.kio_recvmmsg(fd, msgvec, vlen, flags, timeout);
+  try {
+    if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
+    if (timeout !== null && timeout.byteLength < 16) return EFAULT;
+    return sym.kio_recvmmsg(fd, msgvec, vlen, flags, timeout);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -695,8 +844,12 @@ export function sendmmsg(
   vlen: number,
   flags: number,
 ): number {
-  if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
-  return sym.kio_sendmmsg(fd, msgvec, vlen, flags);
+  try {
+    if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
+    return sym.kio_sendmmsg(fd, msgvec, vlen, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -710,9 +863,13 @@ export function sendmmsg(
  * ```
  */
 export function ioUringSetup(entries: number, params: Uint8Array): number {
-  return params.byteLength < 120
-    ? EFAULT
-    : sym.kio_io_uring_setup(entries, params);
+  try {
+    return params.byteLength < 120
+      ? EFAULT
+      : sym.kio_io_uring_setup(entries, params);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -734,10 +891,14 @@ export function ioUringEnter(
   arg: Uint8Array | null,
   argsz: number,
 ): number {
-  if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
-    return EFAULT;
+  try {
+    if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
+      return EFAULT;
+    }
+    return sym.kio_io_uring_enter(fd, toSubmit, minComplete, flags, arg, argsz);
+  } catch (e) {
+    return rawError(e);
   }
-  return sym.kio_io_uring_enter(fd, toSubmit, minComplete, flags, arg, argsz);
 }
 
 /**
@@ -759,17 +920,30 @@ export function ioUringEnterAsync(
   arg: Uint8Array | null,
   argsz: number,
 ): Promise<number> {
-  if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
-    return Promise.resolve(EFAULT);
+  try {
+    if (arg !== null && !ArrayBuffer.isView(arg)) {
+      return Promise.resolve(EFAULT);
+    }
+    if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
+      return Promise.resolve(EFAULT);
+    }
+    if (
+      notI32(fd) || notU32(toSubmit) || notU32(minComplete) || notU32(flags) ||
+      notU32(argsz)
+    ) {
+      return Promise.resolve(EINVAL);
+    }
+    return sym.kio_io_uring_enter_async(
+      fd,
+      toSubmit,
+      minComplete,
+      flags,
+      arg,
+      argsz,
+    );
+  } catch (e) {
+    return Promise.resolve(rawError(e));
   }
-  return sym.kio_io_uring_enter_async(
-    fd,
-    toSubmit,
-    minComplete,
-    flags,
-    arg,
-    argsz,
-  );
 }
 
 /**
@@ -788,7 +962,11 @@ export function ioUringRegister(
   arg: Uint8Array | null,
   nrArgs: number,
 ): number {
-  return sym.kio_io_uring_register(fd, opcode, arg, nrArgs);
+  try {
+    return sym.kio_io_uring_register(fd, opcode, arg, nrArgs);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -810,14 +988,18 @@ export function mmap(
   fd: number,
   offset: number,
 ): number {
-  if (
-    !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
-    !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER) // NaN/Infinity: C cast UB
-  ) {
-    return EINVAL;
+  try {
+    if (
+      !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
+      !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER) // NaN/Infinity: C cast UB
+    ) {
+      return EINVAL;
+    }
+    if (badOffset(offset) || offset < 0) return EINVAL;
+    return sym.kio_mmap(addr, length, prot, flags, fd, offset);
+  } catch (e) {
+    return rawError(e);
   }
-  if (badOffset(offset) || offset < 0) return EINVAL;
-  return sym.kio_mmap(addr, length, prot, flags, fd, offset);
 }
 
 /**
@@ -831,12 +1013,16 @@ export function mmap(
  * ```
  */
 export function munmap(addr: number, length: number): number {
-  // Finite bounds too: C's cast of Infinity/NaN to an address is undefined.
-  if (
-    !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
-    !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER)
-  ) return EINVAL;
-  return sym.kio_munmap(addr, length);
+  try {
+    // Finite bounds too: C's cast of Infinity/NaN to an address is undefined.
+    if (
+      !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
+      !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER)
+    ) return EINVAL;
+    return sym.kio_munmap(addr, length);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -849,7 +1035,11 @@ export function munmap(addr: number, length: number): number {
  * ```
  */
 export function eventfd2(initval: number, flags: number): number {
-  return sym.kio_eventfd2(initval, flags);
+  try {
+    return sym.kio_eventfd2(initval, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -863,7 +1053,11 @@ export function eventfd2(initval: number, flags: number): number {
  * ```
  */
 export function pipe2(fds: Int32Array, flags: number): number {
-  return fds.length < 2 ? EFAULT : sym.kio_pipe2(fds, flags);
+  try {
+    return fds.length < 2 ? EFAULT : sym.kio_pipe2(fds, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 const encoder = new TextEncoder();
@@ -886,8 +1080,12 @@ function cString(s: string | Uint8Array): Uint8Array | null {
  * ```
  */
 export function memfdCreate(name: string | Uint8Array, flags: number): number {
-  const c = cString(name);
-  return c === null ? EINVAL : sym.kio_memfd_create(c, flags);
+  try {
+    const c = cString(name);
+    return c === null ? EINVAL : sym.kio_memfd_create(c, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -905,8 +1103,12 @@ export function signalfd4(
   maskSize: number,
   flags: number,
 ): number {
-  const n = ioLength(mask, maskSize);
-  return n < 0 ? EFAULT : sym.kio_signalfd4(fd, mask, n, flags);
+  try {
+    const n = ioLength(mask, maskSize);
+    return n < 0 ? EFAULT : sym.kio_signalfd4(fd, mask, n, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -919,7 +1121,11 @@ export function signalfd4(
  * ```
  */
 export function timerfdCreate(clockid: number, flags: number): number {
-  return sym.kio_timerfd_create(clockid, flags);
+  try {
+    return sym.kio_timerfd_create(clockid, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -940,12 +1146,17 @@ export function timerfdSettime(
   newValue: Uint8Array,
   oldValue: Uint8Array | null,
 ): number {
-  if (
-    newValue.byteLength < 32 || (oldValue !== null && oldValue.byteLength < 32)
-  ) {
-    return EFAULT;
+  try {
+    if (
+      newValue.byteLength < 32 ||
+      (oldValue !== null && oldValue.byteLength < 32)
+    ) {
+      return EFAULT;
+    }
+    return sym.kio_timerfd_settime(fd, flags, newValue, oldValue);
+  } catch (e) {
+    return rawError(e);
   }
-  return sym.kio_timerfd_settime(fd, flags, newValue, oldValue);
 }
 
 /**
@@ -960,9 +1171,13 @@ export function timerfdSettime(
  * ```
  */
 export function timerfdGettime(fd: number, currValue: Uint8Array): number {
-  return currValue.byteLength < 32
-    ? EFAULT
-    : sym.kio_timerfd_gettime(fd, currValue);
+  try {
+    return currValue.byteLength < 32
+      ? EFAULT
+      : sym.kio_timerfd_gettime(fd, currValue);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -975,7 +1190,11 @@ export function timerfdGettime(fd: number, currValue: Uint8Array): number {
  * ```
  */
 export function pidfdOpen(pid: number, flags: number): number {
-  return sym.kio_pidfd_open(pid, flags);
+  try {
+    return sym.kio_pidfd_open(pid, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -992,7 +1211,11 @@ export function pidfdGetfd(
   targetfd: number,
   flags: number,
 ): number {
-  return sym.kio_pidfd_getfd(pidfd, targetfd, flags);
+  try {
+    return sym.kio_pidfd_getfd(pidfd, targetfd, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1011,8 +1234,12 @@ export function pidfdSendSignal(
   info: Uint8Array | null,
   flags: number,
 ): number {
-  if (info !== null && info.byteLength < 128) return EFAULT;
-  return sym.kio_pidfd_send_signal(pidfd, sig, info, flags);
+  try {
+    if (info !== null && info.byteLength < 128) return EFAULT;
+    return sym.kio_pidfd_send_signal(pidfd, sig, info, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1034,21 +1261,25 @@ export function splice(
   length: number,
   flags: number,
 ): number {
-  if (
-    (offIn !== null && offIn.length < 1) ||
-    (offOut !== null && offOut.length < 1)
-  ) {
-    return EFAULT;
+  try {
+    if (
+      (offIn !== null && offIn.length < 1) ||
+      (offOut !== null && offOut.length < 1)
+    ) {
+      return EFAULT;
+    }
+    if (!(length >= 0)) return EINVAL;
+    return sym.kio_splice(
+      fdIn,
+      offIn,
+      fdOut,
+      offOut,
+      length > MAX_IO ? MAX_IO : length,
+      flags,
+    );
+  } catch (e) {
+    return rawError(e);
   }
-  if (!(length >= 0)) return EINVAL;
-  return sym.kio_splice(
-    fdIn,
-    offIn,
-    fdOut,
-    offOut,
-    length > MAX_IO ? MAX_IO : length,
-    flags,
-  );
 }
 
 /**
@@ -1067,8 +1298,12 @@ export function tee(
   length: number,
   flags: number,
 ): number {
-  if (!(length >= 0)) return EINVAL;
-  return sym.kio_tee(fdIn, fdOut, length > MAX_IO ? MAX_IO : length, flags);
+  try {
+    if (!(length >= 0)) return EINVAL;
+    return sym.kio_tee(fdIn, fdOut, length > MAX_IO ? MAX_IO : length, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1088,9 +1323,13 @@ export function vmsplice(
   nrSegs: number,
   flags: number,
 ): number {
-  return nrSegs * 16 > iov.byteLength
-    ? EFAULT
-    : sym.kio_vmsplice(fd, iov, nrSegs, flags);
+  try {
+    return nrSegs * 16 > iov.byteLength
+      ? EFAULT
+      : sym.kio_vmsplice(fd, iov, nrSegs, flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1103,7 +1342,11 @@ export function vmsplice(
  * ```
  */
 export function getpid(): number {
-  return sym.kio_getpid();
+  try {
+    return sym.kio_getpid();
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1116,7 +1359,11 @@ export function getpid(): number {
  * ```
  */
 export function gettid(): number {
-  return sym.kio_gettid();
+  try {
+    return sym.kio_gettid();
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1131,9 +1378,13 @@ export function gettid(): number {
  * ```
  */
 export function poll(fds: Uint8Array, nfds: number, timeoutMs: number): number {
-  return nfds * 8 > fds.byteLength
-    ? EFAULT
-    : sym.kio_poll(fds, nfds, timeoutMs);
+  try {
+    return nfds * 8 > fds.byteLength
+      ? EFAULT
+      : sym.kio_poll(fds, nfds, timeoutMs);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1152,8 +1403,15 @@ export function pollAsync(
   nfds: number,
   timeoutMs: number,
 ): Promise<number> {
-  if (nfds * 8 > fds.byteLength) return Promise.resolve(EFAULT);
-  return sym.kio_poll_async(fds, nfds, timeoutMs);
+  try {
+    if (!ArrayBuffer.isView(fds) || nfds * 8 > fds.byteLength) {
+      return Promise.resolve(EFAULT);
+    }
+    if (notU32(nfds) || notI32(timeoutMs)) return Promise.resolve(EINVAL);
+    return sym.kio_poll_async(fds, nfds, timeoutMs);
+  } catch (e) {
+    return Promise.resolve(rawError(e));
+  }
 }
 
 /**
@@ -1166,7 +1424,11 @@ export function pollAsync(
  * ```
  */
 export function epollCreate1(flags: number): number {
-  return sym.kio_epoll_create1(flags);
+  try {
+    return sym.kio_epoll_create1(flags);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1187,8 +1449,12 @@ export function epollCtl(
   fd: number,
   event: Uint8Array | null,
 ): number {
-  if (event !== null && event.byteLength < EPOLL_EVENT_SIZE) return EFAULT;
-  return sym.kio_epoll_ctl(epfd, op, fd, event);
+  try {
+    if (event !== null && event.byteLength < EPOLL_EVENT_SIZE) return EFAULT;
+    return sym.kio_epoll_ctl(epfd, op, fd, event);
+  } catch (e) {
+    return rawError(e);
+  }
 }
 
 /**
@@ -1209,10 +1475,14 @@ export function epollWait(
   maxEvents: number,
   timeoutMs: number,
 ): number {
-  if (!(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)) {
-    return EFAULT;
+  try {
+    if (!(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)) {
+      return EFAULT;
+    }
+    return sym.kio_epoll_wait(epfd, events, maxEvents, timeoutMs);
+  } catch (e) {
+    return rawError(e);
   }
-  return sym.kio_epoll_wait(epfd, events, maxEvents, timeoutMs);
 }
 
 /**
@@ -1233,8 +1503,18 @@ export function epollWaitAsync(
   maxEvents: number,
   timeoutMs: number,
 ): Promise<number> {
-  if (!(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)) {
-    return Promise.resolve(EFAULT);
+  try {
+    if (
+      !ArrayBuffer.isView(events) ||
+      !(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)
+    ) {
+      return Promise.resolve(EFAULT);
+    }
+    if (notI32(epfd) || notI32(maxEvents) || notI32(timeoutMs)) {
+      return Promise.resolve(EINVAL);
+    }
+    return sym.kio_epoll_wait_async(epfd, events, maxEvents, timeoutMs);
+  } catch (e) {
+    return Promise.resolve(rawError(e));
   }
-  return sym.kio_epoll_wait_async(epfd, events, maxEvents, timeoutMs);
 }
