@@ -134,6 +134,19 @@ function setFamily(b: Uint8Array, family: number): void {
   b[1] = family >> 8;
 }
 
+// Octets must be integers 0..255: a Uint8Array store would silently wrap 256
+// to 0 and send traffic to the wrong host.
+function checkOctets(addr: ArrayLike<number>, n: number, who: string): void {
+  for (let i = 0; i < n; i++) {
+    const b = addr[i];
+    if (!(Number.isInteger(b) && b >= 0 && b <= 255)) {
+      throw new RangeError(
+        `${who}: octet ${i} must be an integer 0..255, got ${b}`,
+      );
+    }
+  }
+}
+
 /**
  * struct sockaddr_in: an IPv4 address and port.
  *
@@ -199,6 +212,9 @@ export class SockaddrInet4 implements RawSockaddr {
       throw new TypeError(
         "SockaddrInet4.setAddr: need exactly 4 octets (a Uint8Array or array)",
       );
+    }
+    if (!(addr instanceof Uint8Array)) {
+      checkOctets(addr, 4, "SockaddrInet4.setAddr");
     }
     const a = this.#addr;
     for (let i = 0; i < 4; i++) a[i] = addr[i];
@@ -324,6 +340,9 @@ export class SockaddrInet6 implements RawSockaddr {
   setAddr(addr: ArrayLike<number>): this {
     if (addr == null || addr.length !== 16) {
       throw new TypeError("SockaddrInet6.setAddr: need exactly 16 octets");
+    }
+    if (!(addr instanceof Uint8Array)) {
+      checkOctets(addr, 16, "SockaddrInet6.setAddr");
     }
     const a = this.#addr;
     for (let i = 0; i < 16; i++) a[i] = addr[i];
@@ -562,12 +581,14 @@ function copyBytes(
  */
 export function decodeSockaddr(
   storage: Uint8Array,
-  length: number = storage.byteLength,
+  length?: number,
   into?: Sockaddr,
 ): Sockaddr | null {
+  // Checked before anything reads storage's properties.
   if (!(storage instanceof Uint8Array)) {
     throw new TypeError("decodeSockaddr: storage must be a Uint8Array");
   }
+  if (length === undefined) length = storage.byteLength;
   if (
     !(Number.isInteger(length) && length >= 0 && length <= storage.byteLength)
   ) {
