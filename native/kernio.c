@@ -264,6 +264,13 @@ KIO_EXPORT int32_t kio_io_uring_enter(int32_t fd, uint32_t to_submit,
   return (int32_t)RAW(SYS_io_uring_enter, fd, to_submit, min_complete, flags,
                       arg, argsz);
 }
+// Same without the arg pointer: the per-batch submit/reap entry, so Deno
+// has no buffer argument to unwrap on every call (~15 ns).
+KIO_EXPORT int32_t kio_io_uring_enter4(int32_t fd, uint32_t to_submit,
+                                       uint32_t min_complete, uint32_t flags) {
+  return (int32_t)RAW(SYS_io_uring_enter, fd, to_submit, min_complete, flags,
+                      0, 0);
+}
 KIO_EXPORT int32_t kio_io_uring_register(int32_t fd, uint32_t opcode,
                                          const void *arg, uint32_t nr_args) {
   return (int32_t)RAW(SYS_io_uring_register, fd, opcode, arg, nr_args, 0, 0);

@@ -33,6 +33,7 @@ import {
   IORING_REGISTER,
   IORING_SETUP,
   ioUringEnter,
+  ioUringEnter4,
   ioUringRegister,
   ioUringSetup,
   Iovecs,
@@ -885,10 +886,8 @@ export class Uring {
       this.#pinnedN = 0;
     }
     if (n === 0) return 0;
-    let r = ioUringEnter(this.#fd, n, 0, this.#enterGetevents, null, 0);
-    if (r === EINTR) {
-      r = ioUringEnter(this.#fd, n, 0, this.#enterGetevents, null, 0);
-    }
+    let r = ioUringEnter4(this.#fd, n, 0, this.#enterGetevents);
+    if (r === EINTR) r = ioUringEnter4(this.#fd, n, 0, this.#enterGetevents);
     if (r < 0) {
       if (r === EAGAIN || r === EBUSY || r === EINTR) return 0;
       throw uringError("io_uring_enter", r);
@@ -899,7 +898,7 @@ export class Uring {
 
   // Runs deferred task work / flushes the overflow list.
   #getevents(): void {
-    const r = ioUringEnter(this.#fd, 0, 0, IORING_ENTER.GETEVENTS, null, 0);
+    const r = ioUringEnter4(this.#fd, 0, 0, IORING_ENTER.GETEVENTS);
     if (r < 0 && r !== EINTR && r !== EAGAIN && r !== EBUSY && r !== ETIME) {
       throw uringError("io_uring_enter", r);
     }

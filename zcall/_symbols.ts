@@ -70,6 +70,8 @@ export const SYMBOLS = {
     parameters: [i32, u32, u32, u32, buf, u32],
     result: i32,
   },
+  // No arg pointer: no typed-array unwrap on the hot submit path.
+  kio_io_uring_enter4: { parameters: [i32, u32, u32, u32], result: i32 },
   // Blocking waits for completions run on Deno's blocking pool so the event
   // loop keeps turning.
   kio_io_uring_enter_async: {

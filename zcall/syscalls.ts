@@ -902,6 +902,31 @@ export function ioUringEnter(
 }
 
 /**
+ * io_uring_enter(2) without an arg pointer (no sigmask, no EXT_ARG): the
+ * per-batch submit call of a ring, cheaper than ioUringEnter with `null`
+ * because there is no buffer argument for Deno to unwrap.
+ *
+ * @example
+ * ```ts
+ * import { IORING_ENTER, ioUringEnter4 } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * ioUringEnter4(ringFd, 1, 0, IORING_ENTER.GETEVENTS);
+ * ```
+ */
+export function ioUringEnter4(
+  fd: number,
+  toSubmit: number,
+  minComplete: number,
+  flags: number,
+): number {
+  try {
+    return sym.kio_io_uring_enter4(fd, toSubmit, minComplete, flags);
+  } catch (e) {
+    return rawError(e);
+  }
+}
+
+/**
  * io_uring_enter(2) run on Deno's blocking thread pool: waits for
  * completions without blocking the event loop.
  *
