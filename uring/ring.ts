@@ -82,6 +82,7 @@ const IORING_SQ_CQ_OVERFLOW = 1 << 1;
 const IORING_SQ_TASKRUN = 1 << 2;
 const IOSQE_BUFFER_SELECT = 1 << 5;
 const IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
+const NOP_SLOW_FLAGS = (IOSQE_BUFFER_SELECT | IOSQE_CQE_SKIP_SUCCESS) << 8;
 const PROT_RW = 0x3;
 const MAP_SHARED_POPULATE = 0x1 | 0x8000;
 const MAX_REG_BUFFERS = 16384;
@@ -388,6 +389,12 @@ export class Uring {
   #pinnedN = 0;
   // Per SQ slot: 0x100 | flags when the slot holds a NOP template, else 0.
   #slotKind: Uint16Array = new Uint16Array(0);
+  // NOP flags every SQ slot holds a template for (-1: not known), set once
+  // #nopRun consecutive template claims with #nopRunFlags cover the SQ: the
+  // NOP fast path then skips the per-slot #slotKind lookup.
+  #nopAll = -1;
+  #nopRun = 0;
+  #nopRunFlags = -1;
   #scratch: Uint8Array = new Uint8Array(0); // 16 B per SQ slot (timespecs)
   #scratchU32: Uint32Array = new Uint32Array(0);
   #scratchAddr = 0;
@@ -536,6 +543,8 @@ export class Uring {
     this.#cqHead = Atomics.load(this.#u32, this.#cqHeadW);
     this.#scratch = new Uint8Array(sqEntries * 16);
     this.#slotKind = new Uint16Array(sqEntries);
+    this.#nopAll = -1;
+    this.#nopRun = 0;
     this.#scratchU32 = new Uint32Array(this.#scratch.buffer);
     this.#scratchAddr = unsafeAddressOf(this.#scratch);
   }
@@ -661,6 +670,8 @@ export class Uring {
     this.#check("sqeWords");
     // Whoever holds the words may write any slot: drop the NOP templates.
     this.#slotKind.fill(0);
+    this.#nopAll = -1;
+    this.#nopRun = 0;
     return this.#sqe;
   }
 
@@ -681,6 +692,8 @@ export class Uring {
     this.#tail = (tail + 1) >>> 0;
     const slot = tail & this.#sqMask;
     this.#slotKind[slot] = 0; // whoever claims it rewrites the slot
+    this.#nopAll = -1;
+    this.#nopRun = 0;
     return slot << this.#strideShift;
   }
 
@@ -853,6 +866,7 @@ export class Uring {
     }
     this.#pinnedN = 0;
     this.#tail = this.#published;
+    this.#nopRun = 0; // rewound slots would count twice
     return n;
   }
 
@@ -949,17 +963,34 @@ export class Uring {
     const base = this.#cqesW;
     const shift = this.#cqeShift;
     const pins = this.#pins;
-    for (let k = 0; k < n; k++) {
-      const w = base + (((head + k) & mask) << shift);
-      const v = cqes[k];
-      const lo = u32[w];
-      const hi = u32[w + 1];
-      const flags = u32[w + 3];
-      v.userDataLo = lo;
-      v.userDataHi = hi;
-      v.res = i32[w + 2];
-      v.flags = flags;
-      if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
+    if (pins.keys === 0) {
+      // Nothing pinned (the NOP/benchmark case): a plain copy, walking the
+      // CQE words with one wrap check instead of masking every index.
+      const step = 1 << shift;
+      const end = base + ((mask + 1) << shift);
+      let w = base + ((head & mask) << shift);
+      for (let k = 0; k < n; k++) {
+        const v = cqes[k];
+        v.userDataLo = u32[w];
+        v.userDataHi = u32[w + 1];
+        v.res = i32[w + 2];
+        v.flags = u32[w + 3];
+        w += step;
+        if (w === end) w = base;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const w = base + (((head + k) & mask) << shift);
+        const v = cqes[k];
+        const lo = u32[w];
+        const hi = u32[w + 1];
+        const flags = u32[w + 3];
+        v.userDataLo = lo;
+        v.userDataHi = hi;
+        v.res = i32[w + 2];
+        v.flags = flags;
+        if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
+      }
     }
     const nh = (head + n) >>> 0;
     this.#cqHead = nh;
@@ -1512,29 +1543,38 @@ export class Uring {
     const tail = this.#tail;
     const hi = ctx.hi;
     const lo = ctx.lo;
+    // Buffer select needs buf_group written, and CQE_SKIP_SUCCESS may need
+    // stripping (notifySucceed): both go through #finish.
     if (
       ((tail - this.#head) >>> 0) >= this.#cap || hi >= 0x40000000 ||
-      (lo & (IOSQE_BUFFER_SELECT << 8)) !== 0 || this.#stripSkip
+      (lo & NOP_SLOW_FLAGS) !== 0
     ) return this.#nopSlow(ctx, o);
     // The benchmarked path (room in the SQ, direct context, no options):
     // #claim, prepNop and #finish inlined, and kept small so V8 inlines it
     // into the caller. The kernel never writes SQEs, so a slot whose last
-    // content was a NOP with the same flags (#slotKind) only needs its
-    // user_data rewritten.
+    // content was a NOP with the same flags only needs its user_data
+    // rewritten (user_data: the context with op NOP = 0).
     this.#tail = (tail + 1) >>> 0;
-    const slot = tail & this.#sqMask;
-    const i = slot << this.#strideShift;
+    const i = (tail & this.#sqMask) << this.#strideShift;
     const flags = (lo >>> 8) & 0xff;
-    if (this.#slotKind[slot] !== (0x100 | flags)) {
-      this.#nopTemplate(slot, flags);
-    }
+    if (flags !== this.#nopAll) this.#nopTemplate(tail & this.#sqMask, flags);
     const w = this.#sqe;
-    w[i + 8] = ((lo & 0xffff0000) | (flags << 8)) >>> 0;
+    w[i + 8] = lo & 0xffffff00;
     w[i + 9] = hi;
     return true;
   }
 
+  // Writes the NOP template into a slot unless #slotKind says it is there,
+  // and tracks whether every slot now holds it (#nopAll).
   #nopTemplate(slot: number, flags: number): void {
+    this.#nopAll = -1;
+    if (flags === this.#nopRunFlags) {
+      if (++this.#nopRun >= this.#sqEntries) this.#nopAll = flags;
+    } else {
+      this.#nopRunFlags = flags;
+      this.#nopRun = 1;
+    }
+    if (this.#slotKind[slot] === (0x100 | flags)) return;
     const i = slot << this.#strideShift;
     const w = this.#sqe;
     const d = this.#sqe64;
