@@ -366,6 +366,9 @@ export class Uring {
   #stride = 16;
   #strideShift = 4;
   #cap = 0; // SQ entries while open, 0 once stopped
+  // (#head + #cap) >>> 0: the SQ is full when #tail reaches it; equal to
+  // #tail once stopped, so the NOP fast path needs one compare.
+  #sqLimit = 0;
   #sqHeadW = 0;
   #sqTailW = 0;
   #sqFlagsW = 0;
@@ -540,6 +543,7 @@ export class Uring {
       this.#u32,
       this.#sqTailW,
     );
+    this.#sqLimit = (this.#head + this.#cap) >>> 0;
     this.#cqHead = Atomics.load(this.#u32, this.#cqHeadW);
     this.#scratch = new Uint8Array(sqEntries * 16);
     this.#slotKind = new Uint16Array(sqEntries);
@@ -627,6 +631,7 @@ export class Uring {
     if (this.#closed) return;
     this.#closed = true;
     this.#cap = 0;
+    this.#sqLimit = this.#tail;
     if (this.#asyncWaiting && this.#cancelFd >= 0) {
       // A parked waitAsync owns the eventfds until its poll returns; wake it.
       writeFd(this.#cancelFd, ONE);
@@ -907,6 +912,7 @@ export class Uring {
       throw uringError("io_uring_enter", r);
     }
     this.#head = (this.#head + r) >>> 0;
+    this.#sqLimit = (this.#head + this.#cap) >>> 0;
     return r;
   }
 
@@ -1149,6 +1155,7 @@ export class Uring {
       } else {
         this.#head = Atomics.load(this.#u32, this.#sqHeadW);
       }
+      this.#sqLimit = (this.#head + this.#cap) >>> 0;
     }
     return this.#reap(cqes);
   }
@@ -1546,8 +1553,7 @@ export class Uring {
     // Buffer select needs buf_group written, and CQE_SKIP_SUCCESS may need
     // stripping (notifySucceed): both go through #finish.
     if (
-      ((tail - this.#head) >>> 0) >= this.#cap || hi >= 0x40000000 ||
-      (lo & NOP_SLOW_FLAGS) !== 0
+      tail === this.#sqLimit || hi >= 0x40000000 || (lo & NOP_SLOW_FLAGS) !== 0
     ) return this.#nopSlow(ctx, o);
     // The benchmarked path (room in the SQ, direct context, no options):
     // #claim, prepNop and #finish inlined, and kept small so V8 inlines it
@@ -1555,12 +1561,15 @@ export class Uring {
     // content was a NOP with the same flags only needs its user_data
     // rewritten (user_data: the context with op NOP = 0).
     this.#tail = (tail + 1) >>> 0;
-    const i = (tail & this.#sqMask) << this.#strideShift;
-    const flags = (lo >>> 8) & 0xff;
-    if (flags !== this.#nopAll) this.#nopTemplate(tail & this.#sqMask, flags);
+    const slot = tail & this.#sqMask;
+    const i = slot << this.#strideShift;
     const w = this.#sqe;
     w[i + 8] = lo & 0xffffff00;
     w[i + 9] = hi;
+    // Last: the template never touches user_data, and nothing above has to
+    // be re-checked after the (rare) call.
+    const flags = (lo >>> 8) & 0xff;
+    if (flags !== this.#nopAll) this.#nopTemplate(slot, flags);
     return true;
   }
 
