@@ -54,6 +54,8 @@ export interface EchoServerOptions {
   buffers?: number;
   /** Size of each buffer (default 2048). */
   bufferSize?: number;
+  /** The driver's `pollBeforeParkMs` (see the uring `DriverOptions`). */
+  pollBeforeParkMs?: number;
 }
 
 /** A running echo server. */
@@ -175,6 +177,7 @@ export function startEchoServer(
     entries: 4096,
     cqEntries: 16384,
     onCQE,
+    pollBeforeParkMs: options.pollBeforeParkMs,
   });
   const ring = driver.ring;
   const br = BufferRing.register(ring, {

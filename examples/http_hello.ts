@@ -111,7 +111,7 @@ function listenTCP(host: string, port: number): [number, number] {
  * ```
  */
 export function startHttpServer(
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; pollBeforeParkMs?: number } = {},
 ): HttpServer {
   const [lfd, port] = listenTCP(options.host ?? "127.0.0.1", options.port ?? 0);
   // Per-connection scanner state: how many bytes of "\r\n\r\n" matched.
@@ -160,7 +160,12 @@ export function startHttpServer(
     }
   };
 
-  const driver = new UringDriver({ entries: 4096, cqEntries: 16384, onCQE });
+  const driver = new UringDriver({
+    entries: 4096,
+    cqEntries: 16384,
+    onCQE,
+    pollBeforeParkMs: options.pollBeforeParkMs,
+  });
   const ring = driver.ring;
   const br = BufferRing.register(ring, {
     groupId: GROUP,
