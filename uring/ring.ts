@@ -82,6 +82,9 @@ const IORING_SQ_CQ_OVERFLOW = 1 << 1;
 const IORING_SQ_TASKRUN = 1 << 2;
 const IOSQE_BUFFER_SELECT = 1 << 5;
 const IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
+// A module const: V8 folds it, where the imported binding is loaded and
+// hole-checked on every use.
+const SQE_CONTEXT = SQEContext;
 const NOP_SLOW_FLAGS = (IOSQE_BUFFER_SELECT | IOSQE_CQE_SKIP_SUCCESS) << 8;
 const PROT_RW = 0x3;
 const MAP_SHARED_POPULATE = 0x1 | 0x8000;
@@ -1544,7 +1547,10 @@ export class Uring {
   nop(ctx: SQEContext, o?: OpOptions): boolean {
     // A constructor compare is a map check here, where instanceof walks
     // the prototype chain; anything else takes the checked slow path.
-    if (o !== undefined || ctx?.constructor !== SQEContext) {
+    if (
+      o !== undefined || ctx === undefined || ctx === null ||
+      ctx.constructor !== SQE_CONTEXT
+    ) {
       return this.#nopSlow(ctx, o);
     }
     const tail = this.#tail;
