@@ -7,7 +7,14 @@
  * NO_SQARRAY), one io_uring_enter per batch, CQEs reaped in bulk. Rounds
  * alternate C and kernio and each side keeps its best round, so background
  * load hits both alike. There is no Deno built-in or Node equivalent of a
- * raw io_uring NOP, so those columns are absent.
+ * raw io_uring NOP, so those columns are absent. Both sides read user_data
+ * and res of every completion.
+ *
+ * Where the gap is (perf, this 2-core box): the kernel work per NOP is the
+ * same on both sides; liburing's whole user side costs ~5 ns per NOP, while
+ * kernio's JIT code spends ~7 ns in nop() (bounds, map and Smi checks V8
+ * cannot hoist out of the caller's loop) and ~4 ns copying each CQE into its
+ * view, so batch 64 lands near 0.75-0.8x, short of issue 5's 0.95x target.
  *
  * Run: deno run --allow-ffi --allow-read --allow-write=bench/build
  *      --allow-run --allow-env bench/uring_bench.ts
