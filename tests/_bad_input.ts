@@ -640,6 +640,20 @@ function zcallCases(f: Fixtures): BadCase[] {
       () => z.ioUringEnter(f.efd, 1, 0, 0, null, 0),
     ),
   );
+  m("ioUringEnter4", () => [-1, 1, 0, 0], z.ioUringEnter4, [
+    [0, FD_BAD],
+    [1, NUM_BAD],
+    [3, FLAG_BAD],
+  ]);
+  cases.push(
+    one(
+      Z,
+      "ioUringEnter4",
+      "an eventfd as ring",
+      "errno",
+      () => z.ioUringEnter4(f.efd, 1, 0, 0),
+    ),
+  );
   m("ioUringEnterAsync", () => [-1, 1, 0, 0, null, 0], z.ioUringEnterAsync, [
     [0, FD_BAD.slice(0, 5)],
     [5, NUM_BAD.slice(0, 3)],
