@@ -8,10 +8,11 @@
  *
  * @example
  * ```ts
- * import { parseUnixRights, recvFDs, sendFDs } from "@kernio/kernio/sock";
+ * import { recvFDs, sendFDs } from "@kernio/kernio/sock";
  * declare const a: number, b: number; // a connected AF_UNIX pair
  * sendFDs(a, [0, 1, 2], new Uint8Array([1]));
- * const { n, fds } = recvFDs(b, new Uint8Array(16), 8);
+ * const r = recvFDs(b, new Uint8Array(16), 8); // null: nothing yet
+ * if (r) console.log(r.n, r.fds);
  * ```
  *
  * @module
@@ -481,7 +482,7 @@ export function getPeerCredentials(socket: FdLike): Ucred {
  * ```ts
  * import { sendFDs } from "@kernio/kernio/sock";
  * declare const sock: number;
- * sendFDs(sock, [Deno.stdin.rid], new TextEncoder().encode("x"));
+ * sendFDs(sock, [0], new TextEncoder().encode("x")); // passes stdin
  * ```
  */
 export function sendFDs(

@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import { NotSupportedError, registerZcrxIfq, Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8, cqe32: true });
+ * using ring = new Uring({ entries: 8 });
  * try {
  *   registerZcrxIfq(ring, { ifName: "lo", rxQueue: 0 });
  * } catch (e) {
@@ -110,7 +110,7 @@ export interface ZcrxConfig {
  * @example
  * ```ts
  * import { registerZcrxIfq, Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8, cqe32: true });
+ * using ring = new Uring({ entries: 8 });
  * // On a ZCRX-capable NIC:
  * // using ifq = registerZcrxIfq(ring, { ifName: "eth0", rxQueue: 1 });
  * // ifq.id, ifq.area
@@ -200,7 +200,7 @@ function ifIndexOf(cfg: ZcrxConfig): number {
  * @example
  * ```ts
  * import { NotSupportedError, registerZcrxIfq, Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8, cqe32: true });
+ * using ring = new Uring({ entries: 8 });
  * try {
  *   using ifq = registerZcrxIfq(ring, { ifName: "lo", rxQueue: 0 });
  * } catch (e) {
