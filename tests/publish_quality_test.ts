@@ -63,6 +63,19 @@ Deno.test("publish: deno doc --lint reports nothing", async () => {
   );
 });
 
+Deno.test("publish: every @example in zcall, sock and uring type-checks", async () => {
+  const files: string[] = [];
+  for (const dir of ["zcall", "sock", "uring"]) {
+    for (const e of Deno.readDirSync(new URL(`../${dir}/`, import.meta.url))) {
+      if (e.isFile && e.name.endsWith(".ts")) files.push(`${dir}/${e.name}`);
+    }
+  }
+  assertTool(
+    await deno(["check", "--doc", "mod.ts", ...files.sort()]),
+    "deno check --doc",
+  );
+});
+
 Deno.test("publish: deno publish --dry-run passes, no slow types", async () => {
   const r = await deno(["publish", "--dry-run", "--allow-dirty"]);
   assertTool(r, "deno publish --dry-run --allow-dirty");
