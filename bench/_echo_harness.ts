@@ -20,8 +20,26 @@ import { repoPath } from "./_cc.ts";
 export interface ServerProcess {
   /** The TCP port it listens on (127.0.0.1). */
   port: number;
+  /**
+   * CPU seconds (user + system, all threads) the process has used so far,
+   * from /proc/<pid>/stat; NaN when unreadable. Differences around a run
+   * give the server's CPU per message.
+   */
+  cpuSeconds(): number;
   /** Kills it and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+// utime + stime of a process, in seconds (USER_HZ is 100 on Linux).
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the command name, which may contain spaces: ") S ppid ...".
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Path of the built native library (for `--allow-ffi=`). */
@@ -94,6 +112,7 @@ export async function startServer(
   })();
   return {
     port,
+    cpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       try {
         child.kill("SIGTERM");

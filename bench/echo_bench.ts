@@ -6,7 +6,7 @@
  * 64-byte messages at 1, 50 and 500 connections.
  *
  * Run: `deno task build && deno run --allow-all bench/echo_bench.ts
- * [--seconds=3] [--conns=1,50,500] [--rounds=2] [--no-gc]`. Ends with the allocation
+ * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc]`. Ends with the allocation
  * check: scavenges (--trace-gc) while the io_uring server echoes ~1M
  * messages.
  *
@@ -66,11 +66,13 @@ const servers: { name: string; impl: string; cmd: string[] }[] = [
 
 // The machine is shared and noisy: alternate the servers for `rounds`
 // rounds and keep each point's median round.
-const rounds = Number(arg("rounds", "2"));
+const rounds = Number(arg("rounds", "3"));
 if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
   throw new RangeError("bad --rounds");
 }
 const all = new Map<string, EchoResult[]>();
+// Server CPU (user + system, all threads) per echoed message, in us.
+const cpuPerMsg = new Map<EchoResult, number>();
 const notes: string[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const s of servers) {
@@ -85,7 +87,9 @@ for (let round = 0; round < rounds; round++) {
       for (const c of connsList) {
         // A short warm-up so JITs and socket buffers settle.
         await runEchoClient(client, srv.port, c, 0.3);
+        const cpu0 = srv.cpuSeconds();
         const r = await runEchoClient(client, srv.port, c, seconds);
+        cpuPerMsg.set(r, (srv.cpuSeconds() - cpu0) * 1e6 / r.msgs);
         all.set(`${s.name}/${c}`, [...(all.get(`${s.name}/${c}`) ?? []), r]);
       }
     } catch (e) {
@@ -99,6 +103,13 @@ const results = new Map<string, EchoResult>();
 for (const [key, rs] of all) {
   const sorted = [...rs].sort((x, y) => x.msgs_per_s - y.msgs_per_s);
   results.set(key, sorted[Math.floor(sorted.length / 2)]);
+  if (key.endsWith("/50")) {
+    notes.push(
+      `${key} rounds msgs/s: ${
+        rs.map((r) => Math.round(r.msgs_per_s)).join(", ")
+      }`,
+    );
+  }
 }
 
 const rows: string[][] = [];
@@ -113,6 +124,7 @@ for (const c of connsList) {
       Math.round(r.msgs_per_s).toLocaleString("en-US"),
       r.p50_us.toFixed(0),
       r.p99_us.toFixed(0),
+      (cpuPerMsg.get(r) ?? NaN).toFixed(2),
       String(r.errors),
     ]);
     json.push({
@@ -127,13 +139,25 @@ for (const c of connsList) {
       value: r.p99_us / 1000,
       unit: "ms",
     });
+    const cpu = cpuPerMsg.get(r);
+    if (cpu !== undefined && Number.isFinite(cpu)) {
+      json.push({
+        name: `echo ${c} conns server cpu per msg`,
+        impl: s.impl,
+        value: Math.round(cpu * 1000),
+        unit: "ns/op",
+      });
+    }
   }
 }
 console.log(
   `echo, 64-byte messages, ${seconds}s per point, one message in flight per connection, median of ${rounds} alternating rounds`,
 );
 console.log(
-  table(["server", "conns", "msgs/s", "p50 us", "p99 us", "errors"], rows),
+  table(
+    ["server", "conns", "msgs/s", "p50 us", "p99 us", "cpu us/msg", "errors"],
+    rows,
+  ),
 );
 for (const c of connsList) {
   const k = results.get(`kernio io_uring/${c}`);

@@ -29,6 +29,9 @@ if (!(seconds >= 1 && seconds <= 600) || !(conns >= 1 && conns <= 10000)) {
 
 interface WrkResult {
   rps: number;
+  requests: number;
+  /** Server CPU (user + system, all threads) per request, in us. */
+  cpuUs: number;
   p50ms: number;
   p99ms: number;
   errors: number;
@@ -56,6 +59,7 @@ async function wrk(port: number, secs: number): Promise<WrkResult> {
     throw new Error(`wrk failed: ${new TextDecoder().decode(stderr)}`);
   }
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
   const errs = /Non-2xx or 3xx responses: (\d+)/.exec(out);
@@ -64,6 +68,8 @@ async function wrk(port: number, secs: number): Promise<WrkResult> {
       .exec(out);
   return {
     rps,
+    requests,
+    cpuUs: NaN,
     p50ms: p50 ? ms(p50[1], p50[2]) : NaN,
     p99ms: p99 ? ms(p99[1], p99[2]) : NaN,
     errors: (errs ? Number(errs[1]) : 0) +
@@ -115,7 +121,9 @@ for (let round = 0; round < rounds; round++) {
     }
     try {
       await wrk(srv.port, 1); // warm-up
+      const cpu0 = srv.cpuSeconds();
       const r = await wrk(srv.port, seconds);
+      r.cpuUs = (srv.cpuSeconds() - cpu0) * 1e6 / r.requests;
       all.set(s.name, [...(all.get(s.name) ?? []), r]);
     } catch (e) {
       notes.push(`${s.name}: ${e instanceof Error ? e.message : e}`);
@@ -143,6 +151,7 @@ for (const s of servers) {
     Math.round(r.rps).toLocaleString("en-US"),
     r.p50ms.toFixed(2),
     r.p99ms.toFixed(2),
+    r.cpuUs.toFixed(2),
     String(r.errors),
   ]);
   json.push({
@@ -157,11 +166,21 @@ for (const s of servers) {
     value: r.p99ms,
     unit: "ms",
   });
+  if (Number.isFinite(r.cpuUs)) {
+    json.push({
+      name: `http hello ${conns} conns server cpu per request`,
+      impl: s.impl,
+      value: Math.round(r.cpuUs * 1000),
+      unit: "ns/op",
+    });
+  }
 }
 console.log(
   `HTTP/1.1 hello, wrk -t1 -c${conns} -d${seconds}s, median of ${rounds} alternating rounds`,
 );
-console.log(table(["server", "req/s", "p50 ms", "p99 ms", "errors"], rows));
+console.log(
+  table(["server", "req/s", "p50 ms", "p99 ms", "cpu us/req", "errors"], rows),
+);
 const k = results.get("kernio io_uring");
 const d = results.get("Deno.serve");
 if (k && d) {
