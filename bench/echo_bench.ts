@@ -71,6 +71,7 @@ if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
   throw new RangeError("bad --rounds");
 }
 const all = new Map<string, EchoResult[]>();
+const roundOf = new Map<EchoResult, number>();
 // Server CPU (user + system, all threads) per echoed message, in us.
 const cpuPerMsg = new Map<EchoResult, number>();
 const notes: string[] = [];
@@ -91,6 +92,7 @@ for (let round = 0; round < rounds; round++) {
         const r = await runEchoClient(client, srv.port, c, seconds);
         cpuPerMsg.set(r, (srv.cpuSeconds() - cpu0) * 1e6 / r.msgs);
         all.set(`${s.name}/${c}`, [...(all.get(`${s.name}/${c}`) ?? []), r]);
+        roundOf.set(r, round);
       }
     } catch (e) {
       notes.push(`${s.name}: ${e instanceof Error ? e.message : e}`);
@@ -175,7 +177,30 @@ for (const c of connsList) {
         : "");
     console.log(line);
     notes.push(line);
+    const paired = pairedRatio(`kernio io_uring/${c}`, `Deno.listen/${c}`);
+    if (paired) {
+      console.log(paired);
+      notes.push(paired.trim());
+    }
   }
+}
+
+// The machine is shared: a busy neighbour slows whole rounds, so also
+// compare within each round (the two servers ran back to back) and report
+// the median of those ratios.
+function pairedRatio(a: string, b: string): string | undefined {
+  const ratios: number[] = [];
+  for (const ra of all.get(a) ?? []) {
+    const rb = (all.get(b) ?? []).find((x) =>
+      roundOf.get(x) === roundOf.get(ra)
+    );
+    if (rb) ratios.push(ra.msgs_per_s / rb.msgs_per_s);
+  }
+  if (ratios.length < 2) return undefined;
+  const sorted = [...ratios].sort((x, y) => x - y);
+  return `  per-round ratios ${a.split("/")[0]} / ${b.split("/")[0]}: ${
+    ratios.map((x) => x.toFixed(2)).join(", ")
+  } (median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}x)`;
 }
 // Allocation check: the io_uring echo server under --trace-gc while 50
 // connections push ~1M messages; the hot path (recv CQE → send from the

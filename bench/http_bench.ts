@@ -109,6 +109,7 @@ if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
   throw new RangeError("bad --rounds");
 }
 const all = new Map<string, WrkResult[]>();
+const roundOf = new Map<WrkResult, number>();
 const notes: string[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const s of servers) {
@@ -125,6 +126,7 @@ for (let round = 0; round < rounds; round++) {
       const r = await wrk(srv.port, seconds);
       r.cpuUs = (srv.cpuSeconds() - cpu0) * 1e6 / r.requests;
       all.set(s.name, [...(all.get(s.name) ?? []), r]);
+      roundOf.set(r, round);
     } catch (e) {
       notes.push(`${s.name}: ${e instanceof Error ? e.message : e}`);
     } finally {
@@ -189,6 +191,23 @@ if (k && d) {
   } req/s = ${(k.rps / d.rps).toFixed(2)}x`;
   console.log(line);
   notes.push(line);
+  // The machine is shared: a busy neighbour slows whole rounds, so also
+  // compare within each round (the servers ran back to back).
+  const ratios: number[] = [];
+  for (const rk of all.get("kernio io_uring") ?? []) {
+    const rd = (all.get("Deno.serve") ?? []).find((x) =>
+      roundOf.get(x) === roundOf.get(rk)
+    );
+    if (rd) ratios.push(rk.rps / rd.rps);
+  }
+  if (ratios.length >= 2) {
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const paired = `  per-round ratios kernio / Deno.serve: ${
+      ratios.map((x) => x.toFixed(2)).join(", ")
+    } (median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}x)`;
+    console.log(paired);
+    notes.push(paired.trim());
+  }
 }
 console.log(
   "BENCH_JSON " +
