@@ -4,7 +4,7 @@
  * `Deno.serve` (`bench/deno/http_hello_serve.ts`).
  *
  * Run: `deno task build && deno run --allow-all bench/http_bench.ts
- * [--seconds=5] [--conns=50] [--rounds=3]` (needs `wrk`). The servers
+ * [--seconds=5] [--conns=50] [--rounds=3] [--threads=1]` (needs `wrk`). The servers
  * alternate for `rounds` rounds; each one's median round is reported.
  *
  * @example
@@ -23,6 +23,14 @@ function arg(name: string, dflt: string): string {
 }
 const seconds = Number(arg("seconds", "5"));
 const conns = Number(arg("conns", "50"));
+// wrk threads: with -t1, wrk needs about as much CPU per request as the
+// server and saturates its core too; -t2 gives the generator headroom on
+// a 2-core machine (the servers then share the cores with it).
+const threads = Number(arg("threads", "1"));
+if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+  throw new RangeError("bad --threads");
+}
+const tag = threads === 1 ? "" : ` wrk -t${threads}`;
 if (!(seconds >= 1 && seconds <= 600) || !(conns >= 1 && conns <= 10000)) {
   throw new RangeError("bad --seconds or --conns");
 }
@@ -45,7 +53,7 @@ function ms(v: string, unit: string): number {
 async function wrk(port: number, secs: number): Promise<WrkResult> {
   const { code, stdout, stderr } = await new Deno.Command("wrk", {
     args: [
-      "-t1",
+      `-t${threads}`,
       `-c${conns}`,
       `-d${secs}s`,
       "--latency",
@@ -157,20 +165,20 @@ for (const s of servers) {
     String(r.errors),
   ]);
   json.push({
-    name: `http hello ${conns} conns`,
+    name: `http hello ${conns} conns${tag}`,
     impl: s.impl,
     value: Math.round(r.rps),
     unit: "req/s",
   });
   json.push({
-    name: `http hello ${conns} conns p99`,
+    name: `http hello ${conns} conns${tag} p99`,
     impl: s.impl,
     value: r.p99ms,
     unit: "ms",
   });
   if (Number.isFinite(r.cpuUs)) {
     json.push({
-      name: `http hello ${conns} conns server cpu per request`,
+      name: `http hello ${conns} conns${tag} server cpu per request`,
       impl: s.impl,
       value: Math.round(r.cpuUs * 1000),
       unit: "ns/op",
@@ -178,7 +186,7 @@ for (const s of servers) {
   }
 }
 console.log(
-  `HTTP/1.1 hello, wrk -t1 -c${conns} -d${seconds}s, median of ${rounds} alternating rounds`,
+  `HTTP/1.1 hello, wrk -t${threads} -c${conns} -d${seconds}s, median of ${rounds} alternating rounds`,
 );
 console.log(
   table(["server", "req/s", "p50 ms", "p99 ms", "cpu us/req", "errors"], rows),
