@@ -427,6 +427,7 @@ export class UringDriver {
         }
         continue;
       }
+      since = performance.now();
       if (!this.#busy()) break;
       // Idle with work outstanding: park on the eventfd.
       if (this.#efd >= 0) {
