@@ -223,4 +223,15 @@ Deno.test("uring2 driver: drives a caller's ring without stopping it", async () 
   assert.throws(() => new UringDriver({ ring: {} as any }), TypeError);
   // deno-lint-ignore no-explicit-any
   assert.throws(() => new UringDriver({ onCQE: 1 as any }), TypeError);
+  for (const bad of [-1, 1001, NaN]) {
+    assert.throws(
+      () => new UringDriver({ ring, pollBeforeParkMs: bad }),
+      RangeError,
+      "pollBeforeParkMs",
+    );
+  }
+  // 0 parks at once; the driver still completes work.
+  const d0 = new UringDriver({ ring, pollBeforeParkMs: 0 });
+  await d0.nop();
+  await d0.close();
 });
