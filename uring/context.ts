@@ -304,22 +304,6 @@ function slotOf(lo: number, hi: number): IndirectSQE | ExtSQE {
 }
 
 /**
- * Internal: the IndirectSQE/ExtSQE named by raw user_data halves (used by
- * the uring modules that decode completions; prefer CQEView.extSQE()).
- *
- * @example
- * ```ts
- * import { _slotOf, ContextPools } from "@kernio/kernio/uring";
- * const pools = new ContextPools(1);
- * const ext = pools.extended()!;
- * _slotOf(ext.context.lo, ext.context.hi) === ext; // true
- * ```
- */
-export function _slotOf(lo: number, hi: number): IndirectSQE | ExtSQE {
-  return slotOf(lo, hi);
-}
-
-/**
  * An IndirectSQE: a pooled 64-byte copy of a submitted SQE, for contexts
  * that need the whole submission back at completion. Valid until returned
  * to its pool.
