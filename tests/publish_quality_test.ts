@@ -137,3 +137,8 @@ Deno.test("publish: every export has JSDoc with an @example", async () => {
   }
   assert.deepEqual(missing, [], `${missing.length} exports lack an @example`);
 });
+
+Deno.test("repo: deno fmt --check and deno lint pass", async () => {
+  assertTool(await deno(["fmt", "--check"]), "deno fmt --check");
+  assertTool(await deno(["lint"]), "deno lint");
+});

@@ -35,11 +35,9 @@ import {
   unsafeAddressOf,
 } from "../zcall/mod.ts";
 import {
-  type HostPort,
   type Sockaddr,
   tcpAddrToSockaddr,
   unixAddrToSockaddr,
-  type UnixPath,
 } from "../sock/sockaddr.ts";
 import type { ExtSQE } from "./context.ts";
 import type { CQEView } from "./cqe.ts";
