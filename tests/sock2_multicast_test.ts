@@ -1,19 +1,16 @@
 import assert from "node:assert/strict";
+import { inNetns, ip, netnsUnavailable } from "./_netns.ts";
 import { FdGuard, track } from "./_sock2_util.ts";
 import {
   AF,
   bind,
   close,
   getsockname,
-  O,
   setsockopt,
   SO,
   SOCK,
   socket,
   SOL,
-  SYS,
-  syscall6,
-  unsafeAddressOf,
 } from "../zcall/mod.ts";
 import {
   getMulticast6All,
@@ -49,65 +46,12 @@ import { linkByName, links } from "../sock/link.ts";
 import { SockaddrInet4, SockaddrInet6 } from "../sock/sockaddr.ts";
 import { TimedOutError } from "../sock/errors.ts";
 
-const CLONE_NEWNET = 0x40000000;
-
-function ip(...args: string[]): void {
-  const out = new Deno.Command("ip", { args, stderr: "piped" }).outputSync();
-  if (!out.success) {
-    throw new Error(
-      `ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-}
-
-// Whether this machine lets the test create namespaces (root + iproute2).
 function netnsAvailable(): string | null {
-  if (Deno.uid() !== 0) return "not root: ip netns needs CAP_SYS_ADMIN";
-  try {
-    const probe = `k2probe${Deno.pid}`;
-    ip("netns", "add", probe);
-    ip("netns", "del", probe);
-    return null;
-  } catch (e) {
-    return `ip netns unavailable: ${(e as Error).message}`;
-  }
+  return netnsUnavailable("k2probe");
 }
 const skipReason = netnsAvailable();
 if (skipReason !== null) {
   console.log(`sock2 multicast: skipped (${skipReason})`);
-}
-
-function openPath(path: string): number {
-  const c = new TextEncoder().encode(path + "\0");
-  const fd = syscall6(
-    SYS.OPENAT,
-    -100,
-    unsafeAddressOf(c),
-    O.RDONLY | O.CLOEXEC,
-    0,
-    0,
-    0,
-  );
-  assert.ok(fd >= 0, `open ${path}: ${fd}`);
-  return fd;
-}
-
-// Runs `fn` with the calling thread (Deno's JS thread, where FFI calls run)
-// inside network namespace `name`: sockets created there stay in it.
-function inNetns<T>(name: string, fn: () => T): T {
-  const self = openPath("/proc/thread-self/ns/net");
-  const target = openPath(`/run/netns/${name}`);
-  try {
-    assert.equal(syscall6(SYS.SETNS, target, CLONE_NEWNET, 0, 0, 0, 0), 0);
-    try {
-      return fn();
-    } finally {
-      assert.equal(syscall6(SYS.SETNS, self, CLONE_NEWNET, 0, 0, 0, 0), 0);
-    }
-  } finally {
-    close(self);
-    close(target);
-  }
 }
 
 function udpSocket(v6: boolean, port = 0, reuse = false): number {

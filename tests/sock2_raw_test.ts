@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
+import { inNetns, ip, netnsUnavailable } from "./_netns.ts";
 import { FdGuard } from "./_sock2_util.ts";
-import {
-  AF,
-  close,
-  IPPROTO,
-  O,
-  SOCK,
-  socket,
-  SYS,
-  syscall6,
-  unsafeAddressOf,
-} from "../zcall/mod.ts";
+import { AF, close, IPPROTO, SOCK, socket } from "../zcall/mod.ts";
 import {
   dialRaw,
   listenRaw,
@@ -30,8 +21,6 @@ import {
 import { SockaddrInet6 } from "../sock/sockaddr.ts";
 import { TimedOutError } from "../sock/errors.ts";
 
-const CLONE_NEWNET = 0x40000000;
-
 // Raw sockets need CAP_NET_RAW: probe once.
 const rawProbe = socket(AF.INET, SOCK.RAW | SOCK.CLOEXEC, IPPROTO.ICMP);
 const rawReason = rawProbe >= 0 ? null : `no CAP_NET_RAW (socket: ${rawProbe})`;
@@ -45,56 +34,8 @@ function groupsAllow(): boolean {
   return gid >= lo && gid <= hi;
 }
 
-function ip(...args: string[]): void {
-  const out = new Deno.Command("ip", { args, stderr: "piped" }).outputSync();
-  if (!out.success) {
-    throw new Error(
-      `ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-}
-
 function netnsReason(): string | null {
-  if (Deno.uid() !== 0) return "not root: ip netns needs CAP_SYS_ADMIN";
-  try {
-    const probe = `k2rprobe${Deno.pid}`;
-    ip("netns", "add", probe);
-    ip("netns", "del", probe);
-    return null;
-  } catch (e) {
-    return `ip netns unavailable: ${(e as Error).message}`;
-  }
-}
-
-function openPath(path: string): number {
-  const c = new TextEncoder().encode(path + "\0");
-  const fd = syscall6(
-    SYS.OPENAT,
-    -100,
-    unsafeAddressOf(c),
-    O.RDONLY | O.CLOEXEC,
-    0,
-    0,
-    0,
-  );
-  assert.ok(fd >= 0, `open ${path}: ${fd}`);
-  return fd;
-}
-
-function inNetns<T>(name: string, fn: () => T): T {
-  const self = openPath("/proc/thread-self/ns/net");
-  const target = openPath(`/run/netns/${name}`);
-  try {
-    assert.equal(syscall6(SYS.SETNS, target, CLONE_NEWNET, 0, 0, 0, 0), 0);
-    try {
-      return fn();
-    } finally {
-      assert.equal(syscall6(SYS.SETNS, self, CLONE_NEWNET, 0, 0, 0, 0), 0);
-    }
-  } finally {
-    close(self);
-    close(target);
-  }
+  return netnsUnavailable("k2rprobe");
 }
 
 Deno.test("sock2 raw: network names, echo encoding, checksum", () => {
