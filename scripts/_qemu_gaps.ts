@@ -45,16 +45,16 @@ const GAPS: ReadonlyArray<readonly [RegExp, string]> = [
     "checked against the aarch64 headers by tests/publish_sysnum_test.ts",
   ],
   [
-    /subprocess|isolated process|^sock2? examples:/,
+    /subprocess|isolated process|^sock examples:/,
     "spawns Deno.execPath(), an arm64 binary the host runs only with " +
     "binfmt_misc registered for qemu",
   ],
   [
-    /^sock2 multicast/,
+    /^sock multicast/,
     "qemu-user does not translate IP_MULTICAST_ALL/IP_MULTICAST_IF (ENOPROTOOPT)",
   ],
   [
-    /^sock2 tcp_info: values match/,
+    /^sock tcp_info: values match/,
     "qemu-user copies only an int for getsockopt(TCP_INFO)",
   ],
 ];

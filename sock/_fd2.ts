@@ -1,4 +1,4 @@
-// Internal argument checks shared by the sock part-2 modules (cmsg, UDP
+// Internal argument checks shared by the sock modules (cmsg, UDP
 // batch, multicast, links, raw, SCTP).
 
 /** Checks `v` is an integer in [min, max]. */

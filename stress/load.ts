@@ -27,7 +27,7 @@
  */
 
 import * as z from "../zcall/mod.ts";
-import { Rng } from "../tests/_prop.ts";
+import { Rng } from "../tests/_util/prop.ts";
 import { CQEView, SQEContext, Uring } from "../uring/mod.ts";
 
 /** Options of {@linkcode runLoad}. */

@@ -5,7 +5,7 @@
  * killed and reported, so the run always exits by itself):
  * - properties: the tests/reliability_*props*_test.ts files with
  *   100,000 cases per property (`KERNIO_PROP_COUNT`);
- * - bad inputs: the catalogue of tests/_bad_input.ts;
+ * - bad inputs: the catalogue of tests/_util/bad_input.ts;
  * - leaks: 100,000 open/close cycles of sockets, rings and mappings;
  * - faults: tests/reliability_faults_test.ts with more rounds;
  * - load: stress/load.ts, 10,000 concurrent loopback TCP connections each
@@ -66,7 +66,7 @@ const sections: Section[] = ([
   },
   {
     name: "bad inputs",
-    args: ["run", "--allow-all", "tests/_bad_input.ts"],
+    args: ["run", "--allow-all", "tests/_util/bad_input.ts"],
     timeoutMs: 60_000,
   },
   {

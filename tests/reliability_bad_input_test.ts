@@ -1,11 +1,11 @@
-// The bad-input catalogue (tests/_bad_input.ts) run in a child process: the
+// The bad-input catalogue (tests/_util/bad_input.ts) run in a child process: the
 // cases use descriptor numbers (closed, garbage), which must not hit the fds
 // of other test files sharing this `deno test --parallel` process, and a
 // crash there fails this test instead of killing the whole run.
 
 import assert from "node:assert/strict";
-import { KNOWN_FINDINGS, type Report } from "./_bad_input.ts";
-import { reportStat } from "./_prop.ts";
+import { KNOWN_FINDINGS, type Report } from "./_util/bad_input.ts";
+import { reportStat } from "./_util/prop.ts";
 
 const here = new URL(".", import.meta.url);
 
@@ -13,7 +13,11 @@ Deno.test("reliability: bad-input catalogue (child process)", async () => {
   const { code, signal, stdout, stderr } = await new Deno.Command(
     Deno.execPath(),
     {
-      args: ["run", "--allow-all", new URL("_bad_input.ts", here).pathname],
+      args: [
+        "run",
+        "--allow-all",
+        new URL("_util/bad_input.ts", here).pathname,
+      ],
       stdout: "piped",
       stderr: "piped",
     },

@@ -26,7 +26,7 @@ import {
   UringDriver,
   UringError,
 } from "../uring/mod.ts";
-import { bytesDiff, reportStat, Rng, RUN_SEED } from "./_prop.ts";
+import { bytesDiff, reportStat, Rng, RUN_SEED } from "./_util/prop.ts";
 
 let ROUNDS = 1;
 try {

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import type { LeakReport } from "../stress/leaks.ts";
-import { reportStat } from "./_prop.ts";
+import { reportStat } from "./_util/prop.ts";
 
 Deno.test("reliability: 2,000 open/close cycles leak no fd or mapping", async () => {
   const { code, signal, stdout, stderr } = await new Deno.Command(

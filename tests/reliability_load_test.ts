@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import type { LoadReport } from "../stress/load.ts";
-import { reportStat, RUN_SEED } from "./_prop.ts";
+import { reportStat, RUN_SEED } from "./_util/prop.ts";
 
 Deno.test("reliability: 200 loopback connections echo 20 messages each, byte exact", async () => {
   for (const driver of ["--uring", "--epoll"]) {

@@ -38,7 +38,7 @@ import {
   propStats,
   reportStat,
   type Rng,
-} from "./_prop.ts";
+} from "./_util/prop.ts";
 
 function randomIPv6(rng: Rng): Uint8Array {
   const b = rng.bytes(16);

@@ -16,7 +16,7 @@ import {
   sqeContextFromRaw,
   Uring,
 } from "../uring/mod.ts";
-import { property, propStats, reportStat } from "./_prop.ts";
+import { property, propStats, reportStat } from "./_util/prop.ts";
 
 const FD_MIN = -(2 ** 29), FD_MAX = 2 ** 29 - 1;
 

@@ -49,7 +49,7 @@ import {
   propStats,
   reportStat,
   type Rng,
-} from "./_prop.ts";
+} from "./_util/prop.ts";
 
 const TWO32 = 0x1_0000_0000;
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as kernio from "../sock/mod.ts";
 import { AbortedError, ConnectionRefusedError } from "../sock/mod.ts";
-import { noFdLeak } from "./_sock_util.ts";
+import { noFdLeak } from "./_util/sock_fds.ts";
 
 // The same echo code, written once against the Deno.connect/Deno.listen
 // shapes, run with Deno's built-ins and with kernio's.

@@ -54,7 +54,7 @@ import {
   setZeroCopy,
   unixConnPair,
 } from "../sock/mod.ts";
-import { noFdLeak } from "./_sock_util.ts";
+import { noFdLeak } from "./_util/sock_fds.ts";
 
 Deno.test("sock options: set then read back", async (t) => {
   await noFdLeak(async () => {

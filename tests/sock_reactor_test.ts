@@ -13,7 +13,7 @@ import {
   TimedOutError,
   WOULD_BLOCK,
 } from "../sock/errors.ts";
-import { noFdLeak } from "./_sock_util.ts";
+import { noFdLeak } from "./_util/sock_fds.ts";
 
 Deno.test("sock reactor: readiness, deadlines, abort, close", async (t) => {
   await noFdLeak(async () => {

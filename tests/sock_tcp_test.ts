@@ -20,7 +20,7 @@ import {
   UnknownNetworkError,
   WOULD_BLOCK,
 } from "../sock/mod.ts";
-import { noFdLeak } from "./_sock_util.ts";
+import { noFdLeak } from "./_util/sock_fds.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

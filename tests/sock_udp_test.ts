@@ -17,7 +17,7 @@ import {
   TimedOutError,
   WOULD_BLOCK,
 } from "../sock/mod.ts";
-import { noFdLeak } from "./_sock_util.ts";
+import { noFdLeak } from "./_util/sock_fds.ts";
 
 for (const family of [4, 6] as const) {
   const host = family === 4 ? "127.0.0.1" : "::1";

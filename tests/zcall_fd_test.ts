@@ -47,7 +47,7 @@ import {
   write,
   writev,
 } from "../zcall/mod.ts";
-import { dec, enc, isOpen, readU64, u64 } from "./zcall_util.ts";
+import { dec, enc, isOpen, readU64, u64 } from "./_util/zcall.ts";
 
 const E = Errno;
 

@@ -15,7 +15,7 @@ import {
   read,
   RWF,
 } from "../zcall/mod.ts";
-import { dec, enc, openPath } from "./zcall_util.ts";
+import { dec, enc, openPath } from "./_util/zcall.ts";
 
 const E = Errno;
 const GiB = 1024 ** 3;

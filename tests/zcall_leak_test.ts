@@ -1,11 +1,11 @@
-// No descriptor or mapping leaks: tests/zcall_leak_probe.ts runs every
+// No descriptor or mapping leaks: tests/_util/zcall_leak_probe.ts runs every
 // descriptor- and mapping-creating wrapper 200 times in a process of its own
 // and reports /proc/self/fd and /proc/self/maps before and after.
 
 import assert from "node:assert/strict";
 
 Deno.test("zcall: no fd or mapping leaks (isolated process)", async () => {
-  const probe = new URL("zcall_leak_probe.ts", import.meta.url).pathname;
+  const probe = new URL("_util/zcall_leak_probe.ts", import.meta.url).pathname;
   const res = await new Deno.Command(Deno.execPath(), {
     // Deno asks for --allow-all to read /proc/self/*.
     args: ["run", "--allow-all", probe, "200"],

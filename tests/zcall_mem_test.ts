@@ -27,7 +27,7 @@ import {
   unsafePointer,
   write,
 } from "../zcall/mod.ts";
-import { enc } from "./zcall_util.ts";
+import { enc } from "./_util/zcall.ts";
 
 const E = Errno;
 

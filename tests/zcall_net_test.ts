@@ -42,7 +42,7 @@ import {
   Timespec,
   write,
 } from "../zcall/mod.ts";
-import { dec, enc, localPort, portOf, sockaddrIn } from "./zcall_util.ts";
+import { dec, enc, localPort, portOf, sockaddrIn } from "./_util/zcall.ts";
 
 const E = Errno;
 const FLAGS = SOCK.CLOEXEC | SOCK.NONBLOCK;

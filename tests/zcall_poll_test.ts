@@ -29,7 +29,7 @@ import {
   unsafeAddressOf,
   write,
 } from "../zcall/mod.ts";
-import { enc, readU64, u64 } from "./zcall_util.ts";
+import { enc, readU64, u64 } from "./_util/zcall.ts";
 
 const E = Errno;
 

@@ -1,6 +1,6 @@
 // io_uring_register(2) helpers over a ring fd: the register structs laid
 // out once, typed errors on failure. Uring's methods delegate here; these
-// are also usable directly on any ring fd (e.g. by the part-2 modules).
+// are also usable directly on any ring fd (e.g. by the buffer-ring and zero-copy modules).
 
 import {
   IORING_REGISTER,

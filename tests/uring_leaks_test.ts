@@ -1,11 +1,11 @@
-// The uring part-2 tests again, alone in a subprocess with the strict
+// The uring buffer-ring, multishot, zero-copy and driver tests again, alone in a subprocess with the strict
 // fd/mapping leak check on (KERNIO_UR2_STRICT=1): test files running in
 // parallel share one process, so only an isolated run can diff
 // /proc/self/fd and /proc/self/maps reliably.
 
 import assert from "node:assert/strict";
 
-Deno.test("uring2 leaks: every uring2 test leaves no fd or mapping behind", async () => {
+Deno.test("uring leaks: every uring test leaves no fd or mapping behind", async () => {
   const root = new URL("../", import.meta.url).pathname;
   const files = [
     "buffer_ring",
@@ -16,7 +16,7 @@ Deno.test("uring2 leaks: every uring2 test leaves no fd or mapping behind", asyn
     "listener",
     "cancel",
     "zcrx",
-  ].map((n) => `tests/uring2_${n}_test.ts`);
+  ].map((n) => `tests/uring_${n}_test.ts`);
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["test", "--allow-all", ...files],
     cwd: root,

@@ -28,7 +28,7 @@ import {
   tcpConnect,
   tcpListener,
   tcpPair,
-} from "./_uring2_util.ts";
+} from "./_util/uring.ts";
 
 const cqes = Array.from({ length: 64 }, () => new CQEView());
 
@@ -62,7 +62,7 @@ function startedRing(): Uring {
   return r;
 }
 
-Deno.test("uring2 multishot: accept subscription, cancel, onStop once", async () => {
+Deno.test("uring multishot: accept subscription, cancel, onStop once", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     const [lfd, port] = tcpListener();
@@ -107,7 +107,7 @@ Deno.test("uring2 multishot: accept subscription, cancel, onStop once", async ()
   });
 });
 
-Deno.test("uring2 multishot: Stop action cancels, noop handler embedding", async () => {
+Deno.test("uring multishot: Stop action cancels, noop handler embedding", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     const [lfd, port] = tcpListener();
@@ -140,7 +140,7 @@ Deno.test("uring2 multishot: Stop action cancels, noop handler embedding", async
   });
 });
 
-Deno.test("uring2 multishot: unsubscribe suppresses callbacks", async () => {
+Deno.test("uring multishot: unsubscribe suppresses callbacks", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     const [lfd] = tcpListener();
@@ -162,7 +162,7 @@ Deno.test("uring2 multishot: unsubscribe suppresses callbacks", async () => {
   });
 });
 
-Deno.test("uring2 multishot: raw submit forms with direct contexts", async () => {
+Deno.test("uring multishot: raw submit forms with direct contexts", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     using br = BufferRing.register(ring, {
@@ -210,7 +210,7 @@ Deno.test("uring2 multishot: raw submit forms with direct contexts", async () =>
   });
 });
 
-Deno.test("uring2 multishot: ENOBUFS exhaustion, resubmit without data loss", async () => {
+Deno.test("uring multishot: ENOBUFS exhaustion, resubmit without data loss", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     using br = BufferRing.register(ring, {
@@ -274,7 +274,7 @@ Deno.test("uring2 multishot: ENOBUFS exhaustion, resubmit without data loss", as
   });
 });
 
-Deno.test("uring2 multishot: bad input", () => {
+Deno.test("uring multishot: bad input", () => {
   using ring = startedRing();
   // deno-lint-ignore no-explicit-any
   assert.throws(() => acceptMultishot(ring, forFD(3), {} as any), TypeError);

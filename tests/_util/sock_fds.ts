@@ -6,8 +6,8 @@
 // (reported by the sock layer's fd hook, identified by their inode) and
 // asserts that none of them is still open afterwards.
 
-import { reactorFds } from "../sock/_reactor.ts";
-import { _trackFds } from "../sock/socket.ts";
+import { reactorFds } from "../../sock/_reactor.ts";
+import { _trackFds } from "../../sock/socket.ts";
 
 function target(fd: number | string): string | null {
   try {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { inNetns, ip, netnsUnavailable } from "./_netns.ts";
-import { FdGuard } from "./_sock2_util.ts";
+import { inNetns, ip, netnsUnavailable } from "./_util/netns.ts";
+import { FdGuard } from "./_util/fd_guard.ts";
 import { AF, close, IPPROTO, SOCK, socket } from "../zcall/mod.ts";
 import {
   dialRaw,
@@ -25,7 +25,7 @@ import { TimedOutError } from "../sock/errors.ts";
 const rawProbe = socket(AF.INET, SOCK.RAW | SOCK.CLOEXEC, IPPROTO.ICMP);
 const rawReason = rawProbe >= 0 ? null : `no CAP_NET_RAW (socket: ${rawProbe})`;
 if (rawProbe >= 0) close(rawProbe);
-if (rawReason) console.log(`sock2 raw: raw tests skipped: ${rawReason}`);
+if (rawReason) console.log(`sock raw: raw tests skipped: ${rawReason}`);
 
 function groupsAllow(): boolean {
   const [lo, hi] = Deno.readTextFileSync("/proc/sys/net/ipv4/ping_group_range")
@@ -38,7 +38,7 @@ function netnsReason(): string | null {
   return netnsUnavailable("k2rprobe");
 }
 
-Deno.test("sock2 raw: network names, echo encoding, checksum", () => {
+Deno.test("sock raw: network names, echo encoding, checksum", () => {
   assert.deepEqual(parseRawNetwork("ip4:icmp"), { family: 4, protocol: 1 });
   assert.deepEqual(parseRawNetwork("ip6:ipv6-icmp"), {
     family: 6,
@@ -69,7 +69,7 @@ Deno.test("sock2 raw: network names, echo encoding, checksum", () => {
 });
 
 Deno.test({
-  name: "sock2 raw: ping 127.0.0.1 and ::1 over raw sockets",
+  name: "sock raw: ping 127.0.0.1 and ::1 over raw sockets",
   ignore: rawReason !== null,
   async fn() {
     const guard = new FdGuard();
@@ -97,7 +97,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "sock2 raw: RawConn carries an IP protocol both ways (IPv4 header in front, IPv6 not)",
+    "sock raw: RawConn carries an IP protocol both ways (IPv4 header in front, IPv6 not)",
   ignore: rawReason !== null,
   async fn() {
     const guard = new FdGuard();
@@ -149,7 +149,7 @@ Deno.test({
 const dgramNs = groupsAllow() ? null : netnsReason();
 Deno.test({
   name:
-    "sock2 raw: ping 127.0.0.1 and ::1 over unprivileged ICMP datagram sockets",
+    "sock raw: ping 127.0.0.1 and ::1 over unprivileged ICMP datagram sockets",
   ignore: !groupsAllow() && dgramNs !== null,
   async fn() {
     const guard = new FdGuard();

@@ -18,9 +18,9 @@ import {
   ZCRX,
 } from "../uring/mod.ts";
 import { close } from "../zcall/mod.ts";
-import { noLeaks, tcpPair } from "./_uring2_util.ts";
+import { noLeaks, tcpPair } from "./_util/uring.ts";
 
-Deno.test("uring2 zcrx: loopback reports not supported, nothing leaks", async () => {
+Deno.test("uring zcrx: loopback reports not supported, nothing leaks", async () => {
   await noLeaks(() => {
     // ZCRX wants 32-byte CQEs: the ring's options do not expose CQE32, so
     // try both the standard ring and a raw fd-less check of the error path.
@@ -61,7 +61,7 @@ Deno.test("uring2 zcrx: loopback reports not supported, nothing leaks", async ()
   });
 });
 
-Deno.test("uring2 napi: ring registration works, loopback sockets have no NAPI id", async () => {
+Deno.test("uring napi: ring registration works, loopback sockets have no NAPI id", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 8 });
     ring.start();
@@ -87,7 +87,7 @@ Deno.test("uring2 napi: ring registration works, loopback sockets have no NAPI i
   });
 });
 
-Deno.test("uring2 zcrx: a veth interface reports not supported too", async (t) => {
+Deno.test("uring zcrx: a veth interface reports not supported too", async (t) => {
   const name = `kio${Deno.pid % 100000}`;
   const ip = (args: string[]) =>
     new Deno.Command("ip", { args, stdout: "null", stderr: "null" }).output();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FdGuard } from "./_sock2_util.ts";
+import { FdGuard } from "./_util/fd_guard.ts";
 import {
   IFF,
   indexToZone,
@@ -32,7 +32,7 @@ function ipLinks(): IpLink[] {
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
-Deno.test("sock2 link: links() matches ip -j link", () => {
+Deno.test("sock link: links() matches ip -j link", () => {
   const guard = new FdGuard();
   const mine = links();
   const theirs = ipLinks();
@@ -67,7 +67,7 @@ Deno.test("sock2 link: links() matches ip -j link", () => {
   guard.check();
 });
 
-Deno.test("sock2 link: by name, by index, zones", async (t) => {
+Deno.test("sock link: by name, by index, zones", async (t) => {
   const lo = linkByName("lo");
   assert.equal(lo.type, 772); // ARPHRD_LOOPBACK
   assert.ok((lo.flags & IFF.LOOPBACK) !== 0);

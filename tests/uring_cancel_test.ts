@@ -12,7 +12,7 @@ import {
   Uring,
 } from "../uring/mod.ts";
 import { close, Errno, IORING_OP, write } from "../zcall/mod.ts";
-import { enc, noLeaks, tcpPair } from "./_uring2_util.ts";
+import { enc, noLeaks, tcpPair } from "./_util/uring.ts";
 
 const cqes = Array.from({ length: 16 }, () => new CQEView());
 const CANCEL = packDirect(IORING_OP.ASYNC_CANCEL, 0, 0, 0);
@@ -45,7 +45,7 @@ function recv(
   return ctx;
 }
 
-Deno.test("uring2 cancel: by user_data, fd, opcode, any, all", async (t) => {
+Deno.test("uring cancel: by user_data, fd, opcode, any, all", async (t) => {
   await noLeaks(async () => {
     using ring = new Uring({ entries: 32 });
     ring.start();
@@ -122,7 +122,7 @@ Deno.test("uring2 cancel: by user_data, fd, opcode, any, all", async (t) => {
   });
 });
 
-Deno.test("uring2 cancel: linked timeouts race the operation", async () => {
+Deno.test("uring cancel: linked timeouts race the operation", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 16 });
     ring.start();
@@ -176,7 +176,7 @@ Deno.test("uring2 cancel: linked timeouts race the operation", async () => {
   });
 });
 
-Deno.test("uring2 cancel: deadline composition", () => {
+Deno.test("uring cancel: deadline composition", () => {
   assert.equal(composeDeadline(undefined, undefined), undefined);
   assert.equal(composeDeadline(undefined, 50), 50);
   assert.equal(composeDeadline(0, 50), 50);

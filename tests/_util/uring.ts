@@ -1,4 +1,4 @@
-// Helpers for the uring part-2 tests: loopback TCP pairs and listeners made
+// Helpers for the uring tests: loopback TCP pairs and listeners made
 // with zcall, and fd/mapping leak checks against /proc/self.
 
 import {
@@ -14,7 +14,7 @@ import {
   SOCK,
   socket,
   TCP,
-} from "../zcall/mod.ts";
+} from "../../zcall/mod.ts";
 
 /** A 127.0.0.1:port sockaddr_in. */
 export function sockaddrIn(port: number): Uint8Array {
@@ -103,7 +103,7 @@ export function isMapped(address: number): boolean {
 /**
  * Whether the fd/mapping diff is reliable: test files running in parallel
  * share one process (and its fd table), so the strict check runs in the
- * isolated subprocess of uring2_leaks_test.ts (KERNIO_UR2_STRICT=1).
+ * isolated subprocess of uring_leaks_test.ts (KERNIO_UR2_STRICT=1).
  */
 export const STRICT_LEAKS: boolean = (() => {
   try {

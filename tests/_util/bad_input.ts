@@ -13,11 +13,11 @@
  * Run it as a program (it is spawned by tests/reliability_bad_input_test.ts
  * and stress/run.ts, so fd-number cases never touch the descriptors of other
  * test files sharing a `deno test --parallel` process):
- * `deno run -A tests/_bad_input.ts` prints one `BAD_INPUT {json}` line.
+ * `deno run -A tests/_util/bad_input.ts` prints one `BAD_INPUT {json}` line.
  *
  * @example
  * ```ts
- * import { runCatalogue } from "./_bad_input.ts";
+ * import { runCatalogue } from "./bad_input.ts";
  * const report = await runCatalogue();
  * console.log(report.total, report.violations.length);
  * ```
@@ -25,9 +25,9 @@
  * @module
  */
 
-import * as z from "../zcall/mod.ts";
-import * as s from "../sock/mod.ts";
-import * as u from "../uring/mod.ts";
+import * as z from "../../zcall/mod.ts";
+import * as s from "../../sock/mod.ts";
+import * as u from "../../uring/mod.ts";
 
 /** Which layer a case exercises. */
 export type Layer = "zcall" | "sock" | "uring";
@@ -103,7 +103,7 @@ export interface Report {
  *
  * @example
  * ```ts
- * import { KNOWN_FINDINGS } from "./_bad_input.ts";
+ * import { KNOWN_FINDINGS } from "./bad_input.ts";
  * for (const [id, f] of Object.entries(KNOWN_FINDINGS)) console.log(id, f.about);
  * ```
  */
@@ -1059,7 +1059,7 @@ async function withTimeout(p: Promise<unknown>): Promise<unknown> {
  *
  * @example
  * ```ts
- * import { runCase } from "./_bad_input.ts";
+ * import { runCase } from "./bad_input.ts";
  * const o = await runCase({
  *   layer: "zcall",
  *   fn: "close",
@@ -1130,7 +1130,7 @@ function exportedCallables(ns: Record<string, unknown>): string[] {
  *
  * @example
  * ```ts
- * import { runCatalogue, sockSource, uringSource } from "./_bad_input.ts";
+ * import { runCatalogue, sockSource, uringSource } from "./bad_input.ts";
  * const r = await runCatalogue([sockSource, uringSource]);
  * console.log(r.total, r.violations.length);
  * ```
@@ -1248,7 +1248,7 @@ const PORT_BAD: Bad[] = [
  *
  * @example
  * ```ts
- * import { runCatalogue, sockSource } from "./_bad_input.ts";
+ * import { runCatalogue, sockSource } from "./bad_input.ts";
  * await runCatalogue([sockSource]);
  * ```
  */
@@ -1842,7 +1842,7 @@ export const sockSource: CaseSource = () => {
  *
  * @example
  * ```ts
- * import { runCatalogue, uringSource } from "./_bad_input.ts";
+ * import { runCatalogue, uringSource } from "./bad_input.ts";
  * await runCatalogue([uringSource]);
  * ```
  */

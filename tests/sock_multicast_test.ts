@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { inNetns, ip, netnsUnavailable } from "./_netns.ts";
-import { FdGuard, track } from "./_sock2_util.ts";
+import { inNetns, ip, netnsUnavailable } from "./_util/netns.ts";
+import { FdGuard, track } from "./_util/fd_guard.ts";
 import {
   AF,
   bind,
@@ -51,7 +51,7 @@ function netnsAvailable(): string | null {
 }
 const skipReason = netnsAvailable();
 if (skipReason !== null) {
-  console.log(`sock2 multicast: skipped (${skipReason})`);
+  console.log(`sock multicast: skipped (${skipReason})`);
 }
 
 function udpSocket(v6: boolean, port = 0, reuse = false): number {
@@ -90,7 +90,7 @@ async function receives(fd: number, ms: number): Promise<number> {
 }
 
 Deno.test({
-  name: "sock2 multicast: options round trip on loopback",
+  name: "sock multicast: options round trip on loopback",
   fn() {
     const v4 = udpSocket(false), v6 = udpSocket(true);
     try {
@@ -139,7 +139,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "sock2 multicast: IPv4 and IPv6 groups across a veth pair between namespaces",
+    "sock multicast: IPv4 and IPv6 groups across a veth pair between namespaces",
   ignore: skipReason !== null,
   async fn(t) {
     const tag = (Deno.pid % 100000).toString(36) +

@@ -20,7 +20,7 @@ async function run(args: string[]): Promise<{ ok: boolean; out: string }> {
 const raw = socket(AF.INET, SOCK.RAW | SOCK.CLOEXEC, IPPROTO.ICMP);
 if (raw >= 0) close(raw);
 
-Deno.test("sock2 examples: tcpinfo prints ss -ti style TCP_INFO", async () => {
+Deno.test("sock examples: tcpinfo prints ss -ti style TCP_INFO", async () => {
   const r = await run(["examples/tcpinfo.ts"]);
   assert.ok(r.ok, r.out);
   assert.match(r.out, /^ESTAB 127\.0\.0\.1:\d+ 127\.0\.0\.1:\d+/m);
@@ -43,7 +43,7 @@ Deno.test("sock2 examples: tcpinfo prints ss -ti style TCP_INFO", async () => {
 });
 
 Deno.test({
-  name: "sock2 examples: ping prints replies and RTT statistics",
+  name: "sock examples: ping prints replies and RTT statistics",
   ignore: raw < 0 &&
     !Deno.readTextFileSync("/proc/sys/net/ipv4/ping_group_range").startsWith(
       "0",

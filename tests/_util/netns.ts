@@ -2,7 +2,7 @@
 // pairs between namespaces made by the test and deleted by it).
 
 import assert from "node:assert/strict";
-import { close, O, SYS, syscall6, unsafeAddressOf } from "../zcall/mod.ts";
+import { close, O, SYS, syscall6, unsafeAddressOf } from "../../zcall/mod.ts";
 
 const CLONE_NEWNET = 0x40000000;
 
@@ -11,7 +11,7 @@ const CLONE_NEWNET = 0x40000000;
  *
  * @example
  * ```ts
- * import { ip } from "./_netns.ts";
+ * import { ip } from "./netns.ts";
  * ip("link", "show", "lo");
  * ```
  */
@@ -29,7 +29,7 @@ export function ip(...args: string[]): void {
  *
  * @example
  * ```ts
- * import { netnsUnavailable } from "./_netns.ts";
+ * import { netnsUnavailable } from "./netns.ts";
  * const reason = netnsUnavailable("probe");
  * ```
  */
@@ -66,7 +66,7 @@ function openPath(path: string): number {
  *
  * @example
  * ```ts
- * import { inNetns } from "./_netns.ts";
+ * import { inNetns } from "./netns.ts";
  * declare const makeSocket: () => number;
  * const fd = inNetns("kio-a", makeSocket);
  * ```

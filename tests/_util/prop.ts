@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { property } from "./_prop.ts";
+ * import { property } from "./prop.ts";
  * property("add commutes", (rng) => {
  *   const a = rng.u32(), b = rng.u32();
  *   if (a + b !== b + a) throw new Error("no");
@@ -25,7 +25,7 @@
  *
  * @example
  * ```ts
- * import { Rng } from "./_prop.ts";
+ * import { Rng } from "./prop.ts";
  * const rng = new Rng(42);
  * rng.int(1, 6); // a die roll
  * ```
@@ -168,7 +168,7 @@ function envNumber(name: string): number | undefined {
  *
  * @example
  * ```ts
- * import { propCount } from "./_prop.ts";
+ * import { propCount } from "./prop.ts";
  * propCount(2000); // 2000 unless the environment says otherwise
  * ```
  */
@@ -181,7 +181,7 @@ export function propCount(fallback = 2000): number {
  *
  * @example
  * ```ts
- * import { RUN_SEED } from "./_prop.ts";
+ * import { RUN_SEED } from "./prop.ts";
  * console.log(`seed ${RUN_SEED}`);
  * ```
  */
@@ -193,7 +193,7 @@ export const RUN_SEED: number = envNumber("KERNIO_PROP_SEED") ??
  *
  * @example
  * ```ts
- * import { property, PropertyFailure } from "./_prop.ts";
+ * import { property, PropertyFailure } from "./prop.ts";
  * try {
  *   property("fails", () => {
  *     throw new Error("x");
@@ -249,7 +249,7 @@ export interface PropertyOptions {
  *
  * @example
  * ```ts
- * import { propStats } from "./_prop.ts";
+ * import { propStats } from "./prop.ts";
  * console.log(propStats.properties, propStats.cases);
  * ```
  */
@@ -262,7 +262,7 @@ export const propStats = { properties: 0, cases: 0 };
  *
  * @example
  * ```ts
- * import { property } from "./_prop.ts";
+ * import { property } from "./prop.ts";
  * property("u32 in range", (rng) => {
  *   const v = rng.u32();
  *   if (v < 0 || v > 0xffffffff) throw new Error(`${v}`);
@@ -296,7 +296,7 @@ export function property(
  *
  * @example
  * ```ts
- * import { propertyAsync } from "./_prop.ts";
+ * import { propertyAsync } from "./prop.ts";
  * await propertyAsync("resolves", async (rng) => {
  *   await Promise.resolve(rng.u32());
  * }, { count: 10 });
@@ -329,7 +329,7 @@ export async function propertyAsync(
  *
  * @example
  * ```ts
- * import { reportStat } from "./_prop.ts";
+ * import { reportStat } from "./prop.ts";
  * reportStat({ kind: "props", cases: 2000 });
  * ```
  */
@@ -342,7 +342,7 @@ export function reportStat(stat: Record<string, unknown>): void {
  *
  * @example
  * ```ts
- * import { bytesDiff } from "./_prop.ts";
+ * import { bytesDiff } from "./prop.ts";
  * bytesDiff(new Uint8Array([1]), new Uint8Array([1])); // null
  * ```
  */

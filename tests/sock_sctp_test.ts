@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FdGuard } from "./_sock2_util.ts";
+import { FdGuard } from "./_util/fd_guard.ts";
 import {
   decodeSCTPInitMsg,
   dialSCTP,
@@ -44,7 +44,7 @@ import { ProtocolNotSupportedError } from "../sock/errors.ts";
 const HAVE_SCTP = sctpAvailable();
 if (!HAVE_SCTP) {
   console.log(
-    "sock2 sctp: functional SCTP tests skipped: this kernel has no SCTP (socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails with EPROTONOSUPPORT)",
+    "sock sctp: functional SCTP tests skipped: this kernel has no SCTP (socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails with EPROTONOSUPPORT)",
   );
 }
 
@@ -57,7 +57,7 @@ const isNoProto = (e: unknown) =>
 const isNoProtoStream = (e: unknown) =>
   e instanceof ProtocolNotSupportedError && e.code === "EPROTONOSUPPORT";
 
-Deno.test("sock2 sctp: struct layouts and address resolution", () => {
+Deno.test("sock sctp: struct layouts and address resolution", () => {
   const im = encodeSCTPInitMsg({
     numOstreams: 10,
     maxInstreams: 0x1234,
@@ -131,7 +131,7 @@ Deno.test("sock2 sctp: struct layouts and address resolution", () => {
 
 Deno.test({
   name:
-    "sock2 sctp: without kernel SCTP every entry point raises ProtocolNotSupportedError",
+    "sock sctp: without kernel SCTP every entry point raises ProtocolNotSupportedError",
   ignore: HAVE_SCTP,
   async fn() {
     const guard = new FdGuard();
@@ -167,7 +167,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "sock2 sctp: one-to-one association, options (needs kernel SCTP)",
+  name: "sock sctp: one-to-one association, options (needs kernel SCTP)",
   ignore: !HAVE_SCTP,
   async fn() {
     const guard = new FdGuard();

@@ -8,7 +8,7 @@ import {
   SYS,
   syscall6,
   unsafeAddressOf,
-} from "../zcall/mod.ts";
+} from "../../zcall/mod.ts";
 
 /** A struct sockaddr_in for 127.0.0.1:`port` (port in host order). */
 export function sockaddrIn(

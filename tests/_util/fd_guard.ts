@@ -1,12 +1,12 @@
-// fd-leak checks for the sock2 tests that hold under `deno test --parallel`
+// fd-leak checks for the sock tests that hold under `deno test --parallel`
 // (several modules may share the process, so /proc/self/fd counts are
 // meaningless): each descriptor a test creates is recorded with its target
 // (socket:[inode], pipe:[inode]...) and must be gone afterwards. Sockets
 // opened through the sock layer are recorded by its fd hook; descriptors
 // made through zcall directly are passed to track().
 
-import { reactorFds } from "../sock/_reactor.ts";
-import { _trackFds } from "../sock/socket.ts";
+import { reactorFds } from "../../sock/_reactor.ts";
+import { _trackFds } from "../../sock/socket.ts";
 
 function target(fd: number): string | null {
   try {

@@ -30,7 +30,7 @@ import {
   socket,
   socketpair,
   timerfdCreate,
-} from "../zcall/mod.ts";
+} from "../../zcall/mod.ts";
 
 const fdCount = () => [...Deno.readDirSync("/proc/self/fd")].length;
 const maps = () => Deno.readTextFileSync("/proc/self/maps").trim().split("\n");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FdGuard, track } from "./_sock2_util.ts";
+import { FdGuard, track } from "./_util/fd_guard.ts";
 import {
   accept4,
   AF,
@@ -70,7 +70,7 @@ function ssFields(port: number): Map<string, string> {
   return m;
 }
 
-Deno.test("sock2 tcp_info: layout and packed accessors", () => {
+Deno.test("sock tcp_info: layout and packed accessors", () => {
   const info = new TCPInfo();
   assert.equal(info.bytes.byteLength, SIZEOF_TCP_INFO);
   assert.equal(SIZEOF_TCP_INFO, 280);
@@ -99,7 +99,7 @@ Deno.test("sock2 tcp_info: layout and packed accessors", () => {
   for (const f of TCP_INFO_FIELDS) assert.equal(typeof json[f], "number");
 });
 
-Deno.test("sock2 tcp_info: bad input is rejected", () => {
+Deno.test("sock tcp_info: bad input is rejected", () => {
   assert.throws(() => getTCPInfo(-1), TypeError);
   // deno-lint-ignore no-explicit-any
   assert.throws(() => getTCPInfoInto(0, {} as any), TypeError);
@@ -111,7 +111,7 @@ Deno.test("sock2 tcp_info: bad input is rejected", () => {
   }
 });
 
-Deno.test("sock2 tcp_info: values match ss -tin", async (t) => {
+Deno.test("sock tcp_info: values match ss -tin", async (t) => {
   const guard = new FdGuard();
   const { lfd, cfd, sfd } = tcpPair();
   try {

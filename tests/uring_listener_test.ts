@@ -20,7 +20,7 @@ import {
   UringError,
 } from "../uring/mod.ts";
 import { close, IORING_OP } from "../zcall/mod.ts";
-import { noLeaks, tcpConnect } from "./_uring2_util.ts";
+import { noLeaks, tcpConnect } from "./_util/uring.ts";
 
 const cqes = Array.from({ length: 16 }, () => new CQEView());
 
@@ -37,7 +37,7 @@ function nextSteps(ring: Uring, max = 100): ListenerStep[] {
   return [];
 }
 
-Deno.test("uring2 listener: SOCKET → BIND → LISTEN by hand, then multishot accept", async () => {
+Deno.test("uring listener: SOCKET → BIND → LISTEN by hand, then multishot accept", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 16 });
     ring.start();
@@ -114,7 +114,7 @@ Deno.test("uring2 listener: SOCKET → BIND → LISTEN by hand, then multishot a
   });
 });
 
-Deno.test("uring2 listener: advance() chain, failures reach onError", async () => {
+Deno.test("uring listener: advance() chain, failures reach onError", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 16 });
     ring.start();

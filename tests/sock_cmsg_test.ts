@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FdGuard, track } from "./_sock2_util.ts";
+import { FdGuard, track } from "./_util/fd_guard.ts";
 import {
   AF,
   close,
@@ -42,7 +42,7 @@ function pair(type: number = SOCK.STREAM): [number, number] {
   return [track(fds[0]), track(fds[1])];
 }
 
-Deno.test("sock2 cmsg: arithmetic and encoding", () => {
+Deno.test("sock cmsg: arithmetic and encoding", () => {
   assert.equal(cmsgAlign(0), 0);
   assert.equal(cmsgAlign(1), 8);
   assert.equal(cmsgAlign(12), 16);
@@ -83,7 +83,7 @@ Deno.test("sock2 cmsg: arithmetic and encoding", () => {
   assert.throws(() => unixCredentials({ pid: -1 } as any), RangeError);
 });
 
-Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async () => {
+Deno.test("sock cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async () => {
   const guard = new FdGuard();
   const [a, b] = pair();
   const pipes: number[] = [];
@@ -138,7 +138,7 @@ Deno.test("sock2 cmsg: SCM_RIGHTS over a Unix socket (more than 8 fds)", async (
   guard.check();
 });
 
-Deno.test("sock2 cmsg: SCM_CREDENTIALS and SO_PEERCRED", () => {
+Deno.test("sock cmsg: SCM_CREDENTIALS and SO_PEERCRED", () => {
   const guard = new FdGuard();
   const [a, b] = pair(SOCK.DGRAM);
   try {

@@ -22,9 +22,9 @@ import {
   tcpConnect,
   tcpListener,
   tcpPair,
-} from "./_uring2_util.ts";
+} from "./_util/uring.ts";
 
-Deno.test("uring2 driver: await one operation, idle ends the loop", async () => {
+Deno.test("uring driver: await one operation, idle ends the loop", async () => {
   await noLeaks(async () => {
     await using d = new UringDriver({ entries: 16 });
     assert.deepEqual(await d.nop(), { res: 0, flags: 0 });
@@ -40,7 +40,7 @@ Deno.test("uring2 driver: await one operation, idle ends the loop", async () => 
   });
 });
 
-Deno.test("uring2 driver: park does not block the event loop; wake on completion", async () => {
+Deno.test("uring driver: park does not block the event loop; wake on completion", async () => {
   await noLeaks(async () => {
     await using d = new UringDriver({ entries: 16 });
     const [c, s] = tcpPair();
@@ -62,7 +62,7 @@ Deno.test("uring2 driver: park does not block the event loop; wake on completion
   });
 });
 
-Deno.test("uring2 driver: deadlines and AbortSignal cancel through async cancel", async (t) => {
+Deno.test("uring driver: deadlines and AbortSignal cancel through async cancel", async (t) => {
   await noLeaks(async () => {
     await using d = new UringDriver({ entries: 16 });
     const [c, s] = tcpPair();
@@ -120,7 +120,7 @@ Deno.test("uring2 driver: deadlines and AbortSignal cancel through async cancel"
   });
 });
 
-Deno.test("uring2 driver: multishot async iteration", async (t) => {
+Deno.test("uring driver: multishot async iteration", async (t) => {
   await noLeaks(async () => {
     await using d = new UringDriver({ entries: 32 });
     await t.step(
@@ -168,7 +168,7 @@ Deno.test("uring2 driver: multishot async iteration", async (t) => {
   });
 });
 
-Deno.test("uring2 driver: raw submissions with onCQE and hold/release", async () => {
+Deno.test("uring driver: raw submissions with onCQE and hold/release", async () => {
   await noLeaks(async () => {
     const seen: number[] = [];
     let resolve!: () => void;
@@ -189,7 +189,7 @@ Deno.test("uring2 driver: raw submissions with onCQE and hold/release", async ()
   });
 });
 
-Deno.test("uring2 driver: close drains in-flight operations", async () => {
+Deno.test("uring driver: close drains in-flight operations", async () => {
   await noLeaks(async () => {
     const d = new UringDriver({ entries: 16 });
     const [c, s] = tcpPair();
@@ -211,7 +211,7 @@ Deno.test("uring2 driver: close drains in-flight operations", async () => {
   });
 });
 
-Deno.test("uring2 driver: drives a caller's ring without stopping it", async () => {
+Deno.test("uring driver: drives a caller's ring without stopping it", async () => {
   using ring = new Uring({ entries: 8 });
   assert.throws(() => new UringDriver({ ring }), TypeError, "not started");
   ring.start();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FdGuard, track } from "./_sock2_util.ts";
+import { FdGuard, track } from "./_util/fd_guard.ts";
 import {
   AF,
   bind,
@@ -53,7 +53,7 @@ function udp(v6 = false): { fd: number; addr: SockaddrInet4 | SockaddrInet6 } {
   return { fd, addr: sa };
 }
 
-Deno.test("sock2 udp batch: sendMessages/recvMessages with addresses and scatter buffers", async (t) => {
+Deno.test("sock udp batch: sendMessages/recvMessages with addresses and scatter buffers", async (t) => {
   const guard = new FdGuard();
   const a = udp(), b = udp(), c = udp();
   try {
@@ -166,7 +166,7 @@ Deno.test("sock2 udp batch: sendMessages/recvMessages with addresses and scatter
   guard.check();
 });
 
-Deno.test("sock2 udp batch: GSO send, segments and GRO receive", async (t) => {
+Deno.test("sock udp batch: GSO send, segments and GRO receive", async (t) => {
   const guard = new FdGuard();
   const tx = udp(), plain = udp(), gro = udp();
   try {
@@ -264,7 +264,7 @@ Deno.test("sock2 udp batch: GSO send, segments and GRO receive", async (t) => {
   guard.check();
 });
 
-Deno.test("sock2 udp msg: readMsgUDP/writeMsgUDP with control data and flags", async () => {
+Deno.test("sock udp msg: readMsgUDP/writeMsgUDP with control data and flags", async () => {
   const guard = new FdGuard();
   const a = udp(), b = udp();
   try {

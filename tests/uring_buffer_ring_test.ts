@@ -20,7 +20,7 @@ import {
   noLeaks,
   STRICT_LEAKS,
   tcpPair,
-} from "./_uring2_util.ts";
+} from "./_util/uring.ts";
 
 function startedRing(entries = 16): Uring {
   const r = new Uring({ entries });
@@ -28,7 +28,7 @@ function startedRing(entries = 16): Uring {
   return r;
 }
 
-Deno.test("uring2 buffer ring: registration modes", async (t) => {
+Deno.test("uring buffer ring: registration modes", async (t) => {
   await noLeaks(async () => {
     using ring = startedRing();
     for (const kernelMapped of [false, true]) {
@@ -82,7 +82,7 @@ Deno.test("uring2 buffer ring: registration modes", async (t) => {
   });
 });
 
-Deno.test("uring2 buffer ring: provide, advance, recycle, consumption", async () => {
+Deno.test("uring buffer ring: provide, advance, recycle, consumption", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     using br = BufferRing.register(ring, {
@@ -129,7 +129,7 @@ Deno.test("uring2 buffer ring: provide, advance, recycle, consumption", async ()
   });
 });
 
-Deno.test("uring2 buffer ring: bad input", () => {
+Deno.test("uring buffer ring: bad input", () => {
   using ring = startedRing();
   assert.throws(
     () => BufferRing.register(ring, { groupId: -1, entries: 4, bufferSize: 8 }),
@@ -188,7 +188,7 @@ Deno.test("uring2 buffer ring: bad input", () => {
   assert.throws(() => br.provide(0), RangeError, "more than ring entries");
 });
 
-Deno.test("uring2 buffer ring: multi-size groups", async () => {
+Deno.test("uring buffer ring: multi-size groups", async () => {
   await noLeaks(() => {
     using ring = startedRing();
     using groups = BufferGroups.register(ring, {
@@ -220,7 +220,7 @@ Deno.test("uring2 buffer ring: multi-size groups", async () => {
   });
 });
 
-Deno.test("uring2 buffer ring: incremental consumption (IOU_PBUF_RING_INC)", async () => {
+Deno.test("uring buffer ring: incremental consumption (IOU_PBUF_RING_INC)", async () => {
   const {
     IncrementalReceiver,
     NoopIncrementalHandler,

@@ -51,7 +51,7 @@ async function echoOnce(port: number, msg: string): Promise<string> {
   }
 }
 
-Deno.test("uring2 examples: echo servers (io_uring and Deno.listen)", async () => {
+Deno.test("uring examples: echo servers (io_uring and Deno.listen)", async () => {
   for (
     const cmd of [
       [DENO, "run", "--allow-ffi", "examples/echo_server.ts", "0"],
@@ -69,7 +69,7 @@ Deno.test("uring2 examples: echo servers (io_uring and Deno.listen)", async () =
   }
 });
 
-Deno.test("uring2 examples: http_hello answers GET", async () => {
+Deno.test("uring examples: http_hello answers GET", async () => {
   const srv = await startServer([
     DENO,
     "run",
@@ -88,7 +88,7 @@ Deno.test("uring2 examples: http_hello answers GET", async () => {
   }
 });
 
-Deno.test("uring2 examples: udp_pingpong, tcp_client, file_copy", async () => {
+Deno.test("uring examples: udp_pingpong, tcp_client, file_copy", async () => {
   assert.match(
     await run(["--allow-ffi", "examples/udp_pingpong.ts", "200"]),
     /200 UDP round trips/,
@@ -107,7 +107,7 @@ Deno.test("uring2 examples: udp_pingpong, tcp_client, file_copy", async () => {
   );
 });
 
-Deno.test("uring2 examples: demo prints the side-by-side table", async () => {
+Deno.test("uring examples: demo prints the side-by-side table", async () => {
   const out = await run([
     "--allow-all",
     "examples/demo.ts",

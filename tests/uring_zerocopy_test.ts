@@ -17,7 +17,7 @@ import {
   ZCTracker,
 } from "../uring/mod.ts";
 import { close, IORING_OP, read } from "../zcall/mod.ts";
-import { noLeaks, tcpPair } from "./_uring2_util.ts";
+import { noLeaks, tcpPair } from "./_util/uring.ts";
 
 const cqes = Array.from({ length: 32 }, () => new CQEView());
 
@@ -43,7 +43,7 @@ function drain(fd: number, n: number): Uint8Array {
   return out;
 }
 
-Deno.test("uring2 zerocopy: two-CQE lifecycle, copied flag, handleCQE", async () => {
+Deno.test("uring zerocopy: two-CQE lifecycle, copied flag, handleCQE", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 16 });
     ring.start();
@@ -116,7 +116,7 @@ Deno.test("uring2 zerocopy: two-CQE lifecycle, copied flag, handleCQE", async ()
   });
 });
 
-Deno.test("uring2 zerocopy: sendMsgZC and bad input", async () => {
+Deno.test("uring zerocopy: sendMsgZC and bad input", async () => {
   const { Msghdr } = await import("../zcall/mod.ts");
   using ring = new Uring({ entries: 16 });
   ring.start();
@@ -167,7 +167,7 @@ Deno.test("uring2 zerocopy: sendMsgZC and bad input", async () => {
   }
 });
 
-Deno.test("uring2 zerocopy: multicast helpers", async () => {
+Deno.test("uring zerocopy: multicast helpers", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 64, lockedBufferMem: 64 * 1024 });
     ring.start();

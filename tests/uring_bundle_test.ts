@@ -14,9 +14,9 @@ import {
   Uring,
 } from "../uring/mod.ts";
 import { close, write } from "../zcall/mod.ts";
-import { noLeaks, tcpPair } from "./_uring2_util.ts";
+import { noLeaks, tcpPair } from "./_util/uring.ts";
 
-Deno.test("uring2 bundle: one CQE spans several buffers, recycle keeps slots aligned", async () => {
+Deno.test("uring bundle: one CQE spans several buffers, recycle keeps slots aligned", async () => {
   await noLeaks(() => {
     using ring = new Uring({ entries: 16 });
     ring.start();
@@ -82,7 +82,7 @@ Deno.test("uring2 bundle: one CQE spans several buffers, recycle keeps slots ali
   });
 });
 
-Deno.test("uring2 bundle: iterator arithmetic and bad input", () => {
+Deno.test("uring bundle: iterator arithmetic and bad input", () => {
   using ring = new Uring({ entries: 8 });
   ring.start();
   using br = BufferRing.register(ring, {
