@@ -34,7 +34,7 @@ import {
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { waitReadable } from "./_reactor.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { intIn } from "./_fd2.ts";
+import { intIn } from "./_arg_checks.ts";
 
 /**
  * Size of `struct cmsghdr`.

@@ -28,7 +28,7 @@ import {
   SOL,
 } from "../zcall/mod.ts";
 import { errorFromErrno } from "./errors.ts";
-import { intIn } from "./_fd2.ts";
+import { intIn } from "./_arg_checks.ts";
 
 const NETLINK_ROUTE = 0;
 const RTM_NEWLINK = 16;

@@ -29,6 +29,7 @@
  * @tags allow-ffi
  */
 export * from "./errors.ts";
+export * from "./ip.ts";
 export * from "./sockaddr.ts";
 export {
   type Deadline,
@@ -56,3 +57,4 @@ export * from "./multicast.ts";
 export * from "./raw.ts";
 export * from "./icmp.ts";
 export * from "./sctp.ts";
+export * from "./sctp_options.ts";

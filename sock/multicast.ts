@@ -17,9 +17,9 @@
 
 import { getsockopt, IP, IPV6, setsockopt, SOL } from "../zcall/mod.ts";
 import { errorFromErrno } from "./errors.ts";
-import { parseIPv4, parseIPv6 } from "./sockaddr.ts";
+import { parseIPv4, parseIPv6 } from "./ip.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { bool, intIn } from "./_fd2.ts";
+import { bool, intIn } from "./_arg_checks.ts";
 
 /**
  * An IPv4 address as text or 4 bytes.

@@ -31,7 +31,7 @@ import {
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { type Sockaddr, SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
 import { DatagramIo, NetSocket, openSocket } from "./socket.ts";
-import { bool } from "./_fd2.ts";
+import { bool } from "./_arg_checks.ts";
 
 const PROTOCOLS: Record<string, number> = {
   ip: 0,

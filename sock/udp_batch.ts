@@ -42,7 +42,7 @@ import { decodeSockaddr, type RawSockaddr, type Sockaddr } from "./sockaddr.ts";
 import { waitReadable, waitWritable } from "./_reactor.ts";
 import { forEachControlMessage, putControlMessage } from "./cmsg.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { intIn } from "./_fd2.ts";
+import { intIn } from "./_arg_checks.ts";
 
 const MMSG = 64; // sizeof(struct mmsghdr)
 const NAME = 28; // room for sockaddr_in6 (and sockaddr_in)

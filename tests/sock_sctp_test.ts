@@ -38,7 +38,7 @@ import {
   setSCTPNodelay,
   setSCTPPartialDeliveryPoint,
   setSCTPRtoInfo,
-} from "../sock/sctp.ts";
+} from "../sock/mod.ts";
 import { ProtocolNotSupportedError } from "../sock/errors.ts";
 
 const HAVE_SCTP = sctpAvailable();

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import {
   decodeSockaddr,
-  formatIPv6,
-  ip4AddressToBytes,
-  ip6AddressToBytes,
   ipFamilyOf,
-  parseIP,
-  parseIPv4,
-  parseIPv6,
   resolveUnixAddr,
   SockaddrInet4,
   SockaddrInet6,
@@ -19,6 +13,14 @@ import {
   udpAddrToSockaddr,
   unixAddrToSockaddr,
 } from "../sock/sockaddr.ts";
+import {
+  formatIPv6,
+  ip4AddressToBytes,
+  ip6AddressToBytes,
+  parseIP,
+  parseIPv4,
+  parseIPv6,
+} from "../sock/ip.ts";
 
 Deno.test("sock sockaddr: kernel byte layout", async (t) => {
   await t.step("sockaddr_in", () => {

@@ -1,5 +1,5 @@
-// Internal argument checks shared by the sock modules (cmsg, UDP
-// batch, multicast, links, raw, SCTP).
+// Argument checks shared by the sock modules: integers in a range and
+// booleans, each failing with a message that names the call and argument.
 
 /** Checks `v` is an integer in [min, max]. */
 export function intIn(
