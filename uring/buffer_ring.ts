@@ -117,8 +117,10 @@ function roundPow2(n: number): number {
  * application hands the buffer back with {@linkcode BufferRing.recycle} (or
  * `provide` several, then one `advance`).
  *
- * For bundle receives the buffers must be returned in the order the kernel
- * consumed them, which keeps buffer id == ring slot (see BundleIterator).
+ * Buffer ids and ring slots are separate: with fewer buffers than entries
+ * (or buffers recycled out of order) a slot holds whichever id was
+ * provided into it; {@linkcode BufferRing.slotOf} and
+ * {@linkcode BufferRing.bufferIdAt} map between them (see BundleIterator).
  *
  * @example
  * ```ts
@@ -153,6 +155,12 @@ export class BufferRing {
   #addrLo: Uint32Array; // per-bid precomputed address halves
   #addrHi: Uint32Array;
   #views: Uint8Array[];
+  // What this side wrote into each ring slot (the kernel may rewrite the
+  // shared entries), and the slot each buffer id was last provided into:
+  // buffer ids and slots drift apart once count != entries.
+  #slotBid: Uint16Array;
+  #slotLen: Uint32Array;
+  #bidSlot: Int32Array;
   #tail = 0; // published tail
   #pending = 0; // provided but not yet published
   #bufBase: number;
@@ -180,6 +188,9 @@ export class BufferRing {
     this.#addrLo = new Uint32Array(o.count);
     this.#addrHi = new Uint32Array(o.count);
     this.#views = new Array(o.count);
+    this.#slotBid = new Uint16Array(o.entries);
+    this.#slotLen = new Uint32Array(o.entries);
+    this.#bidSlot = new Int32Array(o.count).fill(-1);
     const buf = bufMap.buffer;
     for (let i = 0; i < o.count; i++) {
       const a = this.#bufBase + i * o.bufferSize;
@@ -414,6 +425,9 @@ export class BufferRing {
     u32[i + 2] = len;
     // bid is the u16 at byte 12; slot 0's resv (byte 14) is the shared tail.
     this.#u16[slot * 8 + 6] = bid;
+    this.#slotBid[slot] = bid;
+    this.#slotLen[slot] = len;
+    this.#bidSlot[bid] = slot;
     this.#pending++;
   }
 
@@ -445,6 +459,36 @@ export class BufferRing {
   recycle(bid: number): void {
     this.provide(bid);
     this.advance();
+  }
+
+  /**
+   * The ring slot buffer `bid` was last provided into (-1: never). Bundle
+   * receives consume consecutive slots starting at the slot of the CQE's
+   * buffer id, whatever ids those slots hold.
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, Uring } from "@kernio/kernio/uring";
+   * using ring = new Uring({ entries: 8 });
+   * using br = BufferRing.register(ring, { groupId: 8, entries: 4, bufferSize: 64, count: 3 });
+   * br.slotOf(2); // 2
+   * ```
+   */
+  slotOf(bid: number): number {
+    this.#checkBid(bid, "slotOf");
+    return this.#bidSlot[bid];
+  }
+
+  /** The buffer id this side last wrote into ring slot `slot` (masked). */
+  bufferIdAt(slot: number): number {
+    this.#check("bufferIdAt");
+    return this.#slotBid[slot & this.mask];
+  }
+
+  /** The length this side last provided in ring slot `slot` (masked). */
+  lengthAt(slot: number): number {
+    this.#check("lengthAt");
+    return this.#slotLen[slot & this.mask];
   }
 
   /** The published tail (the kernel consumes from head up to it). */

@@ -3,8 +3,9 @@
  * consecutive buffers of a provided buffer ring, starting at the buffer id
  * in the CQE flags. {@linkcode BundleIterator} walks them: count, total
  * bytes, buffer(i) (the last one may be partial), ring slot ids with
- * wrap-around, copyTo, iteration, and recycle (hands every consumed buffer
- * back in consumption order, which keeps buffer id == ring slot).
+ * wrap-around, the buffer id held in each slot (ids and slots drift apart
+ * when a ring has fewer buffers than entries), copyTo, iteration, and
+ * recycle (hands every consumed buffer back in consumption order).
  *
  * @example
  * ```ts
@@ -74,25 +75,36 @@ export function bundleCount(res: number, bufferSize: number): number {
  * const it = BundleIterator.from({ res: 20, flags: (3 << 16) | 1 }, br)!;
  * it.count(); // 3
  * it.slotId(1); // 0
+ * it.bufferId(1); // 0
  * ```
  */
 export class BundleIterator implements Iterable<Uint8Array> {
   readonly #ring: BufferRing;
-  readonly #start: number;
+  readonly #slot: number; // ring slot of the first buffer
   readonly #count: number;
+  readonly #lastLen: number;
   readonly #total: number;
   #recycled = false;
 
-  private constructor(ring: BufferRing, start: number, total: number) {
+  private constructor(
+    ring: BufferRing,
+    slot: number,
+    count: number,
+    lastLen: number,
+    total: number,
+  ) {
     this.#ring = ring;
-    this.#start = start;
+    this.#slot = slot;
+    this.#count = count;
+    this.#lastLen = lastLen;
     this.#total = total;
-    this.#count = Math.ceil(total / ring.bufferSize);
   }
 
   /**
    * The iterator for a bundle CQE (`{res, flags}`) over `ring`, or null when
-   * the CQE carries no data (res <= 0 or no buffer flag).
+   * the CQE carries no data (res <= 0 or no buffer flag). The bundle starts
+   * at the ring slot the CQE's buffer id was provided into and covers the
+   * following slots, each holding as many bytes as was provided there.
    */
   static from(
     cqe: { res: number; flags: number },
@@ -105,10 +117,34 @@ export class BundleIterator implements Iterable<Uint8Array> {
       throw new TypeError("BundleIterator.from: expected a BufferRing");
     }
     if (cqe.res <= 0 || (cqe.flags & F_BUFFER) === 0) return null;
-    if (cqe.res > ring.bufferSize * ring.count) {
-      throw new RangeError("BundleIterator.from: result larger than the ring");
+    const bid = cqe.flags >>> 16;
+    if (bid >= ring.count) {
+      throw new RangeError(
+        `BundleIterator.from: buffer id ${bid} is not in the ring (count ${ring.count})`,
+      );
     }
-    return new BundleIterator(ring, cqe.flags >>> 16, cqe.res);
+    const slot = ring.slotOf(bid);
+    if (slot < 0) {
+      throw new RangeError(
+        `BundleIterator.from: buffer ${bid} was never provided`,
+      );
+    }
+    // Walk the consumed slots: at most one ring's worth of buffers.
+    let left = cqe.res;
+    let count = 0;
+    let len = 0;
+    while (left > 0) {
+      if (count === ring.entries) {
+        throw new RangeError(
+          "BundleIterator.from: result larger than the ring holds",
+        );
+      }
+      len = ring.lengthAt(slot + count);
+      if (len > left) len = left;
+      left -= len;
+      count++;
+    }
+    return new BundleIterator(ring, slot, count, len, cqe.res);
   }
 
   /** Buffers consumed. */
@@ -121,21 +157,25 @@ export class BundleIterator implements Iterable<Uint8Array> {
     return this.#total;
   }
 
-  /** The ring slot (== buffer id) of buffer `i`, wrapping with the mask. */
+  /** The ring slot (masked) buffer `i` was taken from. */
   slotId(i: number): number {
     this.#checkIndex(i, "slotId");
-    return (this.#start + i) & this.#ring.mask;
+    return (this.#slot + i) & this.#ring.mask;
+  }
+
+  /** The buffer id of buffer `i` (what to recycle). */
+  bufferId(i: number): number {
+    this.#checkIndex(i, "bufferId");
+    return this.#ring.bufferIdAt(this.#slot + i);
   }
 
   /** Buffer `i`'s data (the last one may be partial). */
   buffer(i: number): Uint8Array {
     this.#checkIndex(i, "buffer");
-    const size = this.#ring.bufferSize;
-    const len = i === this.#count - 1 ? this.#total - i * size : size;
-    return this.#ring.view((this.#start + i) & this.#ring.mask).subarray(
-      0,
-      len,
-    );
+    const ring = this.#ring;
+    const slot = this.#slot + i;
+    const len = i === this.#count - 1 ? this.#lastLen : ring.lengthAt(slot);
+    return ring.view(ring.bufferIdAt(slot)).subarray(0, len);
   }
 
   #checkIndex(i: number, op: string): void {
@@ -187,11 +227,11 @@ export class BundleIterator implements Iterable<Uint8Array> {
    */
   recycle(): void {
     if (this.#recycled) return;
-    this.#recycled = true;
-    const mask = this.#ring.mask;
+    const ring = this.#ring;
     for (let i = 0; i < this.#count; i++) {
-      this.#ring.provide((this.#start + i) & mask);
+      ring.provide(ring.bufferIdAt(this.#slot + i));
     }
-    this.#ring.advance();
+    this.#recycled = true;
+    ring.advance();
   }
 }
