@@ -74,6 +74,11 @@ import {
   querySCQ,
 } from "./probe.ts";
 import * as reg from "./register.ts";
+import {
+  allocateRingBuffers,
+  NO_RING_BUFFERS,
+  type RingBuffers,
+} from "./ring_buffers.ts";
 import * as P from "./sqe.ts";
 
 const IORING_OFF_SQ_RING = 0;
@@ -420,6 +425,7 @@ export class Uring {
   #regBufs: Uint8Array[] = [];
   #regBufIovecs: Iovecs | null = null;
   #regFiles = 0;
+  #buffers: RingBuffers = NO_RING_BUFFERS;
 
   /** Creates a disabled ring (call start() before submitting). */
   constructor(options?: Partial<Options>) {
@@ -578,6 +584,16 @@ export class Uring {
     return this.fd;
   }
 
+  /**
+   * The buffers the options describe, registered by start(): the
+   * read-buffer group, the multi-size groups and the write-buffer pool
+   * (each null when its options are 0).
+   */
+  get buffers(): RingBuffers {
+    this.#check("buffers");
+    return this.#buffers;
+  }
+
   /** Whether start() succeeded. */
   get started(): boolean {
     return this.#started;
@@ -590,7 +606,9 @@ export class Uring {
 
   /**
    * Registers the configured resources (registered buffers from
-   * lockedBufferMem) and enables the ring. The JS thread becomes the
+   * lockedBufferMem and writeBufferNum, provided-buffer groups from
+   * readBufferNum and multiSizeBuffer; see {@linkcode Uring.buffers}) and
+   * enables the ring. The JS thread becomes the
    * ring's single issuer.
    */
   start(): void {
@@ -599,6 +617,8 @@ export class Uring {
       throw new UringError("start", 0, "uring: start: ring already started");
     }
     const mem = this.options.lockedBufferMem;
+    const bufs: Uint8Array[] = [];
+    let map: Mapping | null = null;
     if (mem > 0) {
       let piece = REGISTER_BUFFER_SIZE;
       // The kernel registers at most 16384 buffers: larger budgets get
@@ -606,20 +626,26 @@ export class Uring {
       while (Math.floor(mem / piece) > MAX_REG_BUFFERS) piece *= 2;
       const count = Math.floor(mem / piece);
       if (count > 0) {
-        const map = Mapping.anonymous(count * piece);
-        const bufs: Uint8Array[] = [];
+        map = Mapping.anonymous(count * piece);
         for (let k = 0; k < count; k++) {
           bufs.push(new Uint8Array(map.buffer, k * piece, piece));
         }
-        try {
-          this.#registerBufferList(bufs);
-        } catch (e) {
-          map.close();
-          throw e;
-        }
-        this.#regBufMap = map;
       }
     }
+    let owned: RingBuffers | null = null;
+    try {
+      // Provided-buffer groups and write buffers from the options.
+      const a = allocateRingBuffers(this.#fd, this.options, bufs.length);
+      owned = a.buffers;
+      bufs.push(...a.writeViews);
+      if (bufs.length > 0) this.#registerBufferList(bufs);
+    } catch (e) {
+      owned?._close();
+      map?.close();
+      throw e;
+    }
+    this.#regBufMap = map;
+    this.#buffers = owned;
     reg.enableRings(this.#fd);
     this.#started = true;
   }
@@ -640,6 +666,15 @@ export class Uring {
       writeFd(this.#cancelFd, ONE);
     } else {
       this.#closeEventfds();
+    }
+    // Unregistered while the fd still names this ring (a closed fd number
+    // can be reused at once).
+    const buffers = this.#buffers;
+    this.#buffers = NO_RING_BUFFERS;
+    try {
+      buffers._close();
+    } catch {
+      // The kernel drops the groups with the ring fd anyway.
     }
     closeFd(this.#fd);
     this.#unmap();
