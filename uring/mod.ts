@@ -34,7 +34,7 @@ export * from "./ring.ts";
 // zcall structs taken by the ring's vectored and msghdr operations.
 export { Iovecs, Msghdr } from "../zcall/mod.ts";
 export * from "./buffer_ring.ts";
-export * from "./ring_buffers.ts";
+export { RingBuffers, WriteBufferPool } from "./ring_buffers.ts";
 export * from "./multishot.ts";
 export * from "./driver.ts";
 export * from "./zcrx.ts";
