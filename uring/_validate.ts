@@ -1,0 +1,124 @@
+// Argument checks shared by the ring and its operations.
+
+import { unsafeAddressOf } from "../zcall/mod.ts";
+import type { OpOptions } from "./ops/options.ts";
+
+const encoder = new TextEncoder();
+
+export function cstring(where: string, s: string | Uint8Array): Uint8Array {
+  if (typeof s === "string") {
+    if (s.includes("\0")) {
+      throw new TypeError(`${where}: string contains a NUL byte`);
+    }
+    const b = new Uint8Array(s.length * 3 + 1);
+    const { written } = encoder.encodeInto(s, b);
+    return b.subarray(0, written + 1);
+  }
+  if (
+    !(s instanceof Uint8Array) || s.byteLength === 0 ||
+    s[s.byteLength - 1] !== 0
+  ) {
+    throw new TypeError(
+      `${where}: expected a string or a NUL-terminated Uint8Array`,
+    );
+  }
+  return s;
+}
+
+export function checkBuf(
+  where: string,
+  b: unknown,
+): asserts b is ArrayBufferView {
+  if (!ArrayBuffer.isView(b)) {
+    throw new TypeError(`${where}: expected a TypedArray or DataView`);
+  }
+}
+
+export function checkLen(
+  where: string,
+  b: ArrayBufferView,
+  n: number | undefined,
+): number {
+  if (n === undefined) return b.byteLength;
+  if (!(Number.isInteger(n) && n >= 0 && n <= b.byteLength)) {
+    throw new RangeError(`${where}: n=${n} outside 0..${b.byteLength}`);
+  }
+  return n;
+}
+
+export function checkU32(where: string, v: number): void {
+  if (!(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
+    throw new RangeError(`${where}: expected a u32, got ${v}`);
+  }
+}
+
+export function checkInt32(where: string, v: number): void {
+  if (!(Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff)) {
+    throw new RangeError(`${where}: expected an int32, got ${v}`);
+  }
+}
+
+export function checkMs(where: string, ms: number): void {
+  if (!(typeof ms === "number" && ms >= 0 && Number.isFinite(ms))) {
+    throw new RangeError(
+      `${where}: duration must be a finite number of ms >= 0, got ${ms}`,
+    );
+  }
+}
+
+const OPT_RANGES: [keyof OpOptions, number, number][] = [
+  ["flags", 0, 0xff],
+  ["ioprio", 0, 0xffff],
+  ["personality", 0, 0xffff],
+  ["fileIndex", 0, 0xffffffff],
+  ["offset", -1, Number.MAX_SAFE_INTEGER],
+  ["n", 0, 0xffffffff],
+  ["count", 0, 0xffffffff],
+  ["timeoutFlags", 0, 0xffffffff],
+  ["spliceFlags", 0, 0xffffffff],
+  ["fsyncFlags", 0, 0xffffffff],
+  ["fileMode", 0, 0xffffffff],
+  ["fadvise", 0, 0xffffffff],
+  ["backlog", -0x80000000, 0x7fffffff],
+  ["msgFlags", -0x80000000, 0xffffffff],
+  ["readBufferSize", 0, 0xffffffff],
+  ["writeBufferSize", 0, 0xffffffff],
+];
+
+export function checkOpOptions(op: string, o: OpOptions): void {
+  if (typeof o !== "object" || o === null) {
+    throw new TypeError(`${op}: options must be an object`);
+  }
+  for (const [k, min, max] of OPT_RANGES) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (
+      !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)
+    ) {
+      throw new RangeError(
+        `${op}: options.${k} must be an integer in ${min}..${max}, got ${v}`,
+      );
+    }
+  }
+}
+
+export function checkViews(
+  where: string,
+  cqes: unknown[],
+  cls: abstract new () => unknown,
+): void {
+  // Constructor compare first: a map check, where instanceof walks the
+  // prototype chain on every wait.
+  const first = Array.isArray(cqes) && cqes.length !== 0 ? cqes[0] : undefined;
+  if (
+    (first as { constructor?: unknown } | undefined)?.constructor === cls ||
+    first instanceof cls
+  ) return;
+  throw new TypeError(
+    `${where}: expected a non-empty array of ${cls.name} (see ${cls.name}.array(n))`,
+  );
+}
+
+export function addrOf(b: ArrayBufferView): number {
+  return b.byteLength === 0 ? 0 : unsafeAddressOf(b);
+}

@@ -1,0 +1,435 @@
+// The ring: setup (disabled), start, SQ/CQ over mmap'd memory, submission
+// and reaping, plus one method per operation.
+//
+// Memory ordering (the kernel is the other side of a shared-memory SPSC
+// queue pair):
+//   SQ: SQE words are written with plain stores, then the tail is published.
+//       The kernel reads the tail and the SQEs only inside io_uring_enter
+//       called from this same thread (no SQPOLL), and V8 never moves a
+//       typed-array store across an FFI call, so program order suffices;
+//       multi-issuer rings still publish with Atomics.store (release).
+//   CQ: the tail is read before the CQE words and the head is stored after
+//       copying them out, so the kernel never overwrites an entry being
+//       read. On single-issuer rings (DEFER_TASKRUN) the kernel posts CQEs
+//       only inside io_uring_enter on this thread, so plain loads/stores in
+//       program order are exact. Multi-issuer (COOP_TASKRUN) rings get CQEs
+//       from other CPUs: there the tail is read with Atomics.load (acquire)
+//       and the head written with Atomics.store (release). Plain accesses on
+//       the default path matter: in this V8, Atomics on a non-shared buffer
+//       is a ~50 ns runtime call, three per batch.
+// Lifetime: every typed array over the mappings is created from a Mapping,
+// whose close() detaches the ArrayBuffer before munmap; after stop() every
+// method throws RingClosedError and stale views read as empty instead of
+// touching unmapped memory. JS buffers whose addresses go into SQEs are kept
+// alive in a pin table until their final CQE (see _pins.ts).
+
+import {
+  close as closeFd,
+  IORING_ENTER,
+  IORING_SETUP,
+  ioUringSetup,
+  type Iovecs,
+  Mapping,
+  type PollFds,
+  unsafeAddressOf,
+  write as writeFd,
+} from "../../zcall/mod.ts";
+import { PinTable } from "../_pins.ts";
+import { ContextPools } from "../context.ts";
+import { RingClosedError, UringError, uringError } from "../errors.ts";
+import { type Options, REGISTER_BUFFER_SIZE } from "../options.ts";
+import { resolveOptions } from "../_options.ts";
+import * as reg from "../register.ts";
+import {
+  allocateRingBuffers,
+  NO_RING_BUFFERS,
+  type RingBuffers,
+} from "../ring_buffers.ts";
+import {
+  IORING_OFF_SQ_RING,
+  IORING_OFF_SQES,
+  MAP_SHARED_POPULATE,
+  MAX_REG_BUFFERS,
+  ONE,
+  PROT_RW,
+  TWO32,
+} from "./_consts.ts";
+
+/**
+ * Ring sizing facts reported by the kernel at setup.
+ *
+ * @example
+ * ```ts
+ * import { Uring } from "@kernio/kernio/uring";
+ * const ring = new Uring({ entries: 8 });
+ * ring.features.cqEntries; // 16
+ * ring.stop();
+ * ```
+ */
+export interface Features {
+  /** Actual SQ entries. */
+  sqEntries: number;
+  /** Actual CQ entries. */
+  cqEntries: number;
+  /** Width of an SQE slot in bytes (64 or 128). */
+  sqeBytes: number;
+  /** Byte order of user_data words. */
+  userDataByteOrder: "little";
+  /** IORING_SETUP_* flags the ring was created with. */
+  setupFlags: number;
+  /** IORING_FEAT_* bits reported by the kernel. */
+  kernelFeatures: number;
+}
+
+/**
+ * Ring state, setup and teardown: io_uring_setup (disabled), the mmap'd
+ * SQ/CQ rings and SQE array, start() and stop(). The layers above add
+ * submission, completion and registration.
+ */
+export abstract class RingMemory {
+  /** The resolved options. */
+  readonly options: Readonly<Options>;
+  /** Ring sizing reported by the kernel. */
+  readonly features: Readonly<Features>;
+
+  _fd: number;
+  _params = new Uint8Array(120);
+  _setupFlags: number;
+  _started = false;
+  _closed = false;
+  _deferTaskrun: boolean;
+  _atomic: boolean; // multi-issuer: Atomics for CQ/SQ indices
+  _enterGetevents: number;
+  _stripSkip: boolean;
+
+  _ringMap: Mapping | null = null;
+  _sqeMap: Mapping | null = null;
+  _u32: Uint32Array = new Uint32Array(0);
+  _i32: Int32Array = new Int32Array(0);
+  _sqe: Uint32Array = new Uint32Array(0);
+  _sqe64: Float64Array = new Float64Array(0); // 8-byte zeroing of SQE words
+  _stride = 16;
+  _strideShift = 4;
+  _cap = 0; // SQ entries while open, 0 once stopped
+  // (#head + #cap) >>> 0: the SQ is full when #tail reaches it; equal to
+  // #tail once stopped, so the NOP fast path needs one compare.
+  _sqLimit = 0;
+  _sqHeadW = 0;
+  _sqTailW = 0;
+  _sqFlagsW = 0;
+  _sqMask = 0;
+  _sqEntries = 0;
+  _cqHeadW = 0;
+  _cqTailW = 0;
+  _cqOverflowW = 0;
+  _cqesW = 0;
+  _cqMask = 0;
+  _cqEntries = 0;
+  _cqeShift = 2; // words per CQE = 1 << shift (4, or 8 with CQE32)
+
+  _tail = 0; // next SQE to fill (local)
+  _head = 0; // SQEs consumed by the kernel
+  _published = 0; // tail value last stored to the kernel
+  _cqHead = 0;
+
+  _pins: PinTable;
+  _pinnedSlots = new Int32Array(64); // SQEs with pins, not yet published
+  _pinnedN = 0;
+  // Per SQ slot: 0x100 | flags when the slot holds a NOP template, else 0.
+  _slotKind: Uint16Array = new Uint16Array(0);
+  // NOP flags every SQ slot holds a template for (-1: not known), set once
+  // #nopRun consecutive template claims with #nopRunFlags cover the SQ: the
+  // NOP fast path then skips the per-slot #slotKind lookup.
+  _nopAll = -1;
+  _nopRun = 0;
+  _nopRunFlags = -1;
+  _scratch: Uint8Array = new Uint8Array(0); // 16 B per SQ slot (timespecs)
+  _scratchU32: Uint32Array = new Uint32Array(0);
+  _scratchAddr = 0;
+  _getArg = new Uint8Array(24); // struct io_uring_getevents_arg
+  _waitTs = new Uint8Array(16);
+  _waitTsU32 = new Uint32Array(this._waitTs.buffer);
+  _pools: ContextPools;
+
+  _eventfd = -1;
+  _ownEventfd = false;
+  _cancelFd = -1;
+  _pollFds: PollFds | null = null;
+  _asyncWaiting = false;
+  _efdBuf = new Uint8Array(8);
+
+  _regBufMap: Mapping | null = null;
+  _regBufs: Uint8Array[] = [];
+  _regBufIovecs: Iovecs | null = null;
+  _regFiles = 0;
+  _buffers: RingBuffers = NO_RING_BUFFERS;
+
+  /** Creates a disabled ring (call start() before submitting). */
+  constructor(options?: Partial<Options>) {
+    const o = resolveOptions(options);
+    this.options = Object.freeze({
+      ...o,
+      bufferGroups: Object.freeze({ ...o.bufferGroups }),
+    });
+    let flags = IORING_SETUP.R_DISABLED | IORING_SETUP.SUBMIT_ALL |
+      IORING_SETUP.CLAMP;
+    if (o.multiIssuers) {
+      flags |= IORING_SETUP.COOP_TASKRUN | IORING_SETUP.TASKRUN_FLAG;
+    } else {
+      flags |= IORING_SETUP.SINGLE_ISSUER | IORING_SETUP.DEFER_TASKRUN;
+    }
+    if (!o.indirectSubmissionQueue) flags |= IORING_SETUP.NO_SQARRAY;
+    if (o.sqe128) flags |= IORING_SETUP.SQE128;
+    if (o.hybridPolling) {
+      flags |= IORING_SETUP.IOPOLL | IORING_SETUP.HYBRID_IOPOLL;
+    }
+    if (o.cqEntries !== 0) flags |= IORING_SETUP.CQSIZE;
+    const dv = new DataView(this._params.buffer);
+    dv.setUint32(4, o.cqEntries, true);
+    dv.setUint32(8, flags, true);
+    const fd = ioUringSetup(o.entries, this._params);
+    if (fd < 0) throw uringError("io_uring_setup", fd);
+    this._fd = fd;
+    this._setupFlags = flags;
+    this._deferTaskrun = !o.multiIssuers;
+    this._atomic = o.multiIssuers;
+    this._enterGetevents = this._deferTaskrun ? IORING_ENTER.GETEVENTS : 0;
+    this._stripSkip = o.notifySucceed;
+    try {
+      this._map();
+    } catch (e) {
+      this._unmap();
+      closeFd(fd);
+      if (
+        e instanceof Deno.errors.NotCapable ||
+        e instanceof Deno.errors.PermissionDenied
+      ) {
+        // Views over the mmap'd rings come from Deno.UnsafePointer, which
+        // checks the whole FFI permission, not a library path.
+        throw new UringError(
+          "mmap rings",
+          -1,
+          "uring: mapping the rings needs unscoped --allow-ffi " +
+            "(Deno.UnsafePointer checks the whole FFI permission)",
+        );
+      }
+      throw e;
+    }
+    this.features = {
+      sqEntries: this._sqEntries,
+      cqEntries: this._cqEntries,
+      sqeBytes: o.sqe128 ? 128 : 64,
+      userDataByteOrder: "little",
+      setupFlags: flags,
+      kernelFeatures: dv.getUint32(20, true),
+    };
+    this._pins = new PinTable(this._cqEntries * 2);
+    this._pools = new ContextPools(Math.min(this._sqEntries, 4096));
+    const ga = new DataView(this._getArg.buffer);
+    const tsAddr = unsafeAddressOf(this._waitTs);
+    ga.setUint32(8, 8, true); // sigmask_sz (ignored with a null sigmask)
+    ga.setUint32(16, tsAddr >>> 0, true);
+    ga.setUint32(20, Math.floor(tsAddr / TWO32), true);
+  }
+
+  // Maps the SQ/CQ rings (one mapping: IORING_FEAT_SINGLE_MMAP) and the SQE
+  // array, and derives word indices. Also used after resizeRings.
+  _map(): void {
+    const dv = new DataView(this._params.buffer);
+    const sqEntries = dv.getUint32(0, true);
+    const cqEntries = dv.getUint32(4, true);
+    const cqe32 = (this._setupFlags & IORING_SETUP.CQE32) !== 0;
+    const cqeBytes = cqe32 ? 32 : 16;
+    const noArray = (this._setupFlags & IORING_SETUP.NO_SQARRAY) !== 0;
+    const sqArrayOff = dv.getUint32(64, true);
+    const cqesOff = dv.getUint32(100, true);
+    const sqSize = noArray ? 0 : sqArrayOff + sqEntries * 4;
+    const cqSize = cqesOff + cqEntries * cqeBytes;
+    const ringSize = Math.max(sqSize, cqSize);
+    this._ringMap = new Mapping(
+      ringSize,
+      PROT_RW,
+      MAP_SHARED_POPULATE,
+      this._fd,
+      IORING_OFF_SQ_RING,
+    );
+    const sqeBytes = (this._setupFlags & IORING_SETUP.SQE128) !== 0 ? 128 : 64;
+    this._sqeMap = new Mapping(
+      sqEntries * sqeBytes,
+      PROT_RW,
+      MAP_SHARED_POPULATE,
+      this._fd,
+      IORING_OFF_SQES,
+    );
+    this._u32 = new Uint32Array(this._ringMap.buffer);
+    this._i32 = new Int32Array(this._ringMap.buffer);
+    this._sqe = new Uint32Array(this._sqeMap.buffer);
+    this._sqe64 = new Float64Array(this._sqeMap.buffer);
+    this._stride = sqeBytes / 4;
+    this._strideShift = sqeBytes === 128 ? 5 : 4;
+    this._sqHeadW = dv.getUint32(40, true) / 4;
+    this._sqTailW = dv.getUint32(44, true) / 4;
+    this._sqMask = this._u32[dv.getUint32(48, true) / 4];
+    this._sqEntries = sqEntries;
+    this._cap = sqEntries;
+    this._sqFlagsW = dv.getUint32(56, true) / 4;
+    this._cqHeadW = dv.getUint32(80, true) / 4;
+    this._cqTailW = dv.getUint32(84, true) / 4;
+    this._cqMask = this._u32[dv.getUint32(88, true) / 4];
+    this._cqEntries = cqEntries;
+    this._cqOverflowW = dv.getUint32(96, true) / 4;
+    this._cqesW = cqesOff / 4;
+    this._cqeShift = cqe32 ? 3 : 2;
+    if (!noArray) {
+      // Identity SQ array: slot k is always SQE k, so it is filled once.
+      const a = sqArrayOff / 4;
+      for (let k = 0; k < sqEntries; k++) this._u32[a + k] = k;
+    }
+    this._tail = this._head = this._published = Atomics.load(
+      this._u32,
+      this._sqTailW,
+    );
+    this._sqLimit = (this._head + this._cap) >>> 0;
+    this._cqHead = Atomics.load(this._u32, this._cqHeadW);
+    this._scratch = new Uint8Array(sqEntries * 16);
+    this._slotKind = new Uint16Array(sqEntries);
+    this._nopAll = -1;
+    this._nopRun = 0;
+    this._scratchU32 = new Uint32Array(this._scratch.buffer);
+    this._scratchAddr = unsafeAddressOf(this._scratch);
+  }
+
+  _unmap(): void {
+    this._sqeMap?.close();
+    this._ringMap?.close();
+    this._sqeMap = null;
+    this._ringMap = null;
+  }
+
+  _check(op: string): void {
+    if (this._closed) throw new RingClosedError(op);
+  }
+
+  /** The ring file descriptor (for MSG_RING targets and register calls). */
+  get fd(): number {
+    this._check("fd");
+    return this._fd;
+  }
+
+  /**
+   * The buffers the options describe, registered by start(): the
+   * read-buffer group, the multi-size groups and the write-buffer pool
+   * (each null when its options are 0).
+   */
+  get buffers(): RingBuffers {
+    this._check("buffers");
+    return this._buffers;
+  }
+
+  /** Whether start() succeeded. */
+  get started(): boolean {
+    return this._started;
+  }
+
+  /** Whether stop() was called. */
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Registers the configured resources (registered buffers from
+   * lockedBufferMem and writeBufferNum, provided-buffer groups from
+   * readBufferNum and multiSizeBuffer; see {@linkcode Uring.buffers}) and
+   * enables the ring. The JS thread becomes the
+   * ring's single issuer.
+   */
+  start(): void {
+    this._check("start");
+    if (this._started) {
+      throw new UringError("start", 0, "uring: start: ring already started");
+    }
+    const mem = this.options.lockedBufferMem;
+    const bufs: Uint8Array[] = [];
+    let map: Mapping | null = null;
+    if (mem > 0) {
+      let piece = REGISTER_BUFFER_SIZE;
+      // The kernel registers at most 16384 buffers: larger budgets get
+      // larger (still page-multiple) pieces.
+      while (Math.floor(mem / piece) > MAX_REG_BUFFERS) piece *= 2;
+      const count = Math.floor(mem / piece);
+      if (count > 0) {
+        map = Mapping.anonymous(count * piece);
+        for (let k = 0; k < count; k++) {
+          bufs.push(new Uint8Array(map.buffer, k * piece, piece));
+        }
+      }
+    }
+    let owned: RingBuffers | null = null;
+    try {
+      // Provided-buffer groups and write buffers from the options.
+      const a = allocateRingBuffers(this._fd, this.options, bufs.length);
+      owned = a.buffers;
+      bufs.push(...a.writeViews);
+      if (bufs.length > 0) this._registerBufferList(bufs);
+    } catch (e) {
+      owned?._close();
+      map?.close();
+      throw e;
+    }
+    this._regBufMap = map;
+    this._buffers = owned;
+    reg.enableRings(this._fd);
+    this._started = true;
+  }
+
+  /**
+   * Tears the ring down: closes its eventfds and fd, unmaps the rings and
+   * registered buffers (detaching every view), releases pins and the
+   * ring's context pools. Idempotent. Drain in-flight operations first:
+   * the kernel cancels what is left.
+   */
+  stop(): void {
+    if (this._closed) return;
+    this._closed = true;
+    this._cap = 0;
+    this._sqLimit = this._tail;
+    if (this._asyncWaiting && this._cancelFd >= 0) {
+      // A parked waitAsync owns the eventfds until its poll returns; wake it.
+      writeFd(this._cancelFd, ONE);
+    } else {
+      this._closeEventfds();
+    }
+    // Unregistered while the fd still names this ring (a closed fd number
+    // can be reused at once).
+    const buffers = this._buffers;
+    this._buffers = NO_RING_BUFFERS;
+    try {
+      buffers._close();
+    } catch {
+      // The kernel drops the groups with the ring fd anyway.
+    }
+    closeFd(this._fd);
+    this._unmap();
+    this._regBufMap?.close();
+    this._regBufMap = null;
+    this._regBufs = [];
+    this._regBufIovecs = null;
+    this._u32 = new Uint32Array(0);
+    this._i32 = new Int32Array(0);
+    this._sqe = new Uint32Array(0);
+    this._sqe64 = new Float64Array(0);
+    this._pins.clear();
+    this._pools.close();
+  }
+
+  _closeEventfds(): void {
+    if (this._ownEventfd && this._eventfd >= 0) closeFd(this._eventfd);
+    if (this._cancelFd >= 0) closeFd(this._cancelFd);
+    this._eventfd = -1;
+    this._cancelFd = -1;
+    this._ownEventfd = false;
+  }
+
+  /** Registers `bufs` as the ring's fixed buffers (registration layer). */
+  abstract _registerBufferList(bufs: Uint8Array[]): void;
+}

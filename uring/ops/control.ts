@@ -1,0 +1,586 @@
+// Control operations: timeouts, cancellation, poll, epoll, futex, waitid,
+// ring messages, fixed-fd install, file updates and passthrough commands.
+
+import { IORING_OP, unsafeAddressOf } from "../../zcall/mod.ts";
+import { SQEContext } from "../context.ts";
+import * as P from "../sqe.ts";
+import { checkInt32, checkMs, checkU32 } from "../_validate.ts";
+import type { OpOptions } from "../ops/options.ts";
+import type { RingCore } from "../core/registration.ts";
+
+export function nop128(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+  r._need128("nop128");
+  const i = r._claimFor("nop128", ctx, o);
+  if (i < 0) return false;
+  P.prepNop128(r._sqe, i);
+  r._finish(i, IORING_OP.NOP128, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function timeout(
+  r: RingCore,
+  ctx: SQEContext,
+  ms: number,
+  o?: OpOptions,
+): boolean {
+  checkMs("timeout", ms);
+  const count = o?.count ?? 0;
+  checkU32("timeout count", count);
+  const i = r._claimFor("timeout", ctx, o);
+  if (i < 0) return false;
+  P.prepTimeout(r._sqe, i, r._ts(i, ms), count, o?.timeoutFlags ?? 0);
+  r._finish(i, IORING_OP.TIMEOUT, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function timeoutRemove(
+  r: RingCore,
+  ctx: SQEContext,
+  target: SQEContext,
+  o?: OpOptions,
+): boolean {
+  const i = r._claimFor("timeoutRemove", ctx, o);
+  if (i < 0) return false;
+  const t = r._targetUserData(target, IORING_OP.TIMEOUT);
+  P.prepTimeoutRemove(r._sqe, i, t, target.hi, o?.timeoutFlags ?? 0);
+  r._finish(i, IORING_OP.TIMEOUT_REMOVE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function timeoutUpdate(
+  r: RingCore,
+  ctx: SQEContext,
+  target: SQEContext,
+  ms: number,
+  absolute = false,
+  o?: OpOptions,
+): boolean {
+  checkMs("timeoutUpdate", ms);
+  const i = r._claimFor("timeoutUpdate", ctx, o);
+  if (i < 0) return false;
+  const t = r._targetUserData(target, IORING_OP.TIMEOUT);
+  const flags = (o?.timeoutFlags ?? 0) |
+    (absolute ? P.IORING_TIMEOUT.ABS : 0);
+  P.prepTimeoutUpdate(r._sqe, i, r._ts(i, ms), t, target.hi, flags);
+  r._finish(i, IORING_OP.TIMEOUT_REMOVE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function linkTimeout(
+  r: RingCore,
+  ctx: SQEContext,
+  ms: number,
+  o?: OpOptions,
+): boolean {
+  checkMs("linkTimeout", ms);
+  const i = r._claimFor("linkTimeout", ctx, o);
+  if (i < 0) return false;
+  P.prepLinkTimeout(r._sqe, i, r._ts(i, ms), o?.timeoutFlags ?? 0);
+  r._finish(i, IORING_OP.LINK_TIMEOUT, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function asyncCancel(
+  r: RingCore,
+  ctx: SQEContext,
+  target: SQEContext,
+  o?: OpOptions,
+  cancelAll = false,
+): boolean {
+  if (!(target instanceof SQEContext)) {
+    throw new TypeError("asyncCancel: target must be an SQEContext");
+  }
+  const i = r._claimFor("asyncCancel", ctx, o);
+  if (i < 0) return false;
+  P.prepCancel(
+    r._sqe,
+    i,
+    target.lo,
+    target.hi,
+    cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0,
+  );
+  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function asyncCancelFD(
+  r: RingCore,
+  ctx: SQEContext,
+  cancelAll = false,
+  o?: OpOptions,
+): boolean {
+  const i = r._claimFor("asyncCancelFD", ctx, o);
+  if (i < 0) return false;
+  let flags = cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0;
+  if (((ctx.hi >>> 30 === 0 ? ctx.lo >>> 8 : 0) | (o?.flags ?? 0)) & 1) {
+    flags |= P.IORING_ASYNC_CANCEL.FD_FIXED;
+  }
+  P.prepCancelFd(r._sqe, i, r._fdOf(ctx), flags);
+  // FIXED_FILE travels in cancel_flags for cancel: keep it off the SQE.
+  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  r._sqe[i] &= ~(1 << 8);
+  return true;
+}
+
+export function asyncCancelOpcode(
+  r: RingCore,
+  ctx: SQEContext,
+  opcode: number,
+  cancelAll = false,
+  o?: OpOptions,
+): boolean {
+  if (!(Number.isInteger(opcode) && opcode >= 0 && opcode <= 255)) {
+    throw new RangeError(`asyncCancelOpcode: bad opcode ${opcode}`);
+  }
+  const i = r._claimFor("asyncCancelOpcode", ctx, o);
+  if (i < 0) return false;
+  P.prepCancelOp(
+    r._sqe,
+    i,
+    opcode,
+    cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0,
+  );
+  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function asyncCancelAny(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  const i = r._claimFor("asyncCancelAny", ctx, o);
+  if (i < 0) return false;
+  P.prepCancel(r._sqe, i, 0, 0, P.IORING_ASYNC_CANCEL.ANY);
+  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function asyncCancelAll(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  const i = r._claimFor("asyncCancelAll", ctx, o);
+  if (i < 0) return false;
+  P.prepCancel(
+    r._sqe,
+    i,
+    0,
+    0,
+    P.IORING_ASYNC_CANCEL.ANY | P.IORING_ASYNC_CANCEL.ALL,
+  );
+  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function pollAdd(
+  r: RingCore,
+  ctx: SQEContext,
+  events: number,
+  o?: OpOptions,
+): boolean {
+  return pollAddWith(r, "pollAdd", ctx, events, 0, o);
+}
+
+export function pollAddLevel(
+  r: RingCore,
+  ctx: SQEContext,
+  events: number,
+  o?: OpOptions,
+): boolean {
+  return pollAddWith(r, "pollAddLevel", ctx, events, 0, o);
+}
+
+export function pollAddMultishot(
+  r: RingCore,
+  ctx: SQEContext,
+  events: number,
+  o?: OpOptions,
+): boolean {
+  return pollAddWith(
+    r,
+    "pollAddMultishot",
+    ctx,
+    events,
+    P.IORING_POLL.ADD_MULTI,
+    o,
+  );
+}
+
+export function pollAddMultishotLevel(
+  r: RingCore,
+  ctx: SQEContext,
+  events: number,
+  o?: OpOptions,
+): boolean {
+  return pollAddWith(
+    r,
+    "pollAddMultishotLevel",
+    ctx,
+    events,
+    P.IORING_POLL.ADD_MULTI | P.IORING_POLL.ADD_LEVEL,
+    o,
+  );
+}
+
+function pollAddWith(
+  r: RingCore,
+  where: string,
+  ctx: SQEContext,
+  events: number,
+  pflags: number,
+  o?: OpOptions,
+): boolean {
+  checkU32(`${where} events`, events);
+  const i = r._claimFor(where, ctx, o);
+  if (i < 0) return false;
+  P.prepPollAdd(r._sqe, i, r._fdOf(ctx), events, pflags);
+  r._finish(i, IORING_OP.POLL_ADD, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function pollRemove(
+  r: RingCore,
+  ctx: SQEContext,
+  target: SQEContext,
+  o?: OpOptions,
+): boolean {
+  const i = r._claimFor("pollRemove", ctx, o);
+  if (i < 0) return false;
+  P.prepPollRemove(
+    r._sqe,
+    i,
+    r._targetUserData(target, IORING_OP.POLL_ADD),
+    target.hi,
+  );
+  r._finish(i, IORING_OP.POLL_REMOVE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function pollUpdate(
+  r: RingCore,
+  ctx: SQEContext,
+  target: SQEContext,
+  newUserData: SQEContext,
+  newEvents: number,
+  updateFlags: number,
+  o?: OpOptions,
+): boolean {
+  checkU32("pollUpdate events", newEvents);
+  checkU32("pollUpdate flags", updateFlags);
+  const i = r._claimFor("pollUpdate", ctx, o);
+  if (i < 0) return false;
+  P.prepPollUpdate(
+    r._sqe,
+    i,
+    r._targetUserData(target, IORING_OP.POLL_ADD),
+    target.hi,
+    // The kernel rejects a new user_data unless it is being updated.
+    (updateFlags & P.IORING_POLL.UPDATE_USER_DATA) !== 0
+      ? r._targetUserData(newUserData, IORING_OP.POLL_ADD)
+      : 0,
+    (updateFlags & P.IORING_POLL.UPDATE_USER_DATA) !== 0 ? newUserData.hi : 0,
+    newEvents,
+    updateFlags,
+  );
+  r._finish(i, IORING_OP.POLL_REMOVE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function epollWait(
+  r: RingCore,
+  ctx: SQEContext,
+  events: Uint8Array,
+  maxEvents: number,
+  timeout = 0,
+  o?: OpOptions,
+): boolean {
+  if (timeout !== 0) {
+    throw new RangeError("epollWait: timeout must be 0 (use linkTimeout)");
+  }
+  if (
+    !(events instanceof Uint8Array) ||
+    !(Number.isInteger(maxEvents) && maxEvents >= 1 &&
+      maxEvents * 12 <= events.byteLength)
+  ) {
+    throw new RangeError(
+      "epollWait: events must hold maxEvents 12-byte epoll_event entries",
+    );
+  }
+  const i = r._claimFor("epollWait", ctx, o);
+  if (i < 0) return false;
+  P.prepEpollWait(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(events),
+    maxEvents,
+    0,
+  );
+  r._finish(i, IORING_OP.EPOLL_WAIT, ctx, o, events, undefined);
+  return true;
+}
+
+function futexWord(
+  where: string,
+  word: Uint32Array | Int32Array,
+  index: number,
+): number {
+  if (!(word instanceof Uint32Array || word instanceof Int32Array)) {
+    throw new TypeError(
+      `${where}: futex must be a Uint32Array or Int32Array`,
+    );
+  }
+  if (!(Number.isInteger(index) && index >= 0 && index < word.length)) {
+    throw new RangeError(`${where}: index ${index} out of range`);
+  }
+  return unsafeAddressOf(word) + index * 4;
+}
+
+export function futexWait(
+  r: RingCore,
+  ctx: SQEContext,
+  word: Uint32Array | Int32Array,
+  index: number,
+  val: number,
+  mask = 0xffffffff,
+  futexFlags = 0x82,
+  o?: OpOptions,
+): boolean {
+  const a = futexWord("futexWait", word, index);
+  checkU32("futexWait val", val >>> 0);
+  const i = r._claimFor("futexWait", ctx, o);
+  if (i < 0) return false;
+  P.prepFutexWait(
+    r._sqe,
+    i,
+    a,
+    val >>> 0,
+    0,
+    mask >>> 0,
+    0,
+    futexFlags,
+    0,
+  );
+  r._finish(i, IORING_OP.FUTEX_WAIT, ctx, o, word, undefined);
+  return true;
+}
+
+export function futexWake(
+  r: RingCore,
+  ctx: SQEContext,
+  word: Uint32Array | Int32Array,
+  index: number,
+  count: number,
+  mask = 0xffffffff,
+  futexFlags = 0x82,
+  o?: OpOptions,
+): boolean {
+  const a = futexWord("futexWake", word, index);
+  checkU32("futexWake count", count);
+  const i = r._claimFor("futexWake", ctx, o);
+  if (i < 0) return false;
+  P.prepFutexWake(r._sqe, i, a, count, 0, mask >>> 0, 0, futexFlags, 0);
+  r._finish(i, IORING_OP.FUTEX_WAKE, ctx, o, word, undefined);
+  return true;
+}
+
+export function futexWaitV(
+  r: RingCore,
+  ctx: SQEContext,
+  waitv: Uint8Array,
+  count: number,
+  keep?: unknown,
+  o?: OpOptions,
+): boolean {
+  if (
+    !(waitv instanceof Uint8Array) ||
+    !(Number.isInteger(count) && count >= 1 && count <= 128 &&
+      count * 24 <= waitv.byteLength)
+  ) {
+    throw new RangeError(
+      "futexWaitV: waitv must hold 1..128 24-byte entries",
+    );
+  }
+  const i = r._claimFor("futexWaitV", ctx, o);
+  if (i < 0) return false;
+  P.prepFutexWaitv(r._sqe, i, unsafeAddressOf(waitv), count, 0);
+  r._finish(i, IORING_OP.FUTEX_WAITV, ctx, o, waitv, keep);
+  return true;
+}
+
+export function waitid(
+  r: RingCore,
+  ctx: SQEContext,
+  idtype: number,
+  id: number,
+  infop: Uint8Array,
+  options: number,
+  o?: OpOptions,
+): boolean {
+  checkInt32("waitid idtype", idtype);
+  checkInt32("waitid id", id);
+  checkInt32("waitid options", options);
+  if (!(infop instanceof Uint8Array) || infop.byteLength < 128) {
+    throw new RangeError(
+      "waitid: infop must be a Uint8Array of at least 128 bytes",
+    );
+  }
+  const i = r._claimFor("waitid", ctx, o);
+  if (i < 0) return false;
+  P.prepWaitid(r._sqe, i, idtype, id, unsafeAddressOf(infop), options, 0);
+  r._finish(i, IORING_OP.WAITID, ctx, o, infop, undefined);
+  return true;
+}
+
+export function msgRing(
+  r: RingCore,
+  ctx: SQEContext,
+  userData: SQEContext,
+  result: number,
+  o?: OpOptions,
+): boolean {
+  if (!(userData instanceof SQEContext)) {
+    throw new TypeError("msgRing: userData must be an SQEContext");
+  }
+  checkInt32("msgRing result", result);
+  const i = r._claimFor("msgRing", ctx, o);
+  if (i < 0) return false;
+  P.prepMsgRing(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    result >>> 0,
+    userData.lo,
+    userData.hi,
+    0,
+  );
+  r._finish(i, IORING_OP.MSG_RING, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function msgRingFD(
+  r: RingCore,
+  ctx: SQEContext,
+  srcIndex: number,
+  dstIndex: number,
+  userData: SQEContext,
+  skipCQE = false,
+  o?: OpOptions,
+): boolean {
+  checkU32("msgRingFD srcIndex", srcIndex);
+  checkU32("msgRingFD dstIndex", dstIndex);
+  const i = r._claimFor("msgRingFD", ctx, o);
+  if (i < 0) return false;
+  P.prepMsgRingFd(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    srcIndex,
+    dstIndex,
+    userData.lo,
+    userData.hi,
+    skipCQE ? P.IORING_MSG.RING_CQE_SKIP : 0,
+  );
+  r._finish(i, IORING_OP.MSG_RING, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function fixedFdInstall(
+  r: RingCore,
+  ctx: SQEContext,
+  fixedIndex: number,
+  flags = 0,
+  o?: OpOptions,
+): boolean {
+  checkU32("fixedFdInstall index", fixedIndex);
+  checkU32("fixedFdInstall flags", flags);
+  const i = r._claimFor("fixedFdInstall", ctx, o);
+  if (i < 0) return false;
+  P.prepFixedFdInstall(r._sqe, i, fixedIndex, flags);
+  r._finish(i, IORING_OP.FIXED_FD_INSTALL, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function filesUpdate(
+  r: RingCore,
+  ctx: SQEContext,
+  fds: Int32Array,
+  offset: number,
+  o?: OpOptions,
+): boolean {
+  if (!(fds instanceof Int32Array) || fds.length === 0) {
+    throw new TypeError("filesUpdate: fds must be a non-empty Int32Array");
+  }
+  checkU32("filesUpdate offset", offset >>> 0);
+  const i = r._claimFor("filesUpdate", ctx, o);
+  if (i < 0) return false;
+  P.prepFilesUpdate(
+    r._sqe,
+    i,
+    unsafeAddressOf(fds),
+    fds.length,
+    offset >>> 0,
+  );
+  r._finish(i, IORING_OP.FILES_UPDATE, ctx, o, fds, undefined);
+  return true;
+}
+
+export function uringCmd(
+  r: RingCore,
+  ctx: SQEContext,
+  cmdOp: number,
+  cmdData?: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  return cmd(r, "uringCmd", false, ctx, cmdOp, cmdData, o);
+}
+
+export function uringCmd128(
+  r: RingCore,
+  ctx: SQEContext,
+  cmdOp: number,
+  cmdData?: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  r._need128("uringCmd128");
+  return cmd(r, "uringCmd128", true, ctx, cmdOp, cmdData, o);
+}
+
+function cmd(
+  r: RingCore,
+  where: string,
+  big: boolean,
+  ctx: SQEContext,
+  cmdOp: number,
+  data: Uint8Array | undefined,
+  o?: OpOptions,
+): boolean {
+  checkU32(`${where} cmdOp`, cmdOp);
+  const room = big || r._stride === 32 ? 80 : 16;
+  if (
+    data !== undefined &&
+    (!(data instanceof Uint8Array) || data.byteLength > room)
+  ) {
+    throw new RangeError(
+      `${where}: cmdData must be a Uint8Array of at most ${room} bytes`,
+    );
+  }
+  const i = r._claimFor(where, ctx, o);
+  if (i < 0) return false;
+  if (big) P.prepUringCmd128(r._sqe, i, cmdOp, r._fdOf(ctx));
+  else P.prepUringCmd(r._sqe, i, cmdOp, r._fdOf(ctx));
+  if (data !== undefined && data.byteLength > 0) {
+    new Uint8Array(r._sqe.buffer, (i + 12) * 4, data.byteLength).set(data);
+  }
+  r._finish(
+    i,
+    big ? IORING_OP.URING_CMD128 : IORING_OP.URING_CMD,
+    ctx,
+    o,
+    undefined,
+    undefined,
+  );
+  return true;
+}

@@ -1,0 +1,664 @@
+// File operations: read/write (plain, vectored, fixed), open/close, sync,
+// metadata, xattrs, splice/tee/pipe, advice.
+
+import { IORING_OP, Iovecs, unsafeAddressOf } from "../../zcall/mod.ts";
+import type { SQEContext } from "../context.ts";
+import * as P from "../sqe.ts";
+import {
+  addrOf,
+  checkBuf,
+  checkInt32,
+  checkLen,
+  checkU32,
+  cstring,
+} from "../_validate.ts";
+import type { OpOptions } from "../ops/options.ts";
+import type { RingCore } from "../core/registration.ts";
+
+export function read(
+  r: RingCore,
+  ctx: SQEContext,
+  buf: ArrayBufferView,
+  o?: OpOptions,
+): boolean {
+  checkBuf("read", buf);
+  const n = checkLen("read", buf, o?.n);
+  const i = r._claimFor("read", ctx, o);
+  if (i < 0) return false;
+  P.prepRead(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
+  r._finish(i, IORING_OP.READ, ctx, o, buf, undefined);
+  return true;
+}
+
+export function write(
+  r: RingCore,
+  ctx: SQEContext,
+  buf: ArrayBufferView,
+  o?: OpOptions,
+): boolean {
+  checkBuf("write", buf);
+  const n = checkLen("write", buf, o?.n);
+  const i = r._claimFor("write", ctx, o);
+  if (i < 0) return false;
+  P.prepWrite(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
+  r._finish(i, IORING_OP.WRITE, ctx, o, buf, undefined);
+  return true;
+}
+
+export function readV(
+  r: RingCore,
+  ctx: SQEContext,
+  iovs: Iovecs,
+  o?: OpOptions,
+): boolean {
+  if (!(iovs instanceof Iovecs)) {
+    throw new TypeError("readV: expected an Iovecs");
+  }
+  const i = r._claimFor("readV", ctx, o);
+  if (i < 0) return false;
+  P.prepReadv(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(iovs.bytes),
+    iovs.count,
+    o?.offset ?? -1,
+    0,
+  );
+  r._finish(i, IORING_OP.READV, ctx, o, iovs, undefined);
+  return true;
+}
+
+export function writeV(
+  r: RingCore,
+  ctx: SQEContext,
+  iovs: Iovecs,
+  o?: OpOptions,
+): boolean {
+  if (!(iovs instanceof Iovecs)) {
+    throw new TypeError("writeV: expected an Iovecs");
+  }
+  const i = r._claimFor("writeV", ctx, o);
+  if (i < 0) return false;
+  P.prepWritev(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(iovs.bytes),
+    iovs.count,
+    o?.offset ?? -1,
+    0,
+  );
+  r._finish(i, IORING_OP.WRITEV, ctx, o, iovs, undefined);
+  return true;
+}
+
+export function readFixed(
+  r: RingCore,
+  ctx: SQEContext,
+  bufIndex: number,
+  o?: OpOptions,
+): boolean {
+  const b = r._regBuf("readFixed", bufIndex);
+  const n = checkLen("readFixed", b, o?.n);
+  const i = r._claimFor("readFixed", ctx, o);
+  if (i < 0) return false;
+  P.prepReadFixed(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(b),
+    n,
+    o?.offset ?? -1,
+    bufIndex,
+  );
+  r._finish(i, IORING_OP.READ_FIXED, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function writeFixed(
+  r: RingCore,
+  ctx: SQEContext,
+  bufIndex: number,
+  n: number,
+  o?: OpOptions,
+): boolean {
+  const b = r._regBuf("writeFixed", bufIndex);
+  const len = checkLen("writeFixed", b, n);
+  const i = r._claimFor("writeFixed", ctx, o);
+  if (i < 0) return false;
+  P.prepWriteFixed(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(b),
+    len,
+    o?.offset ?? -1,
+    bufIndex,
+  );
+  r._finish(i, IORING_OP.WRITE_FIXED, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function readvFixed(
+  r: RingCore,
+  ctx: SQEContext,
+  bufIndex: number,
+  iovs: Iovecs,
+  o?: OpOptions,
+): boolean {
+  return rwvFixed(
+    r,
+    "readvFixed",
+    IORING_OP.READV_FIXED,
+    ctx,
+    bufIndex,
+    iovs,
+    o,
+  );
+}
+
+export function writevFixed(
+  r: RingCore,
+  ctx: SQEContext,
+  bufIndex: number,
+  iovs: Iovecs,
+  o?: OpOptions,
+): boolean {
+  return rwvFixed(
+    r,
+    "writevFixed",
+    IORING_OP.WRITEV_FIXED,
+    ctx,
+    bufIndex,
+    iovs,
+    o,
+  );
+}
+
+function rwvFixed(
+  r: RingCore,
+  where: string,
+  op: number,
+  ctx: SQEContext,
+  bufIndex: number,
+  iovs: Iovecs,
+  o?: OpOptions,
+): boolean {
+  const b = r._regBuf(where, bufIndex);
+  if (!(iovs instanceof Iovecs)) {
+    throw new TypeError(`${where}: expected an Iovecs`);
+  }
+  const lo = unsafeAddressOf(b);
+  const hi = lo + b.byteLength;
+  for (let k = 0; k < iovs.count; k++) {
+    const a = iovs.address(k);
+    if (a < lo || a + iovs.length(k) > hi) {
+      throw new RangeError(
+        `${where}: iovec ${k} is not inside registered buffer ${bufIndex}`,
+      );
+    }
+  }
+  const i = r._claimFor(where, ctx, o);
+  if (i < 0) return false;
+  const fn = op === IORING_OP.READV_FIXED
+    ? P.prepReadvFixed
+    : P.prepWritevFixed;
+  fn(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(iovs.bytes),
+    iovs.count,
+    o?.offset ?? -1,
+    0,
+    bufIndex,
+  );
+  r._finish(i, op, ctx, o, iovs, undefined);
+  return true;
+}
+
+export function openAt(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string | Uint8Array,
+  flags: number,
+  mode = 0,
+  o?: OpOptions,
+): boolean {
+  const p = cstring("openAt", path);
+  checkInt32("openAt flags", flags);
+  checkU32("openAt mode", mode);
+  const i = r._claimFor("openAt", ctx, o);
+  if (i < 0) return false;
+  P.prepOpenat(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(p),
+    flags | 0x8000, /* O_LARGEFILE */
+    o?.fileMode ?? mode,
+  );
+  if (o?.fileIndex !== undefined) {
+    P.setSqeTargetFixedFile(r._sqe, i, o.fileIndex);
+  }
+  r._finish(i, IORING_OP.OPENAT, ctx, o, p, undefined);
+  return true;
+}
+
+export function close(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+  const i = r._claimFor("close", ctx, o);
+  if (i < 0) return false;
+  if (o?.fileIndex !== undefined) {
+    checkU32("close fileIndex", o.fileIndex);
+    P.prepCloseDirect(r._sqe, i, o.fileIndex);
+  } else {
+    P.prepClose(r._sqe, i, r._fdOf(ctx));
+  }
+  r._finish(i, IORING_OP.CLOSE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function sync(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+  const i = r._claimFor("sync", ctx, o);
+  if (i < 0) return false;
+  P.prepFsync(r._sqe, i, r._fdOf(ctx), o?.fsyncFlags ?? 0);
+  r._finish(i, IORING_OP.FSYNC, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function fallocate(
+  r: RingCore,
+  ctx: SQEContext,
+  mode: number,
+  offset: number,
+  length: number,
+  o?: OpOptions,
+): boolean {
+  checkInt32("fallocate mode", mode);
+  if (
+    !(Number.isSafeInteger(offset) && offset >= 0 &&
+      Number.isSafeInteger(length) && length > 0)
+  ) {
+    throw new RangeError(
+      "fallocate: offset >= 0 and length > 0 must be safe integers",
+    );
+  }
+  const i = r._claimFor("fallocate", ctx, o);
+  if (i < 0) return false;
+  P.prepFallocate(r._sqe, i, r._fdOf(ctx), mode, offset, length);
+  r._finish(i, IORING_OP.FALLOCATE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function ftruncate(
+  r: RingCore,
+  ctx: SQEContext,
+  length: number,
+  o?: OpOptions,
+): boolean {
+  if (!(Number.isSafeInteger(length) && length >= 0)) {
+    throw new RangeError(`ftruncate: bad length ${length}`);
+  }
+  const i = r._claimFor("ftruncate", ctx, o);
+  if (i < 0) return false;
+  P.prepFtruncate(r._sqe, i, r._fdOf(ctx), length);
+  r._finish(i, IORING_OP.FTRUNCATE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function statx(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string | Uint8Array,
+  flags: number,
+  mask: number,
+  statxbuf: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  const p = cstring("statx", path);
+  checkInt32("statx flags", flags);
+  checkU32("statx mask", mask);
+  if (!(statxbuf instanceof Uint8Array) || statxbuf.byteLength < 256) {
+    throw new RangeError(
+      "statx: statxbuf must be a Uint8Array of at least 256 bytes",
+    );
+  }
+  const i = r._claimFor("statx", ctx, o);
+  if (i < 0) return false;
+  P.prepStatx(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(p),
+    flags,
+    mask,
+    unsafeAddressOf(statxbuf),
+  );
+  r._finish(i, IORING_OP.STATX, ctx, o, p, statxbuf);
+  return true;
+}
+
+export function renameAt(
+  r: RingCore,
+  ctx: SQEContext,
+  oldPath: string | Uint8Array,
+  newPath: string | Uint8Array,
+  flags = 0,
+  o?: OpOptions,
+): boolean {
+  const a = cstring("renameAt", oldPath);
+  const b = cstring("renameAt", newPath);
+  checkU32("renameAt flags", flags);
+  const dfd = r._fdOf(ctx);
+  const i = r._claimFor("renameAt", ctx, o);
+  if (i < 0) return false;
+  P.prepRenameat(
+    r._sqe,
+    i,
+    dfd,
+    unsafeAddressOf(a),
+    dfd,
+    unsafeAddressOf(b),
+    flags,
+  );
+  r._finish(i, IORING_OP.RENAMEAT, ctx, o, a, b);
+  return true;
+}
+
+export function unlinkAt(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string | Uint8Array,
+  flags = 0,
+  o?: OpOptions,
+): boolean {
+  const p = cstring("unlinkAt", path);
+  checkU32("unlinkAt flags", flags);
+  const i = r._claimFor("unlinkAt", ctx, o);
+  if (i < 0) return false;
+  P.prepUnlinkat(r._sqe, i, r._fdOf(ctx), unsafeAddressOf(p), flags);
+  r._finish(i, IORING_OP.UNLINKAT, ctx, o, p, undefined);
+  return true;
+}
+
+export function mkdirAt(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string | Uint8Array,
+  mode = 0o777,
+  o?: OpOptions,
+): boolean {
+  const p = cstring("mkdirAt", path);
+  checkU32("mkdirAt mode", mode);
+  const i = r._claimFor("mkdirAt", ctx, o);
+  if (i < 0) return false;
+  P.prepMkdirat(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(p),
+    o?.fileMode ?? mode,
+  );
+  r._finish(i, IORING_OP.MKDIRAT, ctx, o, p, undefined);
+  return true;
+}
+
+export function symlinkAt(
+  r: RingCore,
+  ctx: SQEContext,
+  target: string | Uint8Array,
+  linkPath: string | Uint8Array,
+  o?: OpOptions,
+): boolean {
+  const t = cstring("symlinkAt", target);
+  const l = cstring("symlinkAt", linkPath);
+  const i = r._claimFor("symlinkAt", ctx, o);
+  if (i < 0) return false;
+  P.prepSymlinkat(
+    r._sqe,
+    i,
+    unsafeAddressOf(t),
+    r._fdOf(ctx),
+    unsafeAddressOf(l),
+  );
+  r._finish(i, IORING_OP.SYMLINKAT, ctx, o, t, l);
+  return true;
+}
+
+export function linkAt(
+  r: RingCore,
+  ctx: SQEContext,
+  oldDirfd: number,
+  oldPath: string | Uint8Array,
+  newPath: string | Uint8Array,
+  flags = 0,
+  o?: OpOptions,
+): boolean {
+  checkInt32("linkAt oldDirfd", oldDirfd);
+  const a = cstring("linkAt", oldPath);
+  const b = cstring("linkAt", newPath);
+  checkU32("linkAt flags", flags);
+  const i = r._claimFor("linkAt", ctx, o);
+  if (i < 0) return false;
+  P.prepLinkat(
+    r._sqe,
+    i,
+    oldDirfd,
+    unsafeAddressOf(a),
+    r._fdOf(ctx),
+    unsafeAddressOf(b),
+    flags,
+  );
+  r._finish(i, IORING_OP.LINKAT, ctx, o, a, b);
+  return true;
+}
+
+export function fgetXattr(
+  r: RingCore,
+  ctx: SQEContext,
+  name: string,
+  value: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  const nm = cstring("fgetXattr", name);
+  checkBuf("fgetXattr", value);
+  const i = r._claimFor("fgetXattr", ctx, o);
+  if (i < 0) return false;
+  P.prepFgetxattr(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(nm),
+    addrOf(value),
+    value.byteLength,
+  );
+  r._finish(i, IORING_OP.FGETXATTR, ctx, o, nm, value);
+  return true;
+}
+
+export function fsetXattr(
+  r: RingCore,
+  ctx: SQEContext,
+  name: string,
+  value: Uint8Array,
+  flags = 0,
+  o?: OpOptions,
+): boolean {
+  const nm = cstring("fsetXattr", name);
+  checkBuf("fsetXattr", value);
+  checkU32("fsetXattr flags", flags);
+  const i = r._claimFor("fsetXattr", ctx, o);
+  if (i < 0) return false;
+  P.prepFsetxattr(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(nm),
+    addrOf(value),
+    flags,
+    value.byteLength,
+  );
+  r._finish(i, IORING_OP.FSETXATTR, ctx, o, nm, value);
+  return true;
+}
+
+export function getXattr(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string,
+  name: string,
+  value: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  const p = cstring("getXattr", path);
+  const nm = cstring("getXattr", name);
+  checkBuf("getXattr", value);
+  const i = r._claimFor("getXattr", ctx, o);
+  if (i < 0) return false;
+  P.prepGetxattr(
+    r._sqe,
+    i,
+    unsafeAddressOf(nm),
+    addrOf(value),
+    unsafeAddressOf(p),
+    value.byteLength,
+  );
+  r._finish(i, IORING_OP.GETXATTR, ctx, o, [p, nm], value);
+  return true;
+}
+
+export function setXattr(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string,
+  name: string,
+  value: Uint8Array,
+  flags = 0,
+  o?: OpOptions,
+): boolean {
+  const p = cstring("setXattr", path);
+  const nm = cstring("setXattr", name);
+  checkBuf("setXattr", value);
+  checkU32("setXattr flags", flags);
+  const i = r._claimFor("setXattr", ctx, o);
+  if (i < 0) return false;
+  P.prepSetxattr(
+    r._sqe,
+    i,
+    unsafeAddressOf(nm),
+    addrOf(value),
+    unsafeAddressOf(p),
+    flags,
+    value.byteLength,
+  );
+  r._finish(i, IORING_OP.SETXATTR, ctx, o, [p, nm], value);
+  return true;
+}
+
+export function splice(
+  r: RingCore,
+  ctx: SQEContext,
+  fdIn: number,
+  n: number,
+  o?: OpOptions,
+  offIn = -1,
+): boolean {
+  checkInt32("splice fdIn", fdIn);
+  checkU32("splice n", n);
+  const i = r._claimFor("splice", ctx, o);
+  if (i < 0) return false;
+  P.prepSplice(
+    r._sqe,
+    i,
+    fdIn,
+    offIn,
+    r._fdOf(ctx),
+    o?.offset ?? -1,
+    n,
+    o?.spliceFlags ?? 0,
+  );
+  r._finish(i, IORING_OP.SPLICE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function tee(
+  r: RingCore,
+  ctx: SQEContext,
+  fdIn: number,
+  length: number,
+  o?: OpOptions,
+): boolean {
+  checkInt32("tee fdIn", fdIn);
+  checkU32("tee length", length);
+  const i = r._claimFor("tee", ctx, o);
+  if (i < 0) return false;
+  P.prepTee(r._sqe, i, fdIn, r._fdOf(ctx), length, o?.spliceFlags ?? 0);
+  r._finish(i, IORING_OP.TEE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function pipe(
+  r: RingCore,
+  ctx: SQEContext,
+  fds: Int32Array,
+  pipeFlags = 0,
+  o?: OpOptions,
+): boolean {
+  if (!(fds instanceof Int32Array) || fds.length < 2) {
+    throw new TypeError("pipe: fds must be an Int32Array(2)");
+  }
+  checkU32("pipe flags", pipeFlags);
+  const i = r._claimFor("pipe", ctx, o);
+  if (i < 0) return false;
+  P.prepPipe(r._sqe, i, unsafeAddressOf(fds), pipeFlags);
+  r._finish(i, IORING_OP.PIPE, ctx, o, fds, undefined);
+  return true;
+}
+
+export function syncFileRange(
+  r: RingCore,
+  ctx: SQEContext,
+  offset: number,
+  length: number,
+  syncFlags = 0,
+  o?: OpOptions,
+): boolean {
+  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
+    throw new RangeError(`syncFileRange: bad offset ${offset}`);
+  }
+  checkU32("syncFileRange length", length);
+  checkU32("syncFileRange flags", syncFlags);
+  const i = r._claimFor("syncFileRange", ctx, o);
+  if (i < 0) return false;
+  P.prepSyncFileRange(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    length,
+    offset,
+    syncFlags,
+  );
+  r._finish(i, IORING_OP.SYNC_FILE_RANGE, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function fileAdvise(
+  r: RingCore,
+  ctx: SQEContext,
+  offset: number,
+  length: number,
+  advice: number,
+  o?: OpOptions,
+): boolean {
+  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
+    throw new RangeError(`fileAdvise: bad offset ${offset}`);
+  }
+  checkU32("fileAdvise length", length);
+  checkU32("fileAdvise advice", advice);
+  const i = r._claimFor("fileAdvise", ctx, o);
+  if (i < 0) return false;
+  P.prepFadvise(r._sqe, i, r._fdOf(ctx), offset, length, advice);
+  r._finish(i, IORING_OP.FADVISE, ctx, o, undefined, undefined);
+  return true;
+}

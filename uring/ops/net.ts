@@ -1,0 +1,521 @@
+// Socket operations: socket, bind, listen, accept, connect, send, receive.
+
+import {
+  AF,
+  IORING_OP,
+  IPPROTO,
+  Msghdr,
+  SOCK,
+  unsafeAddressOf,
+} from "../../zcall/mod.ts";
+import type { SQEContext } from "../context.ts";
+import * as P from "../sqe.ts";
+import { IOSQE_BUFFER_SELECT } from "../core/_consts.ts";
+import {
+  addrOf,
+  checkBuf,
+  checkInt32,
+  checkLen,
+  checkU32,
+} from "../_validate.ts";
+import type { OpOptions } from "../ops/options.ts";
+import type { RingCore } from "../core/registration.ts";
+
+export function socketRaw(
+  r: RingCore,
+  ctx: SQEContext,
+  domain: number,
+  type: number,
+  protocol: number,
+  o?: OpOptions,
+): boolean {
+  checkInt32("socketRaw domain", domain);
+  checkInt32("socketRaw type", type);
+  checkInt32("socketRaw protocol", protocol);
+  const i = r._claimFor("socket", ctx, o);
+  if (i < 0) return false;
+  P.prepSocket(r._sqe, i, domain, type, protocol, o?.msgFlags ?? 0);
+  r._finish(i, IORING_OP.SOCKET, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function socketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  domain: number,
+  type: number,
+  protocol: number,
+  fileIndex: number = P.IORING_FILE_INDEX_ALLOC,
+  o?: OpOptions,
+): boolean {
+  checkInt32("socketDirect domain", domain);
+  checkInt32("socketDirect type", type);
+  checkInt32("socketDirect protocol", protocol);
+  checkU32("socketDirect fileIndex", fileIndex);
+  if ((type & SOCK.CLOEXEC) !== 0) {
+    throw new TypeError(
+      "socketDirect: SOCK_CLOEXEC is not allowed for direct descriptors",
+    );
+  }
+  const i = r._claimFor("socketDirect", ctx, o);
+  if (i < 0) return false;
+  P.prepSocketDirect(
+    r._sqe,
+    i,
+    domain,
+    type,
+    protocol,
+    fileIndex,
+    o?.msgFlags ?? 0,
+  );
+  r._finish(i, IORING_OP.SOCKET, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function tcp4Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(r, ctx, AF.INET, SOCK.STREAM | SOCK.CLOEXEC, IPPROTO.TCP, o);
+}
+
+export function tcp6Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.STREAM | SOCK.CLOEXEC,
+    IPPROTO.TCP,
+    o,
+  );
+}
+
+export function udp4Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(r, ctx, AF.INET, SOCK.DGRAM | SOCK.CLOEXEC, IPPROTO.UDP, o);
+}
+
+export function udp6Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(r, ctx, AF.INET6, SOCK.DGRAM | SOCK.CLOEXEC, IPPROTO.UDP, o);
+}
+
+export function udplite4Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(
+    r,
+    ctx,
+    AF.INET,
+    SOCK.DGRAM | SOCK.CLOEXEC,
+    IPPROTO.UDPLITE,
+    o,
+  );
+}
+
+export function udplite6Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.DGRAM | SOCK.CLOEXEC,
+    IPPROTO.UDPLITE,
+    o,
+  );
+}
+
+export function sctp4Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(
+    r,
+    ctx,
+    AF.INET,
+    SOCK.STREAM | SOCK.CLOEXEC,
+    IPPROTO.SCTP,
+    o,
+  );
+}
+
+export function sctp6Socket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.STREAM | SOCK.CLOEXEC,
+    IPPROTO.SCTP,
+    o,
+  );
+}
+
+export function unixSocket(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketRaw(r, ctx, AF.UNIX, SOCK.STREAM | SOCK.CLOEXEC, 0, o);
+}
+
+export function tcp4SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET,
+    SOCK.STREAM,
+    IPPROTO.TCP,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function tcp6SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.STREAM,
+    IPPROTO.TCP,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function udp4SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET,
+    SOCK.DGRAM,
+    IPPROTO.UDP,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function udp6SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.DGRAM,
+    IPPROTO.UDP,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function udplite4SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET,
+    SOCK.DGRAM,
+    IPPROTO.UDPLITE,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function udplite6SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.DGRAM,
+    IPPROTO.UDPLITE,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function sctp4SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET,
+    SOCK.STREAM,
+    IPPROTO.SCTP,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function sctp6SocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(
+    r,
+    ctx,
+    AF.INET6,
+    SOCK.STREAM,
+    IPPROTO.SCTP,
+    o?.fileIndex,
+    o,
+  );
+}
+
+export function unixSocketDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+): boolean {
+  return socketDirect(r, ctx, AF.UNIX, SOCK.STREAM, 0, o?.fileIndex, o);
+}
+
+export function bind(
+  r: RingCore,
+  ctx: SQEContext,
+  addr: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
+    throw new TypeError("bind: addr must be a raw sockaddr Uint8Array");
+  }
+  const i = r._claimFor("bind", ctx, o);
+  if (i < 0) return false;
+  P.prepBind(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
+  r._finish(i, IORING_OP.BIND, ctx, o, addr, undefined);
+  return true;
+}
+
+export function listen(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+  const backlog = o?.backlog ?? 511;
+  checkInt32("listen backlog", backlog);
+  const i = r._claimFor("listen", ctx, o);
+  if (i < 0) return false;
+  P.prepListen(r._sqe, i, r._fdOf(ctx), backlog);
+  r._finish(i, IORING_OP.LISTEN, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function accept(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: OpOptions,
+  peer?: Uint8Array,
+  peerLen?: Uint32Array,
+): boolean {
+  const [a, l] = peerAddrs("accept", peer, peerLen);
+  const i = r._claimFor("accept", ctx, o);
+  if (i < 0) return false;
+  P.prepAccept(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    a,
+    l,
+    o?.msgFlags ?? SOCK.CLOEXEC,
+  );
+  r._finish(i, IORING_OP.ACCEPT, ctx, o, peer, peerLen);
+  return true;
+}
+
+export function acceptDirect(
+  r: RingCore,
+  ctx: SQEContext,
+  fileIndex: number = P.IORING_FILE_INDEX_ALLOC,
+  o?: OpOptions,
+  peer?: Uint8Array,
+  peerLen?: Uint32Array,
+): boolean {
+  checkU32("acceptDirect fileIndex", fileIndex);
+  const flags = o?.msgFlags ?? 0;
+  if ((flags & SOCK.CLOEXEC) !== 0) {
+    throw new TypeError(
+      "acceptDirect: SOCK_CLOEXEC is not allowed for direct descriptors",
+    );
+  }
+  const [a, l] = peerAddrs("acceptDirect", peer, peerLen);
+  const i = r._claimFor("acceptDirect", ctx, o);
+  if (i < 0) return false;
+  P.prepAcceptDirect(r._sqe, i, r._fdOf(ctx), a, l, flags, fileIndex);
+  r._finish(i, IORING_OP.ACCEPT, ctx, o, peer, peerLen);
+  return true;
+}
+
+function peerAddrs(
+  where: string,
+  peer?: Uint8Array,
+  peerLen?: Uint32Array,
+): [number, number] {
+  if (peer === undefined) return [0, 0];
+  if (
+    !(peer instanceof Uint8Array) || !(peerLen instanceof Uint32Array) ||
+    peerLen.length < 1
+  ) {
+    throw new TypeError(
+      `${where}: peer needs a Uint8Array and a Uint32Array(1) length`,
+    );
+  }
+  peerLen[0] = peer.byteLength;
+  return [addrOf(peer), unsafeAddressOf(peerLen)];
+}
+
+export function connect(
+  r: RingCore,
+  ctx: SQEContext,
+  addr: Uint8Array,
+  o?: OpOptions,
+): boolean {
+  if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
+    throw new TypeError("connect: addr must be a raw sockaddr Uint8Array");
+  }
+  const i = r._claimFor("connect", ctx, o);
+  if (i < 0) return false;
+  P.prepConnect(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
+  r._finish(i, IORING_OP.CONNECT, ctx, o, addr, undefined);
+  return true;
+}
+
+export function shutdown(
+  r: RingCore,
+  ctx: SQEContext,
+  how: number,
+  o?: OpOptions,
+): boolean {
+  if (!(how === 0 || how === 1 || how === 2)) {
+    throw new RangeError(`shutdown: how must be 0, 1 or 2, got ${how}`);
+  }
+  const i = r._claimFor("shutdown", ctx, o);
+  if (i < 0) return false;
+  P.prepShutdown(r._sqe, i, r._fdOf(ctx), how);
+  r._finish(i, IORING_OP.SHUTDOWN, ctx, o, undefined, undefined);
+  return true;
+}
+
+export function send(
+  r: RingCore,
+  ctx: SQEContext,
+  buf: ArrayBufferView,
+  o?: OpOptions,
+): boolean {
+  checkBuf("send", buf);
+  const n = checkLen("send", buf, o?.n);
+  const i = r._claimFor("send", ctx, o);
+  if (i < 0) return false;
+  P.prepSend(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
+  r._finish(i, IORING_OP.SEND, ctx, o, buf, undefined);
+  return true;
+}
+
+export function receive(
+  r: RingCore,
+  ctx: SQEContext,
+  buf: ArrayBufferView | null,
+  o?: OpOptions,
+): boolean {
+  if (buf === null) {
+    const size = o?.readBufferSize ?? r.options.readBufferSize;
+    checkU32("receive readBufferSize", size);
+    const i = r._claimFor("receive", ctx, o);
+    if (i < 0) return false;
+    P.prepRecv(r._sqe, i, r._fdOf(ctx), 0, size, o?.msgFlags ?? 0);
+    r._sqe[i] |= IOSQE_BUFFER_SELECT << 8;
+    r._finish(i, IORING_OP.RECV, ctx, o, undefined, undefined);
+    return true;
+  }
+  checkBuf("receive", buf);
+  const n = checkLen("receive", buf, o?.n);
+  const i = r._claimFor("receive", ctx, o);
+  if (i < 0) return false;
+  P.prepRecv(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
+  r._finish(i, IORING_OP.RECV, ctx, o, buf, undefined);
+  return true;
+}
+
+export function sendMsg(
+  r: RingCore,
+  ctx: SQEContext,
+  msg: Msghdr,
+  o?: OpOptions,
+): boolean {
+  if (!(msg instanceof Msghdr)) {
+    throw new TypeError("sendMsg: expected a Msghdr");
+  }
+  const i = r._claimFor("sendMsg", ctx, o);
+  if (i < 0) return false;
+  P.prepSendmsg(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(msg.bytes),
+    o?.msgFlags ?? 0,
+  );
+  r._finish(i, IORING_OP.SENDMSG, ctx, o, msg, undefined);
+  return true;
+}
+
+export function recvMsg(
+  r: RingCore,
+  ctx: SQEContext,
+  msg: Msghdr,
+  o?: OpOptions,
+): boolean {
+  if (!(msg instanceof Msghdr)) {
+    throw new TypeError("recvMsg: expected a Msghdr");
+  }
+  const i = r._claimFor("recvMsg", ctx, o);
+  if (i < 0) return false;
+  P.prepRecvmsg(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(msg.bytes),
+    o?.msgFlags ?? 0,
+  );
+  r._finish(i, IORING_OP.RECVMSG, ctx, o, msg, undefined);
+  return true;
+}
