@@ -300,3 +300,100 @@ Deno.test("uring buffer ring: incremental consumption (IOU_PBUF_RING_INC)", asyn
     }
   });
 });
+
+Deno.test("uring buffer ring: IncrementalReceiver.recv, IncrementalSubscriber, ownership", async () => {
+  const {
+    IncrementalReceiver,
+    IncrementalSubscriber,
+    dispatchCQE,
+    packDirect,
+    UringError,
+  } = await import("../uring/mod.ts");
+  const { IORING_OP, IOSQE } = await import("../zcall/mod.ts");
+  await noLeaks(() => {
+    using ring = startedRing();
+    using br = BufferRing.register(ring, {
+      groupId: 9,
+      entries: 2,
+      bufferSize: 32,
+      incremental: true,
+    });
+    using other = BufferRing.register(ring, {
+      groupId: 10,
+      entries: 2,
+      bufferSize: 32,
+      incremental: true,
+    });
+    const got: string[] = [];
+    const errors: string[] = [];
+    let completes = 0;
+    const sub = new IncrementalSubscriber()
+      .onData((b, more) => got.push(`${dec(b)}${more ? "+" : ""}`))
+      .onComplete(() => completes++)
+      .onError((e) => errors.push(e.code));
+    assert.equal(sub.handler(), sub);
+    const rx = new IncrementalReceiver(br);
+    const rxOther = new IncrementalReceiver(other);
+    assert.equal(rx.groupId, 9);
+    const [c, s] = tcpPair();
+    try {
+      const ctx = rx.recv(ring, s, sub);
+      assert.ok(ctx !== null && ctx.isExtended());
+      const cqes = CQEView.array(4);
+      const pump = (done: () => boolean) => {
+        for (let i = 0; i < 100 && !done(); i++) {
+          const n = ring.waitBlocking(cqes, 1, 10);
+          for (let k = 0; k < n; k++) {
+            // Another receiver never takes this one's completions.
+            assert.equal(rxOther.handleCQE(cqes[k]), false);
+            assert.ok(dispatchCQE(cqes[k]), "routed to rx");
+          }
+        }
+      };
+      write(c, enc("hello"));
+      pump(() => got.length >= 1);
+      write(c, enc(" world"));
+      pump(() => got.length >= 2);
+      assert.deepEqual(got, ["hello+", " world+"]);
+      assert.equal(rx.offset(0), 11);
+      close(c);
+      pump(() => completes === 1);
+      assert.equal(completes, 1, "one completion at EOF");
+      assert.deepEqual(errors, []);
+      assert.equal(ring.pools.extendedAvailable(), ring.pools.capacity());
+      // Completions that are not this group's buffer-selected receives are
+      // left alone, whatever their buffer flag says.
+      const fake = new CQEView();
+      fake.res = 3;
+      fake.flags = 1; // IORING_CQE_F_BUFFER, buffer 0
+      fake.userDataLo = packDirect(IORING_OP.RECV, IOSQE.BUFFER_SELECT, 10, s)
+        .lo;
+      fake.userDataHi = s;
+      assert.equal(rx.handleCQE(fake), false, "another group");
+      fake.userDataLo = packDirect(IORING_OP.READ, IOSQE.BUFFER_SELECT, 9, s)
+        .lo;
+      assert.equal(rx.handleCQE(fake), false, "not a receive");
+      fake.userDataLo = packDirect(IORING_OP.RECV, 0, 9, s).lo;
+      assert.equal(rx.handleCQE(fake), false, "no buffer selection");
+      // The constructor's handler serves receives submitted elsewhere.
+      assert.throws(
+        () =>
+          rx.handleCQE(
+            Object.assign(fake, {
+              userDataLo:
+                packDirect(IORING_OP.RECV, IOSQE.BUFFER_SELECT, 9, s).lo,
+            }),
+          ),
+        TypeError,
+        "no handler",
+      );
+      assert.throws(() => rx.recv(ring, s), TypeError);
+      assert.throws(() => rx.recv(ring, -1, sub), RangeError);
+      assert.throws(() => rx.handleCQE({} as never), TypeError);
+      assert.throws(() => sub.onError(3 as never), TypeError);
+      assert.ok(new UringError("x", -1) instanceof UringError);
+    } finally {
+      close(s);
+    }
+  });
+});

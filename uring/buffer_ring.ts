@@ -26,7 +26,9 @@ import {
   ioUringRegister,
   Mapping,
 } from "../zcall/mod.ts";
+import type { ExtSQE, SQEContext } from "./context.ts";
 import { UringError, uringError } from "./errors.ts";
+import { prepRecv } from "./sqe.ts";
 import {
   type BufferGroupsConfig,
   BufferSize,
@@ -741,8 +743,123 @@ export class NoopIncrementalHandler implements IncrementalHandler {
   onError(_err: UringError): void {}
 }
 
+/**
+ * An {@linkcode IncrementalHandler} built from functions (unset ones are
+ * no-ops).
+ *
+ * @example
+ * ```ts
+ * import { IncrementalSubscriber } from "@kernio/kernio/uring";
+ * const chunks: Uint8Array[] = [];
+ * const h = new IncrementalSubscriber()
+ *   .onData((buf) => chunks.push(buf.slice()))
+ *   .onComplete(() => console.log("done", chunks.length))
+ *   .onError((err) => console.error(err.code));
+ * ```
+ */
+export class IncrementalSubscriber implements IncrementalHandler {
+  #data: ((buf: Uint8Array, hasMore: boolean) => void) | null = null;
+  #complete: (() => void) | null = null;
+  #error: ((err: UringError) => void) | null = null;
+
+  /** Sets the data function (`buf` is valid during the call only). */
+  onData(fn: (buf: Uint8Array, hasMore: boolean) => void): this;
+  /** @internal IncrementalHandler.onData. */
+  onData(buf: Uint8Array, hasMore: boolean): void;
+  onData(
+    a: ((buf: Uint8Array, hasMore: boolean) => void) | Uint8Array,
+    hasMore?: boolean,
+  ): this | void {
+    if (typeof a === "function") {
+      this.#data = a;
+      return this;
+    }
+    if (!(a instanceof Uint8Array)) {
+      throw new TypeError("IncrementalSubscriber.onData: expected a function");
+    }
+    this.#data?.(a, hasMore === true);
+  }
+
+  /** Sets the completion function. */
+  onComplete(fn: () => void): this;
+  /** @internal IncrementalHandler.onComplete. */
+  onComplete(): void;
+  onComplete(fn?: () => void): this | void {
+    if (fn === undefined) {
+      this.#complete?.();
+      return;
+    }
+    if (typeof fn !== "function") {
+      throw new TypeError(
+        "IncrementalSubscriber.onComplete: expected a function",
+      );
+    }
+    this.#complete = fn;
+    return this;
+  }
+
+  /** Sets the error function. */
+  onError(fn: (err: UringError) => void): this;
+  /** @internal IncrementalHandler.onError. */
+  onError(err: UringError): void;
+  onError(a: ((err: UringError) => void) | UringError): this | void {
+    if (typeof a === "function") {
+      this.#error = a;
+      return this;
+    }
+    if (!(a instanceof UringError)) {
+      throw new TypeError("IncrementalSubscriber.onError: expected a function");
+    }
+    this.#error?.(a);
+  }
+
+  /** This object, as an {@linkcode IncrementalHandler}. */
+  handler(): IncrementalHandler {
+    return this;
+  }
+}
+
 const F_MORE_I = 1 << 1;
 const F_BUF_MORE = 1 << 4;
+const OP_RECV = 27; // IORING_OP_RECV
+const OP_RECVMSG = 10; // IORING_OP_RECVMSG
+const SQE_BUFFER_SELECT = 1 << 5;
+const RECV_MULTISHOT = 1 << 1; // IORING_RECV_MULTISHOT (sqe->ioprio)
+
+/** What `IncrementalReceiver.handleCQE` reads of a completion. */
+interface IncrementalCQE {
+  res: number;
+  flags: number;
+  userDataHi: number;
+  op(): number;
+  sqeFlags(): number;
+  bufGroup(): number;
+  extSQE(): {
+    refs: unknown[];
+  };
+}
+
+/** The ring surface `IncrementalReceiver.recv` submits through. */
+interface SubmitRing {
+  getSqe(): number;
+  readonly sqeWords: Uint32Array;
+  finishSqe(
+    i: number,
+    op: number,
+    ctx: SQEContext,
+    o: RecvOptions | undefined,
+  ): void;
+  extSQE(): ExtSQE | null;
+  putExtSQE(ext: ExtSQE): void;
+}
+
+/** Per-receive options of {@linkcode IncrementalReceiver.recv}. */
+interface RecvOptions {
+  /** IOSQE_* flags. */
+  flags?: number;
+  /** MSG_* flags. */
+  msgFlags?: number;
+}
 
 /**
  * Tracks per-buffer offsets of an incremental ring: with IOU_PBUF_RING_INC
@@ -751,23 +868,40 @@ const F_BUF_MORE = 1 << 4;
  * still has room. A fragment starts where the previous one of that buffer
  * ended; the buffer is recycled once the kernel is done with it.
  *
+ * {@linkcode IncrementalReceiver.recv} submits a multishot receive on the
+ * ring's group with its own handler; its completions reach
+ * {@linkcode IncrementalReceiver.handleCQE} through `dispatchCQE` (or the
+ * driver). `handleCQE` only takes completions that are buffer-selected
+ * receives from this ring's group (any context mode); anything else,
+ * including another receiver's receives, is left alone (false).
+ *
  * @example
  * ```ts
- * import { BufferRing, CQEView, IncrementalReceiver, NoopIncrementalHandler, Uring } from "@kernio/kernio/uring";
+ * import { BufferRing, CQEView, dispatchCQE, IncrementalReceiver, IncrementalSubscriber, Uring } from "@kernio/kernio/uring";
+ * declare const fd: number;
  * using ring = new Uring({ entries: 8 });
  * ring.start();
  * using br = BufferRing.register(ring, { groupId: 1, entries: 4, bufferSize: 4096, incremental: true });
- * const rx = new IncrementalReceiver(br, new NoopIncrementalHandler());
- * // for each receive CQE of group 1: rx.handleCQE(cqe)
+ * const rx = new IncrementalReceiver(br);
+ * rx.recv(ring, fd, new IncrementalSubscriber().onData((b) => console.log(b.length)));
+ * const cqes = CQEView.array(8);
+ * const n = ring.wait(cqes);
+ * for (let k = 0; k < n; k++) dispatchCQE(cqes[k]); // routes to rx
  * ```
  */
 export class IncrementalReceiver {
   readonly #ring: BufferRing;
-  readonly #handler: IncrementalHandler;
+  readonly #handler: IncrementalHandler | null;
   readonly #offsets: Uint32Array;
+  // The CQETarget stored in the slots of this receiver's own receives.
+  readonly #target = { _onCQE: (cqe: IncrementalCQE) => this.handleCQE(cqe) };
 
-  /** Creates a receiver over an incremental ring. */
-  constructor(ring: BufferRing, handler: IncrementalHandler) {
+  /**
+   * Creates a receiver over an incremental ring. `handler` serves
+   * completions of receives submitted by other means than
+   * {@linkcode IncrementalReceiver.recv} (which takes its own handler).
+   */
+  constructor(ring: BufferRing, handler?: IncrementalHandler) {
     if (!(ring instanceof BufferRing)) {
       throw new TypeError("IncrementalReceiver: expected a BufferRing");
     }
@@ -776,19 +910,15 @@ export class IncrementalReceiver {
         "IncrementalReceiver: the ring was not registered with incremental: true",
       );
     }
-    if (
-      handler === null || typeof handler !== "object" ||
-      typeof handler.onData !== "function" ||
-      typeof handler.onComplete !== "function" ||
-      typeof handler.onError !== "function"
-    ) {
-      throw new TypeError(
-        "IncrementalReceiver: handler must implement IncrementalHandler",
-      );
-    }
+    if (handler !== undefined) checkHandler("IncrementalReceiver", handler);
     this.#ring = ring;
-    this.#handler = handler;
+    this.#handler = handler ?? null;
     this.#offsets = new Uint32Array(ring.count);
+  }
+
+  /** The buffer group this receiver serves. */
+  get groupId(): number {
+    return this.#ring.groupId;
   }
 
   /** Where the next fragment of buffer `bid` starts. */
@@ -797,40 +927,144 @@ export class IncrementalReceiver {
   }
 
   /**
-   * Handles a receive CQE (`{res, flags}`) of this ring's group. Returns
-   * false when it carries no buffer of this ring (e.g. an error or EOF,
-   * which still reach onError / onComplete).
+   * Submits a multishot receive on `fd` selecting buffers from this ring's
+   * group; its completions go to `handler` (default: the constructor's):
+   * onData per fragment, onError for a failure, onComplete once at the end
+   * of the stream (EOF, error or cancellation). Returns the submission's
+   * context (cancel it with `ring.asyncCancel(ctx, returned)`), or null when
+   * the SQ is full or the ring's extended-context pool is exhausted
+   * (would-block as a value).
+   *
+   * @example
+   * ```ts
+   * import { BufferRing, IncrementalReceiver, NoopIncrementalHandler, Uring } from "@kernio/kernio/uring";
+   * declare const fd: number;
+   * using ring = new Uring({ entries: 8 });
+   * ring.start();
+   * using br = BufferRing.register(ring, { groupId: 2, entries: 4, bufferSize: 1024, incremental: true });
+   * const ctx = new IncrementalReceiver(br).recv(ring, fd, new NoopIncrementalHandler());
+   * ```
    */
-  handleCQE(cqe: { res: number; flags: number }): boolean {
-    const res = cqe.res;
-    const flags = cqe.flags;
-    if (res < 0) {
-      this.#handler.onError(uringError("incremental receive", res));
-      if ((flags & F_MORE_I) === 0) this.#handler.onComplete();
+  recv(
+    ring: SubmitRing,
+    fd: number,
+    handler: IncrementalHandler | undefined = this.#handler ?? undefined,
+    o?: RecvOptions,
+  ): SQEContext | null {
+    if (handler === undefined) {
+      throw new TypeError("IncrementalReceiver.recv: a handler is required");
+    }
+    checkHandler("IncrementalReceiver.recv", handler);
+    if (!(Number.isInteger(fd) && fd >= 0 && fd <= 0x3fffffff)) {
+      throw new RangeError(`IncrementalReceiver.recv: bad fd ${fd}`);
+    }
+    this.#ring.baseAddress; // throws once the buffer ring is closed
+    const ext = ring.extSQE();
+    if (ext === null) return null;
+    const i = ring.getSqe();
+    if (i < 0) {
+      ring.putExtSQE(ext);
+      return null;
+    }
+    ext.refs[0] = this.#target;
+    ext.refs[1] = handler;
+    ext.refs[2] = this;
+    ext.refs[3] = ring;
+    const w = ring.sqeWords;
+    prepRecv(w, i, fd, 0, 0, o?.msgFlags ?? 0);
+    w[i] |= (SQE_BUFFER_SELECT << 8) | (RECV_MULTISHOT << 16);
+    w[i + 10] = this.#ring.groupId;
+    ring.finishSqe(i, OP_RECV, ext.context, o);
+    return ext.context;
+  }
+
+  /**
+   * Handles a completion of a buffer-selected receive from this ring's
+   * group: delivers the fragment (or the error / end) and recycles a
+   * buffer the kernel is done with. Returns false, touching nothing, for
+   * any other completion (another group, another receiver's receive, not
+   * a buffer-selected receive).
+   */
+  handleCQE(cqe: IncrementalCQE): boolean {
+    if (
+      cqe === null || typeof cqe !== "object" || typeof cqe.op !== "function"
+    ) {
+      throw new TypeError("IncrementalReceiver.handleCQE: expected a CQEView");
+    }
+    const op = cqe.op();
+    if (
+      (op !== OP_RECV && op !== OP_RECVMSG) ||
+      (cqe.sqeFlags() & SQE_BUFFER_SELECT) === 0 ||
+      cqe.bufGroup() !== this.#ring.groupId
+    ) {
       return false;
     }
-    if ((flags & 1) === 0) {
-      // No buffer: EOF (res 0) or a final CQE.
-      if (res === 0 || (flags & F_MORE_I) === 0) this.#handler.onComplete();
-      return false;
+    let handler = this.#handler;
+    let own: { refs: unknown[] } | null = null;
+    if (cqe.userDataHi >>> 30 === 2) {
+      const ext = cqe.extSQE();
+      const owner = ext.refs[2];
+      if (owner instanceof IncrementalReceiver) {
+        if (owner !== this) return false;
+        own = ext;
+        handler = ext.refs[1] as IncrementalHandler;
+      }
     }
-    const bid = flags >>> 16;
-    if (bid >= this.#ring.count) {
-      throw new RangeError(
-        `IncrementalReceiver: buffer id ${bid} out of range`,
+    if (handler === null) {
+      throw new TypeError(
+        "IncrementalReceiver.handleCQE: no handler (pass one to the constructor or recv)",
       );
     }
-    const off = this.#offsets[bid];
-    const more = (flags & F_BUF_MORE) !== 0;
-    this.#handler.onData(this.#ring.view(bid).subarray(off, off + res), more);
-    if (more) {
-      this.#offsets[bid] = off + res;
-    } else {
-      // The kernel is done with this buffer: hand it back whole.
-      this.#offsets[bid] = 0;
-      this.#ring.recycle(bid);
+    const res = cqe.res;
+    const flags = cqe.flags;
+    const final = (flags & F_MORE_I) === 0;
+    let took = false;
+    if (res < 0) {
+      handler.onError(uringError("incremental receive", res));
+    } else if ((flags & 1) !== 0) {
+      const bid = flags >>> 16;
+      if (bid >= this.#ring.count) {
+        throw new RangeError(
+          `IncrementalReceiver: buffer id ${bid} out of range`,
+        );
+      }
+      const off = this.#offsets[bid];
+      const more = (flags & F_BUF_MORE) !== 0;
+      handler.onData(this.#ring.view(bid).subarray(off, off + res), more);
+      if (more) {
+        this.#offsets[bid] = off + res;
+      } else {
+        // The kernel is done with this buffer: hand it back whole.
+        this.#offsets[bid] = 0;
+        this.#ring.recycle(bid);
+      }
+      took = true;
     }
-    if (res === 0 && (flags & F_MORE_I) === 0) this.#handler.onComplete();
-    return true;
+    if (final) {
+      if (own !== null) this.#retire(own);
+      handler.onComplete();
+    }
+    return took;
+  }
+
+  #retire(ext: { refs: unknown[] }): void {
+    const ring = ext.refs[3] as SubmitRing;
+    ext.refs[0] =
+      ext.refs[1] =
+      ext.refs[2] =
+      ext.refs[3] =
+        undefined;
+    ring.putExtSQE(ext as ExtSQE);
+  }
+}
+
+function checkHandler(where: string, h: IncrementalHandler): void {
+  if (
+    h === null || typeof h !== "object" ||
+    typeof h.onData !== "function" ||
+    typeof h.onComplete !== "function" ||
+    typeof h.onError !== "function"
+  ) {
+    throw new TypeError(`${where}: handler must implement IncrementalHandler`);
   }
 }
