@@ -30,6 +30,7 @@ export * from "./context.ts";
 export * from "./cqe.ts";
 export * from "./register.ts";
 export * from "./probe.ts";
+export * from "./structs.ts";
 export * from "./ring.ts";
 // zcall structs taken by the ring's vectored and msghdr operations.
 export { Iovecs, Msghdr } from "../zcall/mod.ts";

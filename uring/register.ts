@@ -7,7 +7,8 @@ import {
   ioUringRegister,
   unsafeAddressOf,
 } from "../zcall/mod.ts";
-import { uringError } from "./errors.ts";
+import { UringError, uringError } from "./errors.ts";
+import { MemRegionReg } from "./structs.ts";
 
 /**
  * IORING_RSRC_REGISTER_SPARSE.
@@ -349,4 +350,124 @@ export function cloneBuffers(
     "clone buffers",
     ioUringRegister(fd, IORING_REGISTER.CLONE_BUFFERS, arg, 1),
   );
+}
+
+/**
+ * IORING_REGISTER_RING_FDS: registers ring `ringFd` in this thread's
+ * registered-ring table (the kernel picks the slot) and returns the index.
+ * Registered indexes name the ring without an fd lookup (e.g. the source
+ * of {@linkcode cloneBuffersFromRegistered}). Up to 16 per thread.
+ *
+ * @example
+ * ```ts
+ * import { registerRingFd, unregisterRingFd, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
+ * const idx = registerRingFd(ring.fd);
+ * unregisterRingFd(ring.fd, idx);
+ * ```
+ */
+export function registerRingFd(ringFd: number): number {
+  if (!(Number.isInteger(ringFd) && ringFd >= 0)) {
+    throw new RangeError(`registerRingFd: bad fd ${ringFd}`);
+  }
+  const upd = new Uint8Array(16); // struct io_uring_rsrc_update
+  const dv = new DataView(upd.buffer);
+  dv.setUint32(0, 0xffffffff, true); // offset -1: any free slot
+  setU64(dv, 8, ringFd);
+  check(
+    "register ring fd",
+    ioUringRegister(ringFd, IORING_REGISTER.RING_FDS, upd, 1),
+  );
+  return dv.getUint32(0, true);
+}
+
+/**
+ * IORING_REGISTER_UNREGISTER_RING_FDS: frees registered-ring slot `index`
+ * (registered through `ringFd`, or any ring of this thread).
+ *
+ * @example
+ * ```ts
+ * import { registerRingFd, unregisterRingFd, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
+ * unregisterRingFd(ring.fd, registerRingFd(ring.fd));
+ * ```
+ */
+export function unregisterRingFd(ringFd: number, index: number): void {
+  if (!(Number.isInteger(index) && index >= 0 && index < 16)) {
+    throw new RangeError(`unregisterRingFd: bad index ${index}`);
+  }
+  const upd = new Uint8Array(16);
+  new DataView(upd.buffer).setUint32(0, index, true);
+  check(
+    "unregister ring fd",
+    ioUringRegister(ringFd, IORING_REGISTER.UNREGISTER_RING_FDS, upd, 1),
+  );
+}
+
+/**
+ * Clones registered buffers from the ring at registered-ring index
+ * `srcIndex` (see {@linkcode registerRingFd}) into ring `ringFd`
+ * (IORING_REGISTER_CLONE_BUFFERS with IORING_REGISTER_SRC_REGISTERED).
+ * `count` 0 clones all from `srcOff`; `replace` overwrites existing ones.
+ *
+ * @example
+ * ```ts
+ * import { cloneBuffersFromRegistered, registerRingFd, Uring } from "@kernio/kernio/uring";
+ * using src = new Uring({ entries: 8, lockedBufferMem: 8192 });
+ * src.start();
+ * using dst = new Uring({ entries: 8 });
+ * cloneBuffersFromRegistered(dst.fd, registerRingFd(src.fd));
+ * ```
+ */
+export function cloneBuffersFromRegistered(
+  ringFd: number,
+  srcIndex: number,
+  srcOff = 0,
+  dstOff = 0,
+  count = 0,
+  replace = false,
+): void {
+  cloneBuffers(
+    ringFd,
+    srcIndex,
+    srcOff,
+    dstOff,
+    count,
+    IORING_REGISTER_CLONE.SRC_REGISTERED |
+      (replace ? IORING_REGISTER_CLONE.DST_REPLACE : 0),
+  );
+}
+
+/**
+ * IORING_REGISTER_MEM_REGION: registers the memory region `reg` points at
+ * (a {@linkcode MemRegionReg} over a {@linkcode RegionDesc}). With
+ * MemRegionReg.REG_WAIT_ARG the region holds {@linkcode RegWait} entries
+ * for IORING_ENTER_EXT_ARG_REG waits, and the ring must not be started
+ * yet (kernio rings are created disabled: register before `start()`).
+ * For a kernel-allocated region the kernel fills in `region.mmapOffset`.
+ *
+ * @example
+ * ```ts
+ * import { MemRegionReg, RegionDesc, registerMemRegion, Uring } from "@kernio/kernio/uring";
+ * import { Mapping } from "@kernio/kernio/zcall";
+ * using ring = new Uring({ entries: 8 });
+ * using mem = Mapping.anonymous(4096);
+ * const rd = new RegionDesc({ userAddr: mem.address, size: 4096, flags: RegionDesc.TYPE_USER });
+ * registerMemRegion(ring.fd, new MemRegionReg(rd, MemRegionReg.REG_WAIT_ARG));
+ * ring.start();
+ * ```
+ */
+export function registerMemRegion(ringFd: number, reg: MemRegionReg): void {
+  if (!(reg instanceof MemRegionReg)) {
+    throw new TypeError("registerMemRegion: expected a MemRegionReg");
+  }
+  const r = ioUringRegister(ringFd, IORING_REGISTER.MEM_REGION, reg.bytes, 1);
+  if (r === -22 && (reg.flags & MemRegionReg.REG_WAIT_ARG) !== 0) {
+    throw new UringError(
+      "register mem region",
+      r,
+      "uring: register mem region: EINVAL (a wait-argument region needs a ring that is not started yet, and a page-aligned user region)",
+    );
+  }
+  check("register mem region", r);
 }
