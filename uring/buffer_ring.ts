@@ -27,6 +27,8 @@ import {
   Mapping,
 } from "../zcall/mod.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
+import type { CQEView } from "./cqe.ts";
+import type { OpOptions, Uring } from "./ring.ts";
 import { UringError, uringError } from "./errors.ts";
 import { prepRecv } from "./sqe.ts";
 import {
@@ -826,41 +828,6 @@ const OP_RECVMSG = 10; // IORING_OP_RECVMSG
 const SQE_BUFFER_SELECT = 1 << 5;
 const RECV_MULTISHOT = 1 << 1; // IORING_RECV_MULTISHOT (sqe->ioprio)
 
-/** What `IncrementalReceiver.handleCQE` reads of a completion. */
-interface IncrementalCQE {
-  res: number;
-  flags: number;
-  userDataHi: number;
-  op(): number;
-  sqeFlags(): number;
-  bufGroup(): number;
-  extSQE(): {
-    refs: unknown[];
-  };
-}
-
-/** The ring surface `IncrementalReceiver.recv` submits through. */
-interface SubmitRing {
-  getSqe(): number;
-  readonly sqeWords: Uint32Array;
-  finishSqe(
-    i: number,
-    op: number,
-    ctx: SQEContext,
-    o: RecvOptions | undefined,
-  ): void;
-  extSQE(): ExtSQE | null;
-  putExtSQE(ext: ExtSQE): void;
-}
-
-/** Per-receive options of {@linkcode IncrementalReceiver.recv}. */
-interface RecvOptions {
-  /** IOSQE_* flags. */
-  flags?: number;
-  /** MSG_* flags. */
-  msgFlags?: number;
-}
-
 /**
  * Tracks per-buffer offsets of an incremental ring: with IOU_PBUF_RING_INC
  * the kernel fills one buffer across several completions, each CQE
@@ -894,7 +861,7 @@ export class IncrementalReceiver {
   readonly #handler: IncrementalHandler | null;
   readonly #offsets: Uint32Array;
   // The CQETarget stored in the slots of this receiver's own receives.
-  readonly #target = { _onCQE: (cqe: IncrementalCQE) => this.handleCQE(cqe) };
+  readonly #target = { _onCQE: (cqe: CQEView) => this.handleCQE(cqe) };
 
   /**
    * Creates a receiver over an incremental ring. `handler` serves
@@ -946,10 +913,10 @@ export class IncrementalReceiver {
    * ```
    */
   recv(
-    ring: SubmitRing,
+    ring: Uring,
     fd: number,
     handler: IncrementalHandler | undefined = this.#handler ?? undefined,
-    o?: RecvOptions,
+    o?: OpOptions,
   ): SQEContext | null {
     if (handler === undefined) {
       throw new TypeError("IncrementalReceiver.recv: a handler is required");
@@ -985,7 +952,7 @@ export class IncrementalReceiver {
    * any other completion (another group, another receiver's receive, not
    * a buffer-selected receive).
    */
-  handleCQE(cqe: IncrementalCQE): boolean {
+  handleCQE(cqe: CQEView): boolean {
     if (
       cqe === null || typeof cqe !== "object" || typeof cqe.op !== "function"
     ) {
@@ -1000,7 +967,7 @@ export class IncrementalReceiver {
       return false;
     }
     let handler = this.#handler;
-    let own: { refs: unknown[] } | null = null;
+    let own: ExtSQE | null = null;
     if (cqe.userDataHi >>> 30 === 2) {
       const ext = cqe.extSQE();
       const owner = ext.refs[2];
@@ -1047,14 +1014,14 @@ export class IncrementalReceiver {
     return took;
   }
 
-  #retire(ext: { refs: unknown[] }): void {
-    const ring = ext.refs[3] as SubmitRing;
+  #retire(ext: ExtSQE): void {
+    const ring = ext.refs[3] as Uring;
     ext.refs[0] =
       ext.refs[1] =
       ext.refs[2] =
       ext.refs[3] =
         undefined;
-    ring.putExtSQE(ext as ExtSQE);
+    ring.putExtSQE(ext);
   }
 }
 
