@@ -15,6 +15,7 @@
  */
 
 import { repoPath } from "./_cc.ts";
+import { libraryFileName } from "../zcall/loader.ts";
 
 /** A running server process. */
 export interface ServerProcess {
@@ -43,7 +44,9 @@ function processCpuSeconds(pid: number): number {
 }
 
 /** Path of the built native library (for `--allow-ffi=`). */
-export const LIB_PATH: string = repoPath("native/build/libkernio.so");
+export const LIB_PATH: string = repoPath(
+  `native/build/${libraryFileName(Deno.build.os, Deno.build.arch)}`,
+);
 
 /** The `deno` executable running this script. */
 export const DENO: string = Deno.execPath();

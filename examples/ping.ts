@@ -4,14 +4,14 @@
  * datagram socket when /proc/sys/net/ipv4/ping_group_range admits your
  * group, else a raw socket (root or CAP_NET_RAW); `--mode` forces one.
  *
- * Run: `deno task build && deno run --allow-ffi=native/build/libkernio.so
+ * Run: `deno task build && deno run --allow-ffi=native/build
  * examples/ping.ts [-c count=4] [-i interval_s=1] [-s size=56]
  * [-W timeout_s=1] [--mode=auto|raw|dgram] <host>` (or `deno task
  * example:ping 127.0.0.1`). Raw mode needs root: `sudo deno run ...`.
  *
  * @example
  * ```sh
- * sudo deno run --allow-ffi=native/build/libkernio.so examples/ping.ts -c 3 -i 0.2 ::1
+ * sudo deno run --allow-ffi=native/build examples/ping.ts -c 3 -i 0.2 ::1
  * ```
  *
  * @module

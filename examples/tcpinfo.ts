@@ -7,13 +7,13 @@
  * `--count=N --interval=ms` samples repeatedly through one reused TCPInfo
  * (getTCPInfoInto allocates nothing).
  *
- * Run: `deno task build && deno run --allow-ffi=native/build/libkernio.so
+ * Run: `deno task build && deno run --allow-ffi=native/build
  * examples/tcpinfo.ts [host:port | [v6]:port] [--json] [--count=N]
  * [--interval=ms]` (or `deno task example:tcpinfo`).
  *
  * @example
  * ```sh
- * deno run --allow-ffi=native/build/libkernio.so examples/tcpinfo.ts 127.0.0.1:22
+ * deno run --allow-ffi=native/build examples/tcpinfo.ts 127.0.0.1:22
  * ```
  *
  * @module

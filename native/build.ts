@@ -3,16 +3,66 @@
  *
  * Usage: `deno task build [--sanitize] [--target=aarch64] [--cc=<compiler>]`
  *
- * The output is named the way @denosaurs/plug names release assets:
- * `libkernio.so` on x86_64, `libkernio_aarch64.so` on aarch64
- * (`.dylib` on macOS). The build is skipped when the library is newer than
- * its sources, so `deno task test` stays fast.
+ * The output is named by the loader's `libraryFileName()` (the release
+ * asset names): `libkernio.so` on x86_64, `libkernio_aarch64.so` on aarch64.
+ * The build is skipped when the library is newer than its sources, so
+ * `deno task test` stays fast.
+ *
+ * Release mode: `native/build.ts --checksums=<dir>` reads every prebuilt
+ * asset from `<dir>`, checks it is an ELF library for its architecture, and
+ * writes their SHA-256 to zcall/_checksums.ts, which the published package
+ * carries and the loader verifies before it opens a downloaded library
+ * (needs `--allow-read=<dir> --allow-write=zcall/_checksums.ts`).
  *
  * @module
  */
 
+import { elfProblem } from "../zcall/_elf.ts";
+import { VERSION } from "../zcall/_version.ts";
+import {
+  libraryFileName,
+  PREBUILT_TARGETS,
+  sha256Hex,
+} from "../zcall/loader.ts";
+
 const here = new URL(".", import.meta.url);
 const args = new Set(Deno.args);
+
+const checksumsArg = Deno.args.find((a) => a.startsWith("--checksums="));
+if (checksumsArg) {
+  const dir = checksumsArg.slice("--checksums=".length).replace(/\/+$/, "");
+  const lines: string[] = [];
+  for (const [os, arch] of PREBUILT_TARGETS) {
+    const name = libraryFileName(os, arch);
+    const bytes = Deno.readFileSync(`${dir}/${name}`);
+    const problem = elfProblem(bytes, arch);
+    if (problem) {
+      console.error(`native: ${dir}/${name} ${problem.detail}`);
+      Deno.exit(1);
+    }
+    lines.push(
+      `    ${JSON.stringify(name)}:\n      "${await sha256Hex(bytes)}",`,
+    );
+  }
+  const file = new URL("../zcall/_checksums.ts", import.meta.url);
+  const src = Deno.readTextFileSync(file);
+  const header = src.slice(0, src.indexOf("/** Release version"));
+  Deno.writeTextFileSync(
+    file,
+    header +
+      "/** Release version the digests belong to, and the digest per asset name. */\n" +
+      "export const RELEASE_CHECKSUMS: {\n" +
+      "  readonly version: string;\n" +
+      "  readonly sha256: Readonly<Record<string, string>>;\n" +
+      "} = {\n" +
+      `  version: ${JSON.stringify(VERSION)},\n` +
+      "  sha256: {\n" + lines.join("\n") + "\n  },\n};\n",
+  );
+  console.log(
+    `native: recorded the SHA-256 of ${lines.length} assets in ${file.pathname}`,
+  );
+  Deno.exit(0);
+}
 const sanitize = args.has("--sanitize");
 const targetArg = Deno.args.find((a) => a.startsWith("--target="));
 const target = targetArg
@@ -25,9 +75,11 @@ const cc = ccArg
     ? `${target}-linux-gnu-gcc`
     : (Deno.env.get("CC") ?? "cc"));
 
-const ext = Deno.build.os === "darwin" ? "dylib" : "so";
-const suffix = target === "aarch64" ? "_aarch64" : "";
-const outName = `libkernio${suffix}${sanitize ? "_asan" : ""}.${ext}`;
+const baseName = libraryFileName(
+  Deno.build.os,
+  target as typeof Deno.build.arch,
+);
+const outName = sanitize ? baseName.replace(/\.(\w+)$/, "_asan.$1") : baseName;
 const buildDir = new URL("build/", here);
 const out = new URL(outName, buildDir);
 const sources = [new URL("kernio.c", here)];

@@ -4,7 +4,7 @@
 // probe, and are then stopped. Entries whose file does not exist yet are
 // skipped, so the manifest can run ahead of the examples.
 import assert from "node:assert/strict";
-import { libraryFileName } from "../zcall/_ffi.ts";
+import { libraryFileName } from "../zcall/loader.ts";
 
 interface Entry {
   file: string;

@@ -6,9 +6,9 @@ import {
   DEFAULT_LIB_BASE_URL,
   libraryFileName,
   libraryUrl,
-  PLUG_SUFFIXES,
   PREBUILT_TARGETS,
-} from "../zcall/_ffi.ts";
+  RELEASE_DOWNLOAD_HOSTS,
+} from "../zcall/loader.ts";
 import { VERSION } from "../zcall/_version.ts";
 
 type Os = typeof Deno.build.os;
@@ -33,12 +33,14 @@ const releaseYml = Deno.readTextFileSync(
 );
 
 // @denosaurs/plug's naming rule (download.ts createDownloadURL), restated
-// as the oracle: `${prefix}${name}${suffix}.${ext}`, prefix "lib" except on
-// Windows, ext by OS, suffix looked up by arch in the options record.
+// as the oracle, so assets stay fetchable by plug-style tooling too:
+// `${prefix}${name}${suffix}.${ext}`, prefix "lib" except on Windows, ext by
+// OS, suffix "_aarch64" for aarch64.
 function plugFileName(os: Os, arch: Arch): string {
   const ext = os === "darwin" ? "dylib" : os === "windows" ? "dll" : "so";
   const prefix = os === "windows" ? "" : "lib";
-  return `${prefix}kernio${PLUG_SUFFIXES[arch] ?? ""}.${ext}`;
+  const suffix = arch === "aarch64" ? "_aarch64" : "";
+  return `${prefix}kernio${suffix}.${ext}`;
 }
 
 /** Values of `asset:` keys in the build matrix of release.yml. */
@@ -95,7 +97,9 @@ Deno.test("release workflow uploads exactly the prebuilt names", async (t) => {
     for (const [os] of PREBUILT_TARGETS) assert.equal(os, "linux");
   });
   await t.step("the build output names are the asset names", () => {
-    // native/build.ts names its output the same way on the native arch.
+    // native/build.ts names its output with libraryFileName().
+    const build = Deno.readTextFileSync(new URL("native/build.ts", root));
+    assert.match(build, /libraryFileName\(/);
     assert.match(
       releaseYml,
       /test -f native\/build\/\$\{\{ matrix\.asset \}\}/,
@@ -103,15 +107,33 @@ Deno.test("release workflow uploads exactly the prebuilt names", async (t) => {
     assert.match(releaseYml, /path: native\/build\/\$\{\{ matrix\.asset \}\}/);
     assert.match(releaseYml, /gh release upload "\$TAG"[^\n]*dist\/\*/);
   });
+  await t.step(
+    "each build loads its asset with exactly --allow-ffi=<it>",
+    () => {
+      assert.match(
+        releaseYml,
+        /deno run --allow-ffi=native\/build\/\$\{\{ matrix\.asset \}\} examples\/tcpinfo\.ts/,
+      );
+    },
+  );
+  await t.step("upload needs only jobs that run on x86_64 or build", () => {
+    assert.match(releaseYml, /upload:\n\s+needs: \[build, suite\]/);
+    // The suite gates on the x86_64 runner only.
+    const suite = releaseYml.slice(releaseYml.indexOf("\n  suite:"));
+    assert.match(
+      suite.slice(0, suite.indexOf("\n  upload:")),
+      /runs-on: ubuntu-24.04\n/,
+    );
+  });
   await t.step("runs on bare-version tags and checks them", () => {
     assert.match(releaseYml, /tags: \["\*"\]/);
     assert.match(releaseYml, /test "\$TAG" = "\$version"/);
   });
   await t.step("the verify job's URL check matches the loader source", () => {
-    // The workflow greps _ffi.ts for the template literal of the base URL
+    // The workflow greps loader.ts for the template literal of the base URL
     // with the repository substituted; do the same with the loader's repo.
     const repo = DEFAULT_LIB_BASE_URL.split("/").slice(3, 5).join("/");
-    const src = Deno.readTextFileSync(new URL("zcall/_ffi.ts", root));
+    const src = Deno.readTextFileSync(new URL("zcall/loader.ts", root));
     assert.ok(
       src.includes(
         "`https://github.com/" + repo + "/releases/download/${VERSION}/`",
@@ -119,11 +141,65 @@ Deno.test("release workflow uploads exactly the prebuilt names", async (t) => {
     );
     assert.match(
       releaseYml,
-      /https:\/\/github\.com\/\$\{REPO\}\/releases\/download\/\\\$\{VERSION\}\/\\`" zcall\/_ffi\.ts/,
+      /https:\/\/github\.com\/\$\{REPO\}\/releases\/download\/\\\$\{VERSION\}\/\\`" zcall\/loader\.ts/,
     );
   });
+  await t.step(
+    "checksums generated from the uploaded files, then published",
+    () => {
+      const publish = releaseYml.slice(releaseYml.indexOf("\n  publish:"));
+      const gen =
+        "deno run --allow-read --allow-write=zcall/_checksums.ts native/build.ts --checksums=dist";
+      assert.ok(
+        publish.includes(gen),
+        "publish job writes zcall/_checksums.ts",
+      );
+      assert.ok(
+        publish.indexOf(gen) < publish.indexOf("deno publish --allow-dirty"),
+      );
+      const upload = releaseYml.slice(
+        releaseYml.indexOf("\n  upload:"),
+        releaseYml.indexOf("\n  publish:"),
+      );
+      assert.ok(upload.includes(gen), "upload job checks every asset first");
+      // The package ships the generated file.
+      const cfg = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
+      assert.ok(cfg.publish.include.includes("zcall/"));
+    },
+  );
   await t.step("JSR publish with provenance (OIDC)", () => {
     assert.match(releaseYml, /id-token: write/);
-    assert.match(releaseYml, /run: deno publish\s*$/m);
+    assert.match(releaseYml, /run: deno publish --allow-dirty\s*$/m);
   });
+});
+
+Deno.test("loader: the documented GitHub download hosts", () => {
+  // github.com redirects release downloads to another host; Deno checks net
+  // permission on every hop, so the README names them all.
+  const readme = Deno.readTextFileSync(new URL("README.md", root));
+  const flag = `--allow-net=${RELEASE_DOWNLOAD_HOSTS.join(",")}`;
+  assert.ok(readme.includes(flag), `README shows ${flag}`);
+  // Where github.com appears alone, it is to say it is not enough.
+  for (const m of readme.matchAll(/--allow-net=github\.com(?![,\w.])/g)) {
+    assert.match(readme.slice(m.index!, m.index! + 40), /alone/);
+  }
+});
+
+Deno.test("tasks grant FFI to a path that holds this arch's library", () => {
+  const cfg = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
+  const lib = `native/build/${libraryFileName(Deno.build.os, Deno.build.arch)}`;
+  let scoped = 0;
+  for (const [name, task] of Object.entries<string>(cfg.tasks)) {
+    for (const m of task.matchAll(/--allow-ffi=(\S+)/g)) {
+      scoped++;
+      const path = m[1].replace(/\/$/, "");
+      assert.ok(
+        lib === path || lib.startsWith(path + "/"),
+        `${name}: --allow-ffi=${m[1]} does not cover ${lib}`,
+      );
+      // No architecture-specific file name in a task.
+      assert.doesNotMatch(path, /libkernio/, `${name} names one arch's file`);
+    }
+  }
+  assert.ok(scoped >= 2, "example:ping and example:tcpinfo are scoped");
 });

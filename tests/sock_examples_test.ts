@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { AF, close, IPPROTO, SOCK, socket } from "../zcall/mod.ts";
+import { libraryFileName } from "../zcall/loader.ts";
 
 // The examples run as their documented command lines: only
 // --allow-ffi=<the library> is granted.
-const LIB = new URL("../native/build/libkernio.so", import.meta.url).pathname;
+const LIB = new URL(
+  `../native/build/${libraryFileName(Deno.build.os, Deno.build.arch)}`,
+  import.meta.url,
+).pathname;
 const root = new URL("..", import.meta.url).pathname;
 
 async function run(args: string[]): Promise<{ ok: boolean; out: string }> {

@@ -1,6 +1,8 @@
-// The loader's error messages, each proven in a fresh Deno subprocess with
-// exactly the permissions of the scenario; VERSION against deno.json; the
-// prebuilt file names and URLs.
+// The loader's messages, each proven in a fresh Deno subprocess with exactly
+// the permissions of the scenario: missing flags, a file that is missing,
+// unreadable (EACCES, as an unprivileged user), built for another
+// architecture, not ELF, truncated, of another ABI; a checkout without a
+// build. The download path is in tests/loader_download_test.ts.
 
 import assert from "node:assert/strict";
 import {
@@ -11,15 +13,25 @@ import {
 } from "../zcall/mod.ts";
 
 const root = new URL("../", import.meta.url);
-const LIB = new URL("native/build/libkernio.so", root).pathname;
+const NAME = libraryFileName(Deno.build.os, Deno.build.arch);
+const LIB = decodeURIComponent(new URL(`native/build/${NAME}`, root).pathname);
+const OTHER_MACHINE = Deno.build.arch === "aarch64" ? 62 : 183;
+const OTHER_ARCH = Deno.build.arch === "aarch64" ? "x86_64" : "aarch64";
+const dec = new TextDecoder();
 
-// Runs a probe that imports `modUrl` and prints "loaded <pid>"; returns the
-// exit status and output.
+interface Result {
+  ok: boolean;
+  out: string;
+  err: string;
+}
+
+// Runs a probe that imports `modUrl` and prints "loaded <pid>".
 async function probe(
   modUrl: string,
   flags: string[],
   env: Record<string, string> = {},
-): Promise<{ ok: boolean; out: string; err: string }> {
+  asUser?: { uid: number; gid: number; denoDir: string },
+): Promise<Result> {
   const dir = await Deno.makeTempDir({ prefix: "kernio_loader_" });
   try {
     const script = `${dir}/probe.ts`;
@@ -28,26 +40,47 @@ async function probe(
       `import { getpid } from ${JSON.stringify(modUrl)};\n` +
         `console.log("loaded", getpid());\n`,
     );
-    const res = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        "--no-config",
-        "--no-lock",
-        ...flags,
-        script,
-      ],
+    const denoArgs = [
+      "run",
+      "--no-prompt",
+      "--no-config",
+      "--no-lock",
+      ...flags,
+      script,
+    ];
+    let cmd = Deno.execPath();
+    let args = denoArgs;
+    if (asUser) {
+      await Deno.chmod(dir, 0o755);
+      await Deno.chmod(script, 0o644);
+      cmd = "setpriv";
+      args = [
+        `--reuid=${asUser.uid}`,
+        `--regid=${asUser.gid}`,
+        "--clear-groups",
+        Deno.execPath(),
+        ...denoArgs,
+      ];
+    }
+    const res = await new Deno.Command(cmd, {
+      args,
       cwd: dir,
       // A clean environment: only what the scenario sets (plus HOME, for
       // Deno's own cache).
-      env: { NO_COLOR: "1", HOME: Deno.env.get("HOME") ?? "/tmp", ...env },
+      env: {
+        NO_COLOR: "1",
+        HOME: Deno.env.get("HOME") ?? "/tmp",
+        ...(asUser ? { DENO_DIR: asUser.denoDir, HOME: asUser.denoDir } : {}),
+        ...env,
+      },
       clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
     }).output();
-    const d = new TextDecoder();
     return {
       ok: res.success,
-      out: d.decode(res.stdout),
-      err: d.decode(res.stderr),
+      out: dec.decode(res.stdout),
+      err: dec.decode(res.stderr),
     };
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -57,54 +90,51 @@ async function probe(
 const ZCALL = new URL("zcall/mod.ts", root).href;
 const envFlag = "--allow-env=KERNIO_LIB_PATH,KERNIO_LIB_URL";
 
-Deno.test("loader: messages proven in subprocesses", async (t) => {
+// The message without Deno's "error: Uncaught" framing and stack.
+function message(r: Result): string {
+  const m = r.err.match(/LibraryLoadError: (.*)/);
+  assert.ok(m, `no LibraryLoadError in:\n${r.err}`);
+  return m[1];
+}
+
+Deno.test("loader: permission messages", async (t) => {
   await t.step(
     "the local build loads with --allow-ffi=<path> only",
     async () => {
       const r = await probe(ZCALL, [`--allow-ffi=${LIB}`]);
       assert.ok(r.ok, r.err);
-      assert.match(r.out, /^loaded \d+/);
+      assert.match(r.out, /^loaded \d+\n$/);
     },
   );
 
   await t.step("missing --allow-ffi names the flag and the path", async () => {
     const r = await probe(ZCALL, []);
     assert.equal(r.ok, false);
-    assert.match(r.err, /LibraryLoadError/);
-    assert.ok(r.err.includes(`--allow-ffi=${LIB}`), r.err);
+    const m = message(r);
+    assert.ok(
+      m.includes(`needs FFI permission: run with --allow-ffi=${LIB}`),
+      m,
+    );
     // Env not granted: the message says how to point elsewhere.
-    assert.ok(r.err.includes("--allow-env=KERNIO_LIB_PATH"), r.err);
+    assert.ok(m.includes("--allow-env=KERNIO_LIB_PATH"), m);
   });
 
-  await t.step("--allow-ffi for another path is still NotCapable", async () => {
+  await t.step("--allow-ffi for another path names this one", async () => {
     const r = await probe(ZCALL, ["--allow-ffi=/nonexistent.so"]);
     assert.equal(r.ok, false);
-    assert.ok(r.err.includes(`--allow-ffi=${LIB}`), r.err);
-  });
-
-  await t.step("KERNIO_LIB_PATH pointing at a missing file", async () => {
-    const missing = "/nonexistent/dir/libkernio.so";
-    const r = await probe(ZCALL, ["--allow-ffi", envFlag], {
-      KERNIO_LIB_PATH: missing,
-    });
-    assert.equal(r.ok, false);
-    assert.ok(
-      r.err.includes(`KERNIO_LIB_PATH=${missing} does not exist`),
-      r.err,
-    );
-    assert.match(r.err, /deno task build/);
+    assert.ok(message(r).includes(`--allow-ffi=${LIB}`), r.err);
   });
 
   await t.step("KERNIO_LIB_PATH without FFI permission for it", async () => {
     const copyDir = await Deno.makeTempDir({ prefix: "kernio_lib_" });
     try {
-      const copy = `${copyDir}/libkernio.so`;
+      const copy = `${copyDir}/${NAME}`;
       await Deno.copyFile(LIB, copy);
       const denied = await probe(ZCALL, [`--allow-ffi=${LIB}`, envFlag], {
         KERNIO_LIB_PATH: copy,
       });
       assert.equal(denied.ok, false);
-      assert.ok(denied.err.includes(`--allow-ffi=${copy}`), denied.err);
+      assert.ok(message(denied).includes(`--allow-ffi=${copy}`), denied.err);
       // And with it, the copy is what loads.
       const ok = await probe(ZCALL, [`--allow-ffi=${copy}`, envFlag], {
         KERNIO_LIB_PATH: copy,
@@ -114,71 +144,276 @@ Deno.test("loader: messages proven in subprocesses", async (t) => {
       await Deno.remove(copyDir, { recursive: true });
     }
   });
+});
 
-  await t.step(
-    "no local build: run `deno task build` or set KERNIO_LIB_PATH",
-    async () => {
-      // A copy of zcall/ in a layout without native/build/.
-      const tree = await Deno.makeTempDir({ prefix: "kernio_tree_" });
+Deno.test("loader: what is wrong with the file, said exactly", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "kernio_badlib_" });
+  await Deno.chmod(dir, 0o755);
+  const good = await Deno.readFile(LIB);
+  const write = async (name: string, bytes: Uint8Array, mode = 0o644) => {
+    const p = `${dir}/${name}`;
+    await Deno.writeFile(p, bytes);
+    await Deno.chmod(p, mode);
+    return p;
+  };
+  // Runs with KERNIO_LIB_PATH=path, FFI for it, and read for it or not.
+  const load = (path: string, read: boolean) =>
+    probe(
+      ZCALL,
+      [
+        `--allow-ffi=${path}`,
+        envFlag,
+        ...(read ? [`--allow-read=${path}`] : []),
+      ],
+      { KERNIO_LIB_PATH: path },
+    );
+  try {
+    await t.step("missing file", async () => {
+      const missing = `${dir}/nothere/${NAME}`;
+      const withRead = message(await load(missing, true));
+      assert.ok(
+        withRead.includes(`KERNIO_LIB_PATH=${missing} does not exist`),
+        withRead,
+      );
+      assert.match(
+        withRead,
+        /deno task build/,
+        "a checkout is told how to build",
+      );
+      assert.doesNotMatch(withRead, /another architecture/);
+      // Without read permission the loader cannot tell a missing file from
+      // one of another machine (glibc says ENOENT for both) and says so.
+      const noRead = message(await load(missing, false));
+      assert.match(
+        noRead,
+        /does not exist, or is built for another architecture/,
+      );
+      assert.ok(
+        noRead.includes(`grant --allow-read=${missing} to tell which`),
+        noRead,
+      );
+    });
+
+    await t.step("built for another architecture", async () => {
+      const other = good.slice();
+      new DataView(other.buffer).setUint16(18, OTHER_MACHINE, true);
+      const p = await write(`other_${NAME}`, other);
+      const withRead = await load(p, true);
+      assert.equal(withRead.ok, false);
+      assert.ok(
+        message(withRead).includes(
+          `is built for another architecture: ${OTHER_ARCH}, not ${Deno.build.arch}`,
+        ),
+        withRead.err,
+      );
+      assert.match(
+        message(await load(p, false)),
+        /built for another architecture/,
+      );
+      // A 32-bit library: the dynamic loader itself names the class.
+      const cls32 = good.slice();
+      cls32[4] = 1;
+      const p32 = await write(`c32_${NAME}`, cls32);
+      const m32 = message(await load(p32, false));
+      assert.match(
+        m32,
+        /is built for another architecture \(the dynamic loader says: wrong ELF class: ELFCLASS32\)/,
+      );
+    });
+
+    await t.step("not an ELF file", async () => {
+      const text = new TextEncoder().encode(
+        "#!/bin/sh\n" + "echo not a library\n".repeat(8),
+      );
+      const p = await write("script.so", text);
+      const withRead = message(await load(p, true));
+      assert.match(
+        withRead,
+        /script\.so is not an ELF file \(\d+ bytes, no ELF magic\)/,
+      );
+      const noRead = message(await load(p, false));
+      assert.match(
+        noRead,
+        /script\.so is not an ELF file \(the dynamic loader says: invalid ELF header\)/,
+      );
+    });
+
+    await t.step("a truncated library is refused before dlopen", async () => {
+      // dlopen of a truncated ELF can die of SIGBUS; with read permission
+      // the header check refuses it first.
+      const p = await write(`trunc_${NAME}`, good.slice(0, 1000));
+      const r = await load(p, true);
+      assert.equal(r.ok, false);
+      assert.match(
+        message(r),
+        /is a truncated ELF file \(1000 bytes; its headers need \d+\)/,
+      );
+    });
+
+    await t.step("a directory", async () => {
+      const m = message(await load(dir, false));
+      assert.match(m, /is a directory, not a library file/);
+    });
+
+    await t.step("another ABI version", async () => {
+      const src = await Deno.readTextFile(new URL("native/kernio.c", root));
+      const patched = src.replace(
+        /kio_abi_version\(void\) \{ return \d+; \}/,
+        "kio_abi_version(void) { return 99; }",
+      );
+      assert.notEqual(patched, src, "kernio.c defines kio_abi_version");
+      await Deno.writeTextFile(`${dir}/abi.c`, patched);
+      const out = `${dir}/abi_${NAME}`;
+      const cc = await new Deno.Command(Deno.env.get("CC") ?? "cc", {
+        args: [
+          "-O1",
+          "-fPIC",
+          "-shared",
+          "-fvisibility=hidden",
+          "-o",
+          out,
+          `${dir}/abi.c`,
+        ],
+        stderr: "piped",
+      }).output();
+      if (!cc.success) {
+        console.log(`skipped: cc failed: ${dec.decode(cc.stderr)}`);
+        return;
+      }
+      const m = message(await load(out, true));
+      assert.match(
+        m,
+        /has ABI version 99, kernio .* needs 1: rebuild it with `deno task build --force`/,
+      );
+    });
+
+    await t.step("exists but unreadable for this user (EACCES)", async () => {
+      if (Deno.uid() !== 0) {
+        console.log("skipped: needs root to run the probe as another user");
+        return;
+      }
+      // The library readable by root only; the probe runs as nobody.
+      const p = await write(`private_${NAME}`, good, 0o600);
+      const denoDir = await Deno.makeTempDir({ prefix: "kernio_nobody_" });
+      await Deno.chmod(denoDir, 0o777);
       try {
-        await Deno.mkdir(`${tree}/zcall`);
-        for (const e of Deno.readDirSync(new URL("zcall/", root))) {
-          if (e.isFile) {
+        const tree = await Deno.makeTempDir({ prefix: "kernio_tree_" });
+        await Deno.chmod(tree, 0o755);
+        try {
+          // nobody may not enter this checkout (it can live under /root):
+          // a world-readable copy of zcall/.
+          await Deno.mkdir(`${tree}/zcall`, { mode: 0o755 });
+          for (const e of Deno.readDirSync(new URL("zcall/", root))) {
+            if (!e.isFile) continue;
             await Deno.copyFile(
               new URL(`zcall/${e.name}`, root),
               `${tree}/zcall/${e.name}`,
             );
+            await Deno.chmod(`${tree}/zcall/${e.name}`, 0o644);
           }
+          const r = await probe(
+            `file://${tree}/zcall/mod.ts`,
+            [`--allow-ffi=${p}`, `--allow-read=${p}`, envFlag],
+            { KERNIO_LIB_PATH: p },
+            { uid: 65534, gid: 65534, denoDir },
+          );
+          assert.equal(r.ok, false, r.out);
+          const m = message(r);
+          assert.ok(
+            m.includes(
+              `KERNIO_LIB_PATH=${p} exists but this user cannot read it (EACCES`,
+            ),
+            m,
+          );
+          // Without read permission dlopen's own EACCES says the same.
+          const r2 = await probe(
+            `file://${tree}/zcall/mod.ts`,
+            [`--allow-ffi=${p}`, envFlag],
+            { KERNIO_LIB_PATH: p },
+            { uid: 65534, gid: 65534, denoDir },
+          );
+          assert.match(
+            message(r2),
+            /exists but this user cannot read it \(EACCES/,
+          );
+        } finally {
+          await Deno.remove(tree, { recursive: true });
         }
-        const mod = `file://${tree}/zcall/mod.ts`;
-        const expectPath = `${tree}/native/build/libkernio.so`;
+      } finally {
+        await Deno.remove(denoDir, { recursive: true });
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loader: a checkout without a build", async (t) => {
+  // A copy of zcall/ in a layout without native/build/.
+  const tree = await Deno.makeTempDir({ prefix: "kernio_tree_" });
+  try {
+    await Deno.mkdir(`${tree}/zcall`);
+    for (const e of Deno.readDirSync(new URL("zcall/", root))) {
+      if (e.isFile) {
+        await Deno.copyFile(
+          new URL(`zcall/${e.name}`, root),
+          `${tree}/zcall/${e.name}`,
+        );
+      }
+    }
+    const mod = `file://${tree}/zcall/mod.ts`;
+    const expectPath = `${tree}/native/build/${NAME}`;
+
+    await t.step(
+      "says run `deno task build` or set KERNIO_LIB_PATH",
+      async () => {
         const withEnv = await probe(mod, ["--allow-ffi", envFlag]);
         assert.equal(withEnv.ok, false);
-        assert.ok(
-          withEnv.err.includes(`not found at ${expectPath}`),
-          withEnv.err,
-        );
-        assert.match(withEnv.err, /Run `deno task build`/);
-        assert.match(withEnv.err, /set KERNIO_LIB_PATH/);
-        assert.ok(
-          !withEnv.err.includes("--allow-env=KERNIO_LIB_PATH"),
-          withEnv.err,
-        );
+        const m = message(withEnv);
+        assert.ok(m.includes(`not found at ${expectPath}`), m);
+        assert.match(m, /Run `deno task build`/);
+        assert.match(m, /set KERNIO_LIB_PATH/);
+        assert.ok(!m.includes("--allow-env=KERNIO_LIB_PATH"), m);
         // Without env permission the variable could not be read: say so.
         const noEnv = await probe(mod, ["--allow-ffi"]);
         assert.equal(noEnv.ok, false);
-        assert.ok(noEnv.err.includes("--allow-env=KERNIO_LIB_PATH"), noEnv.err);
-        // KERNIO_LIB_URL takes the download path (plug, imported dynamically);
-        // an unreachable URL (or JSR itself, offline) fails with advice.
-        const dl = await probe(
-          mod,
-          [
-            "--allow-ffi",
-            "--allow-env",
-            "--allow-net",
-            "--allow-read",
-            "--allow-write",
-          ],
-          { KERNIO_LIB_URL: "http://127.0.0.1:9/kernio/" },
-        );
-        assert.equal(dl.ok, false);
         assert.ok(
-          dl.err.includes(
-            "could not download the native library from http://127.0.0.1:9/kernio/",
-          ),
-          dl.err,
+          message(noEnv).includes("--allow-env=KERNIO_LIB_PATH"),
+          noEnv.err,
         );
-        assert.match(dl.err, /deno task build/);
-        // KERNIO_LIB_PATH rescues the tree.
-        const rescued = await probe(mod, ["--allow-ffi", envFlag], {
-          KERNIO_LIB_PATH: LIB,
+      },
+    );
+
+    await t.step(
+      "KERNIO_LIB_URL in a checkout: no recorded checksum, no download",
+      async () => {
+        const dl = await probe(mod, [
+          "--allow-ffi",
+          "--allow-env",
+          "--allow-net",
+        ], {
+          KERNIO_LIB_URL: "http://127.0.0.1:9/kernio/",
+          HOME: tree,
         });
-        assert.ok(rescued.ok, rescued.err);
-      } finally {
-        await Deno.remove(tree, { recursive: true });
-      }
-    },
-  );
+        assert.equal(dl.ok, false);
+        const m = message(dl);
+        assert.match(
+          m,
+          new RegExp(`records no SHA-256 for ${NAME.replace(".", "\\.")}`),
+        );
+        assert.match(m, /will not load a downloaded library/);
+      },
+    );
+
+    await t.step("KERNIO_LIB_PATH rescues the tree", async () => {
+      const rescued = await probe(mod, ["--allow-ffi", envFlag], {
+        KERNIO_LIB_PATH: LIB,
+      });
+      assert.ok(rescued.ok, rescued.err);
+    });
+  } finally {
+    await Deno.remove(tree, { recursive: true });
+  }
 });
 
 Deno.test("loader: VERSION matches deno.json", () => {
@@ -203,13 +438,23 @@ Deno.test("loader: prebuilt file names and URLs", () => {
       libraryUrl(os, arch, "https://mirror.example/kernio/v1"),
       `https://mirror.example/kernio/v1/${name}`,
     );
-    assert.equal(
-      libraryUrl(os, arch, "https://mirror.example/kernio/v1/"),
-      `https://mirror.example/kernio/v1/${name}`,
-    );
   }
-  assert.equal(
-    DEFAULT_LIB_BASE_URL,
-    `https://github.com/kernio/kernio/releases/download/${VERSION}/`,
-  );
+});
+
+Deno.test("loader: zcall/_ffi.ts is the only module that calls Deno.dlopen", () => {
+  const callers: string[] = [];
+  for (const dir of ["zcall", "sock", "uring", "examples"]) {
+    const walk = (rel: string) => {
+      for (const e of Deno.readDirSync(new URL(`${rel}/`, root))) {
+        const p = `${rel}/${e.name}`;
+        if (e.isDirectory) walk(p);
+        else if (e.name.endsWith(".ts")) {
+          const src = Deno.readTextFileSync(new URL(p, root));
+          if (/Deno\.dlopen\(/.test(src)) callers.push(p);
+        }
+      }
+    };
+    walk(dir);
+  }
+  assert.deepEqual(callers, ["zcall/_ffi.ts"]);
 });

@@ -38,5 +38,5 @@ export {
   libraryFileName,
   LibraryLoadError,
   libraryUrl,
-} from "./_ffi.ts";
+} from "./loader.ts";
 export { VERSION } from "./_version.ts";
