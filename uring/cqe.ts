@@ -186,6 +186,17 @@ export class CQEView {
   userDataLo = 0;
   /** user_data high half. */
   userDataHi = 0;
+  /**
+   * 32-byte CQE rings (Options.cqe32) only: big_cqe[0] and big_cqe[1] as
+   * u32 halves (e.g. a zero-copy receive's area offset); 0 on 16-byte rings.
+   */
+  extra1Lo = 0;
+  /** High half of big_cqe[0]. */
+  extra1Hi = 0;
+  /** Low half of big_cqe[1]. */
+  extra2Lo = 0;
+  /** High half of big_cqe[1]. */
+  extra2Hi = 0;
 
   /** `n` fresh views, to allocate once and pass to every wait. */
   static array(n: number): CQEView[] {

@@ -1,12 +1,22 @@
 /**
- * Zero-copy receive (ZCRX, IORING_REGISTER_ZCRX_IFQ) and NAPI busy polling
- * (IORING_REGISTER_NAPI) registration.
+ * Zero-copy receive (ZCRX) end to end, and NAPI busy polling.
  *
  * ZCRX binds a NIC hardware RX queue to the ring: payloads land in a
- * user-mapped area and are handed back through a refill ring. It needs a
- * ring created with 32-byte CQEs and DEFER_TASKRUN, and a NIC with header
- * split and flow steering; loopback and veth cannot do it, and there the
- * registration throws {@linkcode NotSupportedError}.
+ * user-mapped area and completions of the RECV_ZC operation (32-byte CQEs)
+ * say where; the application hands each piece back through a refill ring
+ * the kernel reads. It needs a ring created with `cqe32: true` and the
+ * default single issuer (DEFER_TASKRUN), CAP_NET_ADMIN, and a NIC with
+ * header split and flow steering; loopback and veth cannot do it, and
+ * there registration throws {@linkcode NotSupportedError}.
+ *
+ * - {@linkcode registerZcrxIfq}: the registration (area, refill ring),
+ * - {@linkcode ZCRXReceiver}: the lifecycle Idle → Active → Stopping →
+ *   Retiring → Stopped over one multishot RECV_ZC, delivering
+ *   {@linkcode ZCRXBuffer}s to a {@linkcode ZCRXHandler},
+ * - {@linkcode ZcrxRefillQueue}: the refill ring (single producer),
+ * - {@linkcode receiveZeroCopy}: the raw RECV_ZC submission,
+ * - {@linkcode queryZCRX}, {@linkcode zcrxExport},
+ *   {@linkcode zcrxFlushRefillQueue}: capabilities and control.
  *
  * NAPI busy polling is a ring setting; adding a socket's NAPI id needs a
  * socket received through a real NIC queue (loopback and veth sockets have
@@ -14,12 +24,19 @@
  *
  * @example
  * ```ts
- * import { NotSupportedError, registerZcrxIfq, Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8 });
+ * import { NotSupportedError, Uring, ZCRXReceiver } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 64, cqe32: true });
+ * ring.start();
  * try {
- *   registerZcrxIfq(ring, { ifName: "lo", rxQueue: 0 });
+ *   const rx = new ZCRXReceiver(ring, { ifName: "eth0", rxQueue: 1 });
+ *   declare const connFd: number;
+ *   rx.start(connFd, {
+ *     onData: (buf) => { console.log(buf.len); buf.release(); return true; },
+ *     onError: () => false,
+ *     onStopped: () => console.log("stopped"),
+ *   });
  * } catch (e) {
- *   if (!(e instanceof NotSupportedError)) throw e;
+ *   if (!(e instanceof NotSupportedError)) throw e; // no ZCRX-capable NIC
  * }
  * ```
  *
@@ -30,16 +47,33 @@ import {
   Errno,
   errnoName,
   getsockopt,
+  IORING_OP,
   IORING_REGISTER,
+  IORING_SETUP,
+  IOSQE,
   ioUringRegister,
   Mapping,
   unsafeAddressOf,
 } from "../zcall/mod.ts";
+import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
+import type { CQEView } from "./cqe.ts";
 import { NotSupportedError, UringError, uringError } from "./errors.ts";
 import type { RingFdSource } from "./buffer_ring.ts";
+import type { OpOptions, Uring } from "./ring.ts";
+import { prepRw } from "./sqe.ts";
+import { QueryHdr } from "./structs.ts";
 
 const TWO32 = 4294967296;
 const PAGE = 4096;
+const F_MORE = 1 << 1;
+const RECV_MULTISHOT = 1 << 1; // IORING_RECV_MULTISHOT (sqe->ioprio)
+const ECANCELED = -Errno.ECANCELED;
+const CANCEL_CTX = packDirect(
+  IORING_OP.ASYNC_CANCEL,
+  IOSQE.CQE_SKIP_SUCCESS,
+  0,
+  0,
+);
 
 function set64(dv: DataView, off: number, v: number): void {
   dv.setUint32(off, v >>> 0, true);
@@ -76,16 +110,18 @@ export const ZCRX = {
   CTRL_EXPORT: 1,
   /** IORING_MEM_REGION_TYPE_USER: the region is user memory. */
   MEM_REGION_TYPE_USER: 1,
+  /** Bytes of one refill-queue entry (struct io_uring_zcrx_rqe). */
+  RQE_SIZE: 16,
 } as const;
 
 /**
- * Configuration of {@linkcode registerZcrxIfq}.
+ * Configuration of a ZCRX interface queue ({@linkcode registerZcrxIfq},
+ * {@linkcode ZCRXReceiver}).
  *
  * @example
  * ```ts
  * import type { ZcrxConfig } from "@kernio/kernio/uring";
- * declare const cfg: ZcrxConfig;
- * cfg.ifName; // e.g. "eth0"
+ * const cfg: ZcrxConfig = { ifName: "eth0", rxQueue: 1, rqEntries: 4096 };
  * ```
  */
 export interface ZcrxConfig {
@@ -99,8 +135,154 @@ export interface ZcrxConfig {
   areaSize?: number;
   /** Refill queue entries, a power of two (default 4096). */
   rqEntries?: number;
-  /** Chunk size hint (0: page size). */
+  /** Receive chunk size: a power-of-two multiple of the page size (0: page size). */
   chunkSize?: number;
+  /** Back the area with huge pages (MAP_HUGETLB; needs reserved huge pages). */
+  useHugePages?: boolean;
+}
+
+/** Same as {@linkcode ZcrxConfig} (the spec's name). */
+export type ZCRXConfig = ZcrxConfig;
+
+/**
+ * The offset within its area of a zero-copy receive completion's data:
+ * the low 48 bits of the CQE's big_cqe[0] (`extra1Lo`, `extra1Hi`).
+ *
+ * @example
+ * ```ts
+ * import { zcrxAreaOffset } from "@kernio/kernio/uring";
+ * zcrxAreaOffset(0x2000, 1 << 16); // 8192 (area id 1 above bit 48)
+ * ```
+ */
+export function zcrxAreaOffset(offLo: number, offHi: number): number {
+  return (offHi & 0xffff) * TWO32 + (offLo >>> 0);
+}
+
+/**
+ * The area id of a zero-copy receive completion (bits 48.. of big_cqe[0]).
+ *
+ * @example
+ * ```ts
+ * import { zcrxAreaId } from "@kernio/kernio/uring";
+ * zcrxAreaId(3 << 16); // 3
+ * ```
+ */
+export function zcrxAreaId(offHi: number): number {
+  return offHi >>> 16;
+}
+
+/**
+ * The refill ring of a ZCRX interface queue (single producer: the
+ * application; the kernel consumes). Each entry hands a received piece
+ * (area offset | area token, length) back to the NIC. `push` writes one
+ * entry and publishes the tail with a release store; it returns false when
+ * the ring is full (would-block as a value: retry after the kernel
+ * consumed some).
+ *
+ * @example
+ * ```ts
+ * import { ZcrxRefillQueue } from "@kernio/kernio/uring";
+ * // A stand-alone ring over plain memory: head at 0, tail at 64, entries at 128.
+ * const q = new ZcrxRefillQueue(new ArrayBuffer(128 + 4 * 16), { head: 0, tail: 64, rqes: 128 }, 4);
+ * q.push(0x1000, 0, 1500); // true
+ * q.pending(); // 1
+ * ```
+ */
+export class ZcrxRefillQueue {
+  /** Entries (a power of two). */
+  readonly entries: number;
+  readonly #mask: number;
+  readonly #u32: Uint32Array;
+  readonly #u16: Uint16Array;
+  readonly #headW: number;
+  readonly #tailW: number;
+  readonly #rqesW: number;
+  #tail: number;
+
+  /** A refill ring over `buffer` at the kernel-reported offsets. */
+  constructor(
+    buffer: ArrayBufferLike,
+    offsets: { head: number; tail: number; rqes: number },
+    entries: number,
+  ) {
+    if (!(entries > 0 && (entries & (entries - 1)) === 0)) {
+      throw new RangeError(
+        `ZcrxRefillQueue: entries must be a power of two, got ${entries}`,
+      );
+    }
+    const { head, tail, rqes } = offsets ?? {};
+    const named: [string, number][] = [["head", head], ["tail", tail], [
+      "rqes",
+      rqes,
+    ]];
+    for (const [n, v] of named) {
+      if (!(Number.isInteger(v) && v % 4 === 0 && v >= 0)) {
+        throw new RangeError(`ZcrxRefillQueue: bad ${n} offset ${v}`);
+      }
+    }
+    if (
+      rqes % 8 !== 0 || rqes + entries * ZCRX.RQE_SIZE > buffer.byteLength ||
+      head + 4 > buffer.byteLength || tail + 4 > buffer.byteLength
+    ) {
+      throw new RangeError("ZcrxRefillQueue: offsets outside the ring memory");
+    }
+    this.entries = entries;
+    this.#mask = entries - 1;
+    this.#u32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    this.#u16 = new Uint16Array(buffer, 0, buffer.byteLength >>> 1);
+    this.#headW = head / 4;
+    this.#tailW = tail / 4;
+    this.#rqesW = rqes / 4;
+    this.#tail = Atomics.load(this.#u32, this.#tailW);
+  }
+
+  /** The kernel's consumption head (acquire load). */
+  get head(): number {
+    return Atomics.load(this.#u32, this.#headW);
+  }
+
+  /** The published tail. */
+  get tail(): number {
+    return this.#tail;
+  }
+
+  /** Entries published and not yet consumed by the kernel. */
+  pending(): number {
+    return (this.#tail - this.head) >>> 0;
+  }
+
+  /** Free entries. */
+  free(): number {
+    return this.entries - this.pending();
+  }
+
+  /**
+   * Publishes one entry: the 64-bit area offset (with the area token) as
+   * u32 halves and the length. False when the ring is full.
+   */
+  push(offLo: number, offHi: number, len: number): boolean {
+    const tail = this.#tail;
+    if (((tail - Atomics.load(this.#u32, this.#headW)) >>> 0) >= this.entries) {
+      return false;
+    }
+    const w = this.#rqesW + ((tail & this.#mask) << 2);
+    const u32 = this.#u32;
+    u32[w] = offLo;
+    u32[w + 1] = offHi;
+    u32[w + 2] = len;
+    this.#u16[(w + 3) << 1] = 0; // __pad
+    this.#tail = (tail + 1) >>> 0;
+    // Release: the entry is visible before the new tail (the kernel reads
+    // the ring from the NIC's NAPI context, on any CPU).
+    Atomics.store(u32, this.#tailW, this.#tail);
+    return true;
+  }
+
+  /** Entry `index` (mod entries) as written: [offLo, offHi, len]. */
+  entry(index: number): [number, number, number] {
+    const w = this.#rqesW + ((index & this.#mask) << 2);
+    return [this.#u32[w], this.#u32[w + 1], this.#u32[w + 2]];
+  }
 }
 
 /**
@@ -110,10 +292,10 @@ export interface ZcrxConfig {
  * @example
  * ```ts
  * import { registerZcrxIfq, Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8 });
+ * using ring = new Uring({ entries: 8, cqe32: true });
  * // On a ZCRX-capable NIC:
  * // using ifq = registerZcrxIfq(ring, { ifName: "eth0", rxQueue: 1 });
- * // ifq.id, ifq.area
+ * // ifq.id, ifq.area, ifq.refillQueue
  * ```
  */
 export class ZcrxIfq {
@@ -121,10 +303,15 @@ export class ZcrxIfq {
   readonly id: number;
   /** Refill-ring offsets reported by the kernel: head, tail, rqes. */
   readonly offsets: { head: number; tail: number; rqes: number };
-  /** Refill queue entries. */
+  /** Refill queue entries (as the kernel sized them). */
   readonly rqEntries: number;
+  /** Low half of the area token refill entries carry (rq_area_token). */
+  readonly areaTokenLo: number;
+  /** High half of the area token (the area id above bit 48). */
+  readonly areaTokenHi: number;
   #area: Mapping | null;
   #rq: Mapping | null;
+  #queue: ZcrxRefillQueue | null = null;
 
   /** @internal */
   constructor(
@@ -133,20 +320,41 @@ export class ZcrxIfq {
     rqEntries: number,
     area: Mapping,
     rq: Mapping,
+    areaToken: [number, number] = [0, 0],
   ) {
     this.id = id;
     this.offsets = offsets;
     this.rqEntries = rqEntries;
+    this.areaTokenLo = areaToken[0];
+    this.areaTokenHi = areaToken[1];
     this.#area = area;
     this.#rq = rq;
   }
 
+  #closed(): never {
+    throw new UringError("zcrx ifq", -Errno.EBADF, "uring: ZcrxIfq closed");
+  }
+
   /** The receive area (payload bytes of ZCRX completions live here). */
   get area(): ArrayBuffer {
-    if (!this.#area) {
-      throw new UringError("zcrx area", -Errno.EBADF, "uring: ZcrxIfq closed");
-    }
+    if (!this.#area) this.#closed();
     return this.#area.buffer;
+  }
+
+  /** The refill ring over the registered region. */
+  get refillQueue(): ZcrxRefillQueue {
+    if (!this.#rq) this.#closed();
+    this.#queue ??= new ZcrxRefillQueue(
+      this.#rq.buffer,
+      this.offsets,
+      this.rqEntries,
+    );
+    return this.#queue;
+  }
+
+  /** Whether the mappings are still there. */
+  get mapped(): boolean {
+    return this.#area !== null;
   }
 
   /**
@@ -191,6 +399,8 @@ function ifIndexOf(cfg: ZcrxConfig): number {
   }
 }
 
+const MAP_PRIVATE_ANON_HUGETLB = 0x02 | 0x20 | 0x40000;
+
 /**
  * Registers a ZCRX interface queue on `ring` (which must have 32-byte CQEs
  * and DEFER_TASKRUN). Throws {@linkcode NotSupportedError} when the kernel,
@@ -200,7 +410,7 @@ function ifIndexOf(cfg: ZcrxConfig): number {
  * @example
  * ```ts
  * import { NotSupportedError, registerZcrxIfq, Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8 });
+ * using ring = new Uring({ entries: 8, cqe32: true });
  * try {
  *   using ifq = registerZcrxIfq(ring, { ifName: "lo", rxQueue: 0 });
  * } catch (e) {
@@ -230,13 +440,20 @@ export function registerZcrxIfq(
     throw new RangeError("registerZcrxIfq: rqEntries must be a power of two");
   }
   const chunk = config.chunkSize ?? 0;
-  if (!Number.isInteger(chunk) || chunk < 0 || (chunk && chunk % PAGE)) {
-    throw new RangeError("registerZcrxIfq: chunkSize must be a page multiple");
+  if (
+    !Number.isInteger(chunk) || chunk < 0 ||
+    (chunk && (chunk % PAGE || ((chunk / PAGE) & (chunk / PAGE - 1))))
+  ) {
+    throw new RangeError(
+      "registerZcrxIfq: chunkSize must be a power-of-two multiple of the page size",
+    );
   }
   const ifIndex = ifIndexOf(config);
   // Refill ring: a header page then rqEntries 16-byte entries.
-  const rqBytes = PAGE + Math.ceil((rqEntries * 16) / PAGE) * PAGE;
-  const area = Mapping.anonymous(areaSize);
+  const rqBytes = PAGE + Math.ceil((rqEntries * ZCRX.RQE_SIZE) / PAGE) * PAGE;
+  const area = config.useHugePages === true
+    ? new Mapping(areaSize, 0x3, MAP_PRIVATE_ANON_HUGETLB, -1, 0)
+    : Mapping.anonymous(areaSize);
   let rq: Mapping | null = null;
   try {
     rq = Mapping.anonymous(rqBytes);
@@ -270,7 +487,7 @@ export function registerZcrxIfq(
           "register zcrx ifq",
           `interface ${config.ifName ?? ifIndex} queue ${config.rxQueue} ` +
             `cannot do zero-copy receive (${errnoName(r)}; needs a ` +
-            "ZCRX-capable NIC and a CQE32 + DEFER_TASKRUN ring)",
+            "ZCRX-capable NIC and a cqe32 single-issuer ring)",
           r,
         );
       }
@@ -281,12 +498,613 @@ export function registerZcrxIfq(
       tail: d.getUint32(36, true),
       rqes: d.getUint32(40, true),
     };
-    return new ZcrxIfq(d.getUint32(64, true), offsets, rqEntries, area, rq);
+    return new ZcrxIfq(
+      d.getUint32(64, true),
+      offsets,
+      d.getUint32(8, true) || rqEntries,
+      area,
+      rq,
+      [da.getUint32(16, true), da.getUint32(20, true)],
+    );
   } catch (e) {
     rq?.close();
     area.close();
     throw e;
   }
+}
+
+/**
+ * IORING_OP_RECV_ZC: a multishot zero-copy receive on ctx's socket through
+ * ZCRX instance `ifqId` (up to `n` bytes in total, 0: unlimited). Each CQE
+ * gives the length in `res` and the area offset in big_cqe[0]
+ * (`extra1Lo`/`extra1Hi`; see {@linkcode zcrxAreaOffset}). Returns false
+ * when the SQ is full. {@linkcode ZCRXReceiver} drives it for you.
+ *
+ * @example
+ * ```ts
+ * import { forFD, receiveZeroCopy, Uring } from "@kernio/kernio/uring";
+ * declare const fd: number, ifqId: number;
+ * using ring = new Uring({ entries: 8, cqe32: true });
+ * ring.start();
+ * receiveZeroCopy(ring, forFD(fd), 0, ifqId);
+ * ```
+ */
+export function receiveZeroCopy(
+  ring: Uring,
+  ctx: SQEContext,
+  n: number,
+  ifqId: number,
+  o?: OpOptions,
+): boolean {
+  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) {
+    throw new RangeError(`receiveZeroCopy: bad length ${n}`);
+  }
+  if (!(Number.isInteger(ifqId) && ifqId >= 0 && ifqId <= 0xffffffff)) {
+    throw new RangeError(`receiveZeroCopy: bad ifq id ${ifqId}`);
+  }
+  const fd = ctx.fd();
+  const i = ring.getSqe();
+  if (i < 0) return false;
+  const w = ring.sqeWords;
+  prepRw(w, i, IORING_OP.RECV_ZC, fd, 0, n, 0);
+  w[i] |= RECV_MULTISHOT << 16;
+  w[i + 7] = o?.msgFlags ?? 0; // msg_flags
+  w[i + 11] = ifqId; // zcrx_ifq_idx
+  ring.finishSqe(i, IORING_OP.RECV_ZC, ctx, o);
+  return true;
+}
+
+/**
+ * Lifecycle of a {@linkcode ZCRXReceiver}.
+ *
+ * @example
+ * ```ts
+ * import { ZCRXState } from "@kernio/kernio/uring";
+ * ZCRXState.Active; // 1
+ * ```
+ */
+export const ZCRXState = {
+  /** Created, not started. */
+  Idle: 0,
+  /** The receive is live. */
+  Active: 1,
+  /** A cancel was queued; completions still arrive. */
+  Stopping: 2,
+  /** The final completion arrived; onStopped is running. */
+  Retiring: 3,
+  /** Terminal: close() may release the memory once the ring is stopped. */
+  Stopped: 4,
+} as const;
+/** A {@linkcode ZCRXState} value. */
+export type ZCRXState = typeof ZCRXState[keyof typeof ZCRXState];
+
+/**
+ * Receives a {@linkcode ZCRXReceiver}'s events, serially on the completion
+ * path.
+ *
+ * @example
+ * ```ts
+ * import type { ZCRXHandler } from "@kernio/kernio/uring";
+ * const h: ZCRXHandler = {
+ *   onData: (buf) => { buf.release(); return true; },
+ *   onError: (err) => err.code !== "ENOBUFS",
+ *   onStopped: () => {},
+ * };
+ * ```
+ */
+export interface ZCRXHandler {
+  /**
+   * Received data (a zero-length buffer marks EOF and carries nothing to
+   * release). Release it when done; return false for a best-effort stop.
+   */
+  onData(buf: ZCRXBuffer): boolean;
+  /** A failed completion; return false for a best-effort stop. */
+  onError(err: UringError): boolean;
+  /** Runs once at retirement, before the state becomes Stopped. */
+  onStopped(): void;
+}
+
+/**
+ * Default {@linkcode ZCRXHandler} to extend: data is released at once,
+ * errors stop.
+ *
+ * @example
+ * ```ts
+ * import { NoopZCRXHandler, type ZCRXBuffer } from "@kernio/kernio/uring";
+ * class Count extends NoopZCRXHandler {
+ *   bytes = 0;
+ *   override onData(buf: ZCRXBuffer) { this.bytes += buf.len; return super.onData(buf); }
+ * }
+ * ```
+ */
+export class NoopZCRXHandler implements ZCRXHandler {
+  /** Releases the buffer and continues. */
+  onData(buf: ZCRXBuffer): boolean {
+    buf.release();
+    return true;
+  }
+  /** Stops. */
+  onError(_err: UringError): boolean {
+    return false;
+  }
+  /** No-op. */
+  onStopped(): void {}
+}
+
+/**
+ * A delivered zero-copy receive: `len` bytes at `offset` in the receiver's
+ * area, kernel memory until {@linkcode ZCRXBuffer.release} hands it back
+ * through the refill ring. Objects are pooled by their receiver: do not use
+ * one after releasing it.
+ *
+ * @example
+ * ```ts
+ * import type { ZCRXBuffer } from "@kernio/kernio/uring";
+ * declare const buf: ZCRXBuffer;
+ * const copy = buf.bytes().slice();
+ * buf.release();
+ * ```
+ */
+export class ZCRXBuffer {
+  #rx: ZCRXReceiver | null = null;
+  #offLo = 0;
+  #offHi = 0;
+  #len = 0;
+  #offset = 0;
+
+  /** @internal */
+  _init(rx: ZCRXReceiver, offLo: number, offHi: number, len: number): this {
+    this.#rx = rx;
+    this.#offLo = offLo;
+    this.#offHi = offHi;
+    this.#len = len;
+    this.#offset = len === 0 ? 0 : zcrxAreaOffset(offLo, offHi);
+    return this;
+  }
+
+  #live(op: string): ZCRXReceiver {
+    if (this.#rx === null) {
+      throw new UringError(
+        `ZCRXBuffer.${op}`,
+        -Errno.EINVAL,
+        `uring: ZCRXBuffer.${op}: buffer already released`,
+      );
+    }
+    return this.#rx;
+  }
+
+  /** Received length (0: end of stream). */
+  get len(): number {
+    this.#live("len");
+    return this.#len;
+  }
+
+  /** Offset of the data in the receiver's area. */
+  get offset(): number {
+    this.#live("offset");
+    return this.#offset;
+  }
+
+  /** The data: a view into the area (allocates the view). */
+  bytes(): Uint8Array {
+    const rx = this.#live("bytes");
+    return new Uint8Array(rx._area(), this.#offset, this.#len);
+  }
+
+  /**
+   * Hands the piece back to the kernel through the refill ring. Returns
+   * false when the refill ring is full (the buffer stays yours: retry
+   * later); true once handed back, after which the object must not be used.
+   */
+  release(): boolean {
+    const rx = this.#live("release");
+    if (this.#len !== 0 && !rx._refill(this.#offLo, this.#offHi, this.#len)) {
+      return false;
+    }
+    this.#rx = null;
+    rx._recycle(this);
+    return true;
+  }
+}
+
+/**
+ * Zero-copy receive over one NIC RX queue, driven by one multishot RECV_ZC:
+ * `start(fd, handler)` → Active; CQEs routed by `dispatchCQE` (or the
+ * driver) reach the handler; `stop()` queues a cancel → Stopping; the final
+ * completion → Retiring (onStopped runs) → Stopped. Once Stopped and the
+ * ring stopped, `close()` releases the area and refill ring.
+ *
+ * The ring needs 32-byte CQEs (`new Uring({ cqe32: true })`) and the
+ * default single issuer; otherwise the constructor throws
+ * {@linkcode NotSupportedError}, as it does when the interface cannot do
+ * zero-copy receive.
+ *
+ * @example
+ * ```ts
+ * import { CQEView, dispatchCQE, NoopZCRXHandler, Uring, ZCRXReceiver } from "@kernio/kernio/uring";
+ * declare const fd: number;
+ * using ring = new Uring({ entries: 64, cqe32: true });
+ * ring.start();
+ * const rx = new ZCRXReceiver(ring, { ifName: "eth0", rxQueue: 1 });
+ * rx.start(fd, new NoopZCRXHandler());
+ * const cqes = CQEView.array(64);
+ * while (!rx.stopped()) {
+ *   const n = ring.waitBlocking(cqes, 1, 100);
+ *   for (let k = 0; k < n; k++) dispatchCQE(cqes[k]);
+ * }
+ * ring.stop();
+ * rx.close();
+ * ```
+ */
+export class ZCRXReceiver {
+  readonly #ring: Uring;
+  readonly #ifq: ZcrxIfq;
+  #state: ZCRXState = ZCRXState.Idle;
+  #handler: ZCRXHandler | null = null;
+  #ext: ExtSQE | null = null;
+  #free: ZCRXBuffer[] = [];
+  readonly #target = { _onCQE: (cqe: CQEView) => this._onCQE(cqe) };
+
+  /**
+   * Registers a ZCRX interface queue for `config` on `ring` (or adopts an
+   * already registered `ifq`).
+   */
+  constructor(ring: Uring, config: ZcrxConfig | ZcrxIfq) {
+    if (ring === null || typeof ring !== "object" || !("features" in ring)) {
+      throw new TypeError("ZCRXReceiver: expected a Uring");
+    }
+    const flags = ring.features.setupFlags;
+    if (
+      (flags & IORING_SETUP.CQE32) === 0 ||
+      (flags & IORING_SETUP.DEFER_TASKRUN) === 0
+    ) {
+      throw new NotSupportedError(
+        "ZCRXReceiver",
+        "the ring needs 32-byte CQEs and a single issuer " +
+          "(new Uring({ cqe32: true }), multiIssuers false)",
+        -Errno.EINVAL,
+      );
+    }
+    this.#ring = ring;
+    this.#ifq = config instanceof ZcrxIfq
+      ? config
+      : registerZcrxIfq(ring, config);
+  }
+
+  /** The interface queue (area, refill ring, instance id). */
+  get ifq(): ZcrxIfq {
+    return this.#ifq;
+  }
+
+  /** The lifecycle state. */
+  get state(): ZCRXState {
+    return this.#state;
+  }
+
+  /** Whether the receive is live (Active). */
+  active(): boolean {
+    return this.#state === ZCRXState.Active;
+  }
+
+  /** Whether retirement is complete (Stopped). */
+  stopped(): boolean {
+    return this.#state === ZCRXState.Stopped;
+  }
+
+  /**
+   * Submits the multishot zero-copy receive on `fd` (call once). Returns
+   * false, staying Idle, when the SQ is full or the ring's extended-context
+   * pool is exhausted.
+   */
+  start(fd: number, handler: ZCRXHandler, o?: OpOptions): boolean {
+    if (this.#state !== ZCRXState.Idle) {
+      throw new UringError(
+        "ZCRXReceiver.start",
+        -Errno.EALREADY,
+        "uring: ZCRXReceiver.start: already started",
+      );
+    }
+    if (
+      handler === null || typeof handler !== "object" ||
+      typeof handler.onData !== "function" ||
+      typeof handler.onError !== "function" ||
+      typeof handler.onStopped !== "function"
+    ) {
+      throw new TypeError(
+        "ZCRXReceiver.start: handler must implement ZCRXHandler",
+      );
+    }
+    if (!(Number.isInteger(fd) && fd >= 0 && fd <= 0x3fffffff)) {
+      throw new RangeError(`ZCRXReceiver.start: bad fd ${fd}`);
+    }
+    this.#ifq.area; // throws once closed
+    const ext = this.#ring.extSQE();
+    if (ext === null) return false;
+    ext.refs[0] = this.#target;
+    ext.fd = fd;
+    if (!receiveZeroCopy(this.#ring, ext.context, 0, this.#ifq.id, o)) {
+      ext.refs[0] = undefined;
+      this.#ring.putExtSQE(ext);
+      return false;
+    }
+    this.#ext = ext;
+    this.#handler = handler;
+    this.#state = ZCRXState.Active;
+    return true;
+  }
+
+  /**
+   * Requests cancellation (Active → Stopping). Returns false, staying
+   * Active, when the cancel cannot be queued (SQ full); true once queued or
+   * when already stopping or stopped. Idle receivers go straight to
+   * Stopped.
+   */
+  stop(): boolean {
+    if (this.#state === ZCRXState.Idle) {
+      this.#state = ZCRXState.Stopped;
+      return true;
+    }
+    if (this.#state !== ZCRXState.Active) return true;
+    // The cancel's own completion is skipped on success; a failure (the
+    // receive already ended) posts an unrouted ASYNC_CANCEL CQE.
+    if (!this.#ring.asyncCancel(CANCEL_CTX, this.#ext!.context)) return false;
+    this.#state = ZCRXState.Stopping;
+    return true;
+  }
+
+  /**
+   * Handles one completion of this receiver's receive (dispatchCQE calls
+   * it). Data goes to onData as a pooled ZCRXBuffer, errors to onError; a
+   * false return stops; the final completion retires the receiver.
+   */
+  _onCQE(cqe: CQEView): void {
+    const st = this.#state;
+    if (st !== ZCRXState.Active && st !== ZCRXState.Stopping) return;
+    const h = this.#handler!;
+    const res = cqe.res;
+    const more = (cqe.flags & F_MORE) !== 0;
+    let keep = true;
+    if (res < 0) {
+      if (!(res === ECANCELED && st === ZCRXState.Stopping)) {
+        keep = h.onError(uringError("zero-copy receive", res));
+      }
+    } else {
+      if (res > 0) {
+        const off = zcrxAreaOffset(cqe.extra1Lo, cqe.extra1Hi);
+        if (off + res > this.#ifq.area.byteLength) {
+          throw new RangeError(
+            `ZCRXReceiver: completion outside the area (offset ${off}, ${res} bytes)`,
+          );
+        }
+      }
+      const buf = (this.#free.pop() ?? new ZCRXBuffer())._init(
+        this,
+        cqe.extra1Lo,
+        cqe.extra1Hi,
+        res,
+      );
+      keep = h.onData(buf);
+    }
+    if (!more) {
+      this.#retire();
+    } else if (!keep) {
+      this.stop();
+    }
+  }
+
+  #retire(): void {
+    this.#state = ZCRXState.Retiring;
+    const ext = this.#ext;
+    this.#ext = null;
+    try {
+      this.#handler!.onStopped();
+    } finally {
+      this.#state = ZCRXState.Stopped;
+      if (ext !== null && !this.#ring.closed) {
+        ext.refs[0] = undefined;
+        this.#ring.putExtSQE(ext);
+      }
+    }
+  }
+
+  /** @internal The area for ZCRXBuffer views. */
+  _area(): ArrayBuffer {
+    return this.#ifq.area;
+  }
+
+  /** @internal Pushes a refill entry (offset within the area + token). */
+  _refill(offLo: number, offHi: number, len: number): boolean {
+    return this.#ifq.refillQueue.push(
+      (offLo | this.#ifq.areaTokenLo) >>> 0,
+      ((offHi & 0xffff) | this.#ifq.areaTokenHi) >>> 0,
+      len,
+    );
+  }
+
+  /** @internal Returns a released buffer object to the pool. */
+  _recycle(buf: ZCRXBuffer): void {
+    if (this.#free.length < 1024) this.#free.push(buf);
+  }
+
+  /**
+   * Exports the ZCRX instance for another ring or process (an fd).
+   * Needs kernel support for ZCRX control (Linux 6.19+): otherwise
+   * {@linkcode NotSupportedError}.
+   */
+  export(): number {
+    return zcrxExport(this.#ring, this.#ifq.id);
+  }
+
+  /** Asks the kernel to process the refill ring now (Linux 6.19+). */
+  flushRefillQueue(): void {
+    zcrxFlushRefillQueue(this.#ring, this.#ifq.id);
+  }
+
+  /**
+   * Releases the area and refill ring. Returns false while that is not yet
+   * safe (not Stopped, or the ring still running: the kernel owns the
+   * registration until the ring is closed); true once done. Idempotent.
+   */
+  close(): boolean {
+    if (!this.#ifq.mapped) return true;
+    if (
+      this.#state !== ZCRXState.Stopped && this.#state !== ZCRXState.Idle
+    ) {
+      return false;
+    }
+    if (!this.#ring.closed) return false;
+    this.#ifq.close();
+    this.#state = ZCRXState.Stopped;
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Capabilities and control
+
+/**
+ * ZCRX capabilities (IO_URING_QUERY_ZCRX).
+ *
+ * @example
+ * ```ts
+ * import type { QueryZCRX } from "@kernio/kernio/uring";
+ * declare const q: QueryZCRX;
+ * q.nrCtrlOpcodes; // 0 before ZCRX control existed
+ * ```
+ */
+export interface QueryZCRX {
+  /** Supported ZCRX_REG_* flags. */
+  registerFlags: number;
+  /** Supported IORING_ZCRX_AREA_* flags. */
+  areaFlags: number;
+  /** Number of ZCRX_CTRL_* opcodes (0: no zcrx control). */
+  nrCtrlOpcodes: number;
+  /** Refill ring header size. */
+  rqHdrSize: number;
+  /** Refill ring header alignment. */
+  rqHdrAlignment: number;
+}
+
+/**
+ * Queries the kernel's ZCRX capabilities (IORING_REGISTER_QUERY,
+ * IO_URING_QUERY_ZCRX). Throws {@linkcode NotSupportedError} when the
+ * kernel has no such query.
+ *
+ * @example
+ * ```ts
+ * import { NotSupportedError, queryZCRX } from "@kernio/kernio/uring";
+ * try {
+ *   console.log(queryZCRX().rqHdrSize);
+ * } catch (e) {
+ *   if (!(e instanceof NotSupportedError)) throw e;
+ * }
+ * ```
+ */
+export function queryZCRX(): QueryZCRX {
+  const data = new Uint8Array(40); // struct io_uring_query_zcrx
+  const h = new QueryHdr();
+  h.queryOp = QueryHdr.OP_ZCRX;
+  h.queryData = unsafeAddressOf(data);
+  h.size = data.byteLength;
+  const r = ioUringRegister(-1, IORING_REGISTER.QUERY, h.bytes, 0);
+  if (r < 0 || h.result < 0) {
+    const raw = r < 0 ? r : h.result;
+    if (
+      raw === -Errno.EINVAL || raw === -Errno.EOPNOTSUPP ||
+      raw === -Errno.ENOSYS || raw === -Errno.EBADF
+    ) {
+      throw new NotSupportedError(
+        "query zcrx",
+        `this kernel cannot report ZCRX capabilities (${errnoName(raw)})`,
+        raw,
+      );
+    }
+    throw uringError("query zcrx", raw);
+  }
+  const dv = new DataView(data.buffer);
+  const u64 = (o: number) =>
+    dv.getUint32(o + 4, true) * TWO32 + dv.getUint32(o, true);
+  return {
+    registerFlags: u64(0),
+    areaFlags: u64(8),
+    nrCtrlOpcodes: dv.getUint32(16, true),
+    rqHdrSize: dv.getUint32(24, true),
+    rqHdrAlignment: dv.getUint32(28, true),
+  };
+}
+
+function zcrxCtrl(
+  ring: RingFdSource | number,
+  id: number,
+  op: number,
+  name: string,
+): number {
+  const fd = ringFdOf(ring, name);
+  if (!(Number.isInteger(id) && id >= 0 && id <= 0xffffffff)) {
+    throw new RangeError(`${name}: bad zcrx id ${id}`);
+  }
+  let nrCtrl = 0;
+  try {
+    nrCtrl = queryZCRX().nrCtrlOpcodes;
+  } catch (e) {
+    if (!(e instanceof NotSupportedError)) throw e;
+  }
+  if (nrCtrl <= op) {
+    throw new NotSupportedError(
+      name,
+      "this kernel has no ZCRX control operations (IORING_REGISTER_ZCRX_CTRL, Linux 6.19+)",
+    );
+  }
+  // struct zcrx_ctrl { u32 zcrx_id; u32 op; u64 resv[2]; union (48 B) }
+  const ctrl = new Uint8Array(72);
+  const dv = new DataView(ctrl.buffer);
+  dv.setUint32(0, id, true);
+  dv.setUint32(4, op, true);
+  const r = ioUringRegister(fd, IORING_REGISTER.ZCRX_CTRL, ctrl, 0);
+  if (r < 0) throw uringError(name, r);
+  return op === ZCRX.CTRL_EXPORT ? dv.getUint32(24, true) : r;
+}
+
+/**
+ * Exports ZCRX instance `id` of `ring` (ZCRX_CTRL_EXPORT): an fd another
+ * ring can import with ZCRX_REG_IMPORT. Linux 6.19+; otherwise
+ * {@linkcode NotSupportedError}.
+ *
+ * @example
+ * ```ts
+ * import { NotSupportedError, Uring, zcrxExport } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8, cqe32: true });
+ * try {
+ *   zcrxExport(ring, 0);
+ * } catch (e) {
+ *   if (!(e instanceof NotSupportedError)) throw e;
+ * }
+ * ```
+ */
+export function zcrxExport(ring: RingFdSource | number, id: number): number {
+  return zcrxCtrl(ring, id, ZCRX.CTRL_EXPORT, "zcrx export");
+}
+
+/**
+ * Asks the kernel to process ZCRX instance `id`'s refill ring now
+ * (ZCRX_CTRL_FLUSH_RQ). Linux 6.19+; otherwise {@linkcode NotSupportedError}.
+ *
+ * @example
+ * ```ts
+ * import { NotSupportedError, Uring, zcrxFlushRefillQueue } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8, cqe32: true });
+ * try {
+ *   zcrxFlushRefillQueue(ring, 0);
+ * } catch (e) {
+ *   if (!(e instanceof NotSupportedError)) throw e;
+ * }
+ * ```
+ */
+export function zcrxFlushRefillQueue(
+  ring: RingFdSource | number,
+  id: number,
+): void {
+  zcrxCtrl(ring, id, ZCRX.CTRL_FLUSH_RQ, "zcrx flush refill queue");
 }
 
 // ---------------------------------------------------------------------------
