@@ -67,6 +67,7 @@ export function resolveOptions(o: Partial<Options> | undefined): Options {
   checkBool("notifySucceed", r.notifySucceed);
   checkBool("indirectSubmissionQueue", r.indirectSubmissionQueue);
   checkBool("sqe128", r.sqe128);
+  checkBool("cqe32", r.cqe32);
   checkBool("hybridPolling", r.hybridPolling);
   if (typeof r.bufferGroups !== "object" || r.bufferGroups === null) {
     throw new TypeError("Uring options: bufferGroups must be an object");

@@ -186,6 +186,12 @@ export interface Options {
   indirectSubmissionQueue: boolean;
   /** 128-byte SQEs (needed by nop128 / uringCmd128). */
   sqe128: boolean;
+  /**
+   * 32-byte CQEs (IORING_SETUP_CQE32): completions carry 16 more bytes
+   * (CQEView.extra1Lo..extra2Hi; with wait() only). Needed by zero-copy
+   * receive (ZCRX) and by commands that return a second value.
+   */
+  cqe32: boolean;
   /** IORING_SETUP_IOPOLL | HYBRID_IOPOLL (O_DIRECT on polling-capable devices only). */
   hybridPolling: boolean;
 }
@@ -325,6 +331,7 @@ export function defaultOptions(): Options {
     notifySucceed: false,
     indirectSubmissionQueue: false,
     sqe128: false,
+    cqe32: false,
     hybridPolling: false,
   };
 }

@@ -25,11 +25,11 @@
  * @example
  * ```ts
  * import { NotSupportedError, Uring, ZCRXReceiver } from "@kernio/kernio/uring";
+ * declare const connFd: number;
  * using ring = new Uring({ entries: 64, cqe32: true });
  * ring.start();
  * try {
  *   const rx = new ZCRXReceiver(ring, { ifName: "eth0", rxQueue: 1 });
- *   declare const connFd: number;
  *   rx.start(connFd, {
  *     onData: (buf) => { console.log(buf.len); buf.release(); return true; },
  *     onError: () => false,
@@ -141,7 +141,15 @@ export interface ZcrxConfig {
   useHugePages?: boolean;
 }
 
-/** Same as {@linkcode ZcrxConfig} (the spec's name). */
+/**
+ * Same as {@linkcode ZcrxConfig}.
+ *
+ * @example
+ * ```ts
+ * import type { ZCRXConfig } from "@kernio/kernio/uring";
+ * const cfg: ZCRXConfig = { ifName: "eth1", rxQueue: 0 };
+ * ```
+ */
 export type ZCRXConfig = ZcrxConfig;
 
 /**

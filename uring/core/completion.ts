@@ -156,12 +156,29 @@ export abstract class RingCompletion extends RingSubmission {
         if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
       }
     }
+    if (shift === 3) this._reapExtra(cqes, head, n);
     const nh = (head + n) >>> 0;
     this._cqHead = nh;
     // Release: the slots are free for the kernel only after we read them.
     if (this._atomic) Atomics.store(u32, this._cqHeadW, nh);
     else u32[this._cqHeadW] = nh;
     return n;
+  }
+
+  // 32-byte CQEs: big_cqe[0..1] (e.g. a zero-copy receive's area offset),
+  // copied apart so the 16-byte loop above stays as it is.
+  _reapExtra(cqes: CQEView[], head: number, n: number): void {
+    const u32 = this._u32;
+    const mask = this._cqMask;
+    const base = this._cqesW;
+    for (let k = 0; k < n; k++) {
+      const w = base + (((head + k) & mask) << 3);
+      const v = cqes[k];
+      v.extra1Lo = u32[w + 4];
+      v.extra1Hi = u32[w + 5];
+      v.extra2Lo = u32[w + 6];
+      v.extra2Hi = u32[w + 7];
+    }
   }
 
   /**

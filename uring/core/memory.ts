@@ -73,6 +73,8 @@ export interface Features {
   cqEntries: number;
   /** Width of an SQE slot in bytes (64 or 128). */
   sqeBytes: number;
+  /** Width of a CQE in bytes (16, or 32 with the cqe32 option). */
+  cqeBytes: number;
   /** Byte order of user_data words. */
   userDataByteOrder: "little";
   /** IORING_SETUP_* flags the ring was created with. */
@@ -180,6 +182,7 @@ export abstract class RingMemory {
     }
     if (!o.indirectSubmissionQueue) flags |= IORING_SETUP.NO_SQARRAY;
     if (o.sqe128) flags |= IORING_SETUP.SQE128;
+    if (o.cqe32) flags |= IORING_SETUP.CQE32;
     if (o.hybridPolling) {
       flags |= IORING_SETUP.IOPOLL | IORING_SETUP.HYBRID_IOPOLL;
     }
@@ -219,6 +222,7 @@ export abstract class RingMemory {
       sqEntries: this._sqEntries,
       cqEntries: this._cqEntries,
       sqeBytes: o.sqe128 ? 128 : 64,
+      cqeBytes: o.cqe32 ? 32 : 16,
       userDataByteOrder: "little",
       setupFlags: flags,
       kernelFeatures: dv.getUint32(20, true),
