@@ -46,7 +46,12 @@ import {
 } from "../zcall/mod.ts";
 import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
 import { CQEView } from "./cqe.ts";
-import { RingClosedError, UringError, uringError } from "./errors.ts";
+import {
+  CQOverflowError,
+  RingClosedError,
+  UringError,
+  uringError,
+} from "./errors.ts";
 import {
   acceptMultishot,
   type CQETarget,
@@ -220,6 +225,7 @@ export class UringDriver {
   #ignoreCtx: SQEContext;
   #deferTaskrun: boolean;
   #spinMs: number;
+  #overflows = 0;
 
   /**
    * Creates (and starts) a ring, or drives `options.ring` (started).
@@ -391,9 +397,48 @@ export class UringDriver {
       ring.submit();
       if (ring.cqPending() === 0) return 0;
     }
-    const n = ring.wait(cqes);
+    let n: number;
+    try {
+      n = ring.wait(cqes);
+    } catch (e) {
+      // The kernel kept the overflowed completions (NODROP) and wait()
+      // flushed them back into the CQ: reap on, nothing is lost.
+      if (!(e instanceof CQOverflowError)) throw e;
+      this.#overflows++;
+      n = ring.wait(cqes);
+    }
     for (let k = 0; k < n; k++) this.#dispatch(cqes[k]);
     return n;
+  }
+
+  /** Times the completion queue overflowed and was recovered from. */
+  get cqOverflows(): number {
+    return this.#overflows;
+  }
+
+  /**
+   * Submits what is queued and dispatches the completions already there,
+   * without waiting; returns how many were handled. For owners that keep
+   * the driver unheld (so the process may exit) yet want it served while
+   * the process lives, e.g. from an unref'd timer.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 8 });
+   * d.poll(); // 0: nothing pending
+   * ```
+   */
+  poll(): number {
+    if (this.#closed || this.ring.closed) return 0;
+    try {
+      let total = 0;
+      for (let n = this.#drain(); n > 0; n = this.#drain()) total += n;
+      return total;
+    } catch (e) {
+      this.#fail(e);
+      return 0;
+    }
   }
 
   #dispatch(cqe: CQEView): void {
