@@ -1,12 +1,19 @@
 // Raw syscall entry points. Every function returns the kernel's result: a
 // non-negative value on success, -errno on failure. None of them throws.
 //
-// Buffers are Uint8Array views: the pointer passed is the view's start, the
-// length its byteLength unless a smaller length is given. Lengths beyond the
+// Buffers are typed arrays or DataViews: the pointer passed is the view's
+// start, the length its true byte length (the engine's, never a property a
+// caller can redefine) unless a smaller length is given. Lengths beyond the
 // view are refused with -EFAULT before the kernel could touch memory past it.
+// In/out cells are checked in bytes; length cells the kernel reads (addrlen,
+// optlen) travel as a private copy, so a SharedArrayBuffer cell changed by
+// another thread cannot widen what the kernel writes. Integer arguments are
+// checked explicitly and passed normalized (`x | 0`, `x >>> 0`): 1.5, "3"
+// and NaN give -EINVAL and -0 counts as 0 however warm the JIT is.
 
 import { sym } from "./_ffi.ts";
 import { Errno } from "./errno.ts";
+import { bytesOf, isU32Cell, viewBytes } from "./_views.ts";
 
 const EFAULT = -Errno.EFAULT;
 const EINVAL = -Errno.EINVAL;
@@ -18,11 +25,10 @@ const TWO32 = 0x1_0000_0000;
 // struct epoll_event is packed on x86_64 only.
 const EPOLL_EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
 
-// Raw semantics: a wrapper never throws. Deno's FFI rejects arguments that
-// are not exact integers of the parameter's type (NaN, 1.5, "3", 2**31 for
-// an i32) with a TypeError, and a non-buffer where a buffer belongs fails
-// before the call: both become -EINVAL / -EFAULT here. The try/catch costs
-// nothing on the non-throwing path.
+// Raw semantics: a wrapper never throws. Every argument is checked before
+// the call, so what remains is Deno's FFI refusing a value the checks let
+// through (a BigInt where a Number belongs): -EINVAL, or -EFAULT when the
+// message is about a buffer.
 function rawError(e: unknown): number {
   const msg = e instanceof Error ? e.message : "";
   return /buffer|Cannot read properties|byteLength|is not a function|not iterable/
@@ -31,30 +37,82 @@ function rawError(e: unknown): number {
     : EINVAL;
 }
 
-// Deno's nonblocking FFI calls reject their promise (rather than throw) on
-// a bad argument; the async wrappers check up front instead of chaining a
-// second promise onto every wait.
+// Integer checks, identical on every JIT tier (Deno's fast FFI path would
+// truncate 1.5 where its slow path throws; -0 passes these checks and is
+// then passed as `x | 0`, i.e. 0).
 function notI32(x: number): boolean {
   return (x | 0) !== x;
 }
 function notU32(x: number): boolean {
   return (x >>> 0) !== x;
 }
+// Not an integral Number (1.5, NaN, "3"); infinities count as integers
+// here and fail the range checks that follow.
+function notInt(x: number): boolean {
+  return Math.trunc(x) !== x;
+}
 
-// Length to pass for a buffer: byteLength (clamped so results fit in an
-// int32) or an explicit length, or -1 when the explicit one overruns.
-function ioLength(buf: Uint8Array, length: number | undefined): number {
-  const n = buf.byteLength;
+// The *Async wrappers run the syscall on another thread while JavaScript
+// goes on: the caller could transfer or shrink its buffer meanwhile, and the
+// kernel would write into freed memory. They hand the kernel a private copy
+// nobody else can reach, and copy the kernel's answer back when it is done.
+function privateCopy(view: unknown, bytes: number): Uint8Array {
+  const own = new Uint8Array(bytes);
+  own.set(bytesOf(view).subarray(0, bytes));
+  return own;
+}
+function copyBack(
+  r: number,
+  own: Uint8Array,
+  bytes: number,
+  view: unknown,
+): number {
+  // The caller's view may have been detached or shrunk in between.
+  const room = viewBytes(view);
+  const n = room < bytes ? room : bytes;
+  if (n > 0) bytesOf(view).set(own.subarray(0, n));
+  return r;
+}
+
+// The private length cell the kernel reads and writes for addrlen/optlen:
+// the caller's cell is read once, checked, copied here, and the kernel's
+// answer copied back. A cell in shared memory cannot change between the
+// check and the kernel's read.
+const lenCell = new Uint32Array(1);
+
+// Length to pass for a buffer: its true byte length (clamped so results fit
+// in an int32) or an explicit length; BAD_VIEW when `buf` is not a typed
+// array or DataView or the length overruns it, BAD_INT when the length is
+// not an integer in [0, 2^32).
+const BAD_VIEW = -1;
+const BAD_INT = -2;
+function ioLength(buf: unknown, length: number | undefined): number {
+  const n = viewBytes(buf);
+  if (n < 0) return BAD_VIEW;
   if (length === undefined) return n > MAX_IO ? MAX_IO : n;
-  // `!(a <= b)` also rejects NaN.
-  if (!(length >= 0 && length <= n)) return -1;
-  return length > MAX_IO ? MAX_IO : length;
+  if (notInt(length)) return BAD_INT;
+  if (!(length >= 0 && length <= n)) return BAD_VIEW;
+  return length > MAX_IO ? MAX_IO : length >>> 0;
+}
+function lengthError(n: number): number {
+  return n === BAD_INT ? EINVAL : EFAULT;
+}
+// The number of `size`-byte records `view` holds, -1 when it is no view.
+function records(view: unknown, size: number): number {
+  const n = viewBytes(view);
+  return n < 0 ? -1 : Math.floor(n / size);
 }
 
 function badOffset(offset: number): boolean {
   return !(offset >= -1 && offset <= Number.MAX_SAFE_INTEGER) ||
     Math.floor(offset) !== offset;
 }
+
+// The iovec, pollfd, epoll_event and (m)msghdr arrays these wrappers take
+// are raw kernel structs: their sizes are checked in bytes here, but the
+// addresses inside them are the caller's word, as with unsafeRead. Build
+// them with the struct classes (Iovecs, Msghdr, Mmsghdrs), which record
+// addresses of buffers they keep alive and refuse buffers that can shrink.
 
 /**
  * Generic 6-argument syscall with every argument a Number (exact below 2^53;
@@ -144,8 +202,9 @@ export function syscall6Big(
  */
 export function read(fd: number, buf: Uint8Array, length?: number): number {
   try {
+    if (notI32(fd)) return EINVAL;
     const n = ioLength(buf, length);
-    return n < 0 ? EFAULT : sym.kio_read(fd, buf, n);
+    return n < 0 ? lengthError(n) : sym.kio_read(fd | 0, buf, n);
   } catch (e) {
     return rawError(e);
   }
@@ -162,8 +221,9 @@ export function read(fd: number, buf: Uint8Array, length?: number): number {
  */
 export function write(fd: number, buf: Uint8Array, length?: number): number {
   try {
+    if (notI32(fd)) return EINVAL;
     const n = ioLength(buf, length);
-    return n < 0 ? EFAULT : sym.kio_write(fd, buf, n);
+    return n < 0 ? lengthError(n) : sym.kio_write(fd | 0, buf, n);
   } catch (e) {
     return rawError(e);
   }
@@ -193,8 +253,9 @@ export function unsafeRead(
 ): number {
   try {
     if (!(address > 0 && address <= MAX_ADDR)) return EFAULT;
-    if (!(length >= 0 && length <= MAX_IO)) return EINVAL;
-    return sym.kio_read_addr(fd, address, length);
+    if (Math.trunc(address) !== address) return EFAULT;
+    if (notI32(fd) || notU32(length) || length > MAX_IO) return EINVAL;
+    return sym.kio_read_addr(fd | 0, address, length >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -217,8 +278,9 @@ export function unsafeWrite(
 ): number {
   try {
     if (!(address > 0 && address <= MAX_ADDR)) return EFAULT;
-    if (!(length >= 0 && length <= MAX_IO)) return EINVAL;
-    return sym.kio_write_addr(fd, address, length);
+    if (Math.trunc(address) !== address) return EFAULT;
+    if (notI32(fd) || notU32(length) || length > MAX_IO) return EINVAL;
+    return sym.kio_write_addr(fd | 0, address, length >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -237,9 +299,10 @@ export function unsafeWrite(
  */
 export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
   try {
-    return iovcnt * 16 > iov.byteLength
+    if (notI32(fd) || notInt(iovcnt)) return EINVAL;
+    return !(iovcnt >= 0 && iovcnt <= records(iov, 16))
       ? EFAULT
-      : sym.kio_readv(fd, iov, iovcnt);
+      : sym.kio_readv(fd | 0, iov, iovcnt | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -257,9 +320,10 @@ export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
  */
 export function writev(fd: number, iov: Uint8Array, iovcnt: number): number {
   try {
-    return iovcnt * 16 > iov.byteLength
+    if (notI32(fd) || notInt(iovcnt)) return EINVAL;
+    return !(iovcnt >= 0 && iovcnt <= records(iov, 16))
       ? EFAULT
-      : sym.kio_writev(fd, iov, iovcnt);
+      : sym.kio_writev(fd | 0, iov, iovcnt | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -282,12 +346,13 @@ export function preadv(
   offset: number,
 ): number {
   try {
-    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (notI32(fd) || notInt(iovcnt)) return EINVAL;
+    if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset) || offset < 0) return EINVAL;
     return sym.kio_preadv(
-      fd,
+      fd | 0,
       iov,
-      iovcnt,
+      iovcnt | 0,
       offset % TWO32,
       Math.floor(offset / TWO32),
     );
@@ -313,12 +378,13 @@ export function pwritev(
   offset: number,
 ): number {
   try {
-    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (notI32(fd) || notInt(iovcnt)) return EINVAL;
+    if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset) || offset < 0) return EINVAL;
     return sym.kio_pwritev(
-      fd,
+      fd | 0,
       iov,
-      iovcnt,
+      iovcnt | 0,
       offset % TWO32,
       Math.floor(offset / TWO32),
     );
@@ -354,15 +420,16 @@ export function preadv2(
   flags: number,
 ): number {
   try {
-    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (notI32(fd) || notInt(iovcnt) || notI32(flags)) return EINVAL;
+    if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset)) return EINVAL;
     return sym.kio_preadv2(
-      fd,
+      fd | 0,
       iov,
-      iovcnt,
+      iovcnt | 0,
       offsetLo(offset),
       offsetHi(offset),
-      flags,
+      flags | 0,
     );
   } catch (e) {
     return rawError(e);
@@ -387,15 +454,16 @@ export function pwritev2(
   flags: number,
 ): number {
   try {
-    if (iovcnt * 16 > iov.byteLength) return EFAULT;
+    if (notI32(fd) || notInt(iovcnt) || notI32(flags)) return EINVAL;
+    if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset)) return EINVAL;
     return sym.kio_pwritev2(
-      fd,
+      fd | 0,
       iov,
-      iovcnt,
+      iovcnt | 0,
       offsetLo(offset),
       offsetHi(offset),
-      flags,
+      flags | 0,
     );
   } catch (e) {
     return rawError(e);
@@ -413,7 +481,7 @@ export function pwritev2(
  */
 export function close(fd: number): number {
   try {
-    return sym.kio_close(fd);
+    return notI32(fd) ? EINVAL : sym.kio_close(fd | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -430,7 +498,8 @@ export function close(fd: number): number {
  */
 export function socket(domain: number, type: number, protocol: number): number {
   try {
-    return sym.kio_socket(domain, type, protocol);
+    if (notI32(domain) || notI32(type) || notI32(protocol)) return EINVAL;
+    return sym.kio_socket(domain | 0, type | 0, protocol | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -453,9 +522,11 @@ export function socketpair(
   fds: Int32Array,
 ): number {
   try {
-    return fds.length < 2
+    if (notI32(domain) || notI32(type) || notI32(protocol)) return EINVAL;
+    // The kernel writes two ints: 8 bytes, whatever the view's element type.
+    return viewBytes(fds) < 8
       ? EFAULT
-      : sym.kio_socketpair(domain, type, protocol, fds);
+      : sym.kio_socketpair(domain | 0, type | 0, protocol | 0, fds);
   } catch (e) {
     return rawError(e);
   }
@@ -473,8 +544,9 @@ export function socketpair(
  */
 export function bind(fd: number, addr: Uint8Array, addrlen?: number): number {
   try {
+    if (notI32(fd)) return EINVAL;
     const n = ioLength(addr, addrlen);
-    return n < 0 ? EFAULT : sym.kio_bind(fd, addr, n);
+    return n < 0 ? lengthError(n) : sym.kio_bind(fd | 0, addr, n);
   } catch (e) {
     return rawError(e);
   }
@@ -496,8 +568,9 @@ export function connect(
   addrlen?: number,
 ): number {
   try {
+    if (notI32(fd)) return EINVAL;
     const n = ioLength(addr, addrlen);
-    return n < 0 ? EFAULT : sym.kio_connect(fd, addr, n);
+    return n < 0 ? lengthError(n) : sym.kio_connect(fd | 0, addr, n);
   } catch (e) {
     return rawError(e);
   }
@@ -515,20 +588,31 @@ export function connect(
  */
 export function listen(fd: number, backlog: number): number {
   try {
-    return sym.kio_listen(fd, backlog);
+    if (notI32(fd) || notI32(backlog)) return EINVAL;
+    return sym.kio_listen(fd | 0, backlog | 0);
   } catch (e) {
     return rawError(e);
   }
 }
 
-// The peer address buffer and its in/out length word must agree.
+// The peer address buffer and its in/out length cell must agree: the cell
+// is a Uint32Array (4 bytes at least) whose value fits the buffer; the value
+// is copied to the private lenCell the kernel then reads and writes.
 function addrPair(
   addr: Uint8Array | null,
   addrlen: Uint32Array | null,
 ): boolean {
   if (addr === null) return addrlen === null;
-  return addrlen !== null && addrlen.length >= 1 &&
-    addrlen[0] <= addr.byteLength;
+  if (!isU32Cell(addrlen)) return false;
+  const want = addrlen[0];
+  if (!(want <= viewBytes(addr))) return false;
+  lenCell[0] = want;
+  return true;
+}
+// Copies the kernel's answer back to the caller's cell.
+function addrBack(r: number, addrlen: Uint32Array | null): number {
+  if (addrlen !== null) addrlen[0] = lenCell[0];
+  return r;
 }
 
 /**
@@ -548,7 +632,11 @@ export function accept(
   addrlen: Uint32Array | null,
 ): number {
   try {
-    return addrPair(addr, addrlen) ? sym.kio_accept(fd, addr, addrlen) : EFAULT;
+    if (notI32(fd)) return EINVAL;
+    if (!addrPair(addr, addrlen)) return EFAULT;
+    return addr === null
+      ? sym.kio_accept(fd | 0, null, null)
+      : addrBack(sym.kio_accept(fd | 0, addr, lenCell), addrlen);
   } catch (e) {
     return rawError(e);
   }
@@ -571,9 +659,11 @@ export function accept4(
   flags: number,
 ): number {
   try {
-    return addrPair(addr, addrlen)
-      ? sym.kio_accept4(fd, addr, addrlen, flags)
-      : EFAULT;
+    if (notI32(fd) || notI32(flags)) return EINVAL;
+    if (!addrPair(addr, addrlen)) return EFAULT;
+    return addr === null
+      ? sym.kio_accept4(fd | 0, null, null, flags | 0)
+      : addrBack(sym.kio_accept4(fd | 0, addr, lenCell, flags | 0), addrlen);
   } catch (e) {
     return rawError(e);
   }
@@ -591,7 +681,8 @@ export function accept4(
  */
 export function shutdown(fd: number, how: number): number {
   try {
-    return sym.kio_shutdown(fd, how);
+    if (notI32(fd) || notI32(how)) return EINVAL;
+    return sym.kio_shutdown(fd | 0, how | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -615,9 +706,9 @@ export function getsockname(
   addrlen: Uint32Array,
 ): number {
   try {
-    return addrPair(addr, addrlen)
-      ? sym.kio_getsockname(fd, addr, addrlen)
-      : EFAULT;
+    if (notI32(fd)) return EINVAL;
+    if (addr === null || !addrPair(addr, addrlen)) return EFAULT;
+    return addrBack(sym.kio_getsockname(fd | 0, addr, lenCell), addrlen);
   } catch (e) {
     return rawError(e);
   }
@@ -640,9 +731,9 @@ export function getpeername(
   addrlen: Uint32Array,
 ): number {
   try {
-    return addrPair(addr, addrlen)
-      ? sym.kio_getpeername(fd, addr, addrlen)
-      : EFAULT;
+    if (notI32(fd)) return EINVAL;
+    if (addr === null || !addrPair(addr, addrlen)) return EFAULT;
+    return addrBack(sym.kio_getpeername(fd | 0, addr, lenCell), addrlen);
   } catch (e) {
     return rawError(e);
   }
@@ -668,8 +759,14 @@ export function getsockopt(
   optlen: Uint32Array,
 ): number {
   try {
-    if (optlen.length < 1 || optlen[0] > optval.byteLength) return EFAULT;
-    return sym.kio_getsockopt(fd, level, optname, optval, optlen);
+    if (notI32(fd) || notI32(level) || notI32(optname)) return EINVAL;
+    // Same discipline as addrlen: a Uint32Array cell whose value fits the
+    // buffer, handed to the kernel as a private copy.
+    if (optval === null || !addrPair(optval, optlen)) return EFAULT;
+    return addrBack(
+      sym.kio_getsockopt(fd | 0, level | 0, optname | 0, optval, lenCell),
+      optlen,
+    );
   } catch (e) {
     return rawError(e);
   }
@@ -693,8 +790,11 @@ export function setsockopt(
   optlen?: number,
 ): number {
   try {
+    if (notI32(fd) || notI32(level) || notI32(optname)) return EINVAL;
     const n = ioLength(optval, optlen);
-    return n < 0 ? EFAULT : sym.kio_setsockopt(fd, level, optname, optval, n);
+    return n < 0
+      ? lengthError(n)
+      : sym.kio_setsockopt(fd | 0, level | 0, optname | 0, optval, n);
   } catch (e) {
     return rawError(e);
   }
@@ -719,9 +819,16 @@ export function recvfrom(
   length?: number,
 ): number {
   try {
+    if (notI32(fd) || notI32(flags)) return EINVAL;
     const n = ioLength(buf, length);
-    if (n < 0 || !addrPair(addr, addrlen)) return EFAULT;
-    return sym.kio_recvfrom(fd, buf, n, flags, addr, addrlen);
+    if (n < 0) return lengthError(n);
+    if (!addrPair(addr, addrlen)) return EFAULT;
+    return addr === null
+      ? sym.kio_recvfrom(fd | 0, buf, n, flags | 0, null, null)
+      : addrBack(
+        sym.kio_recvfrom(fd | 0, buf, n, flags | 0, addr, lenCell),
+        addrlen,
+      );
   } catch (e) {
     return rawError(e);
   }
@@ -746,16 +853,17 @@ export function sendto(
   length?: number,
 ): number {
   try {
+    if (notI32(fd) || notI32(flags) || notInt(addrlen)) return EINVAL;
     const n = ioLength(buf, length);
-    if (n < 0) return EFAULT;
+    if (n < 0) return lengthError(n);
     if (
       addr === null
         ? addrlen !== 0
-        : !(addrlen >= 0 && addrlen <= addr.byteLength)
+        : !(addrlen >= 0 && addrlen <= viewBytes(addr))
     ) {
       return EFAULT;
     }
-    return sym.kio_sendto(fd, buf, n, flags, addr, addrlen);
+    return sym.kio_sendto(fd | 0, buf, n, flags | 0, addr, addrlen >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -774,7 +882,10 @@ export function sendto(
  */
 export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
   try {
-    return msg.byteLength < 56 ? EFAULT : sym.kio_recvmsg(fd, msg, flags);
+    if (notI32(fd) || notI32(flags)) return EINVAL;
+    return viewBytes(msg) < 56
+      ? EFAULT
+      : sym.kio_recvmsg(fd | 0, msg, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -793,7 +904,10 @@ export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
  */
 export function sendmsg(fd: number, msg: Uint8Array, flags: number): number {
   try {
-    return msg.byteLength < 56 ? EFAULT : sym.kio_sendmsg(fd, msg, flags);
+    if (notI32(fd) || notI32(flags)) return EINVAL;
+    return viewBytes(msg) < 56
+      ? EFAULT
+      : sym.kio_sendmsg(fd | 0, msg, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -819,9 +933,10 @@ export function recvmmsg(
   timeout: Uint8Array | null,
 ): number {
   try {
-    if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
-    if (timeout !== null && timeout.byteLength < 16) return EFAULT;
-    return sym.kio_recvmmsg(fd, msgvec, vlen, flags, timeout);
+    if (notI32(fd) || notInt(vlen) || notI32(flags)) return EINVAL;
+    if (!(vlen >= 0 && vlen <= records(msgvec, 64))) return EFAULT;
+    if (timeout !== null && viewBytes(timeout) < 16) return EFAULT;
+    return sym.kio_recvmmsg(fd | 0, msgvec, vlen >>> 0, flags | 0, timeout);
   } catch (e) {
     return rawError(e);
   }
@@ -845,8 +960,9 @@ export function sendmmsg(
   flags: number,
 ): number {
   try {
-    if (!(vlen >= 0 && vlen * 64 <= msgvec.byteLength)) return EFAULT;
-    return sym.kio_sendmmsg(fd, msgvec, vlen, flags);
+    if (notI32(fd) || notInt(vlen) || notI32(flags)) return EINVAL;
+    if (!(vlen >= 0 && vlen <= records(msgvec, 64))) return EFAULT;
+    return sym.kio_sendmmsg(fd | 0, msgvec, vlen >>> 0, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -864,9 +980,10 @@ export function sendmmsg(
  */
 export function ioUringSetup(entries: number, params: Uint8Array): number {
   try {
-    return params.byteLength < 120
+    if (notU32(entries)) return EINVAL;
+    return viewBytes(params) < 120
       ? EFAULT
-      : sym.kio_io_uring_setup(entries, params);
+      : sym.kio_io_uring_setup(entries >>> 0, params);
   } catch (e) {
     return rawError(e);
   }
@@ -892,10 +1009,21 @@ export function ioUringEnter(
   argsz: number,
 ): number {
   try {
-    if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
-      return EFAULT;
+    if (
+      notI32(fd) || notU32(toSubmit) || notU32(minComplete) || notU32(flags) ||
+      notU32(argsz)
+    ) {
+      return EINVAL;
     }
-    return sym.kio_io_uring_enter(fd, toSubmit, minComplete, flags, arg, argsz);
+    if (arg === null ? argsz !== 0 : !(argsz <= viewBytes(arg))) return EFAULT;
+    return sym.kio_io_uring_enter(
+      fd | 0,
+      toSubmit >>> 0,
+      minComplete >>> 0,
+      flags >>> 0,
+      arg,
+      argsz >>> 0,
+    );
   } catch (e) {
     return rawError(e);
   }
@@ -920,7 +1048,17 @@ export function ioUringEnter4(
   flags: number,
 ): number {
   try {
-    return sym.kio_io_uring_enter4(fd, toSubmit, minComplete, flags);
+    if (
+      notI32(fd) || notU32(toSubmit) || notU32(minComplete) || notU32(flags)
+    ) {
+      return EINVAL;
+    }
+    return sym.kio_io_uring_enter4(
+      fd | 0,
+      toSubmit >>> 0,
+      minComplete >>> 0,
+      flags >>> 0,
+    );
   } catch (e) {
     return rawError(e);
   }
@@ -946,39 +1084,90 @@ export function ioUringEnterAsync(
   argsz: number,
 ): Promise<number> {
   try {
-    if (arg !== null && !ArrayBuffer.isView(arg)) {
-      return Promise.resolve(EFAULT);
-    }
-    if (arg === null ? argsz !== 0 : !(argsz >= 0 && argsz <= arg.byteLength)) {
-      return Promise.resolve(EFAULT);
-    }
     if (
       notI32(fd) || notU32(toSubmit) || notU32(minComplete) || notU32(flags) ||
       notU32(argsz)
     ) {
       return Promise.resolve(EINVAL);
     }
+    if (arg === null ? argsz !== 0 : !(argsz <= viewBytes(arg))) {
+      return Promise.resolve(EFAULT);
+    }
     return sym.kio_io_uring_enter_async(
-      fd,
-      toSubmit,
-      minComplete,
-      flags,
-      arg,
-      argsz,
+      fd | 0,
+      toSubmit >>> 0,
+      minComplete >>> 0,
+      flags >>> 0,
+      arg === null ? null : privateCopy(arg, argsz),
+      argsz >>> 0,
     );
   } catch (e) {
     return Promise.resolve(rawError(e));
   }
 }
 
+// What io_uring_register(2) reads or writes at `arg`, per opcode: a fixed
+// struct size, or a size per nr_args, or nothing (the kernel refuses a
+// non-null arg). [fixed bytes, bytes per nr_arg]; null: no memory touched.
+const NONE = null;
+const REGISTER_ARG: ReadonlyArray<readonly [number, number] | null> = [
+  /* 0 BUFFERS: struct iovec[nr] */ [0, 16],
+  /* 1 UNREGISTER_BUFFERS */ NONE,
+  /* 2 FILES: __s32[nr] */ [0, 4],
+  /* 3 UNREGISTER_FILES */ NONE,
+  /* 4 EVENTFD: __s32 */ [4, 0],
+  /* 5 UNREGISTER_EVENTFD */ NONE,
+  /* 6 FILES_UPDATE: struct io_uring_files_update */ [16, 0],
+  /* 7 EVENTFD_ASYNC: __s32 */ [4, 0],
+  /* 8 PROBE: struct io_uring_probe + io_uring_probe_op[nr] */ [16, 8],
+  /* 9 PERSONALITY */ NONE,
+  /* 10 UNREGISTER_PERSONALITY (nr is the id) */ NONE,
+  /* 11 RESTRICTIONS: struct io_uring_restriction[nr] */ [0, 16],
+  /* 12 ENABLE_RINGS */ NONE,
+  /* 13 FILES2: struct io_uring_rsrc_register (nr = its size) */ [32, 1],
+  /* 14 FILES_UPDATE2: struct io_uring_rsrc_update2 (nr = size) */ [32, 1],
+  /* 15 BUFFERS2: struct io_uring_rsrc_register (nr = size) */ [32, 1],
+  /* 16 BUFFERS_UPDATE: struct io_uring_rsrc_update2 (nr = size) */ [32, 1],
+  /* 17 IOWQ_AFF: a cpu mask of nr bytes */ [0, 1],
+  /* 18 UNREGISTER_IOWQ_AFF */ NONE,
+  /* 19 IOWQ_MAX_WORKERS: __u32[2], read and written */ [8, 0],
+  /* 20 RING_FDS: struct io_uring_rsrc_update[nr] */ [0, 16],
+  /* 21 UNREGISTER_RING_FDS: struct io_uring_rsrc_update[nr] */ [0, 16],
+  /* 22 PBUF_RING: struct io_uring_buf_reg */ [40, 0],
+  /* 23 UNREGISTER_PBUF_RING: struct io_uring_buf_reg */ [40, 0],
+  /* 24 SYNC_CANCEL: struct io_uring_sync_cancel_reg */ [64, 0],
+  /* 25 FILE_ALLOC_RANGE: struct io_uring_file_index_range */ [16, 0],
+  /* 26 PBUF_STATUS: struct io_uring_buf_status */ [40, 0],
+  /* 27 NAPI: struct io_uring_napi */ [16, 0],
+  /* 28 UNREGISTER_NAPI: struct io_uring_napi (or null) */ [16, 0],
+  /* 29 CLOCK: struct io_uring_clock_register */ [16, 0],
+  /* 30 CLONE_BUFFERS: struct io_uring_clone_buffers */ [32, 0],
+  /* 31 SEND_MSG_RING: struct io_uring_sqe */ [64, 0],
+  /* 32 ZCRX_IFQ: struct io_uring_zcrx_ifq_reg */ [96, 0],
+  /* 33 RESIZE_RINGS: struct io_uring_params */ [120, 0],
+  /* 34 MEM_REGION: struct io_uring_mem_region_reg */ [32, 0],
+  /* 35 QUERY: struct io_uring_query_hdr (a chain) */ [40, 0],
+];
+const REGISTER_USE_REGISTERED_RING = 0x8000_0000;
+
 /**
- * io_uring_register(2) with an argument in JS memory (or null).
+ * io_uring_register(2) with an argument in JS memory (or null), checked per
+ * opcode: the argument must hold at least the bytes the kernel reads or
+ * writes for that opcode and `nrArgs` (a struct io_uring_probe plus 8 bytes
+ * per probed op for PROBE, 16 bytes per iovec for BUFFERS, 4 per fd for
+ * FILES, the fixed struct for the others), else -EFAULT. Opcodes this
+ * table does not know return -EINVAL: pass them through
+ * {@linkcode ioUringRegisterUnchecked}. Addresses inside the argument
+ * structs (iovecs, buffer rings, regions) are raw, as with
+ * {@linkcode unsafeRead}: the caller vouches for them.
  *
  * @example
  * ```ts
  * import { IORING_REGISTER, ioUringRegister } from "@kernio/kernio/zcall";
  * declare const ringFd: number;
  * ioUringRegister(ringFd, IORING_REGISTER.ENABLE_RINGS, null, 0);
+ * const probe = new Uint8Array(16 + 8 * 64);
+ * ioUringRegister(ringFd, IORING_REGISTER.PROBE, probe, 64);
  * ```
  */
 export function ioUringRegister(
@@ -988,7 +1177,54 @@ export function ioUringRegister(
   nrArgs: number,
 ): number {
   try {
-    return sym.kio_io_uring_register(fd, opcode, arg, nrArgs);
+    if (notI32(fd) || notU32(opcode) || notU32(nrArgs)) return EINVAL;
+    const op = (opcode & ~REGISTER_USE_REGISTERED_RING) >>> 0;
+    if (op >= REGISTER_ARG.length) return EINVAL;
+    const shape = REGISTER_ARG[op];
+    if (arg !== null) {
+      const have = viewBytes(arg);
+      if (have < 0) return EFAULT;
+      if (shape !== null) {
+        const [fixed, per] = shape;
+        // FILES2-style opcodes pass the struct size as nr_args: at least
+        // the struct, and at least what nr_args says.
+        const need = per === 1 ? Math.max(fixed, nrArgs) : fixed + per * nrArgs;
+        if (need > have) return EFAULT;
+      }
+    } else if (shape !== null && op !== 28) {
+      // The kernel would read or write memory at address 0: EFAULT anyway.
+      return EFAULT;
+    }
+    return sym.kio_io_uring_register(fd | 0, opcode >>> 0, arg, nrArgs >>> 0);
+  } catch (e) {
+    return rawError(e);
+  }
+}
+
+/**
+ * io_uring_register(2) with no argument check: the door for opcodes newer
+ * than {@linkcode ioUringRegister}'s table. Unsafe: the kernel reads or
+ * writes whatever the opcode says at `arg`; the caller must size it.
+ * Integer arguments are still checked (-EINVAL).
+ *
+ * @example
+ * ```ts
+ * import { ioUringRegisterUnchecked } from "@kernio/kernio/zcall";
+ * declare const ringFd: number;
+ * const ZCRX_CTRL = 36;
+ * ioUringRegisterUnchecked(ringFd, ZCRX_CTRL, new Uint8Array(64), 0);
+ * ```
+ */
+export function ioUringRegisterUnchecked(
+  fd: number,
+  opcode: number,
+  arg: Uint8Array | null,
+  nrArgs: number,
+): number {
+  try {
+    if (notI32(fd) || notU32(opcode) || notU32(nrArgs)) return EINVAL;
+    if (arg !== null && viewBytes(arg) < 0) return EFAULT;
+    return sym.kio_io_uring_register(fd | 0, opcode >>> 0, arg, nrArgs >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1016,12 +1252,14 @@ export function mmap(
   try {
     if (
       !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
-      !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER) // NaN/Infinity: C cast UB
+      !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER) || // NaN/Infinity: C cast UB
+      Math.trunc(length) !== length || Math.trunc(addr) !== addr
     ) {
       return EINVAL;
     }
     if (badOffset(offset) || offset < 0) return EINVAL;
-    return sym.kio_mmap(addr, length, prot, flags, fd, offset);
+    if (notI32(prot) || notI32(flags) || notI32(fd)) return EINVAL;
+    return sym.kio_mmap(addr, length, prot | 0, flags | 0, fd | 0, offset);
   } catch (e) {
     return rawError(e);
   }
@@ -1042,7 +1280,8 @@ export function munmap(addr: number, length: number): number {
     // Finite bounds too: C's cast of Infinity/NaN to an address is undefined.
     if (
       !(length > 0 && length <= Number.MAX_SAFE_INTEGER) ||
-      !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER)
+      !(addr >= 0 && addr <= Number.MAX_SAFE_INTEGER) ||
+      Math.trunc(length) !== length || Math.trunc(addr) !== addr
     ) return EINVAL;
     return sym.kio_munmap(addr, length);
   } catch (e) {
@@ -1061,7 +1300,8 @@ export function munmap(addr: number, length: number): number {
  */
 export function eventfd2(initval: number, flags: number): number {
   try {
-    return sym.kio_eventfd2(initval, flags);
+    if (notU32(initval) || notI32(flags)) return EINVAL;
+    return sym.kio_eventfd2(initval >>> 0, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1079,7 +1319,9 @@ export function eventfd2(initval: number, flags: number): number {
  */
 export function pipe2(fds: Int32Array, flags: number): number {
   try {
-    return fds.length < 2 ? EFAULT : sym.kio_pipe2(fds, flags);
+    if (notI32(flags)) return EINVAL;
+    // The kernel writes two ints: 8 bytes, whatever the view's element type.
+    return viewBytes(fds) < 8 ? EFAULT : sym.kio_pipe2(fds, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1089,7 +1331,13 @@ const encoder = new TextEncoder();
 
 function cString(s: string | Uint8Array): Uint8Array | null {
   if (typeof s !== "string") {
-    return s.includes(0) ? s : null;
+    // The kernel reads up to the first NUL: it must lie inside the view.
+    // A private copy, so a shared buffer cannot lose its NUL in between.
+    const n = viewBytes(s);
+    if (n < 0) return null;
+    const copy = new Uint8Array(n);
+    copy.set(bytesOf(s));
+    return copy.includes(0) ? copy : null;
   }
   if (s.includes("\0")) return null;
   return encoder.encode(s + "\0");
@@ -1106,8 +1354,9 @@ function cString(s: string | Uint8Array): Uint8Array | null {
  */
 export function memfdCreate(name: string | Uint8Array, flags: number): number {
   try {
+    if (notU32(flags)) return EINVAL;
     const c = cString(name);
-    return c === null ? EINVAL : sym.kio_memfd_create(c, flags);
+    return c === null ? EINVAL : sym.kio_memfd_create(c, flags >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1129,8 +1378,11 @@ export function signalfd4(
   flags: number,
 ): number {
   try {
+    if (notI32(fd) || notI32(flags)) return EINVAL;
     const n = ioLength(mask, maskSize);
-    return n < 0 ? EFAULT : sym.kio_signalfd4(fd, mask, n, flags);
+    return n < 0
+      ? lengthError(n)
+      : sym.kio_signalfd4(fd | 0, mask, n, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1147,7 +1399,8 @@ export function signalfd4(
  */
 export function timerfdCreate(clockid: number, flags: number): number {
   try {
-    return sym.kio_timerfd_create(clockid, flags);
+    if (notI32(clockid) || notI32(flags)) return EINVAL;
+    return sym.kio_timerfd_create(clockid | 0, flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1172,13 +1425,14 @@ export function timerfdSettime(
   oldValue: Uint8Array | null,
 ): number {
   try {
+    if (notI32(fd) || notI32(flags)) return EINVAL;
     if (
-      newValue.byteLength < 32 ||
-      (oldValue !== null && oldValue.byteLength < 32)
+      viewBytes(newValue) < 32 ||
+      (oldValue !== null && viewBytes(oldValue) < 32)
     ) {
       return EFAULT;
     }
-    return sym.kio_timerfd_settime(fd, flags, newValue, oldValue);
+    return sym.kio_timerfd_settime(fd | 0, flags | 0, newValue, oldValue);
   } catch (e) {
     return rawError(e);
   }
@@ -1197,9 +1451,10 @@ export function timerfdSettime(
  */
 export function timerfdGettime(fd: number, currValue: Uint8Array): number {
   try {
-    return currValue.byteLength < 32
+    if (notI32(fd)) return EINVAL;
+    return viewBytes(currValue) < 32
       ? EFAULT
-      : sym.kio_timerfd_gettime(fd, currValue);
+      : sym.kio_timerfd_gettime(fd | 0, currValue);
   } catch (e) {
     return rawError(e);
   }
@@ -1216,7 +1471,8 @@ export function timerfdGettime(fd: number, currValue: Uint8Array): number {
  */
 export function pidfdOpen(pid: number, flags: number): number {
   try {
-    return sym.kio_pidfd_open(pid, flags);
+    if (notI32(pid) || notU32(flags)) return EINVAL;
+    return sym.kio_pidfd_open(pid | 0, flags >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1237,7 +1493,8 @@ export function pidfdGetfd(
   flags: number,
 ): number {
   try {
-    return sym.kio_pidfd_getfd(pidfd, targetfd, flags);
+    if (notI32(pidfd) || notI32(targetfd) || notU32(flags)) return EINVAL;
+    return sym.kio_pidfd_getfd(pidfd | 0, targetfd | 0, flags >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1260,8 +1517,9 @@ export function pidfdSendSignal(
   flags: number,
 ): number {
   try {
-    if (info !== null && info.byteLength < 128) return EFAULT;
-    return sym.kio_pidfd_send_signal(pidfd, sig, info, flags);
+    if (notI32(pidfd) || notI32(sig) || notU32(flags)) return EINVAL;
+    if (info !== null && viewBytes(info) < 128) return EFAULT;
+    return sym.kio_pidfd_send_signal(pidfd | 0, sig | 0, info, flags >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1287,20 +1545,22 @@ export function splice(
   flags: number,
 ): number {
   try {
+    if (notI32(fdIn) || notI32(fdOut) || notU32(flags)) return EINVAL;
+    if (!(length >= 0) || Math.trunc(length) !== length) return EINVAL;
+    // loff_t cells are read and written by the kernel: 8 bytes each.
     if (
-      (offIn !== null && offIn.length < 1) ||
-      (offOut !== null && offOut.length < 1)
+      (offIn !== null && viewBytes(offIn) < 8) ||
+      (offOut !== null && viewBytes(offOut) < 8)
     ) {
       return EFAULT;
     }
-    if (!(length >= 0)) return EINVAL;
     return sym.kio_splice(
-      fdIn,
+      fdIn | 0,
       offIn,
-      fdOut,
+      fdOut | 0,
       offOut,
-      length > MAX_IO ? MAX_IO : length,
-      flags,
+      length > MAX_IO ? MAX_IO : length >>> 0,
+      flags >>> 0,
     );
   } catch (e) {
     return rawError(e);
@@ -1324,8 +1584,14 @@ export function tee(
   flags: number,
 ): number {
   try {
-    if (!(length >= 0)) return EINVAL;
-    return sym.kio_tee(fdIn, fdOut, length > MAX_IO ? MAX_IO : length, flags);
+    if (notI32(fdIn) || notI32(fdOut) || notU32(flags)) return EINVAL;
+    if (!(length >= 0) || Math.trunc(length) !== length) return EINVAL;
+    return sym.kio_tee(
+      fdIn | 0,
+      fdOut | 0,
+      length > MAX_IO ? MAX_IO : length >>> 0,
+      flags >>> 0,
+    );
   } catch (e) {
     return rawError(e);
   }
@@ -1349,9 +1615,10 @@ export function vmsplice(
   flags: number,
 ): number {
   try {
-    return nrSegs * 16 > iov.byteLength
+    if (notI32(fd) || notInt(nrSegs) || notU32(flags)) return EINVAL;
+    return !(nrSegs >= 0 && nrSegs <= records(iov, 16))
       ? EFAULT
-      : sym.kio_vmsplice(fd, iov, nrSegs, flags);
+      : sym.kio_vmsplice(fd | 0, iov, nrSegs >>> 0, flags >>> 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1404,9 +1671,10 @@ export function gettid(): number {
  */
 export function poll(fds: Uint8Array, nfds: number, timeoutMs: number): number {
   try {
-    return nfds * 8 > fds.byteLength
+    if (notInt(nfds) || notI32(timeoutMs)) return EINVAL;
+    return !(nfds >= 0 && nfds <= records(fds, 8))
       ? EFAULT
-      : sym.kio_poll(fds, nfds, timeoutMs);
+      : sym.kio_poll(fds, nfds >>> 0, timeoutMs | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1414,7 +1682,8 @@ export function poll(fds: Uint8Array, nfds: number, timeoutMs: number): number {
 
 /**
  * poll(2) on Deno's blocking thread pool: the event loop keeps running while
- * it waits. Keep `fds` alive until the promise settles.
+ * it waits. The kernel works on a private copy of `fds`; the results are
+ * copied back when the promise settles.
  *
  * @example
  * ```ts
@@ -1429,11 +1698,12 @@ export function pollAsync(
   timeoutMs: number,
 ): Promise<number> {
   try {
-    if (!ArrayBuffer.isView(fds) || nfds * 8 > fds.byteLength) {
-      return Promise.resolve(EFAULT);
-    }
-    if (notU32(nfds) || notI32(timeoutMs)) return Promise.resolve(EINVAL);
-    return sym.kio_poll_async(fds, nfds, timeoutMs);
+    if (notInt(nfds) || notI32(timeoutMs)) return Promise.resolve(EINVAL);
+    if (!(nfds >= 0 && nfds <= records(fds, 8))) return Promise.resolve(EFAULT);
+    const own = privateCopy(fds, nfds * 8);
+    return sym.kio_poll_async(own, nfds >>> 0, timeoutMs | 0).then((r) =>
+      copyBack(r, own, own.length, fds)
+    );
   } catch (e) {
     return Promise.resolve(rawError(e));
   }
@@ -1450,7 +1720,7 @@ export function pollAsync(
  */
 export function epollCreate1(flags: number): number {
   try {
-    return sym.kio_epoll_create1(flags);
+    return notI32(flags) ? EINVAL : sym.kio_epoll_create1(flags | 0);
   } catch (e) {
     return rawError(e);
   }
@@ -1475,8 +1745,9 @@ export function epollCtl(
   event: Uint8Array | null,
 ): number {
   try {
-    if (event !== null && event.byteLength < EPOLL_EVENT_SIZE) return EFAULT;
-    return sym.kio_epoll_ctl(epfd, op, fd, event);
+    if (notI32(epfd) || notI32(op) || notI32(fd)) return EINVAL;
+    if (event !== null && viewBytes(event) < EPOLL_EVENT_SIZE) return EFAULT;
+    return sym.kio_epoll_ctl(epfd | 0, op | 0, fd | 0, event);
   } catch (e) {
     return rawError(e);
   }
@@ -1501,18 +1772,20 @@ export function epollWait(
   timeoutMs: number,
 ): number {
   try {
-    if (!(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)) {
+    if (notI32(epfd) || notInt(maxEvents) || notI32(timeoutMs)) return EINVAL;
+    if (!(maxEvents > 0 && maxEvents <= records(events, EPOLL_EVENT_SIZE))) {
       return EFAULT;
     }
-    return sym.kio_epoll_wait(epfd, events, maxEvents, timeoutMs);
+    return sym.kio_epoll_wait(epfd | 0, events, maxEvents | 0, timeoutMs | 0);
   } catch (e) {
     return rawError(e);
   }
 }
 
 /**
- * epoll_wait(2) on Deno's blocking thread pool. Keep `events` alive and
- * untouched until the promise settles.
+ * epoll_wait(2) on Deno's blocking thread pool. The kernel fills a private
+ * buffer; the ready entries are copied into `events` when the promise
+ * settles.
  *
  * @example
  * ```ts
@@ -1529,16 +1802,15 @@ export function epollWaitAsync(
   timeoutMs: number,
 ): Promise<number> {
   try {
-    if (
-      !ArrayBuffer.isView(events) ||
-      !(maxEvents > 0 && maxEvents * EPOLL_EVENT_SIZE <= events.byteLength)
-    ) {
-      return Promise.resolve(EFAULT);
-    }
-    if (notI32(epfd) || notI32(maxEvents) || notI32(timeoutMs)) {
+    if (notI32(epfd) || notInt(maxEvents) || notI32(timeoutMs)) {
       return Promise.resolve(EINVAL);
     }
-    return sym.kio_epoll_wait_async(epfd, events, maxEvents, timeoutMs);
+    if (!(maxEvents > 0 && maxEvents <= records(events, EPOLL_EVENT_SIZE))) {
+      return Promise.resolve(EFAULT);
+    }
+    const own = new Uint8Array(maxEvents * EPOLL_EVENT_SIZE);
+    return sym.kio_epoll_wait_async(epfd | 0, own, maxEvents | 0, timeoutMs | 0)
+      .then((r) => copyBack(r, own, r > 0 ? r * EPOLL_EVENT_SIZE : 0, events));
   } catch (e) {
     return Promise.resolve(rawError(e));
   }
