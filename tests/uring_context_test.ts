@@ -251,3 +251,62 @@ Deno.test("CQEView / DirectCQE decode flags and contexts", () => {
   assert.equal(DirectCQE.array(2).length, 2);
   assert.throws(() => new SQEView(null).opcode(), TypeError);
 });
+
+Deno.test("uring context: ScopedExtSQE, withExtSQE, mustExtSQE return what they borrow", async () => {
+  const { ctxV1Of, PoolExhaustedError, ScopedExtSQE, Uring, UringError } =
+    await import("../uring/mod.ts");
+  using ring = new Uring({ entries: 4 });
+  ring.start();
+  const cap = ring.pools.capacity();
+  const free = () => ring.pools.extendedAvailable();
+  {
+    using scope = ring.newScopedExtSQE();
+    assert.ok(scope instanceof ScopedExtSQE && scope.valid());
+    ctxV1Of(scope.ext!).val1 = 9;
+    assert.equal(free(), cap - 1);
+  }
+  assert.equal(free(), cap, "released at the end of the block");
+  // Submitted: the completion owns it; release is a no-op.
+  const scope = ring.newScopedExtSQE();
+  assert.ok(ring.nop(scope.ext!.context));
+  scope.submitted();
+  scope.release();
+  assert.equal(scope.valid(), false);
+  assert.equal(free(), cap - 1);
+  const cqes = [new CQEView()];
+  assert.equal(ring.waitBlocking(cqes, 1, 1000), 1);
+  assert.ok(cqes[0].extended());
+  assert.equal(ctxV1Of(cqes[0].extSQE()).val1, 0);
+  ring.putExtSQE(cqes[0].extSQE());
+  assert.equal(free(), cap);
+  // withExtSQE keeps the context only when fn reports a submission.
+  assert.equal(ring.withExtSQE(() => false), false);
+  assert.equal(free(), cap);
+  assert.throws(() =>
+    ring.withExtSQE(() => {
+      throw new Error("boom");
+    })
+  );
+  assert.equal(free(), cap, "returned after a throw");
+  assert.ok(ring.withExtSQE((ext) => ring.nop(ext.context)));
+  assert.equal(free(), cap - 1);
+  assert.equal(ring.waitBlocking(cqes, 1, 1000), 1);
+  ring.putExtSQE(cqes[0].extSQE());
+  // Exhaustion: a value for scopes and withExtSQE, an error for mustExtSQE.
+  const held = [];
+  for (let k = 0; k < cap; k++) held.push(ring.mustExtSQE());
+  const empty = ring.newScopedExtSQE();
+  assert.equal(empty.ext, null);
+  assert.equal(empty.valid(), false);
+  empty.release();
+  assert.equal(ring.withExtSQE(() => true), false);
+  assert.throws(
+    () => ring.mustExtSQE(),
+    (e) =>
+      e instanceof PoolExhaustedError && e instanceof UringError &&
+      e.code === "ENOBUFS",
+  );
+  for (const e of held) ring.putExtSQE(e);
+  assert.equal(free(), cap);
+  assert.throws(() => ring.withExtSQE(3 as never), TypeError);
+});

@@ -12,6 +12,7 @@ import {
   MultishotAction,
   MultishotSubscriber,
   NoopListenerHandler,
+  NotReadyError,
   prepareListenerBind,
   prepareListenerListen,
   setListenerReady,
@@ -60,7 +61,9 @@ Deno.test("uring listener: SOCKET → BIND → LISTEN by hand, then multishot ac
     assert.equal(op.fd, -1);
     assert.throws(
       () => op.acceptMultishot(new MultishotSubscriber()),
-      UringError,
+      (e) =>
+        e instanceof NotReadyError && e instanceof UringError &&
+        e.code === "ENOTREADY" && e.errno === 11,
     );
 
     let [step] = nextSteps(ring);

@@ -10,6 +10,7 @@ import {
   MiB,
   minimalBufferGroupsConfig,
   optionsForBudget,
+  RegisterBufferPool,
   RingClosedError,
   Uring,
   UringError,
@@ -186,4 +187,57 @@ Deno.test("uring ring buffers: multi-size groups, presets, write buffers", async
     assert.throws(() => ring.start(), RangeError);
     assert.equal(ring.started, false);
   });
+});
+
+Deno.test("uring ring buffers: registerBufferPool registers a filled pool for fixed I/O", () => {
+  using ring = new Uring({ entries: 8 });
+  ring.start();
+  const pool = new RegisterBufferPool(4).fill();
+  assert.equal(pool.firstIndex, -1);
+  assert.equal(pool.acquire(), -1, "nothing to hand out before registration");
+  ring.registerBufferPool(pool);
+  assert.equal(ring.registeredBufferCount(), 4);
+  assert.equal(pool.bufferSize, 4096);
+  assert.throws(() => ring.registerBufferPool(pool), TypeError);
+  const fds = new Int32Array(2);
+  assert.equal(pipe2(fds, 0), 0);
+  try {
+    const a = pool.acquire();
+    const b = pool.acquire();
+    pool.view(a).set(new TextEncoder().encode("pooled"));
+    assert.ok(ring.writeFixed(forFD(fds[1]), a, 6));
+    const cqes = [new CQEView()];
+    assert.equal(ring.waitBlocking(cqes, 1, 1000), 1);
+    assert.equal(cqes[0].res, 6);
+    assert.ok(ring.readFixed(forFD(fds[0]), b, { n: 6 }));
+    assert.equal(ring.waitBlocking(cqes, 1, 1000), 1);
+    assert.equal(
+      new TextDecoder().decode(pool.view(b).subarray(0, 6)),
+      "pooled",
+    );
+    pool.release(a);
+    pool.release(b);
+    assert.equal(pool.available(), 4);
+  } finally {
+    close(fds[0]);
+    close(fds[1]);
+  }
+  // A factory pool: caller-made buffers.
+  using ring2 = new Uring({ entries: 8, lockedBufferMem: 4096 });
+  ring2.start();
+  const mine = new RegisterBufferPool(2, 100).fill(() => new Uint8Array(100));
+  assert.throws(
+    () => ring2.registerBufferPool(mine),
+    UringError,
+    "table taken",
+  );
+  assert.throws(() => mine.fill(), UringError, "already filled");
+  assert.throws(() => new RegisterBufferPool(0), RangeError);
+  assert.throws(
+    () => new RegisterBufferPool(2).fill(() => 5 as never),
+    TypeError,
+  );
+  const v = pool.view(0);
+  ring.stop();
+  assert.equal(v.byteLength, 0, "detached at stop");
 });

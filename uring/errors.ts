@@ -110,6 +110,49 @@ export class NotSupportedError extends UringError {
 }
 
 /**
+ * The object is not ready for the request yet: a listener before its
+ * LISTEN completed (accept first needs a listening socket). Code
+ * "ENOTREADY", errno EAGAIN: retry once the setup has completed.
+ *
+ * @example
+ * ```ts
+ * import { NotReadyError } from "@kernio/kernio/uring";
+ * const e = new NotReadyError("ListenerOp.acceptMultishot", "listener not ready");
+ * e.code; // "ENOTREADY"
+ * ```
+ */
+export class NotReadyError extends UringError {
+  /** Creates the error for `op`. */
+  constructor(op: string, why: string) {
+    super(op, -11, `uring: ${op}: ${why}`);
+    this.name = "NotReadyError";
+    (this as { code: string }).code = "ENOTREADY";
+  }
+}
+
+/**
+ * A context pool has no free slot. `mustExtSQE` throws it where running
+ * out is a programming error; the other borrowing calls return null.
+ *
+ * @example
+ * ```ts
+ * import { PoolExhaustedError } from "@kernio/kernio/uring";
+ * new PoolExhaustedError("mustExtSQE", 64).code; // "ENOBUFS"
+ * ```
+ */
+export class PoolExhaustedError extends UringError {
+  /** Creates the error for `op` on a pool of `capacity` slots. */
+  constructor(op: string, capacity: number) {
+    super(
+      op,
+      -105,
+      `uring: ${op}: all ${capacity} extended contexts are borrowed (return them with putExtSQE, or make a larger pool)`,
+    );
+    this.name = "PoolExhaustedError";
+  }
+}
+
+/**
  * Builds the typed error for a raw negative kernel result: the ring-closed
  * and not-supported cases get their own classes, everything else is a
  * plain {@linkcode UringError} carrying errno and code.

@@ -41,7 +41,12 @@ import {
 } from "../sock/sockaddr.ts";
 import type { ExtSQE } from "./context.ts";
 import type { CQEView } from "./cqe.ts";
-import { RingClosedError, UringError, uringError } from "./errors.ts";
+import {
+  NotReadyError,
+  RingClosedError,
+  UringError,
+  uringError,
+} from "./errors.ts";
 import {
   acceptMultishot,
   type MultishotHandler,
@@ -343,18 +348,17 @@ export class ListenerOp {
   }
 
   /**
-   * Starts a multishot accept subscription on the ready listener. Throws a
-   * UringError with code "ENOTREADY" before that.
+   * Starts a multishot accept subscription on the ready listener. Throws
+   * {@linkcode NotReadyError} (code "ENOTREADY") before that.
    */
   acceptMultishot(
     handler: MultishotHandler,
     o?: OpOptions,
   ): MultishotSubscription {
     if (this.#state !== "ready" || this.#fd < 0) {
-      throw new UringError(
+      throw new NotReadyError(
         "ListenerOp.acceptMultishot",
-        -Errno.EINVAL,
-        "uring: listener not ready",
+        "listener not ready (its LISTEN has not completed)",
       );
     }
     return acceptMultishot(this.#ring, forFD(this.#fd), handler, o);

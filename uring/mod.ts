@@ -31,11 +31,16 @@ export * from "./cqe.ts";
 export * from "./register.ts";
 export * from "./probe.ts";
 export * from "./structs.ts";
+export * from "./scoped.ts";
 export * from "./ring.ts";
 // zcall structs taken by the ring's vectored and msghdr operations.
 export { Iovecs, Msghdr } from "../zcall/mod.ts";
 export * from "./buffer_ring.ts";
-export { RingBuffers, WriteBufferPool } from "./ring_buffers.ts";
+export {
+  RegisterBufferPool,
+  RingBuffers,
+  WriteBufferPool,
+} from "./ring_buffers.ts";
 export * from "./multishot.ts";
 export * from "./driver.ts";
 export * from "./zcrx.ts";

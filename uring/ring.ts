@@ -12,7 +12,8 @@ import type {
 import type { CQEView, DirectCQE, ExtCQE } from "./cqe.ts";
 import type { Options } from "./options.ts";
 import type { Probe, QueryOpcode, QuerySCQ } from "./probe.ts";
-import type { RingBuffers } from "./ring_buffers.ts";
+import { RegisterBufferPool, type RingBuffers } from "./ring_buffers.ts";
+import { mustExtSQE, ScopedExtSQE, withExtSQE } from "./scoped.ts";
 import * as P from "./sqe.ts";
 import type { Features } from "./core/memory.ts";
 import type { WaitAsyncOptions } from "./core/completion.ts";
@@ -54,6 +55,7 @@ export class Uring {
   /** Ring sizing reported by the kernel. */
   readonly features: Readonly<Features>;
   #r: RingCore;
+  #bufferPool: RegisterBufferPool | null = null;
 
   /** Creates a disabled ring (call start() before submitting). */
   constructor(options?: Partial<Options>) {
@@ -109,7 +111,9 @@ export class Uring {
    * the kernel cancels what is left.
    */
   stop(): void {
-    return this.#r.stop();
+    this.#r.stop();
+    this.#bufferPool?._close();
+    this.#bufferPool = null;
   }
 
   /** Same as stop(). */
@@ -319,7 +323,27 @@ export class Uring {
 
   /** Unregisters the registered buffers (and unmaps ring-owned ones). */
   unregisterBuffers(): void {
-    return this.#r.unregisterBuffers();
+    this.#r.unregisterBuffers();
+    this.#bufferPool?._close();
+    this.#bufferPool = null;
+  }
+
+  /**
+   * Registers a filled {@linkcode RegisterBufferPool} as the ring's fixed
+   * buffers (indexes from 0; the ring must have none registered yet, so no
+   * lockedBufferMem or writeBufferNum). The pool's buffers are detached
+   * (and its own mapping unmapped) when the ring stops or unregisters them.
+   */
+  registerBufferPool(pool: RegisterBufferPool): void {
+    if (!(pool instanceof RegisterBufferPool)) {
+      throw new TypeError("registerBufferPool: expected a RegisterBufferPool");
+    }
+    if (pool.firstIndex >= 0) {
+      throw new TypeError("registerBufferPool: the pool is already registered");
+    }
+    this.#r.registerBuffers(pool.buffers());
+    pool._bind(0);
+    this.#bufferPool = pool;
   }
 
   /** Registered buffer `index` (shares memory with the kernel), or null. */
@@ -389,6 +413,25 @@ export class Uring {
   /** Returns an ExtSQE to the ring's pool. */
   putExtSQE(ext: ExtSQE): void {
     return this.#r.putExtSQE(ext);
+  }
+
+  /**
+   * Borrows an ExtSQE in a {@linkcode ScopedExtSQE} (its `ext` is null when
+   * the pool is exhausted): released at the end of a `using` block unless
+   * `submitted()` was called.
+   */
+  newScopedExtSQE(): ScopedExtSQE {
+    return new ScopedExtSQE(this, this.extSQE());
+  }
+
+  /** Borrows an ExtSQE or throws PoolExhaustedError (see mustExtSQE). */
+  mustExtSQE(): ExtSQE {
+    return mustExtSQE(this);
+  }
+
+  /** Runs `fn` with a borrowed ExtSQE it keeps only by returning true (see withExtSQE). */
+  withExtSQE(fn: (ext: ExtSQE) => boolean): boolean {
+    return withExtSQE(this, fn);
   }
 
   /** Borrows an IndirectSQE from the ring's pool (null when exhausted). */

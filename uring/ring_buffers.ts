@@ -36,51 +36,136 @@
 import { Errno, Mapping } from "../zcall/mod.ts";
 import { BufferGroups, BufferRing } from "./buffer_ring.ts";
 import { UringError } from "./errors.ts";
-import type { Options } from "./options.ts";
+import { type Options, REGISTER_BUFFER_SIZE } from "./options.ts";
 
 const F_BUFFER = 1;
 
 /**
- * Registered write buffers from `writeBufferNum` × `writeBufferSize`:
- * `acquire()` hands out a registered-buffer index (no allocation), `view()`
- * gives its bytes, `release()` returns it. Use the index with
+ * A pool of registered (fixed) buffers: `fill()` makes `capacity` buffers
+ * (page-aligned pieces of one mapping by default, or from a factory),
+ * `ring.registerBufferPool(pool)` registers them as the ring's fixed
+ * buffers, then `acquire()` hands out a registered-buffer index (no
+ * allocation; -1 when all are out), `view()` gives its bytes and
+ * `release()` returns it. Use the index with `ring.readFixed`,
  * `ring.writeFixed` or a fixed-buffer zero-copy send.
  *
  * @example
  * ```ts
- * import { Uring } from "@kernio/kernio/uring";
- * using ring = new Uring({ entries: 8, writeBufferNum: 4, writeBufferSize: 4096 });
+ * import { RegisterBufferPool, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
  * ring.start();
- * const pool = ring.buffers.write!;
- * const idx = pool.acquire(); // a registered buffer index, -1 when none is free
+ * const pool = new RegisterBufferPool(16).fill();
+ * ring.registerBufferPool(pool);
+ * const idx = pool.acquire();
  * pool.view(idx).set([1, 2, 3]);
  * pool.release(idx);
  * ```
  */
-export class WriteBufferPool {
-  /** First registered-buffer index of the pool. */
-  readonly firstIndex: number;
-  /** Number of buffers. */
-  readonly count: number;
-  /** Bytes per buffer. */
+export class RegisterBufferPool {
+  /** Number of buffers the pool holds once filled. */
+  readonly capacity: number;
+  /** Bytes per buffer of the default fill (REGISTER_BUFFER_SIZE: 4096). */
   readonly bufferSize: number;
-  #views: Uint8Array[];
-  #free: Int32Array; // stack of free offsets (index - firstIndex)
-  #top: number;
+  #first = -1;
+  #views: Uint8Array[] = [];
+  #map: Mapping | null = null;
+  #free: Int32Array;
+  #top = 0;
   #busy: Uint8Array;
 
-  /** @internal */
-  constructor(firstIndex: number, views: Uint8Array[], bufferSize: number) {
-    this.firstIndex = firstIndex;
-    this.count = views.length;
-    this.bufferSize = bufferSize;
-    this.#views = views;
-    this.#free = new Int32Array(views.length);
-    for (let k = 0; k < views.length; k++) {
-      this.#free[k] = views.length - 1 - k;
+  /** An empty pool of `capacity` buffers of `bufferSize` bytes. */
+  constructor(capacity: number, bufferSize: number = REGISTER_BUFFER_SIZE) {
+    if (!(Number.isInteger(capacity) && capacity >= 1 && capacity <= 16384)) {
+      throw new RangeError(
+        `RegisterBufferPool: capacity must be 1..16384, got ${capacity}`,
+      );
     }
-    this.#top = views.length;
-    this.#busy = new Uint8Array(views.length);
+    if (
+      !(Number.isInteger(bufferSize) && bufferSize >= 1 &&
+        bufferSize <= 1 << 30)
+    ) {
+      throw new RangeError(
+        `RegisterBufferPool: bufferSize must be 1..2^30, got ${bufferSize}`,
+      );
+    }
+    this.capacity = capacity;
+    this.bufferSize = bufferSize;
+    this.#free = new Int32Array(capacity);
+    this.#busy = new Uint8Array(capacity);
+  }
+
+  /**
+   * Fills the pool: with `factory`, `capacity` buffers it returns
+   * (non-empty Uint8Arrays, kept alive by the pool); without, page-aligned
+   * pieces of one anonymous mapping the pool owns.
+   */
+  fill(factory?: () => Uint8Array): this {
+    if (this.#views.length !== 0) {
+      throw new UringError(
+        "RegisterBufferPool.fill",
+        -Errno.EBUSY,
+        "uring: RegisterBufferPool.fill: already filled",
+      );
+    }
+    const views: Uint8Array[] = [];
+    if (factory === undefined) {
+      const piece = Math.ceil(this.bufferSize / 4096) * 4096;
+      const map = Mapping.anonymous(piece * this.capacity);
+      for (let k = 0; k < this.capacity; k++) {
+        views.push(new Uint8Array(map.buffer, k * piece, this.bufferSize));
+      }
+      this.#map = map;
+    } else {
+      if (typeof factory !== "function") {
+        throw new TypeError(
+          "RegisterBufferPool.fill: factory must be a function",
+        );
+      }
+      for (let k = 0; k < this.capacity; k++) {
+        const b = factory();
+        if (!(b instanceof Uint8Array) || b.byteLength === 0) {
+          throw new TypeError(
+            "RegisterBufferPool.fill: the factory must return non-empty Uint8Arrays",
+          );
+        }
+        views.push(b);
+      }
+    }
+    this.#views = views;
+    return this;
+  }
+
+  /** The buffers (registration order), for `registerBuffers`. */
+  buffers(): readonly Uint8Array[] {
+    if (this.#views.length === 0) {
+      throw new TypeError("RegisterBufferPool: fill() the pool first");
+    }
+    return this.#views;
+  }
+
+  /** @internal Binds the pool to registered indexes from `first`. */
+  _bind(first: number): void {
+    if (this.#first >= 0) {
+      throw new UringError(
+        "registerBufferPool",
+        -Errno.EBUSY,
+        "uring: registerBufferPool: the pool is already registered",
+      );
+    }
+    this.#first = first;
+    const n = this.#views.length;
+    for (let k = 0; k < n; k++) this.#free[k] = n - 1 - k;
+    this.#top = n;
+  }
+
+  /** First registered index (-1 until registered). */
+  get firstIndex(): number {
+    return this.#first;
+  }
+
+  /** Number of buffers (0 until filled). */
+  get count(): number {
+    return this.#views.length;
   }
 
   /** Free buffers. */
@@ -88,12 +173,12 @@ export class WriteBufferPool {
     return this.#top;
   }
 
-  /** A free buffer's registered index, or -1 when every buffer is out. */
+  /** A free buffer's registered index, or -1 when every buffer is out (or not registered). */
   acquire(): number {
     if (this.#top === 0) return -1;
     const k = this.#free[--this.#top];
     this.#busy[k] = 1;
-    return this.firstIndex + k;
+    return this.#first + k;
   }
 
   /** The bytes of registered buffer `index` (one of this pool's). */
@@ -106,9 +191,9 @@ export class WriteBufferPool {
     const k = this.#offset(index, "release");
     if (this.#busy[k] === 0) {
       throw new UringError(
-        "WriteBufferPool.release",
+        "RegisterBufferPool.release",
         -Errno.EINVAL,
-        `uring: WriteBufferPool.release: buffer ${index} is not acquired`,
+        `uring: RegisterBufferPool.release: buffer ${index} is not acquired`,
       );
     }
     this.#busy[k] = 0;
@@ -116,28 +201,55 @@ export class WriteBufferPool {
   }
 
   #offset(index: number, op: string): number {
-    const k = index - this.firstIndex;
-    if (!(Number.isInteger(index) && k >= 0 && k < this.count)) {
+    const k = index - this.#first;
+    if (
+      !(this.#first >= 0 && Number.isInteger(index) && k >= 0 &&
+        k < this.#views.length)
+    ) {
       throw new RangeError(
-        `WriteBufferPool.${op}: index must be ${this.firstIndex}..${
-          this.firstIndex + this.count - 1
-        }, got ${index}`,
+        `RegisterBufferPool.${op}: not a registered index of this pool: ${index}`,
       );
     }
     if (this.#views[k].byteLength === 0) {
       throw new UringError(
-        `WriteBufferPool.${op}`,
+        `RegisterBufferPool.${op}`,
         -Errno.EBADF,
-        `uring: WriteBufferPool.${op}: the ring was stopped`,
+        `uring: RegisterBufferPool.${op}: the ring was stopped`,
       );
     }
     return k;
   }
 
-  /** @internal */
+  /** @internal Detaches the views (ring stop) and unmaps owned memory. */
   _close(): void {
     this.#views = this.#views.map(() => EMPTY);
     this.#top = 0;
+    this.#map?.close();
+    this.#map = null;
+  }
+}
+
+/**
+ * The registered write buffers from `writeBufferNum` × `writeBufferSize`
+ * (a {@linkcode RegisterBufferPool} the ring made and registered at start).
+ *
+ * @example
+ * ```ts
+ * import { Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8, writeBufferNum: 4, writeBufferSize: 4096 });
+ * ring.start();
+ * const pool = ring.buffers.write!;
+ * const idx = pool.acquire(); // a registered buffer index, -1 when none is free
+ * pool.view(idx).set([1, 2, 3]);
+ * pool.release(idx);
+ * ```
+ */
+export class WriteBufferPool extends RegisterBufferPool {
+  /** @internal */
+  constructor(firstIndex: number, views: Uint8Array[], bufferSize: number) {
+    super(views.length, bufferSize);
+    this.fill(() => views.shift()!);
+    this._bind(firstIndex);
   }
 }
 
@@ -287,7 +399,7 @@ export function allocateRingBuffers(
       }
       write = new WriteBufferPool(
         firstWriteIndex,
-        writeViews,
+        [...writeViews],
         o.writeBufferSize,
       );
     }
