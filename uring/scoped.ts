@@ -25,10 +25,24 @@
 import type { ExtSQE } from "./context.ts";
 import { PoolExhaustedError } from "./errors.ts";
 
-/** The pool surface a scope borrows from (a Uring or ContextPools-like). */
-interface ExtPool {
+/**
+ * Where scopes borrow extended contexts from: a Uring (or anything with
+ * the same two methods).
+ *
+ * @example
+ * ```ts
+ * import { type ExtPool, Uring } from "@kernio/kernio/uring";
+ * using ring = new Uring({ entries: 8 });
+ * const source: ExtPool = ring;
+ * ```
+ */
+export interface ExtPool {
+  /** Borrows a context, or null when none is free. */
   extSQE(): ExtSQE | null;
+  /** Returns a borrowed context. */
   putExtSQE(ext: ExtSQE): void;
+  /** The pools, for error messages (optional). */
+  readonly pools?: { capacity(): number };
 }
 
 /**
