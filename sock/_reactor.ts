@@ -4,8 +4,22 @@
 // the same epoll set wakes the wait when the last waiter goes away (deadline
 // or abort), so once idle no op is pending and the process can exit.
 //
-// Internal API, generic over any pollable fd (sockets, eventfds, pipes):
-// waitReadable / waitWritable return a promise of the ready event mask.
+// Two kinds of registration:
+// - sockets of this layer (NetSocket) are registered once, edge-triggered
+//   for both directions, and stay registered until their close() calls
+//   cancelFd: a wait after would-block costs no epoll_ctl. An edge seen
+//   while nobody waits is remembered, so the next wait returns at once.
+// - any other pollable fd (eventfds, pipes, raw numbers) is registered
+//   level-triggered while it has waiters and removed after, since nothing
+//   tells the reactor when such an fd is closed.
+//
+// Fairness: after the blocking wait returns, the loop keeps polling without
+// blocking while events keep coming (a ping-pong between two tasks of this
+// process then never pays the thread-pool round trip), but hands the event
+// loop back within a small time budget so timers and Deno's own I/O run.
+//
+// Internal API: waitReadable / waitWritable (level semantics, any fd),
+// waitReady (sockets, after a would-block), cancelFd, updateDeadline.
 
 import {
   close,
@@ -17,6 +31,9 @@ import {
   epollWait,
   epollWaitAsync,
   eventfd2,
+  POLL,
+  poll,
+  PollFds,
   read,
   write,
 } from "../zcall/mod.ts";
@@ -30,7 +47,10 @@ import { Errno } from "../zcall/mod.ts";
 
 const READ_MASK = EPOLL.IN | EPOLL.ERR | EPOLL.HUP | EPOLL.RDHUP;
 const WRITE_MASK = EPOLL.OUT | EPOLL.ERR | EPOLL.HUP;
+const EDGE_MASK = EPOLL.IN | EPOLL.OUT | EPOLL.RDHUP | EPOLL.ET;
 const MAX_EVENTS = 64;
+// setTimeout takes at most a signed 32-bit delay; longer ones are re-armed.
+const MAX_TIMER_MS = 0x7fffffff;
 
 interface Waiter {
   readonly entry: Entry;
@@ -38,6 +58,10 @@ interface Waiter {
   readonly op: string;
   resolve: (events: number) => void;
   reject: (e: unknown) => void;
+  deadline: number;
+  // Follows the socket's deadline: updateDeadline re-arms it.
+  readonly follows: boolean;
+  ref: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -48,15 +72,22 @@ interface Entry {
   readonly fd: number;
   readers: Waiter[];
   writers: Waiter[];
-  mask: number; // interest currently registered with epoll (0: none)
+  mask: number; // interest registered with epoll (0: none)
+  // Edge-triggered, registered until cancelFd.
+  readonly owned: boolean;
+  // Edges seen while nobody waited (owned entries only).
+  rready: boolean;
+  wready: boolean;
 }
 
 let epfd = -1;
 let efd = -1;
 let events: EpollEvents | null = null;
 let ctlEvent: EpollEvents | null = null;
+let pollOne: PollFds | null = null;
 const entries = new Map<number, Entry>();
 let waiting = 0;
+let refWaiting = 0;
 let looping = false;
 let inKernel = false;
 const eightBytes = new Uint8Array(8);
@@ -73,6 +104,7 @@ function init(): void {
   }
   events = new EpollEvents(MAX_EVENTS);
   ctlEvent = new EpollEvents(1);
+  pollOne = new PollFds(1);
   ctlEvent.set(0, EPOLL.IN, ev);
   const r = epollCtl(ep, EPOLL.CTL_ADD, ev, ctlEvent.bytes);
   if (r < 0) {
@@ -98,12 +130,39 @@ export function pendingWaiters(): number {
   return waiting;
 }
 
+/** Number of fds registered with the reactor (for tests). */
+export function registeredFds(): number {
+  return entries.size;
+}
+
 function wake(): void {
   if (inKernel) write(efd, one);
 }
 
-// Brings the epoll registration of `e` in line with its waiters.
+function ctl(op: number, fd: number, mask: number): number {
+  ctlEvent!.set(0, mask, fd);
+  return epollCtl(epfd, op, fd, ctlEvent!.bytes);
+}
+
+function failEntry(e: Entry, r: number): void {
+  // Not pollable (EPERM for regular files) or a bad fd: fail the waiters.
+  const err = errorFromErrno(r, "epoll_ctl");
+  e.mask = 0;
+  entries.delete(e.fd);
+  for (const w of [...e.readers, ...e.writers]) finish(w, err, 0);
+}
+
+// Brings the epoll registration of a level-triggered entry in line with
+// its waiters; owned entries are registered once, for both directions.
 function sync(e: Entry): void {
+  if (e.owned) {
+    if (e.mask !== 0) return;
+    let r = ctl(EPOLL.CTL_ADD, e.fd, EDGE_MASK);
+    if (r === -Errno.EEXIST) r = ctl(EPOLL.CTL_MOD, e.fd, EDGE_MASK);
+    if (r < 0) return failEntry(e, r);
+    e.mask = EDGE_MASK;
+    return;
+  }
   let want = 0;
   if (e.readers.length > 0) want |= READ_MASK;
   if (e.writers.length > 0) want |= WRITE_MASK;
@@ -114,28 +173,12 @@ function sync(e: Entry): void {
     entries.delete(e.fd);
     return;
   }
-  ctlEvent!.set(0, want, e.fd);
-  let r = epollCtl(
-    epfd,
-    e.mask === 0 ? EPOLL.CTL_ADD : EPOLL.CTL_MOD,
-    e.fd,
-    ctlEvent!.bytes,
-  );
+  let r = ctl(e.mask === 0 ? EPOLL.CTL_ADD : EPOLL.CTL_MOD, e.fd, want);
   // The fd may have been closed and reused behind our back (epoll drops
   // closed files on its own): retry the other way.
-  if (r === -Errno.ENOENT) {
-    r = epollCtl(epfd, EPOLL.CTL_ADD, e.fd, ctlEvent!.bytes);
-  } else if (r === -Errno.EEXIST) {
-    r = epollCtl(epfd, EPOLL.CTL_MOD, e.fd, ctlEvent!.bytes);
-  }
-  if (r < 0) {
-    // Not pollable (EPERM for regular files) or a bad fd: fail the waiters.
-    const err = errorFromErrno(r, "epoll_ctl");
-    e.mask = 0;
-    entries.delete(e.fd);
-    for (const w of [...e.readers, ...e.writers]) finish(w, err, 0);
-    return;
-  }
+  if (r === -Errno.ENOENT) r = ctl(EPOLL.CTL_ADD, e.fd, want);
+  else if (r === -Errno.EEXIST) r = ctl(EPOLL.CTL_MOD, e.fd, want);
+  if (r < 0) return failEntry(e, r);
   e.mask = want;
 }
 
@@ -153,6 +196,7 @@ function finish(w: Waiter, err: unknown, ev: number): void {
   if (w.done) return;
   w.done = true;
   waiting--;
+  if (w.ref) refWaiting--;
   if (w.timer !== undefined) clearTimeout(w.timer);
   if (w.onAbort) w.signal!.removeEventListener("abort", w.onAbort);
   detachWaiter(w);
@@ -168,14 +212,6 @@ function flushDeferred(): void {
   }
 }
 
-// After dispatching, resolved waiters usually run a few microtask hops and
-// then park again on a peer that is already ready (ping-pong between two
-// tasks). Letting those hops run and then polling with a zero timeout on
-// this thread saves a round trip through the blocking pool. Bounded, so
-// Deno's event loop (timers, its own I/O) still turns regularly.
-const MICROTASK_HOPS = 16;
-const MAX_SYNC_ROUNDS = 32;
-
 function dispatch(evs: EpollEvents, n: number): void {
   for (let i = 0; i < n; i++) {
     const fd = evs.data(i);
@@ -187,12 +223,16 @@ function dispatch(evs: EpollEvents, n: number): void {
     const e = entries.get(fd);
     if (e === undefined) continue;
     if (mask & READ_MASK) {
-      for (const w of e.readers.slice()) finish(w, null, mask);
+      if (e.readers.length === 0) e.rready = e.owned;
+      else if (e.readers.length === 1) finish(e.readers[0], null, mask);
+      else for (const w of e.readers.slice()) finish(w, null, mask);
     }
     if (mask & WRITE_MASK) {
-      for (const w of e.writers.slice()) finish(w, null, mask);
+      if (e.writers.length === 0) e.wready = e.owned;
+      else if (e.writers.length === 1) finish(e.writers[0], null, mask);
+      else for (const w of e.writers.slice()) finish(w, null, mask);
     }
-    sync(e);
+    if (!e.owned) sync(e);
   }
 }
 
@@ -200,8 +240,59 @@ function failAll(n: number): void {
   const err = errorFromErrno(n, "epoll_wait");
   for (const e of [...entries.values()]) {
     for (const w of [...e.readers, ...e.writers]) finish(w, err, 0);
-    sync(e);
+    if (!e.owned) sync(e);
   }
+}
+
+// After dispatching, resolved waiters run a few microtask hops and then
+// usually park again on a peer that is already ready (ping-pong between two
+// tasks, or a busy server). Letting those hops run and then polling with a
+// zero timeout on this thread saves a round trip through the blocking pool.
+// While events keep coming the loop stays on this thread, but every
+// SYNC_BUDGET_MS it yields one turn of Deno's event loop (a MessageChannel
+// message: a task, without setTimeout's 4 ms clamp) so timers and Deno's
+// own I/O run. After IDLE_POLLS empty polls it parks in the blocking wait.
+const MICROTASK_HOPS = 8;
+const IDLE_POLLS = 3;
+const SYNC_BUDGET_MS = 0.5;
+// Only unref'd waiters left: wait in slices, so the process can exit
+// between two slices when nothing else keeps it alive.
+const UNREF_SLICE_MS = 50;
+
+function unrefPause(): Promise<void> {
+  return new Promise((resolve) => {
+    const id = setTimeout(resolve, 0);
+    Deno.unrefTimer(id);
+  });
+}
+
+// The yield channel exists only while the loop is busy: an open port keeps
+// the process alive.
+let channel: MessageChannel | null = null;
+let onYield: (() => void) | null = null;
+
+function yieldTurn(): Promise<void> {
+  if (channel === null) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const r = onYield!;
+      onYield = null;
+      r();
+    };
+  }
+  const ch = channel;
+  return new Promise<void>((resolve) => {
+    onYield = resolve;
+    ch.port2.postMessage(null);
+  });
+}
+
+function closeChannel(): void {
+  if (channel === null) return;
+  channel.port1.close();
+  channel.port2.close();
+  channel = null;
+  onYield = null;
 }
 
 async function loop(): Promise<void> {
@@ -209,8 +300,16 @@ async function loop(): Promise<void> {
   const evs = events!;
   try {
     while (waiting > 0) {
+      closeChannel();
+      if (refWaiting === 0) await unrefPause();
+      if (waiting === 0) break;
       inKernel = true;
-      let n = await epollWaitAsync(epfd, evs.bytes, MAX_EVENTS, -1);
+      let n = await epollWaitAsync(
+        epfd,
+        evs.bytes,
+        MAX_EVENTS,
+        refWaiting > 0 ? -1 : UNREF_SLICE_MS,
+      );
       inKernel = false;
       flushDeferred();
       if (n === -Errno.EINTR) continue;
@@ -219,62 +318,118 @@ async function loop(): Promise<void> {
         break;
       }
       dispatch(evs, n);
-      for (let round = 0; round < MAX_SYNC_ROUNDS && waiting > 0; round++) {
+      let start = performance.now();
+      let idle = 0;
+      while (waiting > 0) {
         for (let h = 0; h < MICROTASK_HOPS; h++) await null;
         if (waiting === 0) break;
         n = epollWait(epfd, evs.bytes, MAX_EVENTS, 0);
-        if (n <= 0) break;
-        dispatch(evs, n);
+        if (n > 0) {
+          dispatch(evs, n);
+          idle = 0;
+        } else if (n < 0 || ++idle > IDLE_POLLS) {
+          break;
+        }
+        if (performance.now() - start >= SYNC_BUDGET_MS) {
+          if (refWaiting === 0) break;
+          await yieldTurn();
+          start = performance.now();
+        }
       }
     }
   } finally {
     inKernel = false;
     looping = false;
+    closeChannel();
     flushDeferred();
   }
 }
 
-function wait(
+function badArgs(
   fd: number,
-  isWrite: boolean,
   deadline: number,
   signal: AbortSignal | undefined,
   op: string,
-): Promise<number> {
+): Error | null {
   if (!(Number.isInteger(fd) && fd >= 0)) {
-    return Promise.reject(
-      new TypeError(
-        `sock: ${op}: fd must be a non-negative integer, got ${fd}`,
-      ),
+    return new TypeError(
+      `sock: ${op}: fd must be a non-negative integer, got ${fd}`,
     );
   }
   // Checked before any state is touched: a bad signal must not leave a
   // waiter behind (close() would then fail and leak the fd).
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    return Promise.reject(
-      new TypeError(`sock: ${op}: signal must be an AbortSignal`),
-    );
+    return new TypeError(`sock: ${op}: signal must be an AbortSignal`);
   }
   if (typeof deadline !== "number" || Number.isNaN(deadline)) {
-    return Promise.reject(
-      new TypeError(`sock: ${op}: deadline must be a number, got ${deadline}`),
+    return new TypeError(
+      `sock: ${op}: deadline must be a number, got ${deadline}`,
     );
   }
-  if (signal?.aborted) {
-    return Promise.reject(new AbortedError(op, signal.reason));
+  if (signal?.aborted) return new AbortedError(op, signal.reason);
+  if (deadline > 0 && Date.now() >= deadline) return timedOut(op);
+  return null;
+}
+
+function timedOut(op: string): TimedOutError {
+  return new TimedOutError(
+    Errno.ETIMEDOUT,
+    op,
+    `sock: ${op}: deadline exceeded`,
+  );
+}
+
+function armTimer(w: Waiter): void {
+  if (w.timer !== undefined) {
+    clearTimeout(w.timer);
+    w.timer = undefined;
   }
-  if (deadline > 0 && Date.now() >= deadline) {
-    return Promise.reject(
-      new TimedOutError(Errno.ETIMEDOUT, op, `sock: ${op}: deadline exceeded`),
-    );
-  }
-  init();
+  const deadline = w.deadline;
+  if (!(deadline > 0 && Number.isFinite(deadline))) return;
+  const fire = () => {
+    w.timer = undefined;
+    // Timers may run a little early against the wall clock, and long
+    // delays are clamped: re-arm until the deadline has passed.
+    const left = deadline - Date.now();
+    if (left > 0) {
+      const id = setTimeout(fire, Math.min(left, MAX_TIMER_MS));
+      if (!w.ref) Deno.unrefTimer(id);
+      w.timer = id;
+      return;
+    }
+    cancel(w, timedOut(w.op));
+  };
+  const id = setTimeout(fire, Math.min(deadline - Date.now(), MAX_TIMER_MS));
+  if (!w.ref) Deno.unrefTimer(id);
+  w.timer = id;
+}
+
+function entryFor(fd: number, owned: boolean): Entry {
   let e = entries.get(fd);
   if (e === undefined) {
-    e = { fd, readers: [], writers: [], mask: 0 };
+    e = {
+      fd,
+      readers: [],
+      writers: [],
+      mask: 0,
+      owned,
+      rready: false,
+      wready: false,
+    };
     entries.set(fd, e);
   }
-  const entry = e;
+  return e;
+}
+
+function park(
+  entry: Entry,
+  isWrite: boolean,
+  deadline: number,
+  follows: boolean,
+  ref: boolean,
+  signal: AbortSignal | undefined,
+  op: string,
+): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const w: Waiter = {
       entry,
@@ -282,6 +437,9 @@ function wait(
       op,
       resolve,
       reject,
+      deadline,
+      follows,
+      ref,
       timer: undefined,
       signal,
       onAbort: undefined,
@@ -289,42 +447,56 @@ function wait(
     };
     (isWrite ? entry.writers : entry.readers).push(w);
     waiting++;
-    if (deadline > 0 && Number.isFinite(deadline)) {
-      const fire = () => {
-        // Timers may run a little early against the wall clock: re-arm.
-        const left = deadline - Date.now();
-        if (left > 0) {
-          w.timer = setTimeout(fire, left);
-          return;
-        }
-        cancel(
-          w,
-          new TimedOutError(
-            Errno.ETIMEDOUT,
-            op,
-            `sock: ${op}: deadline exceeded`,
-          ),
-        );
-      };
-      w.timer = setTimeout(fire, deadline - Date.now());
-    }
+    if (ref) refWaiting++;
+    if (deadline > 0) armTimer(w);
     if (signal) {
       w.onAbort = () => cancel(w, new AbortedError(op, signal.reason));
       signal.addEventListener("abort", w.onAbort, { once: true });
     }
     sync(entry);
-    if (!w.done && !looping) loop();
+    if (w.done) return;
+    if (!looping) loop();
+    // A new ref'd waiter while the loop sits in an unref'd slice: restart
+    // the wait so the process stays alive for it.
+    else if (ref && refWaiting === 1) wake();
   });
 }
 
-function cancel(w: Waiter, err: unknown): void {
-  if (w.done) return;
-  const e = w.entry;
-  finish(w, err, 0);
-  sync(e);
-  // Nobody left: make the pending epoll_wait return so no op stays pending
-  // (finish deferred the rejection until it has).
-  if (waiting === 0) wake();
+// Level check of an owned (edge-triggered) fd: is it ready right now?
+function readyNow(fd: number, isWrite: boolean): number {
+  const p = pollOne!;
+  p.set(0, fd, isWrite ? POLL.OUT : POLL.IN | POLL.RDHUP);
+  const r = poll(p.bytes, 1, 0);
+  return r > 0 ? p.revents(0) : 0;
+}
+
+/**
+ * Level semantics for any fd: resolves once `fd` is ready in the direction
+ * (at once if it already is). `follows` and `ref` as for
+ * {@linkcode waitReady}.
+ */
+export function waitLevel(
+  fd: number,
+  isWrite: boolean,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  op: string,
+  follows = false,
+  ref = true,
+): Promise<number> {
+  const bad = badArgs(fd, deadline, signal, op);
+  if (bad !== null) return Promise.reject(bad);
+  init();
+  const entry = entryFor(fd, false);
+  if (entry.owned && entry.mask !== 0) {
+    // Edge-triggered: an edge may have been consumed already, so look at
+    // the level first.
+    const ev = readyNow(fd, isWrite);
+    if (ev !== 0) return Promise.resolve(ev);
+    if (isWrite) entry.wready = false;
+    else entry.rready = false;
+  }
+  return park(entry, isWrite, deadline, follows, ref, signal, op);
 }
 
 /**
@@ -339,7 +511,7 @@ export function waitReadable(
   signal?: AbortSignal,
   op = "read",
 ): Promise<number> {
-  return wait(fd, false, deadline, signal, op);
+  return waitLevel(fd, false, deadline, signal, op);
 }
 
 /** Like {@linkcode waitReadable}, for writability (and connect completion). */
@@ -349,18 +521,114 @@ export function waitWritable(
   signal?: AbortSignal,
   op = "write",
 ): Promise<number> {
-  return wait(fd, true, deadline, signal, op);
+  return waitLevel(fd, true, deadline, signal, op);
+}
+
+/**
+ * For a socket of this layer, after an operation returned would-block:
+ * resolves once the kernel reports the direction ready again. The fd stays
+ * registered (edge-triggered) until {@linkcode cancelFd}, which the socket's
+ * close() must call. `follows`: the deadline is the socket's own and
+ * {@linkcode updateDeadline} moves it; `ref` false lets the process exit
+ * while this is the only thing waiting.
+ */
+export function waitReady(
+  fd: number,
+  isWrite: boolean,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  op: string,
+  ref = true,
+): Promise<number> {
+  const bad = badArgs(fd, deadline, signal, op);
+  if (bad !== null) return Promise.reject(bad);
+  init();
+  let entry = entries.get(fd);
+  if (entry === undefined || (!entry.owned && entry.mask === 0)) {
+    entries.delete(fd);
+    entry = entryFor(fd, true);
+  }
+  if (entry.owned) {
+    if (isWrite ? entry.wready : entry.rready) {
+      // An edge arrived while nobody waited: retry the operation now.
+      if (isWrite) entry.wready = false;
+      else entry.rready = false;
+      return Promise.resolve(isWrite ? EPOLL.OUT : EPOLL.IN);
+    }
+  }
+  return park(entry, isWrite, deadline, true, ref, signal, op);
+}
+
+/**
+ * Moves the deadline of the pending waits on `fd` in one direction that
+ * follow the socket's deadline (Go semantics: a deadline set while an
+ * operation is pending applies to it). 0 clears; a past time times them out
+ * now.
+ */
+export function updateDeadline(
+  fd: number,
+  isWrite: boolean,
+  deadline: number,
+): void {
+  const e = entries.get(fd);
+  if (e === undefined) return;
+  const list = isWrite ? e.writers : e.readers;
+  if (list.length === 0) return;
+  const past = deadline > 0 && Date.now() >= deadline;
+  for (const w of list.slice()) {
+    if (!w.follows || w.done) continue;
+    w.deadline = deadline;
+    if (past) cancel(w, timedOut(w.op));
+    else armTimer(w);
+  }
+}
+
+/**
+ * Whether the pending waits on `fd` keep the process alive: Deno.Conn's
+ * ref()/unref() for the waits already parked (new waits take the flag from
+ * their caller).
+ */
+export function setRef(fd: number, ref: boolean): void {
+  const e = entries.get(fd);
+  if (e === undefined) return;
+  for (const w of [...e.readers, ...e.writers]) {
+    if (w.ref === ref || w.done) continue;
+    w.ref = ref;
+    refWaiting += ref ? 1 : -1;
+    if (w.timer !== undefined) {
+      if (ref) Deno.refTimer(w.timer);
+      else Deno.unrefTimer(w.timer);
+    }
+  }
+  // Switch the loop between blocking and sliced waits.
+  wake();
+}
+
+function cancel(w: Waiter, err: unknown): void {
+  if (w.done) return;
+  const e = w.entry;
+  finish(w, err, 0);
+  if (!e.owned) sync(e);
+  // Nobody left: make the pending epoll_wait return so no op stays pending
+  // (finish deferred the rejection until it has).
+  if (waiting === 0 || refWaiting === 0) wake();
 }
 
 /**
  * Fails every waiter on `fd` with a ClosedError and drops its registration.
- * Call before closing a descriptor that may have waiters.
+ * Call before closing a descriptor that may have waiters or that was
+ * waited on with {@linkcode waitReady}.
  */
 export function cancelFd(fd: number, op = "close"): void {
   const e = entries.get(fd);
   if (e === undefined) return;
   const err = new ClosedError(Errno.EBADF, op);
   for (const w of [...e.readers, ...e.writers]) finish(w, err, 0);
-  sync(e);
-  if (waiting === 0) wake();
+  if (e.owned) {
+    if (e.mask !== 0) epollCtl(epfd, EPOLL.CTL_DEL, fd, null);
+    entries.delete(fd);
+  } else {
+    sync(e);
+  }
+  if (waiting === 0 || refWaiting === 0) wake();
 }

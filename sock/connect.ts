@@ -12,8 +12,8 @@ import {
 import {
   dialUnix,
   listenUnix,
-  type UnixConn,
   type UnixListener,
+  type UnixStreamConn,
 } from "./unix.ts";
 
 /**
@@ -67,10 +67,10 @@ export interface UnixConnectOptions extends UnixPath {
  */
 export function connect(options: ConnectOptions): Promise<TCPConn>;
 /** Connects to a Unix stream socket. */
-export function connect(options: UnixConnectOptions): Promise<UnixConn>;
+export function connect(options: UnixConnectOptions): Promise<UnixStreamConn>;
 export async function connect(
   options: ConnectOptions | UnixConnectOptions,
-): Promise<TCPConn | UnixConn> {
+): Promise<TCPConn | UnixStreamConn> {
   if (options === null || typeof options !== "object") {
     throw new TypeError("connect: expected an options object");
   }
@@ -79,7 +79,7 @@ export async function connect(
     try {
       // A Unix stream connect completes at once unless the backlog is full.
       await c.waitWritable();
-      return c;
+      return c as UnixStreamConn;
     } catch (e) {
       c.close();
       throw e;

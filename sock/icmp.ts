@@ -406,9 +406,7 @@ export class Pinger {
 
   #wait(write: boolean, deadline: number, signal?: AbortSignal) {
     this.socket.setDeadline(deadline);
-    return write
-      ? this.socket.waitWritable({ signal })
-      : this.socket.waitReadable({ signal });
+    return this.socket._awaitReady(write, { signal }, write ? "write" : "read");
   }
 
   /** Closes the socket. Idempotent. */

@@ -209,7 +209,7 @@ export class RawConn extends RawSocket {
     for (;;) {
       const n = this.#io.tryReadFrom(this, p, from);
       if (n !== WOULD_BLOCK) return n;
-      await this.waitReadable(options);
+      await this._awaitReady(false, options, "read");
     }
   }
 
@@ -223,7 +223,7 @@ export class RawConn extends RawSocket {
     for (;;) {
       const n = this.#io.tryWriteTo(this, p, sa);
       if (n !== WOULD_BLOCK) return n;
-      await this.waitWritable(options);
+      await this._awaitReady(true, options, "write");
     }
   }
 

@@ -326,7 +326,7 @@ export class SCTPListener extends SCTPSocket {
     for (;;) {
       const c = this.tryAccept();
       if (c !== null) return c;
-      await this.waitReadable(options);
+      await this._awaitReady(false, options, "accept");
     }
   }
 }

@@ -32,7 +32,13 @@ import {
   SockaddrInet6,
   SockaddrUnix,
 } from "./sockaddr.ts";
-import { cancelFd, waitReadable, waitWritable } from "./_reactor.ts";
+import {
+  cancelFd,
+  setRef,
+  updateDeadline,
+  waitLevel,
+  waitReady,
+} from "./_reactor.ts";
 
 const EAGAIN = -Errno.EAGAIN;
 const EINTR = -Errno.EINTR;
@@ -188,6 +194,7 @@ export class NetSocket {
   readonly #type: number;
   #rd = 0;
   #wd = 0;
+  #ref = true;
 
   /**
    * Wraps an existing descriptor (which this object then owns). Prefer
@@ -358,24 +365,55 @@ export class NetSocket {
   /**
    * Sets the read and write deadlines of the awaitable methods (a Date or
    * a Date.now()-based time in ms; null or 0 clears). Past the deadline
-   * they reject with a TimedOutError. The `try*` methods never wait and
+   * they reject with a TimedOutError. As in Go, the new deadline applies
+   * to operations already pending too: a time in the past times them out
+   * at once, a later one extends them. The `try*` methods never wait and
    * ignore deadlines.
    */
   setDeadline(t: Deadline): void {
-    this.#use("setDeadline");
+    const fd = this.#use("setDeadline");
     this.#rd = this.#wd = deadlineMs(t, "setDeadline");
+    updateDeadline(fd, false, this.#rd);
+    updateDeadline(fd, true, this.#wd);
   }
 
-  /** Sets the deadline of awaitable reads and accepts. */
+  /** Sets the deadline of awaitable reads and accepts (pending ones included). */
   setReadDeadline(t: Deadline): void {
-    this.#use("setReadDeadline");
+    const fd = this.#use("setReadDeadline");
     this.#rd = deadlineMs(t, "setReadDeadline");
+    updateDeadline(fd, false, this.#rd);
   }
 
-  /** Sets the deadline of awaitable writes (and of waiting for a connect). */
+  /**
+   * Sets the deadline of awaitable writes and of waiting for a connect
+   * (pending ones included).
+   */
   setWriteDeadline(t: Deadline): void {
-    this.#use("setWriteDeadline");
+    const fd = this.#use("setWriteDeadline");
     this.#wd = deadlineMs(t, "setWriteDeadline");
+    updateDeadline(fd, true, this.#wd);
+  }
+
+  /**
+   * Lets pending and future awaits on this socket keep the process alive
+   * (the default), as Deno.Conn.ref().
+   */
+  ref(): void {
+    const fd = this.#use("ref");
+    this.#ref = true;
+    setRef(fd, true);
+  }
+
+  /**
+   * Lets the process exit while awaits on this socket are pending, as
+   * Deno.Conn.unref(). They still complete while something else keeps the
+   * process alive; the reactor then waits in slices of at most 50 ms, so
+   * an exit may come that much later.
+   */
+  unref(): void {
+    const fd = this.#use("unref");
+    this.#ref = false;
+    setRef(fd, false);
   }
 
   /** The read deadline in ms (0: none). */
@@ -393,12 +431,52 @@ export class NetSocket {
    * an error), honouring the read deadline and `signal`.
    */
   waitReadable(options?: IoOptions): Promise<number> {
-    return waitReadable(this.#use("read"), this.#rd, options?.signal, "read");
+    const fd = this.#use("read");
+    return waitLevel(
+      fd,
+      false,
+      this.#rd,
+      options?.signal,
+      "read",
+      true,
+      this.#ref,
+    );
   }
 
   /** Waits until the socket is writable, honouring the write deadline. */
   waitWritable(options?: IoOptions): Promise<number> {
-    return waitWritable(this.#use("write"), this.#wd, options?.signal, "write");
+    const fd = this.#use("write");
+    return waitLevel(
+      fd,
+      true,
+      this.#wd,
+      options?.signal,
+      "write",
+      true,
+      this.#ref,
+    );
+  }
+
+  /**
+   * @internal For the I/O loops of this layer, after an operation returned
+   * WOULD_BLOCK: waits until the kernel reports the direction ready again
+   * (edge-triggered, no epoll_ctl per wait), honouring the deadline of
+   * that direction and `signal`.
+   */
+  _awaitReady(
+    write: boolean,
+    options: IoOptions | undefined,
+    op: string,
+  ): Promise<number> {
+    const fd = this.#use(op);
+    return waitReady(
+      fd,
+      write,
+      write ? this.#wd : this.#rd,
+      options?.signal,
+      op,
+      this.#ref,
+    );
   }
 
   /**
@@ -415,7 +493,14 @@ export class NetSocket {
           ? null
           : n;
       }
-      await waitReadable(this.#use("read"), this.#rd, options?.signal, "read");
+      await waitReady(
+        this.#use("read"),
+        false,
+        this.#rd,
+        options?.signal,
+        "read",
+        this.#ref,
+      );
     }
   }
 
@@ -428,11 +513,13 @@ export class NetSocket {
     for (;;) {
       const n = this.tryWrite(p);
       if (n !== WOULD_BLOCK) return n;
-      await waitWritable(
+      await waitReady(
         this.#use("write"),
+        true,
         this.#wd,
         options?.signal,
         "write",
+        this.#ref,
       );
     }
   }

@@ -27,7 +27,9 @@ export interface StreamConn {
 
 /**
  * A byte ReadableStream (BYOB-capable) reading from `conn` until end of
- * stream. Cancelling it closes the connection, as Deno.Conn's does.
+ * stream. Cancelling it closes the connection, as Deno.Conn's does. A read
+ * of 0 bytes (an empty datagram or seqpacket message) carries nothing a
+ * byte stream can deliver, so the stream skips it and reads on.
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ export interface StreamConn {
 export function readableStreamFromConn(
   conn: StreamConn,
   chunkSize = 16 * 1024,
-): ReadableStream<Uint8Array> {
+): ReadableStream<Uint8Array<ArrayBuffer>> {
   if (conn === null || typeof conn?.read !== "function") {
     throw new TypeError("readableStreamFromConn: expected a connection");
   }
@@ -61,7 +63,7 @@ export function readableStreamFromConn(
       const buf = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
       let n: number | null;
       try {
-        n = await conn.read(buf);
+        do n = await conn.read(buf); while (n === 0);
       } catch (e) {
         controller.error(e);
         return;

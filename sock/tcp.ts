@@ -218,7 +218,7 @@ function tcpSocket<T extends TCPSocket>(
 export class TCPConn extends TCPSocket {
   #local: Deno.NetAddr | undefined;
   #remote: Deno.NetAddr | undefined;
-  #readable: ReadableStream<Uint8Array> | undefined;
+  #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
 
   /** Wraps a connected (or connecting) TCP descriptor. */
@@ -262,13 +262,13 @@ export class TCPConn extends TCPSocket {
     }
   }
 
-  /** TCP_NODELAY (true disables Nagle's algorithm). */
-  setNoDelay(noDelay: boolean): void {
+  /** TCP_NODELAY (true, the default, disables Nagle's algorithm). */
+  setNoDelay(noDelay = true): void {
     setTCPNoDelay(this, noDelay);
   }
 
-  /** SO_KEEPALIVE. */
-  setKeepAlive(keepalive: boolean): void {
+  /** SO_KEEPALIVE (default true). */
+  setKeepAlive(keepalive = true): void {
     setKeepAlive(this, keepalive);
   }
 
@@ -283,7 +283,7 @@ export class TCPConn extends TCPSocket {
   }
 
   /** A byte stream of what the peer sends (created on first access). */
-  get readable(): ReadableStream<Uint8Array> {
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
     return this.#readable ??= readableStreamFromConn(this);
   }
 
@@ -341,7 +341,7 @@ export class TCPListener extends TCPSocket {
     for (;;) {
       const c = this.tryAccept();
       if (c !== null) return c;
-      await this.waitReadable(options);
+      await this._awaitReady(false, options, "accept");
     }
   }
 

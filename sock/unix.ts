@@ -142,7 +142,7 @@ export class UnixConn extends UnixSocket {
   readonly #from = new SockaddrUnix();
   #local: UnixAddr | undefined;
   #remote: UnixAddr | null | undefined;
-  #readable: ReadableStream<Uint8Array> | undefined;
+  #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
 
   /** Wraps a Unix descriptor; `remote` is the peer, when known. */
@@ -205,7 +205,7 @@ export class UnixConn extends UnixSocket {
     for (;;) {
       const n = this.#io.tryReadFrom(this, p, from);
       if (n !== WOULD_BLOCK) return n;
-      await this.waitReadable(options);
+      await this._awaitReady(false, options, "read");
     }
   }
 
@@ -219,7 +219,7 @@ export class UnixConn extends UnixSocket {
     for (;;) {
       const n = this.#io.tryWriteTo(this, p, sa);
       if (n !== WOULD_BLOCK) return n;
-      await this.waitWritable(options);
+      await this._awaitReady(true, options, "write");
     }
   }
 
@@ -234,13 +234,39 @@ export class UnixConn extends UnixSocket {
   }
 
   /** A byte stream of what the peer sends (created on first access). */
-  get readable(): ReadableStream<Uint8Array> {
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
     return this.#readable ??= readableStreamFromConn(this);
   }
 
   /** A stream writing to the peer; closing it half-closes. */
   get writable(): WritableStream<Uint8Array> {
     return this.#writable ??= writableStreamFromConn(this);
+  }
+}
+
+/**
+ * A connected Unix stream or seqpacket socket: a {@linkcode UnixConn} whose
+ * addresses are always Deno.UnixAddr, so it is assignable to Deno.UnixConn.
+ * What {@linkcode connect} and the listeners' `accept` return.
+ *
+ * @example
+ * ```ts
+ * import { connect, listen, type UnixStreamConn } from "@kernio/kernio/sock";
+ * using ln = listen({ transport: "unix", path: "@kernio-stream-example" });
+ * using c: UnixStreamConn = await connect({ transport: "unix", path: "@kernio-stream-example" });
+ * const conn: Deno.UnixConn = c;
+ * ```
+ */
+export class UnixStreamConn extends UnixConn {
+  /** The local address (Deno.UnixAddr). */
+  override get localAddr(): Deno.UnixAddr {
+    return super.localAddr as Deno.UnixAddr;
+  }
+
+  /** The peer address (Deno.UnixAddr; path "" when the peer is unnamed). */
+  override get remoteAddr(): Deno.UnixAddr {
+    return (super.remoteAddr ??
+      { transport: this.localAddr.transport, path: "" }) as Deno.UnixAddr;
   }
 }
 
@@ -256,34 +282,34 @@ export class UnixConn extends UnixSocket {
  * ```
  */
 export class UnixListener extends UnixSocket {
-  #addr: UnixAddr | undefined;
+  #addr: Deno.UnixAddr | undefined;
   #unlink: string | null = null;
 
-  /** The bound address. */
-  get addr(): UnixAddr {
+  /** The bound address (Deno.UnixAddr: listeners are stream or seqpacket). */
+  get addr(): Deno.UnixAddr {
     return this.#addr ??= sockaddrToUnixAddr(
       this.getSockname(),
       transportOf(this.protocol()),
-    );
+    ) as Deno.UnixAddr;
   }
 
   /** Accepts a pending connection, or returns null at once. */
-  override tryAccept(): UnixConn | null {
+  override tryAccept(): UnixStreamConn | null {
     const fd = this.tryAcceptFd();
-    return fd === WOULD_BLOCK ? null : new UnixConn(fd, this.protocol());
+    return fd === WOULD_BLOCK ? null : new UnixStreamConn(fd, this.protocol());
   }
 
   /** Waits for and accepts a connection. */
-  async accept(options?: IoOptions): Promise<UnixConn> {
+  async accept(options?: IoOptions): Promise<UnixStreamConn> {
     for (;;) {
       const c = this.tryAccept();
       if (c !== null) return c;
-      await this.waitReadable(options);
+      await this._awaitReady(false, options, "accept");
     }
   }
 
   /** Yields accepted connections until the listener is closed. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<UnixConn> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<UnixStreamConn> {
     for (;;) {
       try {
         yield await this.accept();
@@ -338,7 +364,8 @@ export function dialUnix(
   }
   const ra = toSockaddrUnix(raddr, "dialUnix");
   const la = laddr ? toSockaddrUnix(laddr, "dialUnix") : null;
-  const c = new UnixConn(
+  const C = type === SOCK.DGRAM ? UnixConn : UnixStreamConn;
+  const c = new C(
     openSocket(AF.UNIX, type),
     type,
     sockaddrToUnixAddr(ra, network),
