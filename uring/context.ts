@@ -148,10 +148,19 @@ export class SQEContext {
     checkU8("SQEContext.withFlags", flags);
     return new SQEContext((this.lo & 0xffff00ff) | (flags << 8), this.hi);
   }
-  /** A copy with another buffer group. */
+  /**
+   * A direct context: a copy with another buffer group. An indirect or
+   * extended context names a pooled SQE slot: the group is written into
+   * that slot (where buffer-selecting operations read it) and the same
+   * context is returned.
+   */
   withBufGroup(group: number): SQEContext {
-    this.#direct("withBufGroup");
     checkU16("SQEContext.withBufGroup", group);
+    if (this.hi >>> MODE_SHIFT !== 0) {
+      const w = slotOf(this.lo, this.hi).sqeU32;
+      w[10] = ((w[10] & 0xffff0000) | group) >>> 0;
+      return this;
+    }
     return new SQEContext((this.lo & 0xffff) | (group << 16), this.hi);
   }
   /** A copy with another fd. */
