@@ -1,6 +1,13 @@
-// The sock layer's typed errors, mapped from the kernel's errno in one place
-// (errorFromErrno). Would-block is not an error: non-blocking calls return
-// the WOULD_BLOCK sentinel instead.
+// The typed errors of sock and uring (one hierarchy: the uring layer's
+// UringError extends SockError), mapped from the kernel's errno in one place
+// (errorFromErrno). Each class with a matching Deno.errors.* class is also
+// an instance of it (its prototype chain runs through Deno's class), so
+// `catch` blocks written for Deno.connect/Deno.listen keep working;
+// `instanceof SockError` is answered by a brand every kernio error carries.
+// Messages name the operation and, when known, the address:
+// "bind 127.0.0.1:8080: address in use".
+// Would-block is not an error: non-blocking calls return the WOULD_BLOCK
+// sentinel instead.
 
 import { Errno, errnoMessage, errnoName } from "../zcall/mod.ts";
 
@@ -42,24 +49,116 @@ export class SockError extends Error {
   readonly code: string;
   /** The operation that failed. */
   readonly op: string;
+  /** The address involved ("127.0.0.1:8080", a path), or "". */
+  readonly address: string;
 
-  /** Creates the error from an errno number (either sign) and an operation. */
+  /**
+   * Plain prototype-chain `instanceof`, except for umbrella classes
+   * (UringError), which answer true for every kernio error.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Object.hasOwn(this, UMBRELLA)) return isKernioError(value);
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  /**
+   * Creates the error from an errno number (either sign) and an operation;
+   * `address` (optional, in `options`) goes into the message.
+   */
   constructor(
     errno: number,
     op: string,
     message?: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { address?: string },
   ) {
     const n = errno < 0 ? -errno : errno;
-    super(
-      message ?? `sock: ${op}: ${errnoName(n)}: ${errnoMessage(n)}`,
-      options,
-    );
+    const address = options?.address ?? "";
+    super(message ?? formatMessage(op, address, n), options);
+    Object.defineProperty(this, BRAND, { value: true });
     this.name = new.target.name;
     this.errno = n;
-    this.code = errnoName(n);
+    this.code = n === 0 ? "EUNKNOWN" : errnoName(n);
     this.op = op;
+    this.address = address;
   }
+}
+
+const BRAND = Symbol.for("kernio.error");
+/**
+ * Marks a class (as an own static property) whose `instanceof` means "any
+ * kernio error" (UringError).
+ *
+ * @example
+ * ```ts
+ * import { UMBRELLA } from "@kernio/kernio/sock";
+ * typeof UMBRELLA; // "symbol"
+ * ```
+ */
+export const UMBRELLA: unique symbol = Symbol.for("kernio.umbrella") as never;
+
+/**
+ * Whether `value` is an error of kernio's typed hierarchy (either layer).
+ *
+ * @example
+ * ```ts
+ * import { errorFromErrno, isKernioError } from "@kernio/kernio/sock";
+ * isKernioError(errorFromErrno(-104, "read")); // true
+ * isKernioError(new Error("x")); // false
+ * ```
+ */
+export function isKernioError(value: unknown): value is SockError {
+  return typeof value === "object" && value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+// Short lower-case descriptions, as in "bind 127.0.0.1:80: address in use".
+const DESCRIBE = new Map<number, string>([
+  [Errno.EADDRINUSE, "address in use"],
+  [Errno.EADDRNOTAVAIL, "address not available"],
+  [Errno.ECONNREFUSED, "connection refused"],
+  [Errno.ECONNRESET, "connection reset by peer"],
+  [Errno.ECONNABORTED, "connection aborted"],
+  [Errno.EPIPE, "broken pipe (the peer closed the connection)"],
+  [Errno.ENOTCONN, "not connected"],
+  [Errno.ETIMEDOUT, "timed out"],
+  [Errno.ENETUNREACH, "network unreachable"],
+  [Errno.EHOSTUNREACH, "host unreachable"],
+  [Errno.EACCES, "permission denied"],
+  [Errno.EPERM, "operation not permitted"],
+  [Errno.EBADF, "bad file descriptor (closed)"],
+  [Errno.EMFILE, "too many open files"],
+]);
+
+function formatMessage(op: string, address: string, n: number): string {
+  const where = address === "" ? op : `${op} ${address}`;
+  if (n === 0) return `${where}: failed`;
+  const d = DESCRIBE.get(n) ?? errnoMessage(n).toLowerCase();
+  return `${where}: ${d} (${errnoName(n)})`;
+}
+
+const DENO_CLASS = Symbol.for("kernio.denoClass");
+const PATCHED = Symbol.for("kernio.hasInstance");
+
+// Makes instances of `cls` also instances of Deno's error class `deno`, so
+// `catch (e) { if (e instanceof Deno.errors.ConnectionReset) ... }` keeps
+// working: Deno's class gets a Symbol.hasInstance that adds kernio errors
+// naming it to its own (unchanged) prototype-chain answer.
+function alsoDeno(
+  cls: abstract new (...a: never[]) => SockError,
+  deno: unknown,
+): void {
+  if (typeof deno !== "function") return;
+  Object.defineProperty(cls.prototype, DENO_CLASS, { value: deno });
+  if (Object.hasOwn(deno, PATCHED)) return;
+  Object.defineProperty(deno, Symbol.hasInstance, {
+    value: function (this: unknown, v: unknown): boolean {
+      return Function.prototype[Symbol.hasInstance].call(this, v) ||
+        (typeof v === "object" && v !== null &&
+          (v as Record<symbol, unknown>)[DENO_CLASS] === this);
+    },
+    configurable: true,
+  });
+  Object.defineProperty(deno, PATCHED, { value: true });
 }
 
 /**
@@ -249,8 +348,13 @@ export class InvalidParamError extends SockError {}
  */
 export class ClosedError extends SockError {
   /** Creates the error for an operation on a closed socket. */
-  constructor(errno: number = Errno.EBADF, op = "use", message?: string) {
-    super(errno, op, message ?? `sock: ${op}: the socket is closed`);
+  constructor(
+    errno: number = Errno.EBADF,
+    op = "use",
+    message?: string,
+    options?: ErrorOptions & { address?: string },
+  ) {
+    super(errno, op, message ?? `${op}: the socket is closed`, options);
   }
 }
 
@@ -273,7 +377,7 @@ export class ClosedError extends SockError {
 export class AbortedError extends SockError {
   /** Creates the error from the signal's reason. */
   constructor(op: string, reason?: unknown) {
-    super(Errno.ECANCELED, op, `sock: ${op}: aborted`, { cause: reason });
+    super(Errno.ECANCELED, op, `${op}: aborted`, { cause: reason });
     this.name = "AbortError";
   }
 }
@@ -303,7 +407,60 @@ export class UnknownNetworkError extends TypeError {
   }
 }
 
-type ErrorClass = new (errno: number, op: string) => SockError;
+/**
+ * A missing Deno permission (`--allow-net`, `--allow-read`...): also an
+ * instance of `Deno.errors.NotCapable`. The message names the flag.
+ *
+ * @example
+ * ```ts
+ * import { MissingPermissionError } from "@kernio/kernio/sock";
+ * new MissingPermissionError("connect example.com:80", "--allow-net").message;
+ * ```
+ */
+export class MissingPermissionError extends SockError {
+  /** The flag that grants the permission ("--allow-net"). */
+  readonly flag: string;
+  /** Creates the error for `op`, naming the flag it needs. */
+  constructor(op: string, flag: string, options?: ErrorOptions) {
+    super(
+      Errno.EACCES,
+      op,
+      `${op}: needs the ${flag} permission (run deno with ${flag})`,
+      options,
+    );
+    this.flag = flag;
+  }
+}
+
+const E = Deno.errors;
+alsoDeno(AddressInUseError, E.AddrInUse);
+alsoDeno(AddressNotAvailableError, E.AddrNotAvailable);
+alsoDeno(ConnectionRefusedError, E.ConnectionRefused);
+alsoDeno(ConnectionResetError, E.ConnectionReset);
+alsoDeno(NotConnectedError, E.NotConnected);
+alsoDeno(TimedOutError, E.TimedOut);
+alsoDeno(NetworkUnreachableError, E.NetworkUnreachable);
+alsoDeno(NotSupportedError, E.NotSupported);
+alsoDeno(PermissionError, E.PermissionDenied);
+alsoDeno(InterruptedError, E.Interrupted);
+alsoDeno(ClosedError, E.BadResource);
+alsoDeno(MissingPermissionError, E.NotCapable);
+
+/**
+ * A constructor of the hierarchy, as {@linkcode errorClassOf} returns it.
+ *
+ * @example
+ * ```ts
+ * import { type ErrorClass, errorClassOf } from "@kernio/kernio/sock";
+ * const C: ErrorClass | undefined = errorClassOf(-111);
+ * ```
+ */
+export type ErrorClass = new (
+  errno: number,
+  op: string,
+  message?: string,
+  options?: ErrorOptions & { address?: string },
+) => SockError;
 
 // errno -> class, the one mapping of the layer.
 const BY_ERRNO = new Map<number, ErrorClass>([
@@ -347,16 +504,35 @@ const BY_ERRNO = new Map<number, ErrorClass>([
  * errorFromErrno(-111, "connect") instanceof ConnectionRefusedError; // true
  * ```
  */
-export function errorFromErrno(raw: number, op: string): SockError {
+export function errorFromErrno(
+  raw: number,
+  op: string,
+  address?: string,
+): SockError {
   if (typeof raw !== "number" || !Number.isInteger(raw) || raw === 0) {
     throw new TypeError(
       `errorFromErrno: raw must be a non-zero integer errno, got ${raw}`,
     );
   }
   const n = raw < 0 ? -raw : raw;
+  const o = address === undefined ? undefined : { address };
   if (n === Errno.EBADF) {
-    return new ClosedError(n, op, `sock: ${op}: EBADF: ${errnoMessage(n)}`);
+    return new ClosedError(n, op, formatMessage(op, address ?? "", n), o);
   }
   const C = BY_ERRNO.get(n) ?? SockError;
-  return new C(n, op);
+  return new C(n, op, undefined, o);
+}
+
+/**
+ * The class {@linkcode errorFromErrno} uses for `raw` (undefined: plain
+ * SockError), for layers building their own errors.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionResetError, errorClassOf } from "@kernio/kernio/sock";
+ * errorClassOf(-104) === ConnectionResetError; // true
+ * ```
+ */
+export function errorClassOf(raw: number): ErrorClass | undefined {
+  return BY_ERRNO.get(raw < 0 ? -raw : raw);
 }

@@ -1,7 +1,41 @@
-// The uring layer's typed errors, built in one place. Would-block is never
-// an error here: waits return 0 and SQE getters flush instead of failing.
+// The uring layer's typed errors, built in one place. They belong to the
+// one hierarchy shared with sock (UringError extends SockError): a peer reset
+// is a ConnectionResetError from either layer, also an instance of
+// Deno.errors.ConnectionReset. Would-block is never an error here: waits
+// return 0 and SQE getters flush instead of failing.
 
 import { errnoMessage, errnoName } from "../zcall/mod.ts";
+import {
+  errorClassOf,
+  type SockError,
+  SockError as Base,
+  UMBRELLA,
+} from "../sock/errors.ts";
+
+export {
+  AbortedError,
+  AddressFamilyNotSupportedError,
+  AddressInUseError,
+  AddressNotAvailableError,
+  ClosedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  errorFromErrno,
+  HostUnreachableError,
+  InProgressError,
+  InterruptedError,
+  InvalidParamError,
+  isKernioError,
+  MessageTooLargeError,
+  MissingPermissionError,
+  NetworkUnreachableError,
+  NoMemoryError,
+  NotConnectedError,
+  PermissionError,
+  ProtocolNotSupportedError,
+  SockError,
+  TimedOutError,
+} from "../sock/errors.ts";
 
 /**
  * Base class of every error thrown by the uring layer. Carries the errno
@@ -17,23 +51,18 @@ import { errnoMessage, errnoName } from "../zcall/mod.ts";
  * }
  * ```
  */
-export class UringError extends Error {
-  /** The errno number (positive), or 0. */
-  readonly errno: number;
-  /** The errno name such as "EINVAL", or a uring code such as "ECLOSED". */
-  readonly code: string;
-  /** The operation that failed ("io_uring_setup", "register files", ...). */
-  readonly op: string;
+export class UringError extends Base {
+  /** `instanceof UringError` is true for every kernio error. */
+  static readonly [UMBRELLA] = true;
 
   /** Creates the error from a raw negative kernel result. */
   constructor(op: string, raw: number, message?: string) {
     super(
+      raw,
+      op,
       message ?? `uring: ${op}: ${errnoName(raw)}: ${errnoMessage(raw)}`,
     );
-    this.name = "UringError";
-    this.errno = raw < 0 ? -raw : raw;
-    this.code = raw === 0 ? "EUNKNOWN" : errnoName(raw);
-    this.op = op;
+    this.name = new.target.name;
   }
 }
 
@@ -108,6 +137,10 @@ export class NotSupportedError extends UringError {
     this.name = "NotSupportedError";
   }
 }
+Object.setPrototypeOf(
+  NotSupportedError.prototype,
+  Deno.errors.NotSupported.prototype,
+);
 
 /**
  * The object is not ready for the request yet: a listener before its
@@ -163,9 +196,23 @@ export class PoolExhaustedError extends UringError {
  * uringError("register files", -9).code; // "EBADF"
  * ```
  */
-export function uringError(op: string, raw: number): UringError {
+export function uringError(
+  op: string,
+  raw: number,
+  address?: string,
+): SockError {
   if (raw === -38 /* ENOSYS */) {
     return new NotSupportedError(op, "io_uring is unavailable (ENOSYS)", raw);
+  }
+  // Socket errnos get the shared classes (ConnectionResetError...).
+  const C = raw !== 0 ? errorClassOf(raw) : undefined;
+  if (C !== undefined && raw !== -22 /* EINVAL */ && raw !== -9 /* EBADF */) {
+    return new C(
+      raw,
+      op,
+      undefined,
+      address === undefined ? undefined : { address },
+    );
   }
   return new UringError(op, raw);
 }
