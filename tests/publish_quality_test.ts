@@ -63,9 +63,9 @@ Deno.test("publish: deno doc --lint reports nothing", async () => {
   );
 });
 
-Deno.test("publish: every @example in zcall, sock and uring type-checks", async () => {
+Deno.test("publish: every @example in zcall, sock, uring and http type-checks", async () => {
   const files: string[] = [];
-  for (const dir of ["zcall", "sock", "uring"]) {
+  for (const dir of ["zcall", "sock", "uring", "http"]) {
     for (const e of Deno.readDirSync(new URL(`../${dir}/`, import.meta.url))) {
       if (e.isFile && e.name.endsWith(".ts")) files.push(`${dir}/${e.name}`);
     }

@@ -1,0 +1,863 @@
+/**
+ * One HTTP/1.1 connection: reads request heads and bodies from the
+ * transport's data callbacks, calls the handler, and writes responses in
+ * order. Requests on a connection are handled one at a time (pipelined
+ * ones wait, buffered, until the previous response is written), so
+ * responses cannot be reordered and body bytes are never parsed as heads.
+ *
+ * Writes go into a per-connection fill buffer (heads and small bodies,
+ * several pipelined responses in one send) or straight to the transport
+ * (large chunks, never copied); a streamed body waits for the send queue
+ * to drain below its high-water mark before reading more of the stream.
+ *
+ * @module
+ */
+
+import { type HeadLimits, HeadParser } from "./_parser.ts";
+import { ChunkedDecoder } from "./_chunked.ts";
+import { ServerRequest } from "./_request.ts";
+import {
+  BODY_BYTES,
+  BODY_OTHER,
+  BODY_STREAM,
+  BODY_STRING,
+  dateHeader,
+  errorResponse,
+  inspectResponse,
+  ResponseParts,
+  statusHasNoBody,
+  statusLine,
+} from "./_response.ts";
+import type { TransportConn, TransportConnHandler } from "./_transport.ts";
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly handler: (
+    req: Request,
+    info: Deno.ServeHandlerInfo,
+  ) => Response | Promise<Response>;
+  readonly onError: (error: unknown) => Response | Promise<Response>;
+  readonly limits: HeadLimits;
+  readonly maxBodySize: number;
+  readonly headerTimeout: number;
+  readonly idleTimeout: number;
+  readonly shuttingDown: boolean;
+  /** Host used for the URL when a request has no Host field (HTTP/1.0). */
+  readonly defaultHost: string;
+  remoteAddr(fd: number): Deno.Addr;
+  connectionClosed(c: HttpConnection): void;
+}
+
+/** Send-queue mark above which a streamed body waits. */
+export const WRITE_HIGH_WATER = 64 * 1024;
+
+const S_HEAD = 0;
+const S_BODY = 1;
+const S_WAIT = 2;
+const S_CLOSED = 3;
+
+const FILL_SIZE = 16 * 1024;
+const SMALL = 4096;
+const BODY_HIGH_WATER = 64 * 1024;
+// Unread request body discarded after a response before giving up on the
+// connection (closing instead).
+const MAX_DISCARD = 1024 * 1024;
+const LINGER_MS = 2000;
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
+const CRLF = encoder.encode("\r\n");
+const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+// deno-lint-ignore no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+class InterruptedError extends Deno.errors.Interrupted {}
+
+/** One request/response exchange. */
+class Exchange {
+  readonly conn: HttpConnection;
+  readonly method: string;
+  readonly minor: number;
+  keepAlive: boolean;
+  readonly keepAliveToken: boolean;
+  readonly expectContinue: boolean;
+  continueSent = false;
+  req!: ServerRequest;
+  // Request body.
+  hasBody = false;
+  remaining = 0;
+  decoder: ChunkedDecoder | null = null;
+  controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  bodyDone = true;
+  bodyCancelled = false;
+  discarded = 0;
+  // Response.
+  responded = false;
+  finished = false;
+  failed = false;
+  reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  completed: Promise<void> | null = null;
+  resolve: (() => void) | null = null;
+  reject: ((e: unknown) => void) | null = null;
+
+  constructor(conn: HttpConnection, p: HeadParser) {
+    this.conn = conn;
+    this.method = p.method;
+    this.minor = p.minor;
+    this.keepAlive = p.keepAlive;
+    this.keepAliveToken = p.keepAliveToken;
+    this.expectContinue = p.expectContinue && p.minor === 1;
+  }
+
+  completion(): Promise<void> {
+    if (this.completed === null) {
+      this.completed = new Promise<void>((res, rej) => {
+        this.resolve = res;
+        this.reject = rej;
+      });
+      this.completed.catch(() => {}); // observed by the user, if at all
+      if (this.failed) this.reject!(interrupted());
+      else if (this.finished && this.conn.sentAll()) this.resolve!();
+    }
+    return this.completed;
+  }
+
+  fail(): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.req._abort(new DOMException("connection closed", "AbortError"));
+    this.reject?.(interrupted());
+    if (this.controller !== null && !this.bodyDone) {
+      this.bodyDone = true;
+      try {
+        this.controller.error(interrupted());
+      } catch { /* already closed */ }
+    }
+    this.reader?.cancel().catch(() => {});
+  }
+}
+
+function interrupted(): Error {
+  return new InterruptedError("connection closed before the response was sent");
+}
+
+/** The handler's second argument. */
+class HandlerInfo implements Deno.ServeHandlerInfo {
+  readonly #ex: Exchange;
+  #addr: Deno.Addr | null = null;
+  constructor(ex: Exchange) {
+    this.#ex = ex;
+  }
+  get remoteAddr(): Deno.NetAddr {
+    return (this.#addr ??= this.#ex.conn.remoteAddr()) as Deno.NetAddr;
+  }
+  get completed(): Promise<void> {
+    return this.#ex.completion();
+  }
+}
+
+/** See the module doc. */
+export class HttpConnection implements TransportConnHandler {
+  readonly host: ConnectionHost;
+  t!: TransportConn;
+  readonly fd: number;
+  #parser: HeadParser;
+  #state = S_HEAD;
+  #ex: Exchange | null = null;
+  // Unconsumed received bytes.
+  #rbuf: Uint8Array = EMPTY;
+  #rlen = 0;
+  #running = false;
+  #inData = false;
+  #needFlush = false;
+  #paused = false;
+  #eof = false;
+  #closed = false;
+  // Timestamps (ms).
+  #headStart: number;
+  #lastActive: number;
+  #lingerUntil = 0;
+  // Write side.
+  #fill: Uint8Array = new Uint8Array(FILL_SIZE);
+  #wlen = 0;
+  #pool: Uint8Array[] = [];
+  #inflight: Uint8Array[] = [];
+  #sending = 0; // fill buffers queued
+  #drainWaiter: (() => void) | null = null;
+  readonly #parts = new ResponseParts();
+  readonly #onFillSent = (): void => {
+    const b = this.#inflight.shift();
+    if (b !== undefined && this.#pool.length < 2) this.#pool.push(b);
+    this.#sending--;
+  };
+  readonly #onBodyBytes = (buf: Uint8Array, a: number, b: number): void =>
+    this.#bodyBytes(buf, a, b);
+
+  constructor(host: ConnectionHost, fd: number) {
+    this.host = host;
+    this.fd = fd;
+    this.#parser = new HeadParser(host.limits);
+    this.#headStart = this.#lastActive = Date.now();
+  }
+
+  /** Whether every queued byte was sent. */
+  sentAll(): boolean {
+    return this.#closed || this.t.queuedBytes === 0;
+  }
+
+  remoteAddr(): Deno.Addr {
+    return this.host.remoteAddr(this.fd);
+  }
+
+  // ---- transport callbacks ----
+
+  onData(_c: TransportConn, buf: Uint8Array, length: number): void {
+    this.#lastActive = Date.now();
+    if (this.#state === S_CLOSED) return; // lingering: discard
+    this.#inData = true;
+    try {
+      if (this.#rlen === 0) {
+        this.#running = true;
+        const pos = this.#run(buf, 0, length);
+        this.#running = false;
+        if (pos < length && this.#state !== S_CLOSED) {
+          this.#append(buf, pos, length);
+        }
+      } else {
+        this.#append(buf, 0, length);
+        this.#process();
+      }
+      this.#afterRun();
+    } finally {
+      this.#inData = false;
+    }
+    if (this.#needFlush) this.#flush();
+  }
+
+  onEnd(): void {
+    this.#eof = true;
+    if (this.#state === S_CLOSED) {
+      this.t.end(true);
+      return;
+    }
+    const ex = this.#ex;
+    if (ex !== null && !ex.finished) {
+      // The client is gone (or half-closed): what it sent is all there is.
+      ex.req._abort(new DOMException("client disconnected", "AbortError"));
+      if (!ex.bodyDone) ex.fail();
+    }
+    this.#afterRun();
+  }
+
+  onError(): void {
+    // The transport closes the connection; onClose follows.
+  }
+
+  onDrain(): void {
+    const w = this.#drainWaiter;
+    this.#drainWaiter = null;
+    w?.();
+  }
+
+  onClose(): void {
+    this.#closed = true;
+    this.#state = S_CLOSED;
+    const ex = this.#ex;
+    if (ex !== null && !ex.finished) ex.fail();
+    this.onDrain();
+    this.host.connectionClosed(this);
+  }
+
+  // ---- timers and shutdown ----
+
+  /** Applies the header-read, idle and linger deadlines. */
+  sweep(now: number): void {
+    if (this.#closed) return;
+    if (this.#state === S_CLOSED) {
+      if (this.#lingerUntil !== 0 && now >= this.#lingerUntil) this.t.close();
+      return;
+    }
+    if (this.#state !== S_HEAD || this.#ex !== null) return;
+    if (this.#headStart !== 0) {
+      if (now - this.#headStart >= this.host.headerTimeout) {
+        if (this.#rlen > 0) this.#sendError(408);
+        else this.#endConn();
+      }
+    } else if (now - this.#lastActive >= this.host.idleTimeout) {
+      this.#endConn();
+    }
+  }
+
+  /** Graceful shutdown: idle connections close now, busy ones after. */
+  shutdown(): void {
+    if (this.#state === S_HEAD && this.#ex === null) this.#endConn();
+  }
+
+  /** Forced close. */
+  close(): void {
+    if (!this.#closed) this.t.close();
+  }
+
+  // ---- reading ----
+
+  #append(buf: Uint8Array, a: number, b: number): void {
+    const n = b - a;
+    if (this.#rlen + n > this.#rbuf.length) {
+      const grown = new Uint8Array(
+        Math.max(this.#rlen + n, this.#rbuf.length * 2, 1024),
+      );
+      grown.set(this.#rbuf.subarray(0, this.#rlen));
+      this.#rbuf = grown;
+    }
+    this.#rbuf.set(buf.subarray(a, b), this.#rlen);
+    this.#rlen += n;
+  }
+
+  // Runs the state machine over the buffered bytes.
+  #process(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const pos = this.#run(this.#rbuf, 0, this.#rlen);
+    this.#running = false;
+    if (this.#state === S_CLOSED) this.#rlen = 0;
+    else if (pos > 0) {
+      this.#rbuf.copyWithin(0, pos, this.#rlen);
+      this.#rlen -= pos;
+    }
+    if (this.#rlen === 0 && this.#rbuf.length > 64 * 1024) this.#rbuf = EMPTY;
+  }
+
+  // After a run: backpressure on buffered pipelined bytes, end of stream.
+  #afterRun(): void {
+    if (this.#state === S_CLOSED) return;
+    const tooMuch = this.#rlen > this.host.limits.maxHeaderSize + 65536;
+    if (this.#state === S_WAIT || this.#ex !== null) {
+      if (tooMuch && !this.#paused) this.#pause();
+    }
+    if (this.#eof && this.#state === S_HEAD && this.#ex === null) {
+      // Nothing more will come: a partial head is dropped.
+      this.#endConn();
+    }
+  }
+
+  #pause(): void {
+    this.#paused = true;
+    this.t.pause();
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (!this.#closed) this.t.resume();
+  }
+
+  // Consumes src[pos, end) as far as the state allows; returns where it
+  // stopped (the rest is kept for later).
+  #run(src: Uint8Array, pos: number, end: number): number {
+    for (;;) {
+      switch (this.#state) {
+        case S_HEAD: {
+          if (pos >= end) return pos;
+          if (this.#headStart === 0) this.#headStart = this.#lastActive;
+          const r = this.#parser.parse(src, pos, end);
+          if (r === 0) return pos;
+          if (r < 0) {
+            this.#sendError(-r);
+            return end;
+          }
+          pos += r;
+          this.#parser.reset();
+          this.#headStart = 0;
+          this.#startRequest();
+          break;
+        }
+        case S_BODY: {
+          if (pos >= end) return pos;
+          pos = this.#feedBody(src, pos, end);
+          if (this.#state === S_BODY) return pos;
+          break;
+        }
+        case S_WAIT:
+          return pos;
+        default:
+          return end;
+      }
+    }
+  }
+
+  #feedBody(src: Uint8Array, pos: number, end: number): number {
+    const ex = this.#ex!;
+    const d = ex.decoder;
+    if (d !== null) {
+      pos = d.feed(src, pos, end, this.#onBodyBytes);
+      if (d.error !== 0) {
+        this.#bodyError(ex, d.error);
+        return end;
+      }
+      if (d.done) this.#bodyComplete(ex);
+      return pos;
+    }
+    const n = Math.min(end - pos, ex.remaining);
+    this.#bodyBytes(src, pos, pos + n);
+    ex.remaining -= n;
+    if (ex.remaining === 0) this.#bodyComplete(ex);
+    return pos + n;
+  }
+
+  #bodyBytes(buf: Uint8Array, a: number, b: number): void {
+    const ex = this.#ex!;
+    if (a === b) return;
+    if (ex.bodyCancelled || ex.finished || ex.controller === null) {
+      ex.discarded += b - a;
+      if (ex.finished && ex.discarded > MAX_DISCARD) {
+        ex.keepAlive = false;
+        this.#endConn();
+      }
+      return;
+    }
+    ex.controller.enqueue(buf.slice(a, b));
+    if ((ex.controller.desiredSize ?? 0) <= -BODY_HIGH_WATER) this.#pause();
+  }
+
+  #bodyComplete(ex: Exchange): void {
+    ex.bodyDone = true;
+    if (ex.controller !== null && !ex.bodyCancelled) {
+      try {
+        ex.controller.close();
+      } catch { /* cancelled */ }
+    }
+    this.#resume();
+    if (ex.finished) this.#nextRequest();
+    else this.#state = S_WAIT;
+  }
+
+  #bodyError(ex: Exchange, status: number): void {
+    ex.bodyDone = true;
+    if (ex.controller !== null && !ex.bodyCancelled) {
+      try {
+        ex.controller.error(new TypeError("malformed request body"));
+      } catch { /* closed */ }
+    }
+    ex.keepAlive = false;
+    if (!ex.responded) {
+      ex.responded = true;
+      ex.finished = true;
+      this.#sendError(status);
+    } else {
+      this.t.close();
+    }
+  }
+
+  // ---- requests ----
+
+  #startRequest(): void {
+    const p = this.#parser;
+    const host = this.host;
+    const ex = new Exchange(this, p);
+    this.#ex = ex;
+    if (p.chunked) {
+      ex.hasBody = true;
+      ex.decoder = new ChunkedDecoder(host.limits.maxHeaderSize);
+    } else if (p.contentLength > 0) {
+      if (p.contentLength > host.maxBodySize) {
+        this.#ex = null;
+        this.#sendError(413);
+        return;
+      }
+      ex.hasBody = true;
+      ex.remaining = p.contentLength;
+    }
+    let body: ReadableStream<Uint8Array> | null = null;
+    if (ex.hasBody) {
+      ex.bodyDone = false;
+      body = new ReadableStream<Uint8Array>({
+        start: (c) => {
+          ex.controller = c;
+        },
+        pull: () => {
+          if (ex.expectContinue && !ex.continueSent && !ex.responded) {
+            ex.continueSent = true;
+            this.#flushNow();
+            this.t.send(CONTINUE);
+          }
+          this.#resume();
+        },
+        cancel: () => {
+          ex.bodyCancelled = true;
+          this.#resume();
+        },
+      }, { highWaterMark: 0, size: (c) => c.byteLength });
+      this.#state = S_BODY;
+    } else {
+      this.#state = S_WAIT;
+    }
+    const req = ex.req = new ServerRequest(
+      p.method,
+      p.target,
+      p.host === "" ? host.defaultHost : p.host,
+      p.fields,
+      body,
+    );
+    const info = new HandlerInfo(ex);
+    let res: Response | Promise<Response>;
+    try {
+      res = host.handler(req as unknown as Request, info);
+    } catch (e) {
+      this.#handlerError(ex, e);
+      return;
+    }
+    if (res instanceof Response) this.#respond(ex, res, false);
+    else if (
+      res !== null && typeof (res as Promise<Response>)?.then === "function"
+    ) {
+      (res as Promise<Response>).then(
+        (r) => this.#respond(ex, r, false),
+        (e) => this.#handlerError(ex, e),
+      );
+    } else {
+      this.#handlerError(
+        ex,
+        new TypeError("Return value from serve handler must be a Response"),
+      );
+    }
+  }
+
+  #handlerError(ex: Exchange, e: unknown): void {
+    if (ex.responded || this.#closed) return;
+    let r: Response | Promise<Response>;
+    try {
+      r = this.host.onError(e);
+    } catch (e2) {
+      console.error("http: onError threw", e2);
+      this.#respond(ex, internalError(), true);
+      return;
+    }
+    if (r instanceof Response) this.#respond(ex, r, true);
+    else {
+      Promise.resolve(r).then(
+        (x) => this.#respond(ex, x, true),
+        (e2) => {
+          console.error("http: onError threw", e2);
+          this.#respond(ex, internalError(), true);
+        },
+      );
+    }
+  }
+
+  #respond(ex: Exchange, r: Response, fromOnError: boolean): void {
+    if (ex.responded) return;
+    if (this.#closed || ex.failed) {
+      ex.responded = true;
+      if (r instanceof Response && r.body !== null) {
+        r.body.cancel().catch(() => {});
+      }
+      return;
+    }
+    const parts = this.#parts;
+    try {
+      inspectResponse(r, parts);
+    } catch (e) {
+      if (fromOnError) {
+        console.error("http: onError did not return a usable Response", e);
+        this.#respond(ex, internalError(), true);
+      } else this.#handlerError(ex, e);
+      return;
+    }
+    ex.responded = true;
+    if (parts.kind === BODY_OTHER) {
+      // Blob, FormData, ...: a known size once read.
+      const kept = {
+        status: parts.status,
+        statusText: parts.statusText,
+        headers: parts.headers.slice(),
+      };
+      r.bytes().then((bytes) => {
+        if (this.#closed || ex.failed) return;
+        const p = this.#parts;
+        p.status = kept.status;
+        p.statusText = kept.statusText;
+        p.headers = kept.headers;
+        p.kind = BODY_BYTES;
+        p.bytes = bytes;
+        this.#writeResponse(ex, p);
+      }, (e) => {
+        ex.responded = false;
+        this.#handlerError(ex, e);
+      });
+      return;
+    }
+    this.#writeResponse(ex, parts);
+  }
+
+  #writeResponse(ex: Exchange, parts: ResponseParts): void {
+    const status = parts.status;
+    const headOnly = ex.method === "HEAD";
+    const noBody = statusHasNoBody(status);
+    let keepAlive = ex.keepAlive && !this.host.shuttingDown;
+    let head = statusLine(status, parts.statusText);
+    let userLength = -1;
+    let hasDate = false;
+    const h = parts.headers;
+    for (let i = 0; i < h.length; i += 2) {
+      const name = h[i];
+      const c = name.charCodeAt(0) | 0x20;
+      if (c === 0x63 || c === 0x74 || c === 0x64 || c === 0x6b) { // c t d k
+        const lower = name.toLowerCase();
+        if (lower === "content-length") {
+          userLength = Number(h[i + 1]);
+          if (!Number.isSafeInteger(userLength) || userLength < 0) {
+            userLength = -1;
+          }
+          continue;
+        }
+        if (lower === "transfer-encoding" || lower === "keep-alive") continue;
+        if (lower === "connection") {
+          if (/(^|,)\s*close\s*(,|$)/i.test(h[i + 1])) keepAlive = false;
+          continue;
+        }
+        if (lower === "date") hasDate = true;
+      }
+      head += name + ": " + h[i + 1] + "\r\n";
+    }
+    if (!hasDate) head += dateHeader();
+
+    let bytes: Uint8Array | null = null;
+    let length = 0;
+    let stream: ReadableStream<Uint8Array> | null = null;
+    let chunked = false;
+    const kind = parts.kind;
+    if (kind === BODY_STRING) {
+      const text = parts.text;
+      if (text.length <= SMALL && !NON_ASCII.test(text)) {
+        length = text.length; // ASCII: encoded into the fill buffer below
+      } else {
+        bytes = encoder.encode(text);
+        length = bytes.length;
+      }
+    } else if (kind === BODY_BYTES) {
+      bytes = parts.bytes;
+      length = bytes.length;
+    } else if (kind === BODY_STREAM) {
+      stream = parts.stream;
+      length = -1;
+    }
+    if (noBody) {
+      if (stream !== null) stream.cancel().catch(() => {});
+      stream = null;
+    } else if (length >= 0) {
+      head += "content-length: " + length + "\r\n";
+    } else if (headOnly) {
+      if (userLength >= 0) head += "content-length: " + userLength + "\r\n";
+    } else if (userLength >= 0) {
+      head += "content-length: " + userLength + "\r\n";
+    } else if (ex.minor === 1) {
+      head += "transfer-encoding: chunked\r\n";
+      chunked = true;
+    } else {
+      keepAlive = false; // HTTP/1.0: the body ends with the connection
+    }
+    if (!keepAlive) head += "connection: close\r\n";
+    else if (ex.minor === 0) head += "connection: keep-alive\r\n";
+    head += "\r\n";
+    ex.keepAlive = keepAlive;
+    this.#writeString(head);
+    if (headOnly || noBody) {
+      if (stream !== null) stream.cancel().catch(() => {});
+      this.#finishResponse(ex);
+      return;
+    }
+    if (kind === BODY_STRING && bytes === null) {
+      this.#writeString(parts.text);
+    } else if (bytes !== null) {
+      this.#writeBytes(bytes, 0, bytes.length);
+    }
+    if (stream !== null) {
+      this.#streamBody(ex, stream, chunked, userLength);
+      return;
+    }
+    this.#finishResponse(ex);
+  }
+
+  async #streamBody(
+    ex: Exchange,
+    stream: ReadableStream<Uint8Array>,
+    chunked: boolean,
+    fixed: number,
+  ): Promise<void> {
+    let reader: ReadableStreamDefaultReader<Uint8Array>;
+    try {
+      reader = ex.reader = stream.getReader();
+    } catch (e) {
+      console.error("http: response body", e);
+      this.t.close();
+      return;
+    }
+    this.#flushSoon();
+    let sent = 0;
+    try {
+      for (;;) {
+        if (this.t.queuedBytes >= WRITE_HIGH_WATER) {
+          await new Promise<void>((r) => this.#drainWaiter = r);
+        }
+        if (this.#closed || ex.failed) throw interrupted();
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (this.#closed || ex.failed) throw interrupted();
+        if (!(value instanceof Uint8Array)) {
+          throw new TypeError("response body chunks must be Uint8Arrays");
+        }
+        const n = value.length;
+        if (n === 0) continue;
+        sent += n;
+        if (fixed >= 0 && sent > fixed) {
+          throw new RangeError("response body longer than its content-length");
+        }
+        if (chunked) this.#writeString(n.toString(16) + "\r\n");
+        this.#writeBytes(value, 0, n);
+        if (chunked) this.#writeBytes(CRLF, 0, 2);
+        this.#flushSoon();
+      }
+      if (fixed >= 0 && sent !== fixed) {
+        throw new RangeError("response body shorter than its content-length");
+      }
+      if (chunked) this.#writeBytes(LAST_CHUNK, 0, LAST_CHUNK.length);
+      ex.reader = null;
+      this.#finishResponse(ex);
+    } catch (e) {
+      ex.reader = null;
+      if (!(e instanceof Deno.errors.Interrupted)) {
+        console.error("http: response body stream failed", e);
+      }
+      reader.cancel(e).catch(() => {});
+      ex.fail();
+      this.t.close(); // the client sees a truncated body
+    }
+  }
+
+  #finishResponse(ex: Exchange): void {
+    ex.finished = true;
+    if (!ex.bodyDone) {
+      // Answered without reading the whole body: keep the connection only
+      // if the rest can be skipped cheaply.
+      if (
+        (ex.expectContinue && !ex.continueSent) ||
+        (ex.decoder === null && ex.remaining > MAX_DISCARD)
+      ) ex.keepAlive = false;
+      if (ex.controller !== null && !ex.bodyCancelled) {
+        ex.bodyCancelled = true;
+        try {
+          ex.controller.close();
+        } catch { /* closed */ }
+      }
+    }
+    if (ex.completed !== null) {
+      this.#flushNow();
+      this.t.send(EMPTY, 0, 0, (errno) => {
+        if (errno === 0) ex.resolve!();
+        else ex.reject!(interrupted());
+      });
+    }
+    this.#flushSoon();
+    if (ex.bodyDone || !ex.keepAlive) this.#nextRequest();
+    // else: the rest of the body is skipped, then #bodyComplete goes on.
+  }
+
+  #nextRequest(): void {
+    const ex = this.#ex;
+    this.#ex = null;
+    if (ex === null || !ex.keepAlive || this.host.shuttingDown) {
+      this.#endConn();
+      return;
+    }
+    this.#state = S_HEAD;
+    this.#lastActive = Date.now();
+    this.#resume();
+    if (!this.#running) {
+      this.#process();
+      this.#afterRun();
+    }
+  }
+
+  #sendError(status: number): void {
+    this.#writeString(errorResponse(status, true));
+    this.#endConn();
+  }
+
+  // Graceful close: send what is queued, FIN, then read (discarding) until
+  // the peer closes or the linger time passes, so the peer's unread bytes
+  // do not turn our close into a reset that destroys the response.
+  #endConn(): void {
+    if (this.#state === S_CLOSED) return;
+    this.#state = S_CLOSED;
+    this.#rlen = 0;
+    this.#flushNow();
+    if (this.#closed) return;
+    this.#lingerUntil = Date.now() + LINGER_MS;
+    this.#resume();
+    this.t.end(this.#eof);
+  }
+
+  // ---- writing ----
+
+  #writeString(s: string): void {
+    const n = s.length;
+    if (NON_ASCII.test(s)) {
+      // Header bytes above 0x7f are latin1 (ByteString), bodies UTF-8.
+      this.#writeBytes(latin1Bytes(s), 0, n);
+      return;
+    }
+    if (n > FILL_SIZE) {
+      const b = encoder.encode(s);
+      this.#writeBytes(b, 0, b.length);
+      return;
+    }
+    if (this.#wlen + n > this.#fill.length) this.#flushNow();
+    encoder.encodeInto(s, this.#fill.subarray(this.#wlen));
+    this.#wlen += n;
+  }
+
+  #writeBytes(b: Uint8Array, a: number, e: number): void {
+    const n = e - a;
+    if (n <= SMALL) {
+      if (this.#wlen + n > this.#fill.length) this.#flushNow();
+      this.#fill.set(b.subarray(a, e), this.#wlen);
+      this.#wlen += n;
+      return;
+    }
+    this.#flushNow();
+    this.t.send(b, a, e);
+  }
+
+  #flushSoon(): void {
+    if (this.#inData) this.#needFlush = true;
+    else this.#flushNow();
+  }
+
+  #flush(): void {
+    this.#needFlush = false;
+    this.#flushNow();
+  }
+
+  #flushNow(): void {
+    if (this.#wlen === 0 || this.#closed) return;
+    const b = this.#fill;
+    this.#inflight.push(b);
+    this.#sending++;
+    this.t.send(b, 0, this.#wlen, this.#onFillSent);
+    this.#fill = this.#pool.pop() ?? new Uint8Array(FILL_SIZE);
+    this.#wlen = 0;
+  }
+}
+
+function latin1Bytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+function internalError(): Response {
+  return new Response("Internal Server Error", {
+    status: 500,
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * An HTTP/1.1 server on io_uring with Deno.serve's shape: `serve(handler)`
+ * or `serve(options, handler)`; the handler gets a standard `Request` and
+ * returns a standard `Response`. Keep-alive, pipelining, chunked bodies
+ * both ways, Expect: 100-continue, header-read and idle timeouts, limits,
+ * graceful shutdown. Requests are parsed strictly: ambiguous framing
+ * (Content-Length with Transfer-Encoding, differing lengths) is refused.
+ *
+ * Permissions: `--allow-ffi` (the io_uring ring), plus `--allow-read` for
+ * the default library lookup.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "@kernio/kernio/http";
+ * const server = serve({ port: 0, onListen() {} }, (req) =>
+ *   new Response(`Hello from ${new URL(req.url).pathname}`));
+ * await server.shutdown();
+ * ```
+ *
+ * @module
+ * @tags allow-ffi
+ */
+
+export {
+  type HttpServer,
+  serve,
+  type ServeBaseOptions,
+  type ServeHandler,
+  type ServeOptions,
+  type ServeTcpOptions,
+  type ServeUnixOptions,
+} from "./server.ts";
