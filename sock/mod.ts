@@ -58,3 +58,4 @@ export * from "./raw.ts";
 export * from "./icmp.ts";
 export * from "./sctp.ts";
 export * from "./sctp_options.ts";
+export * from "./select.ts";

@@ -25,6 +25,13 @@ export const SYMBOLS = {
     parameters: [f64, f64, f64, f64, f64, f64, f64],
     result: f64,
   },
+  // The same on Deno's blocking pool, for waits such as pselect6.
+  kio_syscall6f_async: {
+    name: "kio_syscall6f",
+    parameters: [f64, f64, f64, f64, f64, f64, f64],
+    result: f64,
+    nonblocking: true,
+  },
 
   kio_read: { parameters: [i32, buf, u32], result: i32 },
   kio_write: { parameters: [i32, buf, u32], result: i32 },

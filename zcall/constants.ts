@@ -137,6 +137,10 @@ export const SO = {
   BINDTOIFINDEX: 62,
   PREFER_BUSY_POLL: 69,
   BUSY_POLL_BUDGET: 70,
+  /** Receive an SCM_PIDFD control message with each message (6.5+). */
+  PASSPIDFD: 76,
+  /** A pidfd of the connected peer (getsockopt, 6.5+). */
+  PEERPIDFD: 77,
 } as const;
 
 /**
@@ -529,6 +533,10 @@ export const MSG = {
 export const SCM = {
   RIGHTS: 1,
   CREDENTIALS: 2,
+  /** Security label of the peer (SELinux, Smack). */
+  SECURITY: 3,
+  /** A pidfd of the sending process (kernel 6.5+). */
+  PIDFD: 4,
   TIMESTAMP: 29,
   TIMESTAMPNS: 35,
 } as const;
@@ -820,3 +828,63 @@ export const IORING_REGISTER = {
   ZCRX_CTRL: 36,
   USE_REGISTERED_RING: 1 << 31,
 } as const;
+
+/**
+ * fcntl(2) commands (the same on x86_64 and aarch64).
+ *
+ * @example
+ * ```ts
+ * import { F, FD_CLOEXEC, SYS, syscall4 } from "@kernio/kernio/zcall";
+ * const flags = syscall4(SYS.FCNTL, 0, F.GETFD, 0, 0);
+ * (flags & FD_CLOEXEC) !== 0;
+ * ```
+ */
+export const F = {
+  DUPFD: 0,
+  GETFD: 1,
+  SETFD: 2,
+  GETFL: 3,
+  SETFL: 4,
+  GETLK: 5,
+  SETLK: 6,
+  SETLKW: 7,
+  SETOWN: 8,
+  GETOWN: 9,
+  SETSIG: 10,
+  GETSIG: 11,
+  SETOWN_EX: 15,
+  GETOWN_EX: 16,
+  OFD_GETLK: 36,
+  OFD_SETLK: 37,
+  OFD_SETLKW: 38,
+  SETLEASE: 1024,
+  GETLEASE: 1025,
+  NOTIFY: 1026,
+  DUPFD_CLOEXEC: 1030,
+  SETPIPE_SZ: 1031,
+  GETPIPE_SZ: 1032,
+  ADD_SEALS: 1033,
+  GET_SEALS: 1034,
+} as const;
+
+/**
+ * The close-on-exec descriptor flag (fcntl F_GETFD / F_SETFD).
+ *
+ * @example
+ * ```ts
+ * import { FD_CLOEXEC } from "@kernio/kernio/zcall";
+ * FD_CLOEXEC; // 1
+ * ```
+ */
+export const FD_CLOEXEC = 1;
+
+/**
+ * Number of descriptors an fd_set holds (select/pselect6): bits 0..1023.
+ *
+ * @example
+ * ```ts
+ * import { FD_SETSIZE } from "@kernio/kernio/zcall";
+ * FD_SETSIZE; // 1024
+ * ```
+ */
+export const FD_SETSIZE = 1024;

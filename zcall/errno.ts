@@ -489,3 +489,34 @@ export function errnoFromName(name: string): number | undefined {
 export const ERRNO_NUMBERS: readonly number[] = NAMES.flatMap((n, i) =>
   n ? [i] : []
 );
+
+/**
+ * Whether `err` carries the errno `target` (Go's `errors.Is(err,
+ * syscall.Errno)`): a raw result (`-errno`) or positive errno number, an
+ * error object whose `errno` property is that number (kernio's typed
+ * errors), or one whose `code` is its name (kernio's and Deno's errors,
+ * such as Deno.errors.ConnectionRefused with code "ECONNREFUSED"). Aliases
+ * match (EWOULDBLOCK is EAGAIN).
+ *
+ * @example
+ * ```ts
+ * import { Errno, errnoIs } from "@kernio/kernio/zcall";
+ * errnoIs(-111, Errno.ECONNREFUSED); // true
+ * errnoIs({ code: "ECONNREFUSED" }, Errno.ECONNREFUSED); // true
+ * errnoIs(new Error("x"), Errno.ECONNREFUSED); // false
+ * ```
+ */
+export function errnoIs(err: unknown, target: number | ErrnoName): boolean {
+  const want = typeof target === "string" ? errnoFromName(target) : target;
+  if (typeof want !== "number" || !Number.isInteger(want) || want === 0) {
+    return false;
+  }
+  const n = want < 0 ? -want : want;
+  if (typeof err === "number") return err === -n || err === n;
+  if (err === null || typeof err !== "object") return false;
+  const e = err as { errno?: unknown; code?: unknown };
+  if (typeof e.errno === "number") {
+    return e.errno === n || e.errno === -n;
+  }
+  return typeof e.code === "string" && errnoFromName(e.code) === n;
+}

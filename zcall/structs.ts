@@ -545,3 +545,134 @@ export function sigsetOf(...signals: number[]): Uint8Array {
   }
   return set;
 }
+
+/**
+ * sizeof(struct msghdr) on 64-bit Linux: the size of {@linkcode Msghdr}.
+ *
+ * @example
+ * ```ts
+ * import { Msghdr, SIZEOF_MSGHDR } from "@kernio/kernio/zcall";
+ * new Msghdr().bytes.byteLength === SIZEOF_MSGHDR; // true
+ * ```
+ */
+export const SIZEOF_MSGHDR = 56;
+
+/**
+ * An fd_set for select/pselect6: a 1024-bit descriptor bitmap (128 bytes,
+ * sixteen 64-bit words, as the kernel reads it). Methods are the FD_ZERO,
+ * FD_SET, FD_CLR and FD_ISSET macros.
+ *
+ * @example
+ * ```ts
+ * import { FdSet } from "@kernio/kernio/zcall";
+ * const set = new FdSet().set(0).set(5);
+ * set.isSet(5); // true
+ * set.clear(5).isSet(5); // false
+ * ```
+ */
+export class FdSet {
+  /** The 128-byte bitmap. */
+  readonly bytes: Uint8Array = new Uint8Array(new ArrayBuffer(128));
+
+  /** FD_ZERO: clears every bit. */
+  zero(): this {
+    this.bytes.fill(0);
+    return this;
+  }
+
+  /** FD_SET: adds `fd` (0..1023; RangeError otherwise). */
+  set(fd: number): this {
+    checkFd("FdSet.set", fd);
+    this.bytes[fd >> 3] |= 1 << (fd & 7);
+    return this;
+  }
+
+  /** FD_CLR: removes `fd`. */
+  clear(fd: number): this {
+    checkFd("FdSet.clear", fd);
+    this.bytes[fd >> 3] &= ~(1 << (fd & 7));
+    return this;
+  }
+
+  /** FD_ISSET: whether `fd` is in the set. */
+  isSet(fd: number): boolean {
+    checkFd("FdSet.isSet", fd);
+    return (this.bytes[fd >> 3] & (1 << (fd & 7))) !== 0;
+  }
+
+  /** The descriptors in the set, ascending. */
+  fds(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < 128; i++) {
+      const b = this.bytes[i];
+      if (b === 0) continue;
+      for (let k = 0; k < 8; k++) if (b & (1 << k)) out.push(i * 8 + k);
+    }
+    return out;
+  }
+
+  /** Copies another set into this one. */
+  copyFrom(other: FdSet): this {
+    this.bytes.set(other.bytes);
+    return this;
+  }
+}
+
+function checkFd(fn: string, fd: number): void {
+  if (!(Number.isInteger(fd) && fd >= 0 && fd < 1024)) {
+    throw new RangeError(`${fn}: fd must be an integer in 0..1023, got ${fd}`);
+  }
+}
+
+/**
+ * FD_ZERO as a function (see {@linkcode FdSet.zero}).
+ *
+ * @example
+ * ```ts
+ * import { FdSet, fdZero } from "@kernio/kernio/zcall";
+ * fdZero(new FdSet().set(3));
+ * ```
+ */
+export function fdZero(set: FdSet): void {
+  set.zero();
+}
+
+/**
+ * FD_SET as a function (see {@linkcode FdSet.set}).
+ *
+ * @example
+ * ```ts
+ * import { FdSet, fdSet } from "@kernio/kernio/zcall";
+ * const s = new FdSet();
+ * fdSet(3, s);
+ * ```
+ */
+export function fdSet(fd: number, set: FdSet): void {
+  set.set(fd);
+}
+
+/**
+ * FD_CLR as a function (see {@linkcode FdSet.clear}).
+ *
+ * @example
+ * ```ts
+ * import { FdSet, fdClr } from "@kernio/kernio/zcall";
+ * fdClr(3, new FdSet().set(3));
+ * ```
+ */
+export function fdClr(fd: number, set: FdSet): void {
+  set.clear(fd);
+}
+
+/**
+ * FD_ISSET as a function (see {@linkcode FdSet.isSet}).
+ *
+ * @example
+ * ```ts
+ * import { FdSet, fdIsSet } from "@kernio/kernio/zcall";
+ * fdIsSet(3, new FdSet().set(3)); // true
+ * ```
+ */
+export function fdIsSet(fd: number, set: FdSet): boolean {
+  return set.isSet(fd);
+}

@@ -13,7 +13,8 @@
 
 import { sym } from "./_ffi.ts";
 import { Errno } from "./errno.ts";
-import { bytesOf, isU32Cell, viewBytes } from "./_views.ts";
+import { bytesOf, isU32Cell, viewBuffer, viewBytes } from "./_views.ts";
+import { SYS } from "./sysnum.ts";
 
 const EFAULT = -Errno.EFAULT;
 const EINVAL = -Errno.EINVAL;
@@ -1814,4 +1815,118 @@ export function epollWaitAsync(
   } catch (e) {
     return Promise.resolve(rawError(e));
   }
+}
+
+// ---- pselect6 ---------------------------------------------------------------
+
+// Bytes of an fd_set the kernel reads for `nfds` descriptors (whole longs).
+function fdSetBytes(nfds: number): number {
+  return ((nfds + 63) >> 6) * 8;
+}
+
+function fdSetAddress(set: Uint8Array | null, need: number): number {
+  if (set === null) return 0;
+  if (viewBytes(set) < need) return -1;
+  void viewBuffer(set); // externalizes a small on-heap buffer first
+  return sym.kio_address(set);
+}
+
+/**
+ * pselect6(2): waits until a descriptor in `readfds` is readable, in
+ * `writefds` writable or in `exceptfds` has an exceptional condition, or
+ * `timeout` (a 16-byte struct timespec, see {@linkcode Timespec}; null
+ * waits forever) passes. The sets (see {@linkcode FdSet}) are rewritten to
+ * the ready descriptors. Returns the number of ready descriptors, 0 on
+ * timeout, or -errno. No signal mask is passed. Blocks the calling thread:
+ * use a zero timeout, or {@linkcode pselect6Async}, from async code.
+ *
+ * @param nfds highest descriptor in any set plus one (0..1024)
+ * @param readfds bytes of an fd_set, or null
+ * @param writefds bytes of an fd_set, or null
+ * @param exceptfds bytes of an fd_set, or null
+ * @param timeout bytes of a struct timespec, or null for no limit
+ * @returns ready count, 0 on timeout, or -errno
+ *
+ * @example
+ * ```ts
+ * import { FdSet, pselect6, Timespec } from "@kernio/kernio/zcall";
+ * const w = new FdSet().set(1); // stdout
+ * pselect6(2, null, w.bytes, null, new Timespec(0, 0).bytes); // 1: writable
+ * ```
+ */
+export function pselect6(
+  nfds: number,
+  readfds: Uint8Array | null,
+  writefds: Uint8Array | null,
+  exceptfds: Uint8Array | null,
+  timeout: Uint8Array | null,
+): number {
+  try {
+    if (notI32(nfds) || nfds < 0 || nfds > 1024) return EINVAL;
+    const need = fdSetBytes(nfds);
+    const r = fdSetAddress(readfds, need);
+    const w = fdSetAddress(writefds, need);
+    const e = fdSetAddress(exceptfds, need);
+    const t = fdSetAddress(timeout, 16);
+    if (r < 0 || w < 0 || e < 0 || t < 0) return EFAULT;
+    return sym.kio_syscall6f(SYS.PSELECT6, nfds, r, w, e, t, 0);
+  } catch (err) {
+    return rawError(err);
+  }
+}
+
+/**
+ * {@linkcode pselect6} on Deno's blocking thread pool: the event loop keeps
+ * running while it waits. The sets and timeout are copied into private
+ * memory for the call (so nothing the caller does meanwhile can touch what
+ * the kernel writes) and the results copied back before it resolves.
+ *
+ * @example
+ * ```ts
+ * import { FdSet, pselect6Async, Timespec } from "@kernio/kernio/zcall";
+ * const w = new FdSet().set(1);
+ * await pselect6Async(2, null, w.bytes, null, Timespec.fromMillis(100).bytes);
+ * ```
+ */
+export async function pselect6Async(
+  nfds: number,
+  readfds: Uint8Array | null,
+  writefds: Uint8Array | null,
+  exceptfds: Uint8Array | null,
+  timeout: Uint8Array | null,
+): Promise<number> {
+  if (notI32(nfds) || nfds < 0 || nfds > 1024) return EINVAL;
+  const need = fdSetBytes(nfds);
+  const sets = [readfds, writefds, exceptfds];
+  for (const v of sets) if (v !== null && viewBytes(v) < need) return EFAULT;
+  if (timeout !== null && viewBytes(timeout) < 16) return EFAULT;
+  // Private copy: [read | write | except] fd_sets of 128 bytes, timespec.
+  const mem = new Uint8Array(new ArrayBuffer(3 * 128 + 16));
+  const parts = [0, 1, 2].map((i) => mem.subarray(i * 128, i * 128 + need));
+  sets.forEach((v, i) => {
+    if (v !== null) parts[i].set(bytesOf(v).subarray(0, need));
+  });
+  const ts = mem.subarray(384, 400);
+  if (timeout !== null) ts.set(bytesOf(timeout).subarray(0, 16));
+  const base = sym.kio_address(mem);
+  let r: number;
+  try {
+    r = await sym.kio_syscall6f_async(
+      SYS.PSELECT6,
+      nfds,
+      readfds === null ? 0 : base,
+      writefds === null ? 0 : base + 128,
+      exceptfds === null ? 0 : base + 256,
+      timeout === null ? 0 : base + 384,
+      0,
+    );
+  } catch (err) {
+    return rawError(err);
+  }
+  if (r >= 0) {
+    sets.forEach((v, i) => {
+      if (v !== null && viewBytes(v) >= need) bytesOf(v).set(parts[i]);
+    });
+  }
+  return r;
 }

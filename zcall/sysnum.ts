@@ -65,6 +65,7 @@ export interface SyscallNumbers {
   /** epoll_ctl(2) */ EPOLL_CTL: number;
   /** epoll_pwait(2) */ EPOLL_PWAIT: number;
   /** ppoll(2) */ PPOLL: number;
+  /** pselect6(2) */ PSELECT6: number;
   /** fcntl(2) */ FCNTL: number;
   /** dup3(2) */ DUP3: number;
   /** openat(2) */ OPENAT: number;
@@ -140,6 +141,7 @@ export const SYS_X86_64: Readonly<SyscallNumbers> = Object.freeze({
   EPOLL_CTL: 233,
   EPOLL_PWAIT: 281,
   PPOLL: 271,
+  PSELECT6: 270,
   FCNTL: 72,
   DUP3: 292,
   OPENAT: 257,
@@ -215,6 +217,7 @@ export const SYS_AARCH64: Readonly<SyscallNumbers> = Object.freeze({
   EPOLL_CTL: 21,
   EPOLL_PWAIT: 22,
   PPOLL: 73,
+  PSELECT6: 72,
   FCNTL: 25,
   DUP3: 24,
   OPENAT: 56,
