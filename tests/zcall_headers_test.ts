@@ -29,6 +29,7 @@ const GROUPS: Record<string, (k: string) => string[]> = {
   SHUT: pre("SHUT"),
   MSG: pre("MSG"),
   SCM: pre("SCM"),
+  F: pre("F"),
   SPLICE_F: pre("SPLICE_F"),
   RWF: pre("RWF"),
   AT: pre("AT"),
