@@ -36,6 +36,7 @@ import {
   SOL,
   UDP,
   unsafeAddressOf,
+  viewByteLength,
 } from "../zcall/mod.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { decodeSockaddr, type RawSockaddr, type Sockaddr } from "./sockaddr.ts";
@@ -43,6 +44,7 @@ import { waitReadable, waitWritable } from "./_reactor.ts";
 import { forEachControlMessage, putControlMessage } from "./cmsg.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { intIn } from "./_arg_checks.ts";
+import { structOf } from "../zcall/_pinned.ts";
 
 const MMSG = 64; // sizeof(struct mmsghdr)
 const NAME = 28; // room for sockaddr_in6 (and sockaddr_in)
@@ -168,6 +170,15 @@ export class UDPMessages {
     const slab = size > 0
       ? new Uint8Array(new ArrayBuffer(count * nb * size))
       : null;
+    // sendmmsg/recvmmsg refuse these headers once a buffer they point at
+    // was detached (transferred): its address would be stale.
+    const iov = this.#iov, names = this.#names, ctl = this.#control;
+    const nameBytes = count * NAME, ctlBytes = count * this.controlSize;
+    structOf.set(this.bytes, {
+      stale: () =>
+        iov.stale() || viewByteLength(names) < nameBytes ||
+        (ctl !== null && viewByteLength(ctl) < ctlBytes),
+    });
     const iovBase = unsafeAddressOf(this.#iov.bytes);
     const nameBase = unsafeAddressOf(this.#names);
     const ctlBase = this.#control ? unsafeAddressOf(this.#control) : 0;
@@ -247,11 +258,13 @@ export class UDPMessages {
     if (!(buf instanceof Uint8Array)) {
       throw new TypeError("UDPMessages.setBuffer: buf must be a Uint8Array");
     }
-    const n = length ?? buf.byteLength;
-    intIn(n, 0, buf.byteLength, "UDPMessages.setBuffer", "length");
+    // The engine's size, not a property the caller could redefine.
+    const cap = viewByteLength(buf);
+    const n = length ?? cap;
+    intIn(n, 0, cap, "UDPMessages.setBuffer", "length");
     this.#iov.set(k, buf, n);
     this.#bufs[k] = buf;
-    this.#cap[k] = buf.byteLength;
+    this.#cap[k] = cap;
     return this;
   }
 

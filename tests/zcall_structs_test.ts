@@ -120,8 +120,12 @@ Deno.test("structs: Msghdr", () => {
   // Inside caller memory.
   const outer = new Uint8Array(64);
   const inner = new Msghdr(outer.subarray(8));
+  inner.setName(new Uint8Array(4));
   inner.nameLength = 3;
   assert.equal(u32(outer, 16), 3);
+  // The kernel writes up to msg_namelen / msg_controllen bytes: checked.
+  assert.throws(() => (inner.nameLength = 5), RangeError);
+  assert.throws(() => (inner.controlLength = 1), RangeError);
   assert.throws(() => new Msghdr(new Uint8Array(55)), RangeError);
   assert.throws(() => msg.setName(name, 17), RangeError);
   assert.throws(() => msg.setControl(control, 33), RangeError);

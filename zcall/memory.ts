@@ -3,6 +3,7 @@
 // touch freed memory.
 
 import { sym } from "./_ffi.ts";
+import { viewBuffer, viewBytes } from "./_views.ts";
 import { errnoMessage, errnoName } from "./errno.ts";
 import { mmap, munmap } from "./syscalls.ts";
 
@@ -20,10 +21,32 @@ import { mmap, munmap } from "./syscalls.ts";
  * ```
  */
 export function unsafeAddressOf(buf: ArrayBufferView): number {
-  // Touching .buffer externalizes small on-heap typed arrays: their bytes
-  // would otherwise move with the GC.
-  void buf.buffer;
+  // Reading the buffer (through the intrinsic getter: a subclass or own
+  // property could skip it) externalizes small on-heap typed arrays: their
+  // bytes would otherwise move with the GC.
+  if (viewBytes(buf) < 0) {
+    throw new TypeError("unsafeAddressOf: expected a typed array or DataView");
+  }
+  viewBuffer(buf);
   return sym.kio_address(buf);
+}
+
+/**
+ * The byte length of a typed array or DataView as the engine knows it (the
+ * intrinsic getter: own properties, subclass getters or patched prototypes
+ * cannot change it); 0 once its buffer is detached; -1 for anything that is
+ * not a view. Use it for any length that bounds what the kernel touches.
+ *
+ * @example
+ * ```ts
+ * import { viewByteLength } from "@kernio/kernio/zcall";
+ * const v = new Uint8Array(8);
+ * Object.defineProperty(v, "byteLength", { value: 4096 });
+ * viewByteLength(v); // 8
+ * ```
+ */
+export function viewByteLength(view: unknown): number {
+  return viewBytes(view);
 }
 
 /**

@@ -1,7 +1,23 @@
 // Kernel structs laid out in reusable byte buffers (x86_64 and aarch64 share
 // these LP64 layouts). Each keeps the JS buffers it points at alive.
+//
+// Lifetime rule: a struct records the address of a buffer only if the
+// buffer cannot shrink (resizable ArrayBuffers are refused) and keeps the
+// view referenced; sizes come from the engine's intrinsic getters. A
+// buffer can still be detached (`buffer.transfer()`), which frees or moves
+// its memory: the syscalls that take a struct's `bytes` check, right
+// before the call, that every recorded buffer is still attached and
+// returns -EFAULT otherwise (see _pinned.ts).
 
 import { unsafeAddressOf } from "./memory.ts";
+import { structOf } from "./_pinned.ts";
+import {
+  isUnstableView,
+  taBuffer,
+  taByteOffset,
+  taTag,
+  viewBytes,
+} from "./_views.ts";
 
 const TWO32 = 0x1_0000_0000;
 
@@ -13,6 +29,27 @@ function setU64(dv: DataView, off: number, v: number): void {
 
 function getU64(dv: DataView, off: number): number {
   return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * TWO32;
+}
+
+// The true byte size of a buffer a struct is about to record the address
+// of; throws when it is not a view or its memory can shrink or is gone.
+function pinnable(where: string, buf: unknown): number {
+  const n = viewBytes(buf);
+  if (n < 0) {
+    throw new TypeError(`${where}: expected a typed array or DataView`);
+  }
+  if (isUnstableView(buf)) {
+    throw new TypeError(
+      `${where}: the buffer is resizable or detached; the kernel needs ` +
+        "memory that keeps its size (use a fixed-length ArrayBuffer)",
+    );
+  }
+  return n;
+}
+
+// Whether a kept view still holds `bytes` bytes (0 once detached).
+function shrunk(view: unknown, bytes: number): boolean {
+  return bytes !== 0 && viewBytes(view) < bytes;
 }
 
 // Index check shared by the struct arrays: a bad index must not silently
@@ -40,6 +77,7 @@ export class Iovecs {
   readonly count: number;
   readonly #dv: DataView;
   readonly #keep: (ArrayBufferView | undefined)[];
+  readonly #len: Float64Array;
 
   /** Creates `count` zeroed entries. */
   constructor(count: number) {
@@ -52,34 +90,57 @@ export class Iovecs {
     this.bytes = new Uint8Array(new ArrayBuffer(count * 16));
     this.#dv = new DataView(this.bytes.buffer);
     this.#keep = new Array(count);
+    this.#len = new Float64Array(count);
+    structOf.set(this.bytes, this);
   }
 
-  /** Points entry `i` at `buf` (the first `length` bytes, default all). */
-  set(i: number, buf: ArrayBufferView, length: number = buf.byteLength): this {
+  /**
+   * Points entry `i` at `buf` (the first `length` bytes, default all). The
+   * buffer must keep its size: resizable or detached buffers are refused.
+   */
+  set(i: number, buf: ArrayBufferView, length?: number): this {
     checkIndex("Iovecs.set", i, this.count);
-    if (
-      !(Number.isInteger(length) && length >= 0 && length <= buf.byteLength)
-    ) {
+    const cap = pinnable("Iovecs.set", buf);
+    const n = length === undefined ? cap : length;
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
       throw new RangeError(
-        `Iovecs.set: length ${length} exceeds the buffer (${buf.byteLength})`,
+        `Iovecs.set: length ${n} exceeds the buffer (${cap})`,
       );
     }
-    setU64(this.#dv, i * 16, length === 0 ? 0 : unsafeAddressOf(buf));
-    setU64(this.#dv, i * 16 + 8, length);
+    setU64(this.#dv, i * 16, n === 0 ? 0 : unsafeAddressOf(buf));
+    setU64(this.#dv, i * 16 + 8, n);
     this.#keep[i] = buf;
+    // The size to find intact before each syscall: the whole view when its
+    // address was recorded (a later setLength may use all of it).
+    this.#len[i] = n === 0 ? 0 : cap;
     return this;
   }
 
   /** Changes the length of entry `i` without touching its address. */
   setLength(i: number, n: number): void {
     checkIndex("Iovecs.setLength", i, this.count);
-    const cap = this.#keep[i]?.byteLength ?? 0;
+    const kept = this.#keep[i];
+    const cap = kept === undefined ? 0 : viewBytes(kept);
     if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
       throw new RangeError(
         `Iovecs.setLength: length ${n} exceeds the buffer (${cap})`,
       );
     }
     setU64(this.#dv, i * 16 + 8, n);
+  }
+
+  /**
+   * Whether a buffer an entry points at was detached (transferred) since it
+   * was set, or the array itself was: its recorded address is then stale.
+   * readv/writev/sendmsg... given `bytes` return -EFAULT in that case.
+   */
+  stale(): boolean {
+    if (shrunk(this.bytes, this.count * 16)) return true;
+    const keep = this.#keep, len = this.#len;
+    for (let i = 0; i < keep.length; i++) {
+      if (len[i] !== 0 && shrunk(keep[i], len[i])) return true;
+    }
+    return false;
   }
 
   /** The length recorded in entry `i`. */
@@ -222,26 +283,39 @@ export class Msghdr {
 
   /** Creates an empty msghdr, optionally inside `bytes` (56 bytes at least). */
   constructor(bytes?: Uint8Array) {
-    if (bytes !== undefined && bytes.byteLength < 56) {
-      throw new RangeError(`Msghdr: needs 56 bytes, got ${bytes.byteLength}`);
+    if (bytes !== undefined) {
+      if (taTag(bytes) !== "Uint8Array") {
+        throw new TypeError("Msghdr: bytes must be a Uint8Array");
+      }
+      const n = viewBytes(bytes);
+      if (n < 56) throw new RangeError(`Msghdr: needs 56 bytes, got ${n}`);
     }
     this.bytes = bytes ?? new Uint8Array(new ArrayBuffer(56));
-    this.#dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, 56);
+    this.#dv = new DataView(
+      taBuffer(this.bytes),
+      taByteOffset(this.bytes),
+      56,
+    );
+    structOf.set(this.bytes, this);
+  }
+
+  /** Whether the name, control or iovec buffers were detached since set. */
+  stale(): boolean {
+    return (this.#name !== null && shrunk(this.#name, this.nameLength)) ||
+      (this.#control !== null && shrunk(this.#control, this.controlLength)) ||
+      (this.#iov !== null && this.#iov.stale());
   }
 
   /** Sets msg_name (a sockaddr buffer and its length), or clears it with null. */
-  setName(
-    name: Uint8Array | null,
-    length: number = name?.byteLength ?? 0,
-  ): this {
-    if (name !== null && !(length >= 0 && length <= name.byteLength)) {
-      throw new RangeError(
-        `Msghdr.setName: length ${length} exceeds the buffer`,
-      );
+  setName(name: Uint8Array | null, length?: number): this {
+    const cap = name === null ? 0 : pinnable("Msghdr.setName", name);
+    const n = length === undefined ? cap : length;
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
+      throw new RangeError(`Msghdr.setName: length ${n} exceeds the buffer`);
     }
     this.#name = name;
     setU64(this.#dv, 0, name === null ? 0 : unsafeAddressOf(name));
-    this.#dv.setUint32(8, name === null ? 0 : length, true);
+    this.#dv.setUint32(8, n, true);
     return this;
   }
 
@@ -261,38 +335,55 @@ export class Msghdr {
   }
 
   /** Sets msg_control (ancillary data), or clears it with null. */
-  setControl(
-    control: Uint8Array | null,
-    length: number = control?.byteLength ?? 0,
-  ): this {
-    if (control !== null && !(length >= 0 && length <= control.byteLength)) {
+  setControl(control: Uint8Array | null, length?: number): this {
+    const cap = control === null ? 0 : pinnable("Msghdr.setControl", control);
+    const n = length === undefined ? cap : length;
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
       throw new RangeError(
-        `Msghdr.setControl: length ${length} exceeds the buffer`,
+        `Msghdr.setControl: length ${n} exceeds the buffer`,
       );
     }
     this.#control = control;
     setU64(
       this.#dv,
       32,
-      control === null || length === 0 ? 0 : unsafeAddressOf(control),
+      control === null || n === 0 ? 0 : unsafeAddressOf(control),
     );
-    setU64(this.#dv, 40, control === null ? 0 : length);
+    setU64(this.#dv, 40, n);
     return this;
   }
 
-  /** msg_namelen (the kernel updates it on receive). */
+  /**
+   * msg_namelen (the kernel updates it on receive). Setting it checks the
+   * value against the name buffer: the kernel writes up to this many bytes.
+   */
   get nameLength(): number {
     return this.#dv.getUint32(8, true);
   }
   set nameLength(n: number) {
+    const cap = this.#name === null ? 0 : viewBytes(this.#name);
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
+      throw new RangeError(
+        `Msghdr.nameLength: ${n} exceeds the name buffer (${cap})`,
+      );
+    }
     this.#dv.setUint32(8, n, true);
   }
 
-  /** msg_controllen (the kernel updates it on receive). */
+  /**
+   * msg_controllen (the kernel updates it on receive). Setting it checks
+   * the value against the control buffer.
+   */
   get controlLength(): number {
     return getU64(this.#dv, 40);
   }
   set controlLength(n: number) {
+    const cap = this.#control === null ? 0 : viewBytes(this.#control);
+    if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
+      throw new RangeError(
+        `Msghdr.controlLength: ${n} exceeds the control buffer (${cap})`,
+      );
+    }
     setU64(this.#dv, 40, n);
   }
 
@@ -332,6 +423,8 @@ export class Mmsghdrs {
   readonly #payloads: Uint8Array[] = [];
   readonly #names: (Uint8Array | null)[] = [];
   readonly #iov: Iovecs;
+  readonly #slab: Uint8Array;
+  readonly #nameSlab: Uint8Array | null;
 
   /** `count` messages of `payloadSize` bytes, with `nameSize`-byte address buffers (0: none). */
   constructor(count: number, payloadSize: number, nameSize = 0) {
@@ -358,6 +451,9 @@ export class Mmsghdrs {
     const names = nameSize > 0
       ? new Uint8Array(new ArrayBuffer(count * nameSize))
       : null;
+    this.#slab = slab;
+    this.#nameSlab = names;
+    structOf.set(this.bytes, this);
     for (let i = 0; i < count; i++) {
       const p = slab.subarray(i * payloadSize, (i + 1) * payloadSize);
       this.#payloads.push(p);
@@ -372,6 +468,12 @@ export class Mmsghdrs {
       setU64(this.#dv, base + 16, unsafeAddressOf(this.#iov.bytes) + i * 16);
       setU64(this.#dv, base + 24, 1);
     }
+  }
+
+  /** Whether the payload or address buffers were detached (transferred). */
+  stale(): boolean {
+    return this.#iov.stale() || shrunk(this.#slab, 1) ||
+      (this.#nameSlab !== null && shrunk(this.#nameSlab, 1));
   }
 
   /** The payload buffer of message `i` (full capacity). */
@@ -389,7 +491,7 @@ export class Mmsghdrs {
   /** Sets how many payload bytes message `i` sends. */
   setLength(i: number, n: number): void {
     checkIndex("Mmsghdrs.setLength", i, this.count);
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.#payloads[i].byteLength)) {
+    if (!(Number.isInteger(n) && n >= 0 && n <= viewBytes(this.#payloads[i]))) {
       throw new RangeError(
         `Mmsghdrs.setLength: ${n} exceeds the payload buffer`,
       );
@@ -400,7 +502,8 @@ export class Mmsghdrs {
   /** Sets msg_namelen of message `i` (before sending or receiving). */
   setNameLength(i: number, n: number): void {
     checkIndex("Mmsghdrs.setNameLength", i, this.count);
-    const cap = this.#names[i]?.byteLength ?? 0;
+    const nm = this.#names[i];
+    const cap = nm === null ? 0 : viewBytes(nm);
     if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
       throw new RangeError(
         `Mmsghdrs.setNameLength: ${n} exceeds the address buffer (${cap})`,

@@ -14,6 +14,7 @@
 import { sym } from "./_ffi.ts";
 import { Errno } from "./errno.ts";
 import { bytesOf, isU32Cell, viewBuffer, viewBytes } from "./_views.ts";
+import { staleStruct } from "./_pinned.ts";
 import { SYS } from "./sysnum.ts";
 
 const EFAULT = -Errno.EFAULT;
@@ -113,7 +114,9 @@ function badOffset(offset: number): boolean {
 // are raw kernel structs: their sizes are checked in bytes here, but the
 // addresses inside them are the caller's word, as with unsafeRead. Build
 // them with the struct classes (Iovecs, Msghdr, Mmsghdrs), which record
-// addresses of buffers they keep alive and refuse buffers that can shrink.
+// addresses of buffers they keep alive and refuse buffers that can shrink;
+// given such a struct's `bytes`, a wrapper returns -EFAULT when a recorded
+// buffer was detached since (staleStruct): its address is stale.
 
 /**
  * Generic 6-argument syscall with every argument a Number (exact below 2^53;
@@ -300,6 +303,7 @@ export function unsafeWrite(
  */
 export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(iovcnt)) return EINVAL;
     return !(iovcnt >= 0 && iovcnt <= records(iov, 16))
       ? EFAULT
@@ -321,6 +325,7 @@ export function readv(fd: number, iov: Uint8Array, iovcnt: number): number {
  */
 export function writev(fd: number, iov: Uint8Array, iovcnt: number): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(iovcnt)) return EINVAL;
     return !(iovcnt >= 0 && iovcnt <= records(iov, 16))
       ? EFAULT
@@ -347,6 +352,7 @@ export function preadv(
   offset: number,
 ): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(iovcnt)) return EINVAL;
     if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset) || offset < 0) return EINVAL;
@@ -379,6 +385,7 @@ export function pwritev(
   offset: number,
 ): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(iovcnt)) return EINVAL;
     if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset) || offset < 0) return EINVAL;
@@ -421,6 +428,7 @@ export function preadv2(
   flags: number,
 ): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(iovcnt) || notI32(flags)) return EINVAL;
     if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset)) return EINVAL;
@@ -455,6 +463,7 @@ export function pwritev2(
   flags: number,
 ): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(iovcnt) || notI32(flags)) return EINVAL;
     if (!(iovcnt >= 0 && iovcnt <= records(iov, 16))) return EFAULT;
     if (badOffset(offset)) return EINVAL;
@@ -883,6 +892,7 @@ export function sendto(
  */
 export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
   try {
+    if (staleStruct(msg)) return EFAULT;
     if (notI32(fd) || notI32(flags)) return EINVAL;
     return viewBytes(msg) < 56
       ? EFAULT
@@ -905,6 +915,7 @@ export function recvmsg(fd: number, msg: Uint8Array, flags: number): number {
  */
 export function sendmsg(fd: number, msg: Uint8Array, flags: number): number {
   try {
+    if (staleStruct(msg)) return EFAULT;
     if (notI32(fd) || notI32(flags)) return EINVAL;
     return viewBytes(msg) < 56
       ? EFAULT
@@ -934,6 +945,7 @@ export function recvmmsg(
   timeout: Uint8Array | null,
 ): number {
   try {
+    if (staleStruct(msgvec)) return EFAULT;
     if (notI32(fd) || notInt(vlen) || notI32(flags)) return EINVAL;
     if (!(vlen >= 0 && vlen <= records(msgvec, 64))) return EFAULT;
     if (timeout !== null && viewBytes(timeout) < 16) return EFAULT;
@@ -961,6 +973,7 @@ export function sendmmsg(
   flags: number,
 ): number {
   try {
+    if (staleStruct(msgvec)) return EFAULT;
     if (notI32(fd) || notInt(vlen) || notI32(flags)) return EINVAL;
     if (!(vlen >= 0 && vlen <= records(msgvec, 64))) return EFAULT;
     return sym.kio_sendmmsg(fd | 0, msgvec, vlen >>> 0, flags | 0);
@@ -1616,6 +1629,7 @@ export function vmsplice(
   flags: number,
 ): number {
   try {
+    if (staleStruct(iov)) return EFAULT;
     if (notI32(fd) || notInt(nrSegs) || notU32(flags)) return EINVAL;
     return !(nrSegs >= 0 && nrSegs <= records(iov, 16))
       ? EFAULT

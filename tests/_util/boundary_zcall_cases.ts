@@ -543,6 +543,119 @@ function cellCases(): Case[] {
   return cases;
 }
 
+function structCases(): Case[] {
+  // Structs record addresses: sizes from the engine, resizable buffers
+  // refused, and a buffer detached after set makes the syscall refuse.
+  const cases: Case[] = [];
+  const add = (
+    fn: string,
+    what: string,
+    guards: Guarded[],
+    expect: Case["expect"],
+    run: () => unknown,
+  ) => cases.push({ fn, what, guards, expect, run });
+  {
+    const [v, g] = liar(8, 4096);
+    add("Iovecs.set+readv", "8-byte view claiming 4096", [g], 8, () => {
+      fillPipe();
+      const iov = new z.Iovecs(1).set(0, v);
+      return z.readv(pr, iov.bytes, 1);
+    });
+    add(
+      "Iovecs.set",
+      "explicit length past the true size",
+      [g],
+      "throws",
+      () => {
+        new z.Iovecs(1).set(0, v, 64);
+      },
+    );
+  }
+  {
+    const ab = new ArrayBuffer(64, { maxByteLength: 128 });
+    add("Iovecs.set", "resizable ArrayBuffer refused", [], "throws", () => {
+      new z.Iovecs(1).set(0, new Uint8Array(ab));
+    });
+    add(
+      "Msghdr.setControl",
+      "resizable ArrayBuffer refused",
+      [],
+      "throws",
+      () => {
+        new z.Msghdr().setControl(new Uint8Array(ab));
+      },
+    );
+  }
+  for (const fn of ["readv", "writev", "preadv2"] as const) {
+    add(fn, "iovec buffer transferred after set", [], EFAULT, () => {
+      const buf = new Uint8Array(4096);
+      const iov = new z.Iovecs(1).set(0, buf);
+      buf.buffer.transfer(8); // the recorded address is freed
+      fillPipe();
+      return fn === "preadv2"
+        ? z.preadv2(pr, iov.bytes, 1, -1, 0)
+        : z[fn](fn === "readv" ? pr : pw, iov.bytes, 1);
+    });
+  }
+  add(
+    "recvmsg",
+    "control buffer transferred after setControl",
+    [],
+    EFAULT,
+    () => {
+      const control = new Uint8Array(256);
+      const msg = new z.Msghdr().setBuffers([new Uint8Array(64)]).setControl(
+        control,
+      );
+      control.buffer.transfer();
+      sendSelf(8);
+      return z.recvmsg(udp, msg.bytes, z.MSG.DONTWAIT);
+    },
+  );
+  add("sendmsg", "iovec array transferred after setBuffers", [], EFAULT, () => {
+    const iov = new z.Iovecs(1).set(0, new Uint8Array(8));
+    const msg = new z.Msghdr().setName(self.subarray(0, 16)).setBuffers(iov);
+    (iov.bytes.buffer as ArrayBuffer).transfer();
+    return z.sendmsg(udp, msg.bytes, 0);
+  });
+  add("recvmmsg", "payload slab transferred", [], EFAULT, () => {
+    const v = new z.Mmsghdrs(4, 256, 16);
+    (v.payload(0).buffer as ArrayBuffer).transfer();
+    sendSelf(8);
+    return z.recvmmsg(udp, v.bytes, 4, z.MSG.DONTWAIT, null);
+  });
+  {
+    const g = new Guarded(4);
+    add(
+      "Msghdr.nameLength",
+      "larger than the name buffer",
+      [g],
+      "throws",
+      () => {
+        const msg = new z.Msghdr().setName(g.bytes);
+        msg.nameLength = 128;
+      },
+    );
+  }
+  {
+    const g = new Guarded(4);
+    const msg = new z.Msghdr().setBuffers([new Uint8Array(64)]).setName(
+      g.bytes,
+    );
+    add(
+      "recvmsg",
+      "4-byte name buffer: kernel writes at most 4",
+      [g],
+      "nonNegative",
+      () => {
+        sendSelf(8);
+        return z.recvmsg(udp, msg.bytes, z.MSG.DONTWAIT);
+      },
+    );
+  }
+  return cases;
+}
+
 function tierCases(): Case[] {
   // The same call, cold and after 100k warm iterations, answers the same.
   const buf = new Uint8Array(8);
@@ -664,8 +777,9 @@ function patchPrototypes(): void {
 
 const mode = Deno.args[0] ?? "calls";
 let cases: Case[];
-if (mode === "calls") cases = [...lyingCases("own props"), ...cellCases()];
-else if (mode === "proto") {
+if (mode === "calls") {
+  cases = [...lyingCases("own props"), ...cellCases(), ...structCases()];
+} else if (mode === "proto") {
   patchPrototypes();
   cases = lyingCases("patched prototypes");
 } else if (mode === "tiers") cases = tierCases();
