@@ -1,9 +1,9 @@
 /**
  * The byte transport the HTTP server runs on: accepted stream connections
  * with per-connection data callbacks, ordered sends with backpressure,
- * pause/resume of receiving, graceful end and abortive close. The shape
- * follows the io_uring connection engine's, so the server does not care
- * which ring implementation serves it.
+ * pause/resume of receiving, graceful end and abortive close. The io_uring
+ * connection engine (uring/net) has this shape; the server is written
+ * against the interface only.
  *
  * @module
  */
@@ -35,6 +35,10 @@ export interface TransportConn {
   end(close?: boolean): void;
   /** Drops everything and closes the socket; onClose follows. */
   close(): void;
+  /** Keeps the event loop alive while open (the default). */
+  ref(): void;
+  /** Lets the process exit while open. */
+  unref(): void;
 }
 
 /** What a connection reports. */

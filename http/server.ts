@@ -24,7 +24,7 @@ import {
   WRITE_HIGH_WATER,
 } from "./_connection.ts";
 import type { Transport, TransportListener } from "./_transport.ts";
-import { UringTransport } from "./_uring_transport.ts";
+import { Engine } from "../uring/net/_engine.ts";
 
 /**
  * The handler: a Request in, a Response (or a promise of one) out.
@@ -269,9 +269,7 @@ class Server implements ConnectionHost, HttpServer {
     }
     this.finished = new Promise((r) => this.#resolveFinished = r);
     try {
-      this.#transport = new UringTransport({
-        highWaterMark: WRITE_HIGH_WATER,
-      });
+      this.#transport = new Engine({ highWaterMark: WRITE_HIGH_WATER });
     } catch (e) {
       this.#socket.close();
       throw e;
@@ -315,6 +313,7 @@ class Server implements ConnectionHost, HttpServer {
     if (!this.#unix) setsockopt(fd, IPPROTO.TCP, TCP.NODELAY, ONE);
     const c = new HttpConnection(this, fd);
     c.t = this.#transport.attach(fd, c);
+    if (!this.#refd) c.t.unref();
     this.#conns.add(c);
   }
 
@@ -373,6 +372,7 @@ class Server implements ConnectionHost, HttpServer {
     this.#refd = true;
     Deno.refTimer(this.#timer as unknown as number);
     this.#listener.ref();
+    for (const c of this.#conns) c.t.ref();
   }
 
   unref(): void {
@@ -380,6 +380,7 @@ class Server implements ConnectionHost, HttpServer {
     this.#refd = false;
     Deno.unrefTimer(this.#timer as unknown as number);
     this.#listener.unref();
+    for (const c of this.#conns) c.t.unref();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -609,3 +609,28 @@ Deno.test("http server: type-checks against Deno.serve's types", async () => {
   assert.match(out, /\r\n\r\nGET 127\.0\.0\.1$/);
   await asDeno.shutdown();
 });
+
+Deno.test("http server: unref() lets the process exit, and it still serves", async () => {
+  const code = `
+    import { serve } from "${new URL("../http/mod.ts", import.meta.url).href}";
+    const s = serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response("u"));
+    s.unref();
+    const c = await Deno.connect({ hostname: "127.0.0.1", port: s.addr.port });
+    await c.write(new TextEncoder().encode("GET / HTTP/1.1\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n"));
+    const buf = new Uint8Array(1000);
+    let out = "";
+    for (;;) { const n = await c.read(buf); if (n === null) break; out += new TextDecoder().decode(buf.subarray(0, n)); }
+    c.close();
+    console.log(out.endsWith("\\r\\n\\r\\nu") ? "SERVED" : "BAD " + out);
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", code],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "SERVED");
+});
