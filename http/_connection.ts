@@ -619,7 +619,7 @@ export class HttpConnection implements TransportConnHandler {
       }
       head += name + ": " + h[i + 1] + "\r\n";
     }
-    if (!hasDate) head += dateHeader();
+    if (!hasDate) head += dateHeader(this.#lastActive);
 
     let bytes: Uint8Array | null = null;
     let length = 0;
@@ -799,21 +799,19 @@ export class HttpConnection implements TransportConnHandler {
 
   // ---- writing ----
 
+  // A head (or ASCII text): one byte per char. Header values are
+  // ByteStrings, so chars above 0x7f are latin1 bytes, never UTF-8.
   #writeString(s: string): void {
     const n = s.length;
-    if (NON_ASCII.test(s)) {
-      // Header bytes above 0x7f are latin1 (ByteString), bodies UTF-8.
+    if (n > FILL_SIZE) {
       this.#writeBytes(latin1Bytes(s), 0, n);
       return;
     }
-    if (n > FILL_SIZE) {
-      const b = encoder.encode(s);
-      this.#writeBytes(b, 0, b.length);
-      return;
-    }
     if (this.#wlen + n > this.#fill.length) this.#flushNow();
-    encoder.encodeInto(s, this.#fill.subarray(this.#wlen));
-    this.#wlen += n;
+    const f = this.#fill;
+    let w = this.#wlen;
+    for (let i = 0; i < n; i++) f[w++] = s.charCodeAt(i);
+    this.#wlen = w;
   }
 
   #writeBytes(b: Uint8Array, a: number, e: number): void {

@@ -265,10 +265,12 @@ function statusLineCached(status: number): string {
 let dateSecond = 0;
 let dateLine = "";
 
-/** "date: <IMF-fixdate>\r\n", recomputed once a second. */
-export function dateHeader(): string {
-  const now = Date.now();
-  const sec = Math.floor(now / 1000);
+/**
+ * "date: <IMF-fixdate>\r\n", recomputed once a second; `now` (ms since
+ * the epoch) saves a clock read when the caller has one.
+ */
+export function dateHeader(now: number = Date.now()): string {
+  const sec = (now / 1000) | 0;
   if (sec !== dateSecond) {
     dateSecond = sec;
     dateLine = `date: ${new Date(sec * 1000).toUTCString()}\r\n`;
