@@ -5,6 +5,7 @@
 import { sym } from "./_ffi.ts";
 import { viewBuffer, viewBytes } from "./_views.ts";
 import { errnoMessage, errnoName } from "./errno.ts";
+import { MissingPermissionError } from "./permission.ts";
 import { mmap, munmap } from "./syscalls.ts";
 
 /**
@@ -152,7 +153,22 @@ export class Mapping {
     if (addr < 0) throw new MappingError("mmap", addr);
     this.#address = addr;
     this.#length = length;
-    this.#buffer = unsafeArrayBuffer(addr, length);
+    try {
+      this.#buffer = unsafeArrayBuffer(addr, length);
+    } catch (e) {
+      munmap(addr, length);
+      if (e instanceof Deno.errors.NotCapable) {
+        throw new MissingPermissionError(
+          "Mapping: a view over mmap'd memory",
+          "--allow-ffi",
+          "Deno.UnsafePointer checks the whole FFI permission, so " +
+            "--allow-ffi=<library path> is not enough; PageMemory needs no " +
+            "pointer permission",
+          { cause: e },
+        );
+      }
+      throw e;
+    }
   }
 
   /**

@@ -33,6 +33,8 @@ export * from "./sysnum.ts";
 export * from "./syscalls.ts";
 export * from "./structs.ts";
 export * from "./memory.ts";
+export * from "./page_memory.ts";
+export * from "./permission.ts";
 export {
   DEFAULT_LIB_BASE_URL,
   libraryFileName,
