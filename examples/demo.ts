@@ -11,7 +11,8 @@
  * Run: `deno task demo` (builds the native library first), or
  * `deno run --allow-all examples/demo.ts [--seconds=3] [--conns=1,50]`.
  * Permissions: it runs `cc` and two `deno run` servers (the io_uring one
- * with `--allow-ffi`, the Deno.listen one with `--allow-net=127.0.0.1`).
+ * with only `--allow-ffi=<the native library>`, the Deno.listen one with
+ * `--allow-net=127.0.0.1`).
  *
  * @example
  * ```sh
@@ -25,6 +26,7 @@ import { buildC } from "../bench/_cc.ts";
 import {
   DENO,
   type EchoResult,
+  LIB_PATH,
   runEchoClient,
   startServer,
   table,
@@ -52,7 +54,13 @@ if (import.meta.main) {
   const servers = [
     {
       name: "kernio io_uring echo",
-      cmd: [DENO, "run", "--allow-ffi", "examples/echo_server.ts", "0"],
+      cmd: [
+        DENO,
+        "run",
+        `--allow-ffi=${LIB_PATH}`,
+        "examples/echo_server.ts",
+        "0",
+      ],
     },
     {
       name: "Deno.listen echo",

@@ -122,7 +122,7 @@ Deno.test("uring SQE layout constants match struct io_uring_sqe", () => {
 Deno.test("uring SQE encoding of every prep method", async (t) => {
   using ring = new Uring({ entries: 8 });
   const w = ring.sqeWords;
-  const bytes = new Uint8Array(w.buffer, 0, 64);
+  const bytes = new Uint8Array(w.buffer, w.byteOffset, 64);
   // Poison the slot so a field a prep forgets to write shows up.
   // (through the getter: fetching the words drops the ring's NOP templates)
   const poison = () => ring.sqeWords.fill(0xa5a5a5a5, 0, 16);
@@ -803,7 +803,7 @@ Deno.test("uring SQE encoding of every prep method", async (t) => {
 Deno.test("uring SQE encoding: fixed-buffer ops and indirect/extended contexts", async (t) => {
   using ring = new Uring({ entries: 8 });
   const w = ring.sqeWords;
-  const bytes = new Uint8Array(w.buffer, 0, 64);
+  const bytes = new Uint8Array(w.buffer, w.byteOffset, 64);
   const b0 = new Uint8Array(4096);
   const b1 = new Uint8Array(4096);
   ring.start();
@@ -893,7 +893,7 @@ Deno.test("uring SQE encoding: 128-byte ops", async (t) => {
   using ring = new Uring({ entries: 8, sqe128: true });
   assert.equal(ring.features.sqeBytes, 128);
   const w = ring.sqeWords;
-  const bytes = new Uint8Array(w.buffer, 0, 128);
+  const bytes = new Uint8Array(w.buffer, w.byteOffset, 128);
   const c = packDirect(0, 0, 0, 3);
   await t.step("nop128", () => {
     w.fill(0xa5a5a5a5, 0, 32);

@@ -69,6 +69,13 @@ export function resolveOptions(o: Partial<Options> | undefined): Options {
   checkBool("sqe128", r.sqe128);
   checkBool("cqe32", r.cqe32);
   checkBool("hybridPolling", r.hybridPolling);
+  if (!["auto", "user", "kernel"].includes(r.ringMemory)) {
+    throw new TypeError(
+      `Uring options: ringMemory must be "auto", "user" or "kernel", got ${
+        String(r.ringMemory)
+      }`,
+    );
+  }
   if (typeof r.bufferGroups !== "object" || r.bufferGroups === null) {
     throw new TypeError("Uring options: bufferGroups must be an object");
   }

@@ -25,6 +25,8 @@ import {
   IORING_REGISTER,
   ioUringRegister,
   Mapping,
+  PageMemory,
+  pageSize,
 } from "../zcall/mod.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
 import type { CQEView } from "./cqe.ts";
@@ -56,7 +58,6 @@ export const IOU_PBUF_RING = {
 /** mmap offset of a kernel-allocated buffer ring: OFF_PBUF_RING | bgid << 16. */
 const IORING_OFF_PBUF_RING = 0x80000000;
 const IORING_OFF_PBUF_SHIFT = 16;
-const PAGE = 4096;
 const TWO32 = 4294967296;
 
 /**
@@ -152,8 +153,10 @@ export class BufferRing {
   readonly incremental: boolean;
 
   #ringFd: number;
-  #ringMap: Mapping | null; // plain mode: our memory; mmap mode: the kernel's
-  #bufMap: Mapping | null;
+  // Plain mode: JS-owned memory (no pointer permission needed); mmap mode
+  // (IOU_PBUF_RING_MMAP): the kernel's, which needs the unscoped --allow-ffi.
+  #ringMap: PageMemory | Mapping | null;
+  #bufMap: PageMemory | null;
   #u32: Uint32Array; // ring entries as u32: addr lo, addr hi, len, bid|resv
   #u16: Uint16Array; // for bid fields and the tail (u16 index 7)
   #addrLo: Uint32Array; // per-bid precomputed address halves
@@ -173,8 +176,8 @@ export class BufferRing {
   private constructor(
     ringFd: number,
     o: Required<Omit<BufferRingOptions, "provideAll">>,
-    ringMap: Mapping,
-    bufMap: Mapping,
+    ringMap: PageMemory | Mapping,
+    bufMap: PageMemory,
   ) {
     this.#ringFd = ringFd;
     this.groupId = o.groupId;
@@ -186,8 +189,9 @@ export class BufferRing {
     this.incremental = o.incremental;
     this.#ringMap = ringMap;
     this.#bufMap = bufMap;
-    this.#u32 = new Uint32Array(ringMap.buffer, 0, o.entries * 4);
-    this.#u16 = new Uint16Array(ringMap.buffer, 0, o.entries * 8);
+    const ringOff = ringMap instanceof PageMemory ? ringMap.byteOffset : 0;
+    this.#u32 = new Uint32Array(ringMap.buffer, ringOff, o.entries * 4);
+    this.#u16 = new Uint16Array(ringMap.buffer, ringOff, o.entries * 8);
     this.#bufBase = bufMap.address;
     this.#addrLo = new Uint32Array(o.count);
     this.#addrHi = new Uint32Array(o.count);
@@ -195,12 +199,11 @@ export class BufferRing {
     this.#slotBid = new Uint16Array(o.entries);
     this.#slotLen = new Uint32Array(o.entries);
     this.#bidSlot = new Int32Array(o.count).fill(-1);
-    const buf = bufMap.buffer;
     for (let i = 0; i < o.count; i++) {
       const a = this.#bufBase + i * o.bufferSize;
       this.#addrLo[i] = a >>> 0;
       this.#addrHi[i] = Math.floor(a / TWO32);
-      this.#views[i] = new Uint8Array(buf, i * o.bufferSize, o.bufferSize);
+      this.#views[i] = bufMap.view(i * o.bufferSize, o.bufferSize);
     }
   }
 
@@ -254,17 +257,18 @@ export class BufferRing {
     }
     const kernelMapped = options.kernelMapped === true;
     const incremental = options.incremental === true;
-    const ringBytes = Math.ceil((entries * 16) / PAGE) * PAGE;
+    const page = pageSize();
+    const ringBytes = Math.ceil((entries * 16) / page) * page;
 
     // struct io_uring_buf_reg { u64 ring_addr; u32 ring_entries; u16 bgid;
     // u16 flags; u64 resv[3]; }
     const reg = new Uint8Array(40);
     const dv = new DataView(reg.buffer);
-    let ringMap: Mapping | null = null;
-    const bufMap = Mapping.anonymous(Math.max(count * bufferSize, 1));
+    let ringMap: PageMemory | Mapping | null = null;
+    const bufMap = new PageMemory(Math.max(count * bufferSize, 1));
     try {
       if (!kernelMapped) {
-        ringMap = Mapping.anonymous(ringBytes);
+        ringMap = new PageMemory(ringBytes);
         const a = ringMap.address;
         dv.setUint32(0, a >>> 0, true);
         dv.setUint32(4, Math.floor(a / TWO32), true);

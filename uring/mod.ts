@@ -1,11 +1,17 @@
 /**
- * io_uring for Deno: rings whose SQEs are written straight into the mmap'd
+ * io_uring for Deno: rings whose SQEs are written straight into the shared
  * submission queue from TypeScript, one prep method per operation, compact
  * submission contexts carried in user_data, and reusable completion views.
  *
- * Permissions: unscoped `--allow-ffi` (the views over the mmap'd rings come
- * from `Deno.UnsafePointer`, which checks the whole FFI permission, not a
- * library path), plus `--allow-read` for the default library lookup.
+ * Permissions: `--allow-ffi=<path of libkernio.so>`, nothing else, on Linux
+ * 6.5+: the rings, SQE array, buffer rings, registered buffers and zcrx areas
+ * live in page-aligned memory JavaScript owns (IORING_SETUP_NO_MMAP), so no
+ * view needs `Deno.UnsafePointer`. On older kernels the rings are mmap'd
+ * kernel memory and need the unscoped `--allow-ffi` (so do buffer rings
+ * registered with `kernelMapped: true` and `Mapping`); without it ring
+ * creation throws a `MissingPermissionError` naming the flag. Either way FFI
+ * grants any syscall: the scoped flag limits which library loads, not what
+ * it can do.
  *
  * @example
  * ```ts
@@ -33,8 +39,9 @@ export * from "./probe.ts";
 export * from "./structs.ts";
 export * from "./scoped.ts";
 export * from "./ring.ts";
-// zcall structs taken by the ring's vectored and msghdr operations.
-export { Iovecs, Msghdr } from "../zcall/mod.ts";
+// zcall structs taken by the ring's vectored and msghdr operations, and
+// the error a missing permission raises.
+export { Iovecs, MissingPermissionError, Msghdr } from "../zcall/mod.ts";
 export * from "./buffer_ring.ts";
 export {
   RegisterBufferPool,

@@ -194,6 +194,13 @@ export interface Options {
   cqe32: boolean;
   /** IORING_SETUP_IOPOLL | HYBRID_IOPOLL (O_DIRECT on polling-capable devices only). */
   hybridPolling: boolean;
+  /**
+   * Where the SQ/CQ rings and SQE array live. "auto" (default): in memory
+   * JavaScript owns (IORING_SETUP_NO_MMAP) when the kernel accepts it (6.5+),
+   * else mmap'd. "user": JavaScript memory or NotSupportedError. "kernel":
+   * mmap'd kernel memory, whose views need the unscoped `--allow-ffi`.
+   */
+  ringMemory: "auto" | "user" | "kernel";
 }
 
 /**
@@ -333,6 +340,7 @@ export function defaultOptions(): Options {
     sqe128: false,
     cqe32: false,
     hybridPolling: false,
+    ringMemory: "auto",
   };
 }
 

@@ -3,8 +3,11 @@
 // are also usable directly on any ring fd (e.g. by the buffer-ring and zero-copy modules).
 
 import {
+  Errno,
   IORING_REGISTER,
   ioUringRegister,
+  SYS,
+  syscall6,
   unsafeAddressOf,
 } from "../zcall/mod.ts";
 import { UringError, uringError } from "./errors.ts";
@@ -222,9 +225,57 @@ export function registerBuffers(
   ) {
     throw new RangeError(`registerBuffers: need 1..16384 iovecs, got ${nr}`);
   }
-  check(
+  const r = ioUringRegister(fd, IORING_REGISTER.BUFFERS, iovecs, nr);
+  if (r === -Errno.ENOMEM) throw memlockError(iovecs, nr, r);
+  check("register buffers", r);
+}
+
+// RLIMIT_MEMLOCK's resource number (asm-generic/resource.h, every Linux
+// architecture kernio supports).
+const RLIMIT_MEMLOCK = 8;
+
+/** The soft RLIMIT_MEMLOCK in bytes (Infinity when unlimited), or NaN. */
+function memlockLimit(): number {
+  const rl = new Uint8Array(16);
+  const r = syscall6(
+    SYS.PRLIMIT64,
+    0,
+    RLIMIT_MEMLOCK,
+    0,
+    unsafeAddressOf(rl),
+    0,
+    0,
+  );
+  if (r < 0) return NaN;
+  const dv = new DataView(rl.buffer);
+  const hi = dv.getUint32(4, true), lo = dv.getUint32(0, true);
+  return hi === 0xffffffff && lo === 0xffffffff ? Infinity : hi * 2 ** 32 + lo;
+}
+
+// ENOMEM from registering buffers is almost always the locked-memory limit:
+// pinned pages count against RLIMIT_MEMLOCK unless the process has
+// CAP_IPC_LOCK. Say so, with the size asked for and the limit.
+function memlockError(iovecs: Uint8Array, nr: number, raw: number): UringError {
+  const dv = new DataView(iovecs.buffer, iovecs.byteOffset, nr * 16);
+  let bytes = 0;
+  for (let k = 0; k < nr; k++) {
+    bytes += dv.getUint32(k * 16 + 8, true) +
+      dv.getUint32(k * 16 + 12, true) * 2 ** 32;
+  }
+  const limit = memlockLimit();
+  const shown = Number.isNaN(limit)
+    ? "unknown"
+    : limit === Infinity
+    ? "unlimited"
+    : `${limit} bytes`;
+  return new UringError(
     "register buffers",
-    ioUringRegister(fd, IORING_REGISTER.BUFFERS, iovecs, nr),
+    raw,
+    `uring: register buffers: ENOMEM: pinning ${bytes} bytes in ${nr} ` +
+      `buffers exceeds the locked-memory limit RLIMIT_MEMLOCK (${shown}; ` +
+      "this process's other pinned memory counts too). Raise it (`ulimit -l`, " +
+      "systemd LimitMEMLOCK=, docker --ulimit memlock=), grant CAP_IPC_LOCK, " +
+      "or register less (the lockedBufferMem and writeBufferNum options).",
   );
 }
 

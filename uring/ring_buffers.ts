@@ -33,7 +33,7 @@
  * @module
  */
 
-import { Errno, Mapping } from "../zcall/mod.ts";
+import { Errno, PageMemory, pageSize } from "../zcall/mod.ts";
 import { BufferGroups, BufferRing } from "./buffer_ring.ts";
 import { UringError } from "./errors.ts";
 import { type Options, REGISTER_BUFFER_SIZE } from "./options.ts";
@@ -277,7 +277,7 @@ export class RingBuffers {
   readonly groups: BufferGroups | null;
   /** The registered write buffers (writeBufferNum > 0), or null. */
   readonly write: WriteBufferPool | null;
-  #writeMap: Mapping | null;
+  #writeMap: PageMemory | null;
   #byGroup = new Map<number, BufferRing>();
 
   /** @internal */
@@ -285,7 +285,7 @@ export class RingBuffers {
     read: BufferRing | null,
     groups: BufferGroups | null,
     write: WriteBufferPool | null,
-    writeMap: Mapping | null,
+    writeMap: PageMemory | null,
   ) {
     this.read = read;
     this.groups = groups;
@@ -363,7 +363,7 @@ export function allocateRingBuffers(
 ): { buffers: RingBuffers; writeViews: Uint8Array[] } {
   let read: BufferRing | null = null;
   let groups: BufferGroups | null = null;
-  let writeMap: Mapping | null = null;
+  let writeMap: PageMemory | null = null;
   try {
     if (o.readBufferNum > 0) {
       read = BufferRing.register(ringFd, {
@@ -390,11 +390,11 @@ export function allocateRingBuffers(
     let write: WriteBufferPool | null = null;
     if (o.writeBufferNum > 0) {
       // Page-aligned pieces: fixed-buffer I/O and O_DIRECT prefer them.
-      const piece = Math.ceil(o.writeBufferSize / 4096) * 4096;
-      writeMap = Mapping.anonymous(piece * o.writeBufferNum);
+      const piece = Math.ceil(o.writeBufferSize / pageSize()) * pageSize();
+      writeMap = new PageMemory(piece * o.writeBufferNum);
       for (let k = 0; k < o.writeBufferNum; k++) {
         writeViews.push(
-          new Uint8Array(writeMap.buffer, k * piece, o.writeBufferSize),
+          writeMap.view(k * piece, o.writeBufferSize),
         );
       }
       write = new WriteBufferPool(

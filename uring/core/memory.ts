@@ -1,5 +1,12 @@
-// The ring: setup (disabled), start, SQ/CQ over mmap'd memory, submission
+// The ring: setup (disabled), start, SQ/CQ over shared memory, submission
 // and reaping, plus one method per operation.
+//
+// Ring memory: by default the SQ/CQ rings and the SQE array live in
+// page-aligned memory JavaScript owns (IORING_SETUP_NO_MMAP, Linux 6.5+;
+// the kernel pins it), so every view is a plain typed array and the ring
+// works under `--allow-ffi=<library path>`. Kernels that refuse NO_MMAP get
+// the mmap'd rings, whose views need Deno.UnsafePointer and so the unscoped
+// `--allow-ffi` (a MissingPermissionError names it).
 //
 // Memory ordering (the kernel is the other side of a shared-memory SPSC
 // queue pair):
@@ -25,18 +32,27 @@
 
 import {
   close as closeFd,
+  Errno,
   IORING_ENTER,
   IORING_SETUP,
   ioUringSetup,
   type Iovecs,
   Mapping,
+  MissingPermissionError,
+  PageMemory,
+  pageSize,
   type PollFds,
   unsafeAddressOf,
   write as writeFd,
 } from "../../zcall/mod.ts";
 import { PinTable } from "../_pins.ts";
 import { ContextPools } from "../context.ts";
-import { RingClosedError, UringError, uringError } from "../errors.ts";
+import {
+  NotSupportedError,
+  RingClosedError,
+  UringError,
+  uringError,
+} from "../errors.ts";
 import { type Options, REGISTER_BUFFER_SIZE } from "../options.ts";
 import { resolveOptions } from "../_options.ts";
 import * as reg from "../register.ts";
@@ -81,6 +97,60 @@ export interface Features {
   setupFlags: number;
   /** IORING_FEAT_* bits reported by the kernel. */
   kernelFeatures: number;
+  /**
+   * Where the SQ/CQ rings and SQE array live: "user", page-aligned memory
+   * JavaScript owns (IORING_SETUP_NO_MMAP; needs only
+   * `--allow-ffi=<library path>`), or "kernel", mmap'd kernel memory
+   * (kernels before 6.5; needs the unscoped `--allow-ffi`).
+   */
+  ringMemory: "user" | "kernel";
+}
+
+/** JS-owned memory of a NO_MMAP ring: the rings region and the SQE array. */
+export interface UserRingMemory {
+  rings: PageMemory;
+  sqes: PageMemory;
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/**
+ * Allocates the memory of a NO_MMAP ring for `entries` SQ and `cqEntries`
+ * CQ entries (0: twice the SQ), sized like the kernel's rings_size() with a
+ * page of headroom for struct io_rings, and writes its addresses into
+ * sq_off.user_addr and cq_off.user_addr of `params`.
+ */
+export function allocateUserRings(
+  params: DataView,
+  entries: number,
+  cqEntries: number,
+  flags: number,
+): UserRingMemory {
+  const sq = Math.min(nextPow2(entries), 32768);
+  const cq = cqEntries ? Math.min(nextPow2(cqEntries), 65536) : 2 * sq;
+  const cqeBytes = (flags & IORING_SETUP.CQE32) !== 0 ? 32 : 16;
+  const sqeBytes = (flags & IORING_SETUP.SQE128) !== 0 ? 128 : 64;
+  const sqArray = (flags & IORING_SETUP.NO_SQARRAY) !== 0 ? 0 : 64 + sq * 4;
+  const rings = new PageMemory(pageSize() + cq * cqeBytes + sqArray);
+  let sqes: PageMemory;
+  try {
+    sqes = new PageMemory(sq * sqeBytes);
+  } catch (e) {
+    rings.close();
+    throw e;
+  }
+  setU64(params, 72, sqes.address); // sq_off.user_addr
+  setU64(params, 112, rings.address); // cq_off.user_addr
+  return { rings, sqes };
+}
+
+function setU64(dv: DataView, off: number, v: number): void {
+  dv.setUint32(off, v >>> 0, true);
+  dv.setUint32(off + 4, Math.floor(v / TWO32), true);
 }
 
 /**
@@ -106,6 +176,7 @@ export abstract class RingMemory {
 
   _ringMap: Mapping | null = null;
   _sqeMap: Mapping | null = null;
+  _userRings: UserRingMemory | null = null; // NO_MMAP rings
   _u32: Uint32Array = new Uint32Array(0);
   _i32: Int32Array = new Int32Array(0);
   _sqe: Uint32Array = new Uint32Array(0);
@@ -160,7 +231,7 @@ export abstract class RingMemory {
   _asyncWaiting = false;
   _efdBuf = new Uint8Array(8);
 
-  _regBufMap: Mapping | null = null;
+  _regBufMap: PageMemory | null = null;
   _regBufs: Uint8Array[] = [];
   _regBufIovecs: Iovecs | null = null;
   _regFiles = 0;
@@ -188,10 +259,38 @@ export abstract class RingMemory {
     }
     if (o.cqEntries !== 0) flags |= IORING_SETUP.CQSIZE;
     const dv = new DataView(this._params.buffer);
-    dv.setUint32(4, o.cqEntries, true);
-    dv.setUint32(8, flags, true);
-    const fd = ioUringSetup(o.entries, this._params);
-    if (fd < 0) throw uringError("io_uring_setup", fd);
+    let fd = -Errno.EINVAL;
+    if (o.ringMemory !== "kernel") {
+      // JS-owned ring memory first; a kernel before 6.5 answers EINVAL.
+      const user = allocateUserRings(dv, o.entries, o.cqEntries, flags);
+      dv.setUint32(4, o.cqEntries, true);
+      dv.setUint32(8, flags | IORING_SETUP.NO_MMAP, true);
+      fd = ioUringSetup(o.entries, this._params);
+      if (fd >= 0) {
+        flags |= IORING_SETUP.NO_MMAP;
+        this._userRings = user;
+      } else {
+        user.rings.close();
+        user.sqes.close();
+        this._params.fill(0);
+        if (o.ringMemory === "user" && fd === -Errno.EINVAL) {
+          throw new NotSupportedError(
+            "io_uring_setup",
+            'ringMemory "user" needs IORING_SETUP_NO_MMAP (Linux 6.5+)',
+            fd,
+          );
+        }
+        if (fd !== -Errno.EINVAL && fd !== -Errno.EFAULT) {
+          throw setupError(fd);
+        }
+      }
+    }
+    if (fd < 0) {
+      dv.setUint32(4, o.cqEntries, true);
+      dv.setUint32(8, flags, true);
+      fd = ioUringSetup(o.entries, this._params);
+      if (fd < 0) throw setupError(fd);
+    }
     this._fd = fd;
     this._setupFlags = flags;
     this._deferTaskrun = !o.multiIssuers;
@@ -201,19 +300,19 @@ export abstract class RingMemory {
     try {
       this._map();
     } catch (e) {
-      this._unmap();
       closeFd(fd);
-      if (
-        e instanceof Deno.errors.NotCapable ||
-        e instanceof Deno.errors.PermissionDenied
-      ) {
-        // Views over the mmap'd rings come from Deno.UnsafePointer, which
-        // checks the whole FFI permission, not a library path.
-        throw new UringError(
-          "mmap rings",
-          -1,
-          "uring: mapping the rings needs unscoped --allow-ffi " +
-            "(Deno.UnsafePointer checks the whole FFI permission)",
+      this._unmap();
+      if (e instanceof Deno.errors.NotCapable) {
+        // Views over mmap'd rings come from Deno.UnsafePointer, which checks
+        // the whole FFI permission, not a library path.
+        throw new MissingPermissionError(
+          'uring: a ring in mmap\'d kernel memory (ringMemory "kernel", or ' +
+            "a kernel before 6.5 without IORING_SETUP_NO_MMAP)",
+          "--allow-ffi",
+          "Deno.UnsafePointer checks the whole FFI permission; on Linux " +
+            "6.5+ rings live in JavaScript memory and --allow-ffi=<library " +
+            "path> is enough",
+          { cause: e instanceof MissingPermissionError ? e.cause : e },
         );
       }
       throw e;
@@ -226,6 +325,7 @@ export abstract class RingMemory {
       userDataByteOrder: "little",
       setupFlags: flags,
       kernelFeatures: dv.getUint32(20, true),
+      ringMemory: this._userRings ? "user" : "kernel",
     };
     this._pins = new PinTable(this._cqEntries * 2);
     this._pools = new ContextPools(Math.min(this._sqEntries, 4096));
@@ -250,25 +350,44 @@ export abstract class RingMemory {
     const sqSize = noArray ? 0 : sqArrayOff + sqEntries * 4;
     const cqSize = cqesOff + cqEntries * cqeBytes;
     const ringSize = Math.max(sqSize, cqSize);
-    this._ringMap = new Mapping(
-      ringSize,
-      PROT_RW,
-      MAP_SHARED_POPULATE,
-      this._fd,
-      IORING_OFF_SQ_RING,
-    );
     const sqeBytes = (this._setupFlags & IORING_SETUP.SQE128) !== 0 ? 128 : 64;
-    this._sqeMap = new Mapping(
-      sqEntries * sqeBytes,
-      PROT_RW,
-      MAP_SHARED_POPULATE,
-      this._fd,
-      IORING_OFF_SQES,
-    );
-    this._u32 = new Uint32Array(this._ringMap.buffer);
-    this._i32 = new Int32Array(this._ringMap.buffer);
-    this._sqe = new Uint32Array(this._sqeMap.buffer);
-    this._sqe64 = new Float64Array(this._sqeMap.buffer);
+    const user = this._userRings;
+    if (user) {
+      if (
+        ringSize > user.rings.length || sqEntries * sqeBytes > user.sqes.length
+      ) {
+        throw new UringError(
+          "io_uring_setup",
+          -Errno.EFAULT,
+          `uring: the kernel's ring layout (${ringSize} bytes) exceeds the ` +
+            `memory allocated for it (${user.rings.length} bytes)`,
+        );
+      }
+      const r = user.rings, q = user.sqes;
+      this._u32 = new Uint32Array(r.buffer, r.byteOffset, r.length / 4);
+      this._i32 = new Int32Array(r.buffer, r.byteOffset, r.length / 4);
+      this._sqe = new Uint32Array(q.buffer, q.byteOffset, q.length / 4);
+      this._sqe64 = new Float64Array(q.buffer, q.byteOffset, q.length / 8);
+    } else {
+      this._ringMap = new Mapping(
+        ringSize,
+        PROT_RW,
+        MAP_SHARED_POPULATE,
+        this._fd,
+        IORING_OFF_SQ_RING,
+      );
+      this._sqeMap = new Mapping(
+        sqEntries * sqeBytes,
+        PROT_RW,
+        MAP_SHARED_POPULATE,
+        this._fd,
+        IORING_OFF_SQES,
+      );
+      this._u32 = new Uint32Array(this._ringMap.buffer);
+      this._i32 = new Int32Array(this._ringMap.buffer);
+      this._sqe = new Uint32Array(this._sqeMap.buffer);
+      this._sqe64 = new Float64Array(this._sqeMap.buffer);
+    }
     this._stride = sqeBytes / 4;
     this._strideShift = sqeBytes === 128 ? 5 : 4;
     this._sqHeadW = dv.getUint32(40, true) / 4;
@@ -303,11 +422,16 @@ export abstract class RingMemory {
     this._scratchAddr = unsafeAddressOf(this._scratch);
   }
 
+  // Releases the ring memory: unmaps mmap'd rings; detaches the views over
+  // JS-owned rings (the kernel unpins them when the ring is freed).
   _unmap(): void {
     this._sqeMap?.close();
     this._ringMap?.close();
     this._sqeMap = null;
     this._ringMap = null;
+    this._userRings?.rings.close();
+    this._userRings?.sqes.close();
+    this._userRings = null;
   }
 
   _check(op: string): void {
@@ -354,7 +478,7 @@ export abstract class RingMemory {
     }
     const mem = this.options.lockedBufferMem;
     const bufs: Uint8Array[] = [];
-    let map: Mapping | null = null;
+    let map: PageMemory | null = null;
     if (mem > 0) {
       let piece = REGISTER_BUFFER_SIZE;
       // The kernel registers at most 16384 buffers: larger budgets get
@@ -362,10 +486,9 @@ export abstract class RingMemory {
       while (Math.floor(mem / piece) > MAX_REG_BUFFERS) piece *= 2;
       const count = Math.floor(mem / piece);
       if (count > 0) {
-        map = Mapping.anonymous(count * piece);
-        for (let k = 0; k < count; k++) {
-          bufs.push(new Uint8Array(map.buffer, k * piece, piece));
-        }
+        // JS-owned memory: registering pins it; no pointer permission.
+        map = new PageMemory(count * piece);
+        for (let k = 0; k < count; k++) bufs.push(map.view(k * piece, piece));
       }
     }
     let owned: RingBuffers | null = null;
@@ -436,4 +559,26 @@ export abstract class RingMemory {
 
   /** Registers `bufs` as the ring's fixed buffers (registration layer). */
   abstract _registerBufferList(bufs: Uint8Array[]): void;
+}
+
+/**
+ * The error for a failed io_uring_setup, with the two classic refusals
+ * explained: EPERM (io_uring disabled by sysctl, or a seccomp filter) and
+ * ENOSYS.
+ */
+export function setupError(raw: number): UringError {
+  if (raw === -Errno.EPERM) {
+    return new UringError(
+      "io_uring_setup",
+      raw,
+      "uring: io_uring_setup: EPERM: the kernel refused to create a ring. " +
+        "Either the sysctl kernel.io_uring_disabled forbids it (2: for " +
+        "everyone; 1: unless in kernel.io_uring_group or CAP_SYS_ADMIN; " +
+        "check `sysctl kernel.io_uring_disabled`), or a seccomp filter blocks " +
+        "io_uring_setup (container runtimes' default profiles do: allow " +
+        "io_uring_setup, io_uring_enter and io_uring_register). zcall and " +
+        "sock keep working without io_uring.",
+    );
+  }
+  return uringError("io_uring_setup", raw);
 }

@@ -19,7 +19,7 @@ import {
 } from "../probe.ts";
 import * as reg from "../register.ts";
 import { MAX_REG_BUFFERS, TWO32 } from "./_consts.ts";
-import type { Features } from "./memory.ts";
+import { allocateUserRings, type Features } from "./memory.ts";
 import { RingCompletion } from "./completion.ts";
 
 /**
@@ -206,8 +206,16 @@ export class RingCore extends RingCompletion {
       (cqEntries !== 0 ? IORING_SETUP.CQSIZE : 0) | IORING_SETUP.CLAMP,
       true,
     );
+    // A NO_MMAP ring is resized into fresh JS-owned memory.
+    const fresh = this._userRings
+      ? allocateUserRings(dv, sq, cqEntries, this._setupFlags)
+      : null;
     const r = ioUringRegister(this._fd, IORING_REGISTER.RESIZE_RINGS, p, 1);
-    if (r < 0) throw uringError("resize rings", r);
+    if (r < 0) {
+      fresh?.rings.close();
+      fresh?.sqes.close();
+      throw uringError("resize rings", r);
+    }
     // The kernel copied pending entries into the new rings and wrote the new
     // sizes and offsets back into p: remap with them.
     const keep = new DataView(this._params.buffer);
@@ -216,6 +224,7 @@ export class RingCore extends RingCompletion {
       keep.setUint32(off, dv.getUint32(off, true), true);
     }
     this._unmap();
+    this._userRings = fresh;
     this._map();
     (this.features as Features).sqEntries = this._sqEntries;
     (this.features as Features).cqEntries = this._cqEntries;

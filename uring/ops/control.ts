@@ -572,7 +572,12 @@ function cmd(
   if (big) P.prepUringCmd128(r._sqe, i, cmdOp, r._fdOf(ctx));
   else P.prepUringCmd(r._sqe, i, cmdOp, r._fdOf(ctx));
   if (data !== undefined && data.byteLength > 0) {
-    new Uint8Array(r._sqe.buffer, (i + 12) * 4, data.byteLength).set(data);
+    new Uint8Array(
+      r._sqe.buffer,
+      r._sqe.byteOffset + (i + 12) * 4,
+      data.byteLength,
+    )
+      .set(data);
   }
   r._finish(
     i,
