@@ -101,3 +101,28 @@ Deno.test("examples: deno.json tasks and the demo's servers scope FFI", () => {
   }
   assert.match(demo, /`--allow-ffi=\$\{LIB_PATH\}`/);
 });
+
+Deno.test("docs: README, uring/mod.ts and driver.ts say the same", () => {
+  const read = (p: string) => Deno.readTextFileSync(new URL(p, root));
+  const mod = read("uring/mod.ts");
+  const driver = read("uring/driver.ts");
+  const readme = read("README.md");
+  for (
+    const [name, text] of [["uring/mod.ts", mod], ["uring/driver.ts", driver]]
+  ) {
+    assert.match(text, /--allow-ffi=<path of libkernio\.so>/, name);
+    assert.match(text, /6\.5/, `${name} names the kernel that allows it`);
+    assert.doesNotMatch(
+      text,
+      /--allow-read/,
+      `${name}: io_uring needs no read`,
+    );
+  }
+  assert.match(readme, /io_uring \(`@kernio\/kernio\/uring`\) on Linux 6\.5\+/);
+  // What FFI grants, stated plainly.
+  assert.match(
+    readme,
+    /any file, open\s+any\s+socket, exec any program and write any memory/,
+  );
+  assert.match(readme, /limits _which library loads_, not what it can do/);
+});

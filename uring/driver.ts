@@ -18,7 +18,8 @@
  * buffer group 0xffff and fd -1 are reserved for the driver's own cancels
  * and linked timeouts.
  *
- * Permissions: `--allow-ffi=<path of libkernio.so>`.
+ * Permissions: `--allow-ffi=<path of libkernio.so>` on Linux 6.5+ (rings in
+ * JavaScript memory); older kernels need the unscoped `--allow-ffi`.
  *
  * @example
  * ```ts

@@ -366,8 +366,9 @@ export abstract class RingMemory {
       const r = user.rings, q = user.sqes;
       this._u32 = new Uint32Array(r.buffer, r.byteOffset, r.length / 4);
       this._i32 = new Int32Array(r.buffer, r.byteOffset, r.length / 4);
-      this._sqe = new Uint32Array(q.buffer, q.byteOffset, q.length / 4);
-      this._sqe64 = new Float64Array(q.buffer, q.byteOffset, q.length / 8);
+      const sqeLen = sqEntries * sqeBytes;
+      this._sqe = new Uint32Array(q.buffer, q.byteOffset, sqeLen / 4);
+      this._sqe64 = new Float64Array(q.buffer, q.byteOffset, sqeLen / 8);
     } else {
       this._ringMap = new Mapping(
         ringSize,
