@@ -42,13 +42,21 @@ export function pageSize(): number {
 // Memory the kernel may still write after its owner let go (a ring's
 // teardown runs after close(2) returns and may post completions into its
 // CQ ring): kept reachable for a while instead of returning to the
-// allocator at once.
-const GRACE_MS = 5_000;
+// allocator at once; bounded in bytes so churn cannot pile memory up.
+const GRACE_MS = 2_000;
+const GRAVEYARD_MAX_BYTES = 64 * 1024 * 1024;
 const graveyard: { until: number; buffer: ArrayBuffer }[] = [];
+let graveyardBytes = 0;
 
 function sweep(now: number): void {
   let n = 0;
-  while (n < graveyard.length && graveyard[n].until <= now) n++;
+  while (
+    n < graveyard.length &&
+    (graveyard[n].until <= now || graveyardBytes > GRAVEYARD_MAX_BYTES)
+  ) {
+    graveyardBytes -= graveyard[n].buffer.byteLength;
+    n++;
+  }
   if (n) graveyard.splice(0, n);
 }
 
@@ -171,9 +179,10 @@ export class PageMemory {
     this.#bytes = new Uint8Array(0);
     // transfer() detaches `buf` (and every view over it) and hands the same
     // backing store to a new ArrayBuffer, which the graveyard keeps alive.
-    const now = Date.now();
-    sweep(now);
-    graveyard.push({ until: now + GRACE_MS, buffer: buf.transfer() });
+    const kept = buf.transfer();
+    graveyard.push({ until: Date.now() + GRACE_MS, buffer: kept });
+    graveyardBytes += kept.byteLength;
+    sweep(Date.now());
   }
 
   /** Same as {@linkcode PageMemory.close}. */

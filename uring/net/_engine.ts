@@ -199,6 +199,9 @@ class Group {
   readonly size: number;
   readonly mem: ArrayBufferLike;
   readonly base: number;
+  // Byte offset of buffer 0 in `mem` (the group's memory is page-aligned
+  // JavaScript memory, not at offset 0 of its ArrayBuffer).
+  readonly origin: number;
   readonly views: Uint8Array[];
   readonly holds: Int32Array;
   held = 0;
@@ -210,6 +213,7 @@ class Group {
     this.views = [];
     for (let b = 0; b < ring.count; b++) this.views.push(ring.view(b));
     this.mem = this.views[0].buffer;
+    this.origin = this.views[0].byteOffset;
     this.base = ring.baseAddress;
     this.holds = new Int32Array(ring.count);
   }
@@ -679,7 +683,8 @@ export class Engine {
     const start = c._qStart[k];
     const gi = c._qGroup[k];
     const addr = gi >= 0
-      ? this.#groups[gi].base + buf.byteOffset + start
+      ? this.#groups[gi].base + buf.byteOffset - this.#groups[gi].origin +
+        start
       : unsafeAddressOf(buf) + start;
     const w = this.#w;
     prepSend(w, i, c.fd, addr, c._qEnd[k] - start, SEND_FLAGS);
@@ -967,7 +972,7 @@ export class Engine {
     if (gi >= 0) {
       const g = this.#groups[gi];
       const buf = c._qBuf[k]!;
-      this.#unhold(g, (buf.byteOffset / g.size) | 0);
+      this.#unhold(g, ((buf.byteOffset - g.origin) / g.size) | 0);
     }
     c._qBuf[k] = null;
     c._qCb[k] = null;
@@ -988,7 +993,7 @@ export class Engine {
         const gi = c._qGroup[k];
         if (gi >= 0) {
           const g = this.#groups[gi];
-          this.#unhold(g, (c._qBuf[k]!.byteOffset / g.size) | 0);
+          this.#unhold(g, ((c._qBuf[k]!.byteOffset - g.origin) / g.size) | 0);
         }
         c._qBuf[k] = null;
         c._qCb[k] = null;
@@ -1095,14 +1100,17 @@ export class Engine {
     for (let k = 0; k < gs.length; k++) {
       if (gs[k].mem === mem) {
         gi = k;
-        gs[k].holds[((buf.byteOffset + start) / gs[k].size) | 0]++;
+        gs[k]
+          .holds[((buf.byteOffset - gs[k].origin + start) / gs[k].size) | 0]++;
         break;
       }
     }
     if (c._qLen === c._qBuf.length) growQueue(c);
     const k = (c._qHead + c._qLen) % c._qBuf.length;
     c._qBuf[k] = gi >= 0
-      ? gs[gi].views[((buf.byteOffset + start) / gs[gi].size) | 0]
+      ? gs[gi].views[
+        ((buf.byteOffset - gs[gi].origin + start) / gs[gi].size) | 0
+      ]
       : buf;
     if (gi >= 0) {
       // Store offsets relative to the buffer's full view.
