@@ -68,7 +68,7 @@ export class RegisterBufferPool {
   readonly bufferSize: number;
   #first = -1;
   #views: Uint8Array[] = [];
-  #map: Mapping | null = null;
+  #map: PageMemory | null = null;
   #free: Int32Array;
   #top = 0;
   #busy: Uint8Array;
@@ -97,7 +97,7 @@ export class RegisterBufferPool {
   /**
    * Fills the pool: with `factory`, `capacity` buffers it returns
    * (non-empty Uint8Arrays, kept alive by the pool); without, page-aligned
-   * pieces of one anonymous mapping the pool owns.
+   * pieces of one JS-owned memory block the pool owns.
    */
   fill(factory?: () => Uint8Array): this {
     if (this.#views.length !== 0) {
@@ -109,10 +109,12 @@ export class RegisterBufferPool {
     }
     const views: Uint8Array[] = [];
     if (factory === undefined) {
-      const piece = Math.ceil(this.bufferSize / 4096) * 4096;
-      const map = Mapping.anonymous(piece * this.capacity);
+      // JS-owned page-aligned memory: registering pins it; views need no
+      // pointer permission.
+      const piece = Math.ceil(this.bufferSize / pageSize()) * pageSize();
+      const map = new PageMemory(piece * this.capacity);
       for (let k = 0; k < this.capacity; k++) {
-        views.push(new Uint8Array(map.buffer, k * piece, this.bufferSize));
+        views.push(map.view(k * piece, this.bufferSize));
       }
       this.#map = map;
     } else {
