@@ -9,8 +9,10 @@
  * plus the per-round ratio kernio / Deno.serve and its median.
  *
  * Run: `deno task build && deno run --allow-all bench/http_bench.ts
- * [--seconds=5] [--rounds=3] [--threads=1] [--cases=hello50,hello500,json50,stream50]`
- * (needs `wrk`).
+ * [--seconds=5] [--rounds=3] [--threads=1] [--cases=hello50,hello500,json50,stream50]
+ * [--nice=N]` (needs `wrk`). `--nice` runs both servers and wrk under
+ * `nice -n N` (e.g. -10 as root on a machine shared with other work: the
+ * same priority for both sides).
  *
  * @example
  * ```sh
@@ -38,6 +40,11 @@ if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
 if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
   throw new RangeError("bad --threads");
 }
+const niceArg = arg("nice", "");
+if (niceArg !== "" && !/^-?\d{1,2}$/.test(niceArg)) {
+  throw new RangeError("bad --nice");
+}
+const NICE = niceArg === "" ? [] : ["nice", "-n", niceArg];
 
 interface Case {
   id: string;
@@ -72,8 +79,10 @@ async function wrk(
   conns: number,
   secs: number,
 ): Promise<WrkResult> {
-  const { code, stdout, stderr } = await new Deno.Command("wrk", {
+  const cmd = [...NICE, "wrk"];
+  const { code, stdout, stderr } = await new Deno.Command(cmd[0], {
     args: [
+      ...cmd.slice(1),
       `-t${threads}`,
       `-c${conns}`,
       `-d${secs}s`,
@@ -121,6 +130,7 @@ for (const c of cases) {
   for (let round = 0; round < rounds; round++) {
     for (const s of IMPLS) {
       const srv = await startServer([
+        ...NICE,
         DENO,
         "run",
         ...s.flags,
@@ -191,7 +201,9 @@ for (const c of cases) {
   }
 }
 console.log(
-  `HTTP/1.1, wrk -t${threads} -d${seconds}s, medians of ${rounds} alternating rounds`,
+  `HTTP/1.1, wrk -t${threads} -d${seconds}s, medians of ${rounds} alternating rounds${
+    NICE.length ? `, nice -n ${niceArg}` : ""
+  }`,
 );
 console.log(
   table([

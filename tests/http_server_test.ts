@@ -634,3 +634,52 @@ Deno.test("http server: unref() lets the process exit, and it still serves", asy
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.equal(new TextDecoder().decode(out.stdout).trim(), "SERVED");
 });
+
+Deno.test("http server: request body backpressure", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  let received = 0;
+  await using s = startHttp(async (req) => {
+    const reader = req.body!.getReader();
+    const first = await reader.read();
+    received += first.value?.length ?? 0;
+    await gate; // a slow consumer
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.length;
+    }
+    return new Response(String(received));
+  });
+  const TOTAL = 64 * 1024 * 1024;
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  await conn.write(
+    new TextEncoder().encode(
+      `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${TOTAL}\r\nConnection: close\r\n\r\n`,
+    ),
+  );
+  let written = 0;
+  const chunk = new Uint8Array(256 * 1024);
+  const writing = (async () => {
+    while (written < TOTAL) {
+      written += await conn.write(
+        chunk.subarray(0, Math.min(chunk.length, TOTAL - written)),
+      );
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 600));
+  const stalledAt = written;
+  // Socket buffers and the server's bounded queue only: the client stalls.
+  assert.ok(stalledAt < TOTAL / 2, `client wrote ${stalledAt} bytes`);
+  release();
+  await writing;
+  let out = "";
+  const buf = new Uint8Array(1000);
+  for (;;) {
+    const n = await conn.read(buf);
+    if (n === null) break;
+    out += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  conn.close();
+  assert.match(out, new RegExp(`\\r\\n\\r\\n${TOTAL}$`));
+});
