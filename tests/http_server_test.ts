@@ -683,3 +683,26 @@ Deno.test("http server: request body backpressure", async () => {
   conn.close();
   assert.match(out, new RegExp(`\\r\\n\\r\\n${TOTAL}$`));
 });
+
+Deno.test("http server: no fd left behind after shutdown", async () => {
+  const fds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const before = fds();
+  const s = startHttp(
+    (req) =>
+      new URL(req.url).pathname === "/boom"
+        ? Promise.reject(new Error("x"))
+        : new Response("ok"),
+    { onError: () => new Response("e", { status: 500 }) },
+  );
+  for (let i = 0; i < 20; i++) {
+    await raw(
+      s.port,
+      "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /boom HTTP/1.1\r\nHost: a\r\n\r\n",
+    );
+    await raw(s.port, "garbage\r\n\r\n");
+  }
+  const idle = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  await s.shutdown();
+  idle.close();
+  assert.equal(fds(), before);
+});
