@@ -408,6 +408,57 @@ export class UnknownNetworkError extends TypeError {
 }
 
 /**
+ * An address the layer cannot use: a family that does not match the
+ * network, a host that is not an IP literal where one is needed, an
+ * unknown IPv6 zone. A TypeError (what a bad address was before), with the
+ * offending text in `addr`.
+ *
+ * @example
+ * ```ts
+ * import { AddrError, listenTCP } from "@kernio/kernio/sock";
+ * try {
+ *   listenTCP("tcp4", { hostname: "::1", port: 0 });
+ * } catch (e) {
+ *   e instanceof AddrError; // true: an IPv6 address for "tcp4"
+ * }
+ * ```
+ */
+export class AddrError extends TypeError {
+  /** The address text at fault. */
+  readonly addr: string;
+  /** What is wrong with it. */
+  readonly reason: string;
+  /** Creates the error: `fn` names the call, `reason` the fault. */
+  constructor(
+    fn: string,
+    reason: string,
+    addr: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${fn}: ${reason}: "${addr}"`, options);
+    this.name = new.target.name;
+    this.addr = addr;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Address text that does not parse ("10.0.0.256", "1.2.3", "::g"), or a
+ * required address that is missing: an {@linkcode AddrError}.
+ *
+ * @example
+ * ```ts
+ * import { InvalidAddrError, SockaddrInet4 } from "@kernio/kernio/sock";
+ * try {
+ *   SockaddrInet4.parse("10.0.0.256");
+ * } catch (e) {
+ *   e instanceof InvalidAddrError; // true (and a TypeError)
+ * }
+ * ```
+ */
+export class InvalidAddrError extends AddrError {}
+
+/**
  * A missing Deno permission (`--allow-net`, `--allow-read`...): also an
  * instance of `Deno.errors.NotCapable`. The message names the flag.
  *

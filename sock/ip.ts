@@ -225,3 +225,153 @@ export function ip6AddressToBytes(ip: string): Uint8Array {
   }
   return v6;
 }
+
+/**
+ * The IPv4 unspecified address, 0.0.0.0 (bind to every IPv4 address).
+ *
+ * @example
+ * ```ts
+ * import { IPV4zero, listenTCP4 } from "@kernio/kernio/sock";
+ * listenTCP4({ hostname: IPV4zero, port: 0 }).close();
+ * ```
+ */
+export const IPV4zero = "0.0.0.0";
+/**
+ * The IPv6 unspecified address, "::".
+ *
+ * @example
+ * ```ts
+ * import { IPV6unspecified } from "@kernio/kernio/sock";
+ * IPV6unspecified; // "::"
+ * ```
+ */
+export const IPV6unspecified = "::";
+/**
+ * The IPv4 loopback address, 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import { IPv4LoopBack } from "@kernio/kernio/sock";
+ * IPv4LoopBack; // "127.0.0.1"
+ * ```
+ */
+export const IPv4LoopBack = "127.0.0.1";
+/**
+ * The IPv6 loopback address, "::1".
+ *
+ * @example
+ * ```ts
+ * import { IPv6LoopBack } from "@kernio/kernio/sock";
+ * IPv6LoopBack; // "::1"
+ * ```
+ */
+export const IPv6LoopBack = "::1";
+
+/**
+ * Reads and writes of fixed-size unsigned integers in one byte order (see
+ * {@linkcode NetworkByteOrder}).
+ *
+ * @example
+ * ```ts
+ * import { type ByteOrder, NetworkByteOrder } from "@kernio/kernio/sock";
+ * const order: ByteOrder = NetworkByteOrder;
+ * order.uint16(new Uint8Array([1, 0]), 0); // 256
+ * ```
+ */
+export interface ByteOrder {
+  /** The u16 at `off`. */
+  uint16(b: Uint8Array, off?: number): number;
+  /** Writes `v` (0..65535) at `off`. */
+  putUint16(b: Uint8Array, off: number, v: number): void;
+  /** The u32 at `off`. */
+  uint32(b: Uint8Array, off?: number): number;
+  /** Writes `v` (0..2^32-1) at `off`. */
+  putUint32(b: Uint8Array, off: number, v: number): void;
+  /** The u64 at `off`, as a BigInt. */
+  uint64(b: Uint8Array, off?: number): bigint;
+  /** Writes `v` (a BigInt 0..2^64-1) at `off`. */
+  putUint64(b: Uint8Array, off: number, v: bigint): void;
+  /** The order's name ("BigEndian"). */
+  toString(): string;
+}
+
+/**
+ * Big-endian (network order) reads and writes of 16, 32 and 64-bit
+ * unsigned integers in a byte array: ports, IPv4 addresses, protocol
+ * fields. 64-bit values are BigInts.
+ *
+ * @example
+ * ```ts
+ * import { NetworkByteOrder } from "@kernio/kernio/sock";
+ * const b = new Uint8Array(4);
+ * NetworkByteOrder.putUint16(b, 0, 8080); // b = [0x1f, 0x90, 0, 0]
+ * NetworkByteOrder.uint16(b, 0); // 8080
+ * NetworkByteOrder.putUint32(b, 0, 0x7f000001);
+ * ```
+ */
+export const NetworkByteOrder: ByteOrder = {
+  /** The u16 at `off`. */
+  uint16(b: Uint8Array, off = 0): number {
+    checkRange(b, off, 2, "uint16");
+    return (b[off] << 8) | b[off + 1];
+  },
+  /** Writes `v` (0..65535) at `off`. */
+  putUint16(b: Uint8Array, off: number, v: number): void {
+    checkRange(b, off, 2, "putUint16");
+    checkValue(v, 0xffff, "putUint16");
+    b[off] = v >>> 8;
+    b[off + 1] = v & 0xff;
+  },
+  /** The u32 at `off`. */
+  uint32(b: Uint8Array, off = 0): number {
+    checkRange(b, off, 4, "uint32");
+    return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) |
+      b[off + 3]) >>> 0;
+  },
+  /** Writes `v` (0..2^32-1) at `off`. */
+  putUint32(b: Uint8Array, off: number, v: number): void {
+    checkRange(b, off, 4, "putUint32");
+    checkValue(v, 0xffffffff, "putUint32");
+    b[off] = v >>> 24;
+    b[off + 1] = (v >>> 16) & 0xff;
+    b[off + 2] = (v >>> 8) & 0xff;
+    b[off + 3] = v & 0xff;
+  },
+  /** The u64 at `off`, as a BigInt. */
+  uint64(b: Uint8Array, off = 0): bigint {
+    checkRange(b, off, 8, "uint64");
+    return (BigInt(NetworkByteOrder.uint32(b, off)) << 32n) |
+      BigInt(NetworkByteOrder.uint32(b, off + 4));
+  },
+  /** Writes `v` (a BigInt 0..2^64-1) at `off`. */
+  putUint64(b: Uint8Array, off: number, v: bigint): void {
+    checkRange(b, off, 8, "putUint64");
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) {
+      throw new RangeError(`NetworkByteOrder.putUint64: bad value ${v}`);
+    }
+    NetworkByteOrder.putUint32(b, off, Number(v >> 32n));
+    NetworkByteOrder.putUint32(b, off + 4, Number(v & 0xffffffffn));
+  },
+  toString(): string {
+    return "BigEndian";
+  },
+};
+
+function checkRange(b: Uint8Array, off: number, n: number, fn: string): void {
+  if (!(b instanceof Uint8Array)) {
+    throw new TypeError(`NetworkByteOrder.${fn}: expected a Uint8Array`);
+  }
+  if (!(Number.isInteger(off) && off >= 0 && off + n <= b.length)) {
+    throw new RangeError(
+      `NetworkByteOrder.${fn}: offset ${off} + ${n} outside ${b.length} bytes`,
+    );
+  }
+}
+
+function checkValue(v: number, max: number, fn: string): void {
+  if (!(Number.isInteger(v) && v >= 0 && v <= max)) {
+    throw new RangeError(
+      `NetworkByteOrder.${fn}: value must be an integer in 0..${max}, got ${v}`,
+    );
+  }
+}

@@ -30,6 +30,7 @@
  */
 export * from "./errors.ts";
 export * from "./ip.ts";
+export * from "./addr.ts";
 export * from "./sockaddr.ts";
 export {
   type Deadline,
@@ -59,3 +60,4 @@ export * from "./icmp.ts";
 export * from "./sctp.ts";
 export * from "./sctp_options.ts";
 export * from "./select.ts";
+export * from "./structs.ts";

@@ -4,8 +4,8 @@
 // place, so a hot loop can reuse one object without allocating.
 
 import { AF } from "../zcall/mod.ts";
-import { UnknownNetworkError } from "./errors.ts";
-import { linkByName } from "./link.ts";
+import { AddrError, InvalidAddrError, UnknownNetworkError } from "./errors.ts";
+import { indexToZone, linkByName } from "./link.ts";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 
 /**
@@ -232,16 +232,26 @@ export class SockaddrInet4 implements RawSockaddr {
     return this;
   }
 
-  /** Sets the address from an IPv4 literal (no DNS; "" and "localhost" allowed). */
+  /**
+   * Sets the address from an IPv4 literal (no DNS; "" and "localhost"
+   * allowed). All or nothing: on an InvalidAddrError the address is
+   * unchanged.
+   */
   setHost(host: string): this {
     if (typeof host !== "string") {
       throw new TypeError("SockaddrInet4.setHost: host must be a string");
     }
     if (host === "") return this.setAddrU32(0);
     if (host === "localhost") return this.setAddrU32(0x7f000001);
-    if (!parseIPv4(host, this.#addr)) {
-      throw new TypeError(`SockaddrInet4: "${host}" is not an IPv4 address`);
+    // Parsed aside first: parseIPv4 writes octets as it goes.
+    if (!parseIPv4(host, scratch4)) {
+      throw new InvalidAddrError(
+        "SockaddrInet4.setHost",
+        "not an IPv4 address",
+        host,
+      );
     }
+    this.#addr.set(scratch4);
     return this;
   }
 
@@ -350,26 +360,36 @@ export class SockaddrInet6 implements RawSockaddr {
     return this;
   }
 
-  /** Sets address and scope id from a literal (see {@linkcode SockaddrInet6.parse}). */
+  /**
+   * Sets address and scope id from a literal (see
+   * {@linkcode SockaddrInet6.parse}). All or nothing: on an error the
+   * address and scope id are unchanged.
+   */
   setHost(host: string): this {
     if (typeof host !== "string") {
       throw new TypeError("SockaddrInet6.setHost: host must be a string");
     }
     let h = host;
     if (h.startsWith("[") && h.endsWith("]")) h = h.slice(1, -1);
-    let scope = 0;
+    let zone = "";
     const pct = h.indexOf("%");
     if (pct >= 0) {
-      scope = zoneToIndex(h.slice(pct + 1));
+      zone = h.slice(pct + 1);
       h = h.slice(0, pct);
     }
-    if (h === "") this.#addr.fill(0);
-    else if (h === "localhost") {
-      this.#addr.fill(0);
-      this.#addr[15] = 1;
-    } else if (!parseIPv6(h, this.#addr)) {
-      throw new TypeError(`SockaddrInet6: "${host}" is not an IPv6 address`);
+    const a = scratch16;
+    if (h === "" || h === "localhost") {
+      a.fill(0);
+      if (h === "localhost") a[15] = 1;
+    } else if (!parseIPv6(h, a)) {
+      throw new InvalidAddrError(
+        "SockaddrInet6.setHost",
+        "not an IPv6 address",
+        host,
+      );
     }
+    const scope = pct >= 0 ? zoneToIndex(zone) : 0;
+    this.#addr.set(a);
     return this.setScopeId(scope);
   }
 
@@ -422,11 +442,15 @@ export class SockaddrInet6 implements RawSockaddr {
     return this;
   }
 
-  /** The address as text (RFC 5952), with "%scope" when the scope id is set. */
+  /**
+   * The address as text (RFC 5952), with "%zone" when the scope id is set:
+   * the interface name ("fe80::1%eth0"), or the index when no interface
+   * has it.
+   */
   host(): string {
     const s = formatIPv6(this.#addr);
     const z = this.scopeId();
-    return z === 0 ? s : `${s}%${z}`;
+    return z === 0 ? s : `${s}%${indexToZone(z)}`;
   }
 
   /** "[addr]:port". */
@@ -631,8 +655,10 @@ export function decodeSockaddr(
   );
 }
 
-// Scratch for family probes, so converting an IPv4 literal allocates nothing.
+// Scratch for family probes and all-or-nothing setters, so converting an IP
+// literal allocates nothing.
 const scratch4 = new Uint8Array(4);
+const scratch16 = new Uint8Array(16);
 
 function hostOf(addr: HostPort, fn: string): string {
   if (addr === null || typeof addr !== "object") {
@@ -716,8 +742,10 @@ function ipToSockaddr(
     const sa = into instanceof SockaddrInet6 ? into : new SockaddrInet6();
     return sa.setHost(h).setPort(addr.port);
   }
-  throw new TypeError(
-    `${fn}: "${h}" is not an IP address literal (kernio does no DNS lookups)`,
+  throw new AddrError(
+    fn,
+    "not an IP address literal (no DNS here: resolve names with resolveTCPAddr first)",
+    h,
   );
 }
 
@@ -838,7 +866,7 @@ export function resolveUnixAddr(network: string, address: string): UnixAddr {
 function zoneToIndex(zone: string): number {
   if (/^[0-9]+$/.test(zone)) return Number(zone);
   if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(zone)) {
-    throw new TypeError(`SockaddrInet6: bad zone "%${zone}"`);
+    throw new AddrError("SockaddrInet6", "bad zone", `%${zone}`);
   }
   // rtnetlink (sock/link.ts): no file permission needed, and it answers for
   // the calling thread's network namespace, which /sys/class/net (fixed
@@ -846,8 +874,10 @@ function zoneToIndex(zone: string): number {
   try {
     return linkByName(zone).index;
   } catch (e) {
-    throw new TypeError(
-      `SockaddrInet6: cannot resolve zone "%${zone}" (no such interface; a numeric index works too)`,
+    throw new AddrError(
+      "SockaddrInet6",
+      "no such interface for the zone (a numeric index works too)",
+      `%${zone}`,
       { cause: e },
     );
   }

@@ -4,7 +4,9 @@
 
 import { AF, Errno, SOCK } from "../zcall/mod.ts";
 import {
+  AddrError,
   ClosedError,
+  InvalidAddrError,
   TimedOutError,
   UnknownNetworkError,
   WOULD_BLOCK,
@@ -33,6 +35,7 @@ import {
   openSocket,
 } from "./socket.ts";
 import { readableStreamFromConn, writableStreamFromConn } from "./streams.ts";
+import { dualStackSocket, isDualStackWildcard } from "./_dual_stack.ts";
 import { waitWritable } from "./_reactor.ts";
 
 /**
@@ -88,8 +91,10 @@ export function ipFamilyFor(
     if (h === "") continue;
     const f = ipFamilyOf(h);
     if (f === 0) {
-      throw new TypeError(
-        `${fn}: "${h}" is not an IP address literal (kernio does no DNS lookups)`,
+      throw new AddrError(
+        fn,
+        "not an IP address literal (no DNS here: resolve names with resolveTCPAddr or resolveUDPAddr first)",
+        h,
       );
     }
     fams.push(h === "localhost" && network.endsWith("6") ? 6 : (f as 4 | 6));
@@ -97,14 +102,20 @@ export function ipFamilyFor(
   const want = network.endsWith("4") ? 4 : network.endsWith("6") ? 6 : 0;
   for (const f of fams) {
     if (want !== 0 && f !== want) {
-      throw new TypeError(
-        `${fn}: address family mismatch: network "${network}" with an IPv${f} address`,
+      throw new AddrError(
+        fn,
+        `address family mismatch: network "${network}" with an IPv${f} address`,
+        String(f),
       );
     }
   }
   if (want !== 0) return want;
   if (fams.length === 2 && fams[0] !== fams[1]) {
-    throw new TypeError(`${fn}: local and remote addresses differ in family`);
+    throw new AddrError(
+      fn,
+      "local and remote addresses differ in family",
+      `${laddr?.hostname} / ${raddr?.hostname}`,
+    );
   }
   return fams[0] ?? 4;
 }
@@ -378,7 +389,7 @@ export function dialTCP(
   raddr: HostPort,
 ): TCPConn {
   if (raddr === null || raddr === undefined) {
-    throw new TypeError("dialTCP: a remote address is required");
+    throw new InvalidAddrError("dialTCP", "a remote address is required", "");
   }
   const fam = ipFamilyFor(network, "tcp", laddr, raddr, "dialTCP");
   const ra = ipSockaddr(raddr, fam);
@@ -431,9 +442,12 @@ export function dialTCP6(laddr: HostPort | null, raddr: HostPort): TCPConn {
 }
 
 /**
- * Creates a listening TCP socket (the spec's ListenTCP) with SO_REUSEADDR.
- * An empty hostname binds the unspecified address (0.0.0.0, or :: for
- * "tcp6").
+ * Creates a listening TCP socket with SO_REUSEADDR. With network "tcp" and
+ * no hostname it listens on every address of both families: one IPv6
+ * socket on [::] with IPV6_V6ONLY off (IPv4 peers appear as
+ * ::ffff:a.b.c.d), or 0.0.0.0 where the host has no IPv6. "tcp4" with no
+ * hostname binds 0.0.0.0, "tcp6" binds [::] (the system's IPV6_V6ONLY
+ * default applies).
  *
  * @example
  * ```ts
@@ -448,11 +462,20 @@ export function listenTCP(
   options?: ListenOptions,
 ): TCPListener {
   if (laddr === null || laddr === undefined) {
-    throw new TypeError("listenTCP: a local address is required");
+    throw new InvalidAddrError("listenTCP", "a local address is required", "");
   }
   const fam = ipFamilyFor(network, "tcp", laddr, null, "listenTCP");
-  const la = ipSockaddr(laddr, fam);
-  const ln = tcpSocket(fam === 6 ? AF.INET6 : AF.INET, TCPListener);
+  const dual = isDualStackWildcard(network, laddr);
+  let ln: TCPListener;
+  let la: SockaddrInet4 | SockaddrInet6;
+  if (dual) {
+    const d = dualStackSocket(TCPListener, SOCK.STREAM, laddr.port);
+    if (d !== null) [ln, la] = d;
+    else [ln, la] = [tcpSocket(AF.INET, TCPListener), ipSockaddr(laddr, 4)];
+  } else {
+    la = ipSockaddr(laddr, fam);
+    ln = tcpSocket(fam === 6 ? AF.INET6 : AF.INET, TCPListener);
+  }
   try {
     if (options?.reusePort) setReusePort(ln, true);
     ln.bind(la);

@@ -3,7 +3,7 @@
 // address object the caller passes (or one the socket owns).
 
 import { AF, SOCK } from "../zcall/mod.ts";
-import { WOULD_BLOCK } from "./errors.ts";
+import { InvalidAddrError, WOULD_BLOCK } from "./errors.ts";
 import { getBroadcast, setBroadcast, setReusePort } from "./options.ts";
 import {
   type HostPort,
@@ -14,6 +14,7 @@ import {
 } from "./sockaddr.ts";
 import { DatagramIo, type IoOptions, NetSocket, openSocket } from "./socket.ts";
 import { ipFamilyFor, ipSockaddr, type ListenOptions } from "./tcp.ts";
+import { dualStackSocket, isDualStackWildcard } from "./_dual_stack.ts";
 
 /**
  * UDP network names: "udp" picks the family from the address literal.
@@ -269,7 +270,7 @@ export function dialUDP(
   raddr: HostPort,
 ): UDPConn {
   if (raddr === null || raddr === undefined) {
-    throw new TypeError("dialUDP: a remote address is required");
+    throw new InvalidAddrError("dialUDP", "a remote address is required", "");
   }
   const fam = ipFamilyFor(network, "udp", laddr, raddr, "dialUDP");
   const ra = ipSockaddr(raddr, fam);
@@ -317,7 +318,9 @@ export function dialUDP6(laddr: HostPort | null, raddr: HostPort): UDPConn {
 }
 
 /**
- * A bound, unconnected UDP socket (the spec's ListenUDP).
+ * A bound, unconnected UDP socket. With network "udp" and no hostname it
+ * receives on every address of both families (one IPv6 socket on [::] with
+ * IPV6_V6ONLY off; 0.0.0.0 where the host has no IPv6).
  *
  * @example
  * ```ts
@@ -332,12 +335,21 @@ export function listenUDP(
   options?: Pick<ListenOptions, "reusePort">,
 ): UDPConn {
   if (laddr === null || laddr === undefined) {
-    throw new TypeError("listenUDP: a local address is required");
+    throw new InvalidAddrError("listenUDP", "a local address is required", "");
   }
   const fam = ipFamilyFor(network, "udp", laddr, null, "listenUDP");
-  const la = ipSockaddr(laddr, fam);
-  const domain = fam === 6 ? AF.INET6 : AF.INET;
-  const c = new UDPConn(openSocket(domain, SOCK.DGRAM, 0), domain, null);
+  const d = isDualStackWildcard(network, laddr)
+    ? dualStackSocket(UDPConn, SOCK.DGRAM, laddr.port)
+    : null;
+  let c: UDPConn;
+  let la: SockaddrInet4 | SockaddrInet6;
+  if (d !== null) {
+    [c, la] = d;
+  } else {
+    la = ipSockaddr(laddr, fam);
+    const domain = fam === 6 ? AF.INET6 : AF.INET;
+    c = new UDPConn(openSocket(domain, SOCK.DGRAM, 0), domain, null);
+  }
   try {
     if (options?.reusePort) setReusePort(c, true);
     c.bind(la);

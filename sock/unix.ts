@@ -381,26 +381,31 @@ export function dialUnix(
 }
 
 /**
- * A listening Unix socket (the spec's ListenUnix) for "unix" (stream) or
- * "unixpacket" (seqpacket); use {@linkcode listenUnixgram} for datagrams.
+ * A listening Unix socket for "unix" (stream) or "unixpacket" (seqpacket).
+ * "unixgram" has no connections to accept: it gives the bound datagram
+ * socket, as {@linkcode listenUnixgram} does.
  *
  * @example
  * ```ts
  * import { listenUnix } from "@kernio/kernio/sock";
  * using ln = listenUnix("unixpacket", { path: "@kernio-listen-example" });
  * ln.addr.path; // "@kernio-listen-example"
+ * using g = listenUnix("unixgram", { path: "@kernio-listen-gram-example" });
  * ```
  */
 export function listenUnix(
   network: "unix" | "unixpacket",
   laddr: UnixPath,
   options?: { backlog?: number },
-): UnixListener {
-  if (network as string === "unixgram") {
-    throw new TypeError(
-      'listenUnix: "unixgram" is connectionless: use listenUnixgram',
-    );
-  }
+): UnixListener;
+/** A bound Unix datagram socket (see {@linkcode listenUnixgram}). */
+export function listenUnix(network: "unixgram", laddr: UnixPath): UnixConn;
+export function listenUnix(
+  network: UnixNetwork,
+  laddr: UnixPath,
+  options?: { backlog?: number },
+): UnixListener | UnixConn {
+  if (network === "unixgram") return listenUnixgram(network, laddr);
   const type = sockType(network, "listenUnix");
   if (laddr === null || laddr === undefined) {
     throw new TypeError("listenUnix: a local address is required");

@@ -48,8 +48,13 @@ Deno.test("sock sockaddr: kernel byte layout", async (t) => {
     sa.setFlowInfo(0x12345);
     assert.deepEqual([...sa.bytes.subarray(4, 8)], [0, 1, 0x23, 0x45]);
     assert.equal(sa.flowInfo(), 0x12345);
-    assert.equal(sa.toString(), "[fe80::1%3]:443");
-    assert.equal(SockaddrInet6.parse("fe80::1%lo").scopeId(), 1);
+    // Zones come back as interface names, or the index when none has it.
+    sa.setScopeId(999_999);
+    assert.equal(sa.toString(), "[fe80::1%999999]:443");
+    const lo = SockaddrInet6.parse("fe80::1%lo");
+    assert.equal(lo.scopeId(), 1);
+    assert.equal(lo.host(), "fe80::1%lo");
+    assert.equal(SockaddrInet6.parse("fe80::1%1").host(), "fe80::1%lo");
   });
   await t.step("sockaddr_un: path, abstract, unnamed", () => {
     const p = new SockaddrUnix("/tmp/a");

@@ -171,8 +171,8 @@ Deno.test("sock unix: errors and bad arguments", async () => {
       /unknown network/,
     );
     assert.throws(
-      () => listenUnix("unixgram" as "unix", { path: "@x" }),
-      /listenUnixgram/,
+      () => listenUnix("unixpkt" as "unix", { path: "@x" }),
+      /unknown network/,
     );
     assert.throws(
       () => listenUnixgram("unix" as "unixgram", { path: "@x" }),
