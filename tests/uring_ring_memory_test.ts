@@ -82,7 +82,14 @@ Deno.test("uring ring memory: JS-owned rings under --allow-ffi=<library> only", 
   const r = await runScript(
     `
 import { Errno, Mapping, MissingPermissionError } from "@ROOT@zcall/mod.ts";
-import { BufferRing, CQEView, forFD, Uring } from "@ROOT@uring/mod.ts";
+import {
+  BufferRing,
+  CQEView,
+  forFD,
+  NotSupportedError,
+  registerZcrxIfq,
+  Uring,
+} from "@ROOT@uring/mod.ts";
 const cqes = CQEView.array(8);
 const nop = (ring) => {
   if (!ring.nop(forFD(0))) throw new Error("SQ full");
@@ -131,6 +138,18 @@ expectMissing("Mapping", () => Mapping.anonymous(4096));
   // The group id is free again: the failed registration was undone.
   using br = BufferRing.register(ring, { groupId: 4, entries: 8, bufferSize: 64 });
 }
+{
+  // zcrx area and refill ring are JS memory too: the refusal is the
+  // device's (loopback cannot do ZCRX), not a permission.
+  using ring = new Uring({ entries: 8, cqe32: true });
+  ring.start();
+  try {
+    registerZcrxIfq(ring, { ifName: "lo", rxQueue: 0, areaSize: 1 << 16, rqEntries: 64 });
+  } catch (e) {
+    if (!(e instanceof NotSupportedError)) throw e;
+    console.log("zcrx on lo ->", e.code);
+  }
+}
 `,
     [`--allow-ffi=${LIB}`],
   );
@@ -145,6 +164,7 @@ expectMissing("Mapping", () => Mapping.anonymous(4096));
     /Mapping -> Mapping: a view over mmap'd memory needs --allow-ffi/,
   );
   assert.match(r.out, /kernelMapped buffer ring -> .*needs --allow-ffi/);
+  assert.match(r.out, /zcrx on lo -> EOPNOTSUPP/);
 });
 
 Deno.test("uring ring memory: the mmap'd path with the unscoped flag", () => {

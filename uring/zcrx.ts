@@ -53,6 +53,8 @@ import {
   IOSQE,
   ioUringRegister,
   Mapping,
+  PageMemory,
+  pageSize,
   unsafeAddressOf,
 } from "../zcall/mod.ts";
 import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
@@ -62,9 +64,10 @@ import type { RingFdSource } from "./buffer_ring.ts";
 import type { OpOptions, Uring } from "./ring.ts";
 import { prepRw } from "./sqe.ts";
 import { QueryHdr } from "./structs.ts";
+import { linkByName } from "../sock/link.ts";
 
 const TWO32 = 4294967296;
-const PAGE = 4096;
+const PAGE = pageSize();
 const F_MORE = 1 << 1;
 const RECV_MULTISHOT = 1 << 1; // IORING_RECV_MULTISHOT (sqe->ioprio)
 const ECANCELED = -Errno.ECANCELED;
@@ -207,12 +210,18 @@ export class ZcrxRefillQueue {
   readonly #rqesW: number;
   #tail: number;
 
-  /** A refill ring over `buffer` at the kernel-reported offsets. */
+  /**
+   * A refill ring over `memory` (an ArrayBuffer, or bytes within one) at the
+   * kernel-reported offsets.
+   */
   constructor(
-    buffer: ArrayBufferLike,
+    memory: ArrayBufferLike | Uint8Array,
     offsets: { head: number; tail: number; rqes: number },
     entries: number,
   ) {
+    const bytes = memory instanceof Uint8Array
+      ? memory
+      : new Uint8Array(memory);
     if (!(entries > 0 && (entries & (entries - 1)) === 0)) {
       throw new RangeError(
         `ZcrxRefillQueue: entries must be a power of two, got ${entries}`,
@@ -229,15 +238,23 @@ export class ZcrxRefillQueue {
       }
     }
     if (
-      rqes % 8 !== 0 || rqes + entries * ZCRX.RQE_SIZE > buffer.byteLength ||
-      head + 4 > buffer.byteLength || tail + 4 > buffer.byteLength
+      rqes % 8 !== 0 || rqes + entries * ZCRX.RQE_SIZE > bytes.byteLength ||
+      head + 4 > bytes.byteLength || tail + 4 > bytes.byteLength
     ) {
       throw new RangeError("ZcrxRefillQueue: offsets outside the ring memory");
     }
     this.entries = entries;
     this.#mask = entries - 1;
-    this.#u32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
-    this.#u16 = new Uint16Array(buffer, 0, buffer.byteLength >>> 1);
+    this.#u32 = new Uint32Array(
+      bytes.buffer,
+      bytes.byteOffset,
+      bytes.byteLength >>> 2,
+    );
+    this.#u16 = new Uint16Array(
+      bytes.buffer,
+      bytes.byteOffset,
+      bytes.byteLength >>> 1,
+    );
     this.#headW = head / 4;
     this.#tailW = tail / 4;
     this.#rqesW = rqes / 4;
@@ -317,8 +334,11 @@ export class ZcrxIfq {
   readonly areaTokenLo: number;
   /** High half of the area token (the area id above bit 48). */
   readonly areaTokenHi: number;
-  #area: Mapping | null;
-  #rq: Mapping | null;
+  // JS-owned memory (PageMemory: the kernel pins it, no pointer
+  // permission needed), or a Mapping for huge pages.
+  #area: PageMemory | Mapping | null;
+  #areaBytes: Uint8Array;
+  #rq: PageMemory | Mapping | null;
   #queue: ZcrxRefillQueue | null = null;
 
   /** @internal */
@@ -326,8 +346,8 @@ export class ZcrxIfq {
     id: number,
     offsets: { head: number; tail: number; rqes: number },
     rqEntries: number,
-    area: Mapping,
-    rq: Mapping,
+    area: PageMemory | Mapping,
+    rq: PageMemory | Mapping,
     areaToken: [number, number] = [0, 0],
   ) {
     this.id = id;
@@ -336,6 +356,7 @@ export class ZcrxIfq {
     this.areaTokenLo = areaToken[0];
     this.areaTokenHi = areaToken[1];
     this.#area = area;
+    this.#areaBytes = bytesOf(area);
     this.#rq = rq;
   }
 
@@ -343,17 +364,20 @@ export class ZcrxIfq {
     throw new UringError("zcrx ifq", -Errno.EBADF, "uring: ZcrxIfq closed");
   }
 
-  /** The receive area (payload bytes of ZCRX completions live here). */
-  get area(): ArrayBuffer {
+  /**
+   * The receive area: a ZCRX completion's payload is at the offset it
+   * reports within these bytes.
+   */
+  get area(): Uint8Array {
     if (!this.#area) this.#closed();
-    return this.#area.buffer;
+    return this.#areaBytes;
   }
 
   /** The refill ring over the registered region. */
   get refillQueue(): ZcrxRefillQueue {
     if (!this.#rq) this.#closed();
     this.#queue ??= new ZcrxRefillQueue(
-      this.#rq.buffer,
+      bytesOf(this.#rq),
       this.offsets,
       this.rqEntries,
     );
@@ -373,6 +397,7 @@ export class ZcrxIfq {
     this.#area?.close();
     this.#rq?.close();
     this.#area = this.#rq = null;
+    this.#areaBytes = new Uint8Array(0);
   }
 
   /** Same as {@linkcode ZcrxIfq.close}. */
@@ -391,12 +416,12 @@ function ifIndexOf(cfg: ZcrxConfig): number {
   if (typeof cfg.ifName !== "string" || !/^[\w.-]{1,15}$/.test(cfg.ifName)) {
     throw new TypeError("registerZcrxIfq: ifName (or ifIndex) is required");
   }
+  // rtnetlink (sock/link.ts): no --allow-read needed, and it answers for
+  // this thread's network namespace.
   try {
-    return Number(
-      Deno.readTextFileSync(`/sys/class/net/${cfg.ifName}/ifindex`).trim(),
-    );
+    return linkByName(cfg.ifName).index;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
+    if (e instanceof Error && (e as { code?: string }).code === "ENODEV") {
       throw new UringError(
         "register zcrx ifq",
         -Errno.ENODEV,
@@ -459,12 +484,14 @@ export function registerZcrxIfq(
   const ifIndex = ifIndexOf(config);
   // Refill ring: a header page then rqEntries 16-byte entries.
   const rqBytes = PAGE + Math.ceil((rqEntries * ZCRX.RQE_SIZE) / PAGE) * PAGE;
+  // Huge pages come only from mmap (and so need the unscoped --allow-ffi);
+  // otherwise the area and refill ring are JS-owned page-aligned memory.
   const area = config.useHugePages === true
     ? new Mapping(areaSize, 0x3, MAP_PRIVATE_ANON_HUGETLB, -1, 0)
-    : Mapping.anonymous(areaSize);
-  let rq: Mapping | null = null;
+    : new PageMemory(areaSize);
+  let rq: PageMemory | null = null;
   try {
-    rq = Mapping.anonymous(rqBytes);
+    rq = new PageMemory(rqBytes);
     // struct io_uring_zcrx_area_reg (48 bytes)
     const areaReg = new Uint8Array(48);
     const da = new DataView(areaReg.buffer);
@@ -696,7 +723,12 @@ export class ZCRXBuffer {
   /** The data: a view into the area (allocates the view). */
   bytes(): Uint8Array {
     const rx = this.#live("bytes");
-    return new Uint8Array(rx._area(), this.#offset, this.#len);
+    const area = rx._area();
+    return new Uint8Array(
+      area.buffer,
+      area.byteOffset + this.#offset,
+      this.#len,
+    );
   }
 
   /**
@@ -916,7 +948,7 @@ export class ZCRXReceiver {
   }
 
   /** @internal The area for ZCRXBuffer views. */
-  _area(): ArrayBuffer {
+  _area(): Uint8Array {
     return this.#ifq.area;
   }
 
@@ -1344,4 +1376,9 @@ export function napiAddSocket(
   }
   napiAddStaticId(ring, id);
   return id;
+}
+
+/** The bytes of JS-owned memory or of a mapping. */
+function bytesOf(m: PageMemory | Mapping): Uint8Array {
+  return m instanceof PageMemory ? m.bytes : new Uint8Array(m.buffer);
 }
