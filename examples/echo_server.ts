@@ -37,12 +37,12 @@ import {
 import {
   BufferRing,
   type CQEView,
-  prepSend,
   SQEContext,
   submitAcceptMultishot,
   submitReceiveMultishot,
   UringDriver,
 } from "../uring/mod.ts";
+import { prepSend } from "../uring/raw.ts";
 
 /** Options of {@linkcode startEchoServer}. */
 export interface EchoServerOptions {

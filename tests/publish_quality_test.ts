@@ -65,11 +65,15 @@ Deno.test("publish: deno doc --lint reports nothing", async () => {
 
 Deno.test("publish: every @example in zcall, sock, uring and http type-checks", async () => {
   const files: string[] = [];
-  for (const dir of ["zcall", "sock", "uring", "http"]) {
+  const walk = (dir: string) => {
     for (const e of Deno.readDirSync(new URL(`../${dir}/`, import.meta.url))) {
-      if (e.isFile && e.name.endsWith(".ts")) files.push(`${dir}/${e.name}`);
+      if (e.isDirectory) walk(`${dir}/${e.name}`);
+      else if (e.isFile && e.name.endsWith(".ts")) {
+        files.push(`${dir}/${e.name}`);
+      }
     }
-  }
+  };
+  for (const dir of ["zcall", "sock", "uring", "http"]) walk(dir);
   assertTool(
     await deno(["check", "--doc", "mod.ts", ...files.sort()]),
     "deno check --doc",

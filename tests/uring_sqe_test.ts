@@ -15,10 +15,9 @@ import {
   IORING_TIMEOUT,
   type OpOptions,
   packDirect,
-  SQE_LAYOUT,
-  SQE_WORD,
   Uring,
 } from "../uring/mod.ts";
+import { SQE_LAYOUT, SQE_WORD } from "../uring/raw.ts";
 import {
   IORING_OP,
   IOSQE,

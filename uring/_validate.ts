@@ -78,11 +78,9 @@ const OPT_RANGES: [keyof OpOptions, number, number][] = [
   ["spliceFlags", 0, 0xffffffff],
   ["fsyncFlags", 0, 0xffffffff],
   ["fileMode", 0, 0xffffffff],
-  ["fadvise", 0, 0xffffffff],
   ["backlog", -0x80000000, 0x7fffffff],
   ["msgFlags", -0x80000000, 0xffffffff],
   ["readBufferSize", 0, 0xffffffff],
-  ["writeBufferSize", 0, 0xffffffff],
 ];
 
 export function checkOpOptions(op: string, o: OpOptions): void {

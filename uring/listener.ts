@@ -53,7 +53,8 @@ import {
   type MultishotSubscription,
 } from "./multishot.ts";
 import type { OpOptions, Uring } from "./ring.ts";
-import { prepBind, prepListen, prepSocket } from "./sqe.ts";
+import { prepBind, prepListen, prepSocket } from "./prep/net.ts";
+import { copySqe } from "./sqe.ts";
 import { forFD } from "./context.ts";
 
 /**
@@ -489,12 +490,10 @@ export function submitExtended(ring: Uring, ext: ExtSQE): void {
       "uring: submitExtended: submission queue full",
     );
   }
-  const w = ring.sqeWords;
-  const s = ext.sqeU32;
-  for (let k = 0; k < 16; k++) w[i + k] = s[k];
+  copySqe(ring.sqeWords, i, ext.sqeU32);
   const owner = ext.refs[0];
   const keep = owner instanceof ListenerOp ? owner.sockaddr.bytes : undefined;
-  ring.finishSqe(i, s[0] & 0xff, ext.context, undefined, keep);
+  ring.finishSqe(i, ext.context, undefined, keep);
   if (owner instanceof ListenerOp) owner._inflight(true);
 }
 

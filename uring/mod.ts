@@ -1,7 +1,11 @@
 /**
- * io_uring for Deno: rings whose SQEs are written straight into the shared
- * submission queue from TypeScript, one prep method per operation, compact
- * submission contexts carried in user_data, and reusable completion views.
+ * io_uring for Deno. From the top: listeners that accept connections, a
+ * promise-based driver, multishot subscriptions, zero-copy sends and
+ * provided-buffer rings; under them the ring itself (`Uring`), whose one
+ * method per operation writes SQEs straight into the shared submission
+ * queue, compact submission contexts carried in user_data, and reusable
+ * completion views. The raw SQE layout and one prep function per opcode are
+ * in `@kernio/kernio/uring/raw`.
  *
  * Permissions: `--allow-ffi=<path of libkernio.so>`, nothing else, on Linux
  * 6.5+: the rings, SQE array, buffer rings, registered buffers and zcrx areas
@@ -29,28 +33,53 @@
  * @tags allow-ffi
  */
 
-export * from "./errors.ts";
-export * from "./options.ts";
-export * from "./sqe.ts";
-export * from "./context.ts";
-export * from "./cqe.ts";
-export * from "./register.ts";
-export * from "./probe.ts";
-export * from "./structs.ts";
-export * from "./scoped.ts";
-export * from "./ring.ts";
-// zcall structs taken by the ring's vectored and msghdr operations, and
-// the error a missing permission raises.
-export { Iovecs, MissingPermissionError, Msghdr } from "../zcall/mod.ts";
+// Connections, completions and buffers.
+export * from "./listener.ts";
+export * from "./driver.ts";
+export * from "./multishot.ts";
+export * from "./zerocopy.ts";
 export * from "./buffer_ring.ts";
+export * from "./bundle.ts";
 export {
   RegisterBufferPool,
   RingBuffers,
   WriteBufferPool,
 } from "./ring_buffers.ts";
-export * from "./multishot.ts";
-export * from "./driver.ts";
 export * from "./zcrx.ts";
-export * from "./bundle.ts";
-export * from "./zerocopy.ts";
-export * from "./listener.ts";
+
+// The ring, its options, contexts, completions and errors.
+export * from "./ring.ts";
+export * from "./options.ts";
+export * from "./context.ts";
+export * from "./cqe.ts";
+export * from "./errors.ts";
+export * from "./structs.ts";
+export * from "./scoped.ts";
+export {
+  IO_URING_OP_SUPPORTED,
+  IO_URING_QUERY,
+  type Probe,
+  type QueryOpcode,
+  type QuerySCQ,
+} from "./probe.ts";
+// zcall structs taken by the ring's vectored and msghdr operations, and
+// the error a missing permission raises.
+export { Iovecs, MissingPermissionError, Msghdr } from "../zcall/mod.ts";
+
+// Operation constants: opcodes, SQE flags and each operation's flag table.
+export { IORING_OP, IOSQE } from "../zcall/constants.ts";
+export {
+  FUTEX2,
+  FUTEX_BITSET_MATCH_ANY,
+  IORING_ACCEPT,
+  IORING_ASYNC_CANCEL,
+  IORING_FILE_INDEX_ALLOC,
+  IORING_FIXED_FD_NO_CLOEXEC,
+  IORING_FSYNC_DATASYNC,
+  IORING_MSG,
+  IORING_NOP,
+  IORING_POLL,
+  IORING_RECVSEND,
+  IORING_TIMEOUT,
+  SOCKET_URING_OP,
+} from "./sqe.ts";

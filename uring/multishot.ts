@@ -35,17 +35,16 @@
  */
 
 import { Errno, IORING_OP, IOSQE } from "../zcall/mod.ts";
-import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
+import { type ExtSQE, packDirect, SQEContext } from "./context.ts";
 import { CQEView } from "./cqe.ts";
 import { RingClosedError, UringError, uringError } from "./errors.ts";
 import type { OpOptions, Uring } from "./ring.ts";
+import { IORING_FILE_INDEX_ALLOC, IORING_RECVSEND } from "./sqe.ts";
 import {
-  IORING_ACCEPT,
-  IORING_RECVSEND,
-  prepAccept,
-  prepAcceptDirect,
-  prepRecv,
-} from "./sqe.ts";
+  prepMultishotAccept,
+  prepMultishotAcceptDirect,
+  prepRecvSelect,
+} from "./prep/net.ts";
 
 const F_MORE = 1 << 1;
 const ECANCELED = -Errno.ECANCELED;
@@ -499,10 +498,15 @@ export function submitAcceptMultishot(
   const fd = ctx.fd();
   const i = ring.getSqe();
   if (i < 0) return false;
-  const w = ring.sqeWords;
-  prepAccept(w, i, fd, 0, 0, o?.msgFlags ?? 0x80000 /* SOCK_CLOEXEC */);
-  w[i] |= IORING_ACCEPT.MULTISHOT << 16;
-  ring.finishSqe(i, IORING_OP.ACCEPT, ctx, o);
+  prepMultishotAccept(
+    ring.sqeWords,
+    i,
+    fd,
+    0,
+    0,
+    o?.msgFlags ?? 0x80000, /* SOCK_CLOEXEC */
+  );
+  ring.finishSqe(i, ctx, o);
   return true;
 }
 
@@ -524,10 +528,10 @@ export function submitAcceptMultishot(
 export function submitAcceptDirectMultishot(
   ring: Uring,
   ctx: SQEContext,
-  fileIndex = 0xffffffff,
+  fileIndex: number = IORING_FILE_INDEX_ALLOC,
   o?: OpOptions,
 ): boolean {
-  if (fileIndex !== 0xffffffff) {
+  if (fileIndex !== IORING_FILE_INDEX_ALLOC) {
     throw new RangeError(
       "submitAcceptDirectMultishot: fileIndex must be IORING_FILE_INDEX_ALLOC",
     );
@@ -535,10 +539,8 @@ export function submitAcceptDirectMultishot(
   const fd = ctx.fd();
   const i = ring.getSqe();
   if (i < 0) return false;
-  const w = ring.sqeWords;
-  prepAcceptDirect(w, i, fd, 0, 0, o?.msgFlags ?? 0, fileIndex);
-  w[i] |= IORING_ACCEPT.MULTISHOT << 16;
-  ring.finishSqe(i, IORING_OP.ACCEPT, ctx, o);
+  prepMultishotAcceptDirect(ring.sqeWords, i, fd, 0, 0, o?.msgFlags ?? 0);
+  ring.finishSqe(i, ctx, o);
   return true;
 }
 
@@ -628,11 +630,8 @@ function submitRecvSelect(
   const fd = ctx.fd();
   const i = ring.getSqe();
   if (i < 0) return false;
-  const w = ring.sqeWords;
-  prepRecv(w, i, fd, 0, 0, o?.msgFlags ?? 0);
-  w[i] |= (IOSQE.BUFFER_SELECT << 8) | (ioprio << 16);
-  w[i + 10] = group; // buf_group
-  ring.finishSqe(i, IORING_OP.RECV, ctx, o);
+  prepRecvSelect(ring.sqeWords, i, fd, o?.msgFlags ?? 0, group, ioprio);
+  ring.finishSqe(i, ctx, o);
   return true;
 }
 
@@ -739,29 +738,26 @@ export function receiveBundleMultishot(
 // identity. These helpers return a context whose accessors give the values
 // the prep needs.
 function withFd(ext: SQEContext, fd: number): SQEContext {
-  return new FixedCtx(ext, fd, 0) as unknown as SQEContext;
+  return new FixedCtx(ext, fd, 0);
 }
 function withFdGroup(ext: SQEContext, fd: number, group: number): SQEContext {
-  return new FixedCtx(ext, fd, group) as unknown as SQEContext;
+  return new FixedCtx(ext, fd, group);
 }
 
 // A context facade: the user_data halves of an extended context with the fd
 // and buffer group of the original direct one (submit-time only).
-class FixedCtx {
-  readonly lo: number;
-  readonly hi: number;
+class FixedCtx extends SQEContext {
   readonly #fd: number;
   readonly #group: number;
   constructor(ext: SQEContext, fd: number, group: number) {
-    this.lo = ext.lo;
-    this.hi = ext.hi;
+    super(ext.lo, ext.hi);
     this.#fd = fd;
     this.#group = group;
   }
-  fd(): number {
+  override fd(): number {
     return this.#fd;
   }
-  bufGroup(): number {
+  override bufGroup(): number {
     return this.#group;
   }
 }

@@ -53,7 +53,7 @@ export interface Probe {
  *
  * @example
  * ```ts
- * import { probeOpcodes } from "@kernio/kernio/uring";
+ * import { probeOpcodes } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * probeOpcodes(ringFd).supports(0); // NOP: true
  * ```
@@ -161,7 +161,7 @@ function query(fd: number, op: number, size: number): DataView {
  *
  * @example
  * ```ts
- * import { queryOpcodes } from "@kernio/kernio/uring";
+ * import { queryOpcodes } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * try {
  *   queryOpcodes(ringFd).nrRequestOpcodes;
@@ -188,7 +188,7 @@ export function queryOpcodes(fd: number): QueryOpcode {
  *
  * @example
  * ```ts
- * import { querySCQ } from "@kernio/kernio/uring";
+ * import { querySCQ } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * try {
  *   querySCQ(ringFd).hdrSize;

@@ -18,7 +18,7 @@ import { MemRegionReg } from "./structs.ts";
  *
  * @example
  * ```ts
- * import { IORING_RSRC_REGISTER_SPARSE } from "@kernio/kernio/uring";
+ * import { IORING_RSRC_REGISTER_SPARSE } from "@kernio/kernio/uring/raw";
  * IORING_RSRC_REGISTER_SPARSE; // 1
  * ```
  */
@@ -28,7 +28,7 @@ export const IORING_RSRC_REGISTER_SPARSE = 1;
  *
  * @example
  * ```ts
- * import { IORING_REGISTER_CLONE } from "@kernio/kernio/uring";
+ * import { IORING_REGISTER_CLONE } from "@kernio/kernio/uring/raw";
  * IORING_REGISTER_CLONE.DST_REPLACE; // 2
  * ```
  */
@@ -79,7 +79,7 @@ function checkFds(
  *
  * @example
  * ```ts
- * import { register } from "@kernio/kernio/uring";
+ * import { register } from "@kernio/kernio/uring/raw";
  * import { IORING_REGISTER } from "@kernio/kernio/zcall";
  * declare const ringFd: number;
  * register(ringFd, IORING_REGISTER.ENABLE_RINGS, null, 0);
@@ -108,7 +108,7 @@ export function register(
  *
  * @example
  * ```ts
- * import { registerFiles } from "@kernio/kernio/uring";
+ * import { registerFiles } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * registerFiles(ringFd, [0, 1, -1]);
  * ```
@@ -134,7 +134,7 @@ export function registerFiles(
  *
  * @example
  * ```ts
- * import { registerFilesSparse } from "@kernio/kernio/uring";
+ * import { registerFilesSparse } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * registerFilesSparse(ringFd, 64);
  * ```
@@ -161,7 +161,7 @@ export function registerFilesSparse(fd: number, count: number): void {
  *
  * @example
  * ```ts
- * import { registerFilesUpdate } from "@kernio/kernio/uring";
+ * import { registerFilesUpdate } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * registerFilesUpdate(ringFd, 0, [-1]);
  * ```
@@ -189,7 +189,7 @@ export function registerFilesUpdate(
  *
  * @example
  * ```ts
- * import { unregisterFiles } from "@kernio/kernio/uring";
+ * import { unregisterFiles } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * unregisterFiles(ringFd);
  * ```
@@ -207,7 +207,7 @@ export function unregisterFiles(fd: number): void {
  *
  * @example
  * ```ts
- * import { registerBuffers } from "@kernio/kernio/uring";
+ * import { registerBuffers } from "@kernio/kernio/uring/raw";
  * import { Iovecs } from "@kernio/kernio/zcall";
  * declare const ringFd: number;
  * const iov = new Iovecs(1).set(0, new Uint8Array(4096));
@@ -284,7 +284,7 @@ function memlockError(iovecs: Uint8Array, nr: number, raw: number): UringError {
  *
  * @example
  * ```ts
- * import { unregisterBuffers } from "@kernio/kernio/uring";
+ * import { unregisterBuffers } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * unregisterBuffers(ringFd);
  * ```
@@ -302,7 +302,7 @@ export function unregisterBuffers(fd: number): void {
  *
  * @example
  * ```ts
- * import { registerEventfd } from "@kernio/kernio/uring";
+ * import { registerEventfd } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number, efd: number;
  * registerEventfd(ringFd, efd);
  * ```
@@ -332,7 +332,7 @@ export function registerEventfd(
  *
  * @example
  * ```ts
- * import { unregisterEventfd } from "@kernio/kernio/uring";
+ * import { unregisterEventfd } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * unregisterEventfd(ringFd);
  * ```
@@ -349,7 +349,7 @@ export function unregisterEventfd(fd: number): void {
  *
  * @example
  * ```ts
- * import { enableRings } from "@kernio/kernio/uring";
+ * import { enableRings } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number;
  * enableRings(ringFd);
  * ```
@@ -367,7 +367,7 @@ export function enableRings(fd: number): void {
  *
  * @example
  * ```ts
- * import { cloneBuffers } from "@kernio/kernio/uring";
+ * import { cloneBuffers } from "@kernio/kernio/uring/raw";
  * declare const ringFd: number, srcRingFd: number;
  * cloneBuffers(ringFd, srcRingFd, 0, 0, 1, 0);
  * ```

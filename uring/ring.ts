@@ -14,18 +14,28 @@ import type { Options } from "./options.ts";
 import type { Probe, QueryOpcode, QuerySCQ } from "./probe.ts";
 import { RegisterBufferPool, type RingBuffers } from "./ring_buffers.ts";
 import { mustExtSQE, ScopedExtSQE, withExtSQE } from "./scoped.ts";
-import * as P from "./sqe.ts";
+import { IORING_FILE_INDEX_ALLOC } from "./sqe.ts";
 import type { Features } from "./core/memory.ts";
 import type { WaitAsyncOptions } from "./core/completion.ts";
 import { RingCore } from "./core/registration.ts";
-import type { OpOptions } from "./ops/options.ts";
 import * as net from "./ops/net.ts";
 import * as file from "./ops/file.ts";
 import * as control from "./ops/control.ts";
+import type {
+  FileOpOptions,
+  ListenOptions,
+  MessageOptions,
+  ReadWriteOptions,
+  SocketOpOptions,
+  SpliceOptions,
+  SQEOptions,
+  SyncOptions,
+  TimeoutOptions,
+} from "./ops/options.ts";
 
 export type { Features } from "./core/memory.ts";
 export type { WaitAsyncOptions } from "./core/completion.ts";
-export { ioprioClass, type OpOptions } from "./ops/options.ts";
+export * from "./ops/options.ts";
 
 /**
  * An io_uring instance. Created disabled (IORING_SETUP_R_DISABLED);
@@ -139,20 +149,51 @@ export class Uring {
   }
 
   /**
-   * Finishes an SQE filled by a prep function: merges the context's and
-   * options' flags, ioprio and personality, writes user_data, copies the SQE
-   * into an indirect/extended slot, and pins `keepA`/`keepB` until the final
-   * CQE. For prep helpers living outside this module.
+   * Finishes an SQE written by a prep function (`@kernio/kernio/uring/raw`)
+   * into the slot getSqe() returned: merges the context's and options'
+   * flags, ioprio and personality, writes user_data (a direct context gets
+   * the opcode the prep wrote), copies the SQE into an indirect or extended
+   * context's slot, and keeps `keepA`/`keepB` alive until the final CQE.
+   *
+   * @param i The SQE's word index, as returned by getSqe().
+   * @param ctx The submission context: becomes the CQE's user_data.
+   * @param o SQE flags, ioprio and personality to merge.
+   * @param keepA An object the kernel reads through (e.g. the buffer).
+   * @param keepB A second such object.
+   */
+  finishSqe(
+    i: number,
+    ctx: SQEContext,
+    o?: SQEOptions,
+    keepA?: unknown,
+    keepB?: unknown,
+  ): void;
+  /**
+   * The older form, with the opcode repeated: `op` must equal the opcode
+   * the prep wrote.
+   *
+   * @deprecated The opcode is read from the SQE: call
+   * `finishSqe(i, ctx, o, keepA, keepB)`.
    */
   finishSqe(
     i: number,
     op: number,
     ctx: SQEContext,
-    o: OpOptions | undefined,
+    o?: SQEOptions,
     keepA?: unknown,
     keepB?: unknown,
+  ): void;
+  finishSqe(
+    i: number,
+    a: SQEContext | number,
+    b?: unknown,
+    c?: unknown,
+    d?: unknown,
+    e?: unknown,
   ): void {
-    return this.#r.finishSqe(i, op, ctx, o, keepA, keepB);
+    if (typeof a === "number") {
+      this.#r.finishSqe(i, a, b as SQEContext, c as SQEOptions, d, e);
+    } else this.#r.finishSqe(i, undefined, a, b as SQEOptions, c, d);
   }
 
   /**
@@ -445,12 +486,12 @@ export class Uring {
   }
 
   /** IORING_OP_NOP. */
-  nop(ctx: SQEContext, o?: OpOptions): boolean {
+  nop(ctx: SQEContext, o?: SQEOptions): boolean {
     return this.#r.nop(ctx, o);
   }
 
   /** IORING_OP_NOP128 (needs a ring with sqe128). */
-  nop128(ctx: SQEContext, o?: OpOptions): boolean {
+  nop128(ctx: SQEContext, o?: SQEOptions): boolean {
     return control.nop128(this.#r, ctx, o);
   }
 
@@ -460,7 +501,7 @@ export class Uring {
     domain: number,
     type: number,
     protocol: number,
-    o?: OpOptions,
+    o?: SocketOpOptions,
   ): boolean {
     return net.socketRaw(this.#r, ctx, domain, type, protocol, o);
   }
@@ -471,109 +512,109 @@ export class Uring {
     domain: number,
     type: number,
     protocol: number,
-    fileIndex: number = P.IORING_FILE_INDEX_ALLOC,
-    o?: OpOptions,
+    fileIndex: number = IORING_FILE_INDEX_ALLOC,
+    o?: SocketOpOptions,
   ): boolean {
     return net.socketDirect(this.#r, ctx, domain, type, protocol, fileIndex, o);
   }
 
   /** TCP over IPv4 (SOCK_STREAM | SOCK_CLOEXEC). */
-  tcp4Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  tcp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.tcp4Socket(this.#r, ctx, o);
   }
 
   /** TCP over IPv6. */
-  tcp6Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  tcp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.tcp6Socket(this.#r, ctx, o);
   }
 
   /** UDP over IPv4. */
-  udp4Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  udp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udp4Socket(this.#r, ctx, o);
   }
 
   /** UDP over IPv6. */
-  udp6Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  udp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udp6Socket(this.#r, ctx, o);
   }
 
   /** UDP-Lite over IPv4. */
-  udplite4Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  udplite4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udplite4Socket(this.#r, ctx, o);
   }
 
   /** UDP-Lite over IPv6. */
-  udplite6Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  udplite6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udplite6Socket(this.#r, ctx, o);
   }
 
   /** SCTP over IPv4 (one-to-one style; EPROTONOSUPPORT without SCTP). */
-  sctp4Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  sctp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.sctp4Socket(this.#r, ctx, o);
   }
 
   /** SCTP over IPv6. */
-  sctp6Socket(ctx: SQEContext, o?: OpOptions): boolean {
+  sctp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.sctp6Socket(this.#r, ctx, o);
   }
 
   /** Unix stream socket. */
-  unixSocket(ctx: SQEContext, o?: OpOptions): boolean {
+  unixSocket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.unixSocket(this.#r, ctx, o);
   }
 
   /** TCP/IPv4 into a direct slot (o.fileIndex, default ALLOC). */
-  tcp4SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  tcp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.tcp4SocketDirect(this.#r, ctx, o);
   }
 
   /** TCP/IPv6 into a direct slot. */
-  tcp6SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  tcp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.tcp6SocketDirect(this.#r, ctx, o);
   }
 
   /** UDP/IPv4 into a direct slot. */
-  udp4SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  udp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udp4SocketDirect(this.#r, ctx, o);
   }
 
   /** UDP/IPv6 into a direct slot. */
-  udp6SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  udp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udp6SocketDirect(this.#r, ctx, o);
   }
 
   /** UDP-Lite/IPv4 into a direct slot. */
-  udplite4SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  udplite4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udplite4SocketDirect(this.#r, ctx, o);
   }
 
   /** UDP-Lite/IPv6 into a direct slot. */
-  udplite6SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  udplite6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.udplite6SocketDirect(this.#r, ctx, o);
   }
 
   /** SCTP/IPv4 into a direct slot. */
-  sctp4SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  sctp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.sctp4SocketDirect(this.#r, ctx, o);
   }
 
   /** SCTP/IPv6 into a direct slot. */
-  sctp6SocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  sctp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.sctp6SocketDirect(this.#r, ctx, o);
   }
 
   /** Unix stream socket into a direct slot. */
-  unixSocketDirect(ctx: SQEContext, o?: OpOptions): boolean {
+  unixSocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return net.unixSocketDirect(this.#r, ctx, o);
   }
 
   /** IORING_OP_BIND of ctx's socket to a raw sockaddr. */
-  bind(ctx: SQEContext, addr: Uint8Array, o?: OpOptions): boolean {
+  bind(ctx: SQEContext, addr: Uint8Array, o?: SQEOptions): boolean {
     return net.bind(this.#r, ctx, addr, o);
   }
 
   /** IORING_OP_LISTEN (o.backlog, default 511). */
-  listen(ctx: SQEContext, o?: OpOptions): boolean {
+  listen(ctx: SQEContext, o?: ListenOptions): boolean {
     return net.listen(this.#r, ctx, o);
   }
 
@@ -584,7 +625,7 @@ export class Uring {
    */
   accept(
     ctx: SQEContext,
-    o?: OpOptions,
+    o?: SocketOpOptions,
     peer?: Uint8Array,
     peerLen?: Uint32Array,
   ): boolean {
@@ -594,8 +635,8 @@ export class Uring {
   /** IORING_OP_ACCEPT into a direct slot (fileIndex or ALLOC). */
   acceptDirect(
     ctx: SQEContext,
-    fileIndex: number = P.IORING_FILE_INDEX_ALLOC,
-    o?: OpOptions,
+    fileIndex: number = IORING_FILE_INDEX_ALLOC,
+    o?: SocketOpOptions,
     peer?: Uint8Array,
     peerLen?: Uint32Array,
   ): boolean {
@@ -603,17 +644,17 @@ export class Uring {
   }
 
   /** IORING_OP_CONNECT of ctx's socket to a raw sockaddr. */
-  connect(ctx: SQEContext, addr: Uint8Array, o?: OpOptions): boolean {
+  connect(ctx: SQEContext, addr: Uint8Array, o?: SQEOptions): boolean {
     return net.connect(this.#r, ctx, addr, o);
   }
 
   /** IORING_OP_SHUTDOWN (how: SHUT_RD/WR/RDWR). */
-  shutdown(ctx: SQEContext, how: number, o?: OpOptions): boolean {
+  shutdown(ctx: SQEContext, how: number, o?: SQEOptions): boolean {
     return net.shutdown(this.#r, ctx, how, o);
   }
 
   /** IORING_OP_SEND of `buf` (o.n bytes, o.msgFlags). */
-  send(ctx: SQEContext, buf: ArrayBufferView, o?: OpOptions): boolean {
+  send(ctx: SQEContext, buf: ArrayBufferView, o?: MessageOptions): boolean {
     return net.send(this.#r, ctx, buf, o);
   }
 
@@ -624,43 +665,43 @@ export class Uring {
   receive(
     ctx: SQEContext,
     buf: ArrayBufferView | null,
-    o?: OpOptions,
+    o?: MessageOptions,
   ): boolean {
     return net.receive(this.#r, ctx, buf, o);
   }
 
   /** IORING_OP_SENDMSG of a zcall Msghdr (kept alive with its buffers). */
-  sendMsg(ctx: SQEContext, msg: Msghdr, o?: OpOptions): boolean {
+  sendMsg(ctx: SQEContext, msg: Msghdr, o?: MessageOptions): boolean {
     return net.sendMsg(this.#r, ctx, msg, o);
   }
 
   /** IORING_OP_RECVMSG into a zcall Msghdr. */
-  recvMsg(ctx: SQEContext, msg: Msghdr, o?: OpOptions): boolean {
+  recvMsg(ctx: SQEContext, msg: Msghdr, o?: MessageOptions): boolean {
     return net.recvMsg(this.#r, ctx, msg, o);
   }
 
   /** IORING_OP_READ into `buf` at o.offset (default -1: current position). */
-  read(ctx: SQEContext, buf: ArrayBufferView, o?: OpOptions): boolean {
+  read(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
     return file.read(this.#r, ctx, buf, o);
   }
 
   /** IORING_OP_WRITE from `buf`. */
-  write(ctx: SQEContext, buf: ArrayBufferView, o?: OpOptions): boolean {
+  write(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
     return file.write(this.#r, ctx, buf, o);
   }
 
   /** IORING_OP_READV over a zcall Iovecs (all entries). */
-  readV(ctx: SQEContext, iovs: Iovecs, o?: OpOptions): boolean {
+  readV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
     return file.readV(this.#r, ctx, iovs, o);
   }
 
   /** IORING_OP_WRITEV. */
-  writeV(ctx: SQEContext, iovs: Iovecs, o?: OpOptions): boolean {
+  writeV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
     return file.writeV(this.#r, ctx, iovs, o);
   }
 
   /** IORING_OP_READ_FIXED into registered buffer `bufIndex` (o.n bytes). */
-  readFixed(ctx: SQEContext, bufIndex: number, o?: OpOptions): boolean {
+  readFixed(ctx: SQEContext, bufIndex: number, o?: ReadWriteOptions): boolean {
     return file.readFixed(this.#r, ctx, bufIndex, o);
   }
 
@@ -669,7 +710,7 @@ export class Uring {
     ctx: SQEContext,
     bufIndex: number,
     n: number,
-    o?: OpOptions,
+    o?: ReadWriteOptions,
   ): boolean {
     return file.writeFixed(this.#r, ctx, bufIndex, n, o);
   }
@@ -683,7 +724,7 @@ export class Uring {
     ctx: SQEContext,
     bufIndex: number,
     iovs: Iovecs,
-    o?: OpOptions,
+    o?: ReadWriteOptions,
   ): boolean {
     return file.readvFixed(this.#r, ctx, bufIndex, iovs, o);
   }
@@ -693,7 +734,7 @@ export class Uring {
     ctx: SQEContext,
     bufIndex: number,
     iovs: Iovecs,
-    o?: OpOptions,
+    o?: ReadWriteOptions,
   ): boolean {
     return file.writevFixed(this.#r, ctx, bufIndex, iovs, o);
   }
@@ -704,18 +745,18 @@ export class Uring {
     path: string | Uint8Array,
     flags: number,
     mode = 0,
-    o?: OpOptions,
+    o?: FileOpOptions,
   ): boolean {
     return file.openAt(this.#r, ctx, path, flags, mode, o);
   }
 
   /** IORING_OP_CLOSE of ctx's fd (o.fileIndex closes a direct slot instead). */
-  close(ctx: SQEContext, o?: OpOptions): boolean {
+  close(ctx: SQEContext, o?: FileOpOptions): boolean {
     return file.close(this.#r, ctx, o);
   }
 
   /** IORING_OP_FSYNC (o.fsyncFlags: IORING_FSYNC_DATASYNC). */
-  sync(ctx: SQEContext, o?: OpOptions): boolean {
+  sync(ctx: SQEContext, o?: SyncOptions): boolean {
     return file.sync(this.#r, ctx, o);
   }
 
@@ -725,13 +766,13 @@ export class Uring {
     mode: number,
     offset: number,
     length: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.fallocate(this.#r, ctx, mode, offset, length, o);
   }
 
   /** IORING_OP_FTRUNCATE. */
-  ftruncate(ctx: SQEContext, length: number, o?: OpOptions): boolean {
+  ftruncate(ctx: SQEContext, length: number, o?: SQEOptions): boolean {
     return file.ftruncate(this.#r, ctx, length, o);
   }
 
@@ -742,7 +783,7 @@ export class Uring {
     flags: number,
     mask: number,
     statxbuf: Uint8Array,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.statx(this.#r, ctx, path, flags, mask, statxbuf, o);
   }
@@ -753,7 +794,7 @@ export class Uring {
     oldPath: string | Uint8Array,
     newPath: string | Uint8Array,
     flags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.renameAt(this.#r, ctx, oldPath, newPath, flags, o);
   }
@@ -763,7 +804,7 @@ export class Uring {
     ctx: SQEContext,
     path: string | Uint8Array,
     flags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.unlinkAt(this.#r, ctx, path, flags, o);
   }
@@ -773,7 +814,7 @@ export class Uring {
     ctx: SQEContext,
     path: string | Uint8Array,
     mode = 0o777,
-    o?: OpOptions,
+    o?: FileOpOptions,
   ): boolean {
     return file.mkdirAt(this.#r, ctx, path, mode, o);
   }
@@ -783,7 +824,7 @@ export class Uring {
     ctx: SQEContext,
     target: string | Uint8Array,
     linkPath: string | Uint8Array,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.symlinkAt(this.#r, ctx, target, linkPath, o);
   }
@@ -795,7 +836,7 @@ export class Uring {
     oldPath: string | Uint8Array,
     newPath: string | Uint8Array,
     flags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.linkAt(this.#r, ctx, oldDirfd, oldPath, newPath, flags, o);
   }
@@ -805,7 +846,7 @@ export class Uring {
     ctx: SQEContext,
     name: string,
     value: Uint8Array,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.fgetXattr(this.#r, ctx, name, value, o);
   }
@@ -816,7 +857,7 @@ export class Uring {
     name: string,
     value: Uint8Array,
     flags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.fsetXattr(this.#r, ctx, name, value, flags, o);
   }
@@ -827,7 +868,7 @@ export class Uring {
     path: string,
     name: string,
     value: Uint8Array,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.getXattr(this.#r, ctx, path, name, value, o);
   }
@@ -839,7 +880,7 @@ export class Uring {
     name: string,
     value: Uint8Array,
     flags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.setXattr(this.#r, ctx, path, name, value, flags, o);
   }
@@ -852,14 +893,19 @@ export class Uring {
     ctx: SQEContext,
     fdIn: number,
     n: number,
-    o?: OpOptions,
+    o?: SpliceOptions,
     offIn = -1,
   ): boolean {
     return file.splice(this.#r, ctx, fdIn, n, o, offIn);
   }
 
   /** IORING_OP_TEE from pipe `fdIn` into ctx's pipe. */
-  tee(ctx: SQEContext, fdIn: number, length: number, o?: OpOptions): boolean {
+  tee(
+    ctx: SQEContext,
+    fdIn: number,
+    length: number,
+    o?: SpliceOptions,
+  ): boolean {
     return file.tee(this.#r, ctx, fdIn, length, o);
   }
 
@@ -868,7 +914,7 @@ export class Uring {
     ctx: SQEContext,
     fds: Int32Array,
     pipeFlags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.pipe(this.#r, ctx, fds, pipeFlags, o);
   }
@@ -879,7 +925,7 @@ export class Uring {
     offset: number,
     length: number,
     syncFlags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.syncFileRange(this.#r, ctx, offset, length, syncFlags, o);
   }
@@ -890,7 +936,7 @@ export class Uring {
     offset: number,
     length: number,
     advice: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return file.fileAdvise(this.#r, ctx, offset, length, advice, o);
   }
@@ -900,12 +946,16 @@ export class Uring {
    * o.timeoutFlags IORING_TIMEOUT.ABS), or after o.count completions.
    * Completes with -ETIME when it fires.
    */
-  timeout(ctx: SQEContext, ms: number, o?: OpOptions): boolean {
+  timeout(ctx: SQEContext, ms: number, o?: TimeoutOptions): boolean {
     return control.timeout(this.#r, ctx, ms, o);
   }
 
   /** IORING_OP_TIMEOUT_REMOVE of the timeout submitted with `target`. */
-  timeoutRemove(ctx: SQEContext, target: SQEContext, o?: OpOptions): boolean {
+  timeoutRemove(
+    ctx: SQEContext,
+    target: SQEContext,
+    o?: TimeoutOptions,
+  ): boolean {
     return control.timeoutRemove(this.#r, ctx, target, o);
   }
 
@@ -915,7 +965,7 @@ export class Uring {
     target: SQEContext,
     ms: number,
     absolute = false,
-    o?: OpOptions,
+    o?: TimeoutOptions,
   ): boolean {
     return control.timeoutUpdate(this.#r, ctx, target, ms, absolute, o);
   }
@@ -924,7 +974,7 @@ export class Uring {
    * IORING_OP_LINK_TIMEOUT: a deadline for the previous SQE, which must
    * carry IOSQE_IO_LINK. Exactly one of the two completes normally.
    */
-  linkTimeout(ctx: SQEContext, ms: number, o?: OpOptions): boolean {
+  linkTimeout(ctx: SQEContext, ms: number, o?: TimeoutOptions): boolean {
     return control.linkTimeout(this.#r, ctx, ms, o);
   }
 
@@ -932,14 +982,14 @@ export class Uring {
   asyncCancel(
     ctx: SQEContext,
     target: SQEContext,
-    o?: OpOptions,
+    o?: SQEOptions,
     cancelAll = false,
   ): boolean {
     return control.asyncCancel(this.#r, ctx, target, o, cancelAll);
   }
 
   /** Cancels requests on ctx's fd (all of them if `cancelAll`; res = count). */
-  asyncCancelFD(ctx: SQEContext, cancelAll = false, o?: OpOptions): boolean {
+  asyncCancelFD(ctx: SQEContext, cancelAll = false, o?: SQEOptions): boolean {
     return control.asyncCancelFD(this.#r, ctx, cancelAll, o);
   }
 
@@ -948,7 +998,7 @@ export class Uring {
     ctx: SQEContext,
     opcode: number,
     cancelAll = false,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.asyncCancelOpcode(this.#r, ctx, opcode, cancelAll, o);
   }
@@ -958,17 +1008,17 @@ export class Uring {
    * The kernel treats ANY like ALL: res is the number cancelled, or
    * -ENOENT when nothing was pending.
    */
-  asyncCancelAny(ctx: SQEContext, o?: OpOptions): boolean {
+  asyncCancelAny(ctx: SQEContext, o?: SQEOptions): boolean {
     return control.asyncCancelAny(this.#r, ctx, o);
   }
 
   /** Cancels every pending request (res = count). */
-  asyncCancelAll(ctx: SQEContext, o?: OpOptions): boolean {
+  asyncCancelAll(ctx: SQEContext, o?: SQEOptions): boolean {
     return control.asyncCancelAll(this.#r, ctx, o);
   }
 
   /** IORING_OP_POLL_ADD (one shot) on ctx's fd. */
-  pollAdd(ctx: SQEContext, events: number, o?: OpOptions): boolean {
+  pollAdd(ctx: SQEContext, events: number, o?: SQEOptions): boolean {
     return control.pollAdd(this.#r, ctx, events, o);
   }
 
@@ -978,12 +1028,12 @@ export class Uring {
    * (6.18 included) rejects IORING_POLL_ADD_LEVEL on POLL_ADD with EINVAL,
    * so this submits a plain one-shot poll.
    */
-  pollAddLevel(ctx: SQEContext, events: number, o?: OpOptions): boolean {
+  pollAddLevel(ctx: SQEContext, events: number, o?: SQEOptions): boolean {
     return control.pollAddLevel(this.#r, ctx, events, o);
   }
 
   /** Multishot poll: one CQE per event with IORING_CQE_F_MORE until cancelled. */
-  pollAddMultishot(ctx: SQEContext, events: number, o?: OpOptions): boolean {
+  pollAddMultishot(ctx: SQEContext, events: number, o?: SQEOptions): boolean {
     return control.pollAddMultishot(this.#r, ctx, events, o);
   }
 
@@ -994,13 +1044,13 @@ export class Uring {
   pollAddMultishotLevel(
     ctx: SQEContext,
     events: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.pollAddMultishotLevel(this.#r, ctx, events, o);
   }
 
   /** IORING_OP_POLL_REMOVE of the poll submitted with `target`. */
-  pollRemove(ctx: SQEContext, target: SQEContext, o?: OpOptions): boolean {
+  pollRemove(ctx: SQEContext, target: SQEContext, o?: SQEOptions): boolean {
     return control.pollRemove(this.#r, ctx, target, o);
   }
 
@@ -1014,7 +1064,7 @@ export class Uring {
     newUserData: SQEContext,
     newEvents: number,
     updateFlags: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.pollUpdate(
       this.#r,
@@ -1037,7 +1087,7 @@ export class Uring {
     events: Uint8Array,
     maxEvents: number,
     timeout = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.epollWait(this.#r, ctx, events, maxEvents, timeout, o);
   }
@@ -1054,7 +1104,7 @@ export class Uring {
     val: number,
     mask = 0xffffffff,
     futexFlags = 0x82,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.futexWait(
       this.#r,
@@ -1076,7 +1126,7 @@ export class Uring {
     count: number,
     mask = 0xffffffff,
     futexFlags = 0x82,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.futexWake(
       this.#r,
@@ -1100,7 +1150,7 @@ export class Uring {
     waitv: Uint8Array,
     count: number,
     keep?: unknown,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.futexWaitV(this.#r, ctx, waitv, count, keep, o);
   }
@@ -1112,7 +1162,7 @@ export class Uring {
     id: number,
     infop: Uint8Array,
     options: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.waitid(this.#r, ctx, idtype, id, infop, options, o);
   }
@@ -1125,7 +1175,7 @@ export class Uring {
     ctx: SQEContext,
     userData: SQEContext,
     result: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.msgRing(this.#r, ctx, userData, result, o);
   }
@@ -1141,7 +1191,7 @@ export class Uring {
     dstIndex: number,
     userData: SQEContext,
     skipCQE = false,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.msgRingFD(
       this.#r,
@@ -1159,7 +1209,7 @@ export class Uring {
     ctx: SQEContext,
     fixedIndex: number,
     flags = 0,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.fixedFdInstall(this.#r, ctx, fixedIndex, flags, o);
   }
@@ -1173,7 +1223,7 @@ export class Uring {
     ctx: SQEContext,
     fds: Int32Array,
     offset: number,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.filesUpdate(this.#r, ctx, fds, offset, o);
   }
@@ -1186,7 +1236,7 @@ export class Uring {
     ctx: SQEContext,
     cmdOp: number,
     cmdData?: Uint8Array,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.uringCmd(this.#r, ctx, cmdOp, cmdData, o);
   }
@@ -1196,7 +1246,7 @@ export class Uring {
     ctx: SQEContext,
     cmdOp: number,
     cmdData?: Uint8Array,
-    o?: OpOptions,
+    o?: SQEOptions,
   ): boolean {
     return control.uringCmd128(this.#r, ctx, cmdOp, cmdData, o);
   }

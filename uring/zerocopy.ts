@@ -27,13 +27,20 @@
  * @module
  */
 
-import { Errno, IORING_OP, Msghdr, unsafeAddressOf } from "../zcall/mod.ts";
+import { Errno, Msghdr, unsafeAddressOf } from "../zcall/mod.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
 import type { CQEView } from "./cqe.ts";
 import { UringError } from "./errors.ts";
 import type { CQETarget } from "./multishot.ts";
 import type { OpOptions, Uring } from "./ring.ts";
-import { IORING_RECVSEND, prepRw } from "./sqe.ts";
+import {
+  prepSend,
+  prepSendFixed,
+  prepSendmsgZc,
+  prepSendZc,
+  prepSendZcFixed,
+} from "./prep/net.ts";
+import { IORING_RECVSEND } from "./sqe.ts";
 
 const F_MORE = 1 << 1;
 const F_NOTIF = 1 << 3;
@@ -49,86 +56,6 @@ const F_NOTIF = 1 << 3;
  * ```
  */
 export const IORING_NOTIF_USAGE_ZC_COPIED = 0x80000000;
-
-/**
- * IORING_OP_SEND_ZC prep: `zcFlags` go to sqe->ioprio
- * (IORING_RECVSEND.SEND_ZC_REPORT_USAGE, FIXED_BUF, POLL_FIRST).
- *
- * @example
- * ```ts
- * import { prepSendZc } from "@kernio/kernio/uring";
- * const w = new Uint32Array(16);
- * prepSendZc(w, 0, 5, 0x1000, 64, 0, 0);
- * ```
- */
-export function prepSendZc(
-  w: Uint32Array,
-  i: number,
-  fd: number,
-  addr: number,
-  len: number,
-  msgFlags: number,
-  zcFlags: number,
-): void {
-  prepRw(w, i, IORING_OP.SEND_ZC, fd, addr, len, 0);
-  w[i] |= (zcFlags & 0xffff) << 16;
-  w[i + 7] = msgFlags;
-}
-
-/**
- * IORING_OP_SEND_ZC from registered buffer `bufIndex`.
- *
- * @example
- * ```ts
- * import { prepSendZcFixed } from "@kernio/kernio/uring";
- * const w = new Uint32Array(16);
- * prepSendZcFixed(w, 0, 5, 0x1000, 64, 0, 0, 2);
- * ```
- */
-export function prepSendZcFixed(
-  w: Uint32Array,
-  i: number,
-  fd: number,
-  addr: number,
-  len: number,
-  msgFlags: number,
-  zcFlags: number,
-  bufIndex: number,
-): void {
-  prepSendZc(
-    w,
-    i,
-    fd,
-    addr,
-    len,
-    msgFlags,
-    zcFlags | IORING_RECVSEND.FIXED_BUF,
-  );
-  w[i + 10] = (w[i + 10] & 0xffff0000) | (bufIndex & 0xffff);
-}
-
-/**
- * IORING_OP_SENDMSG_ZC prep (`msg` is the address of a struct msghdr).
- *
- * @example
- * ```ts
- * import { prepSendmsgZc } from "@kernio/kernio/uring";
- * const w = new Uint32Array(16);
- * prepSendmsgZc(w, 0, 5, 0x1000, 0, 0);
- * ```
- */
-export function prepSendmsgZc(
-  w: Uint32Array,
-  i: number,
-  fd: number,
-  msg: number,
-  msgFlags: number,
-  zcFlags: number,
-): void {
-  prepRw(w, i, IORING_OP.SENDMSG_ZC, fd, msg, 1, 0);
-  w[i] |= (zcFlags & 0xffff) << 16;
-  w[i + 7] = msgFlags;
-}
 
 /**
  * Receives the two events of one zero-copy send.
@@ -292,7 +219,6 @@ export class ZCTracker {
     where: string,
     e: ZCEntry,
     fill: (w: Uint32Array, i: number) => void,
-    op: number,
     keep: unknown,
     o: OpOptions | undefined,
   ): boolean {
@@ -305,7 +231,7 @@ export class ZCTracker {
     }
     fill(ring.sqeWords, i);
     // Pinned until the final CQE, which is the notification.
-    ring.finishSqe(i, op, e.ext.context, o, keep);
+    ring.finishSqe(i, e.ext.context, o, keep);
     this.#inflight++;
     void where;
     return true;
@@ -344,7 +270,6 @@ export class ZCTracker {
           o?.msgFlags ?? 0,
           IORING_RECVSEND.SEND_ZC_REPORT_USAGE,
         ),
-      IORING_OP.SEND_ZC,
       buf,
       o,
     );
@@ -390,7 +315,6 @@ export class ZCTracker {
           IORING_RECVSEND.SEND_ZC_REPORT_USAGE,
           bufIndex,
         ),
-      IORING_OP.SEND_ZC,
       b,
       o,
     );
@@ -423,7 +347,6 @@ export class ZCTracker {
           o?.msgFlags ?? 0,
           IORING_RECVSEND.SEND_ZC_REPORT_USAGE,
         ),
-      IORING_OP.SENDMSG_ZC,
       msg,
       o,
     );
@@ -608,24 +531,16 @@ function fanOut(
     const i = ring.getSqe();
     if (i < 0) break;
     const w = ring.sqeWords;
-    let op: number;
     if (zc) {
-      op = IORING_OP.SEND_ZC;
       if (bufIndex >= 0) {
         prepSendZcFixed(w, i, fd, addr, n, msgFlags, 0, bufIndex);
       } else prepSendZc(w, i, fd, addr, n, msgFlags, 0);
-    } else {
-      op = IORING_OP.SEND;
-      prepRw(w, i, IORING_OP.SEND, fd, addr, n, 0);
-      w[i + 7] = msgFlags;
-      if (bufIndex >= 0) {
-        w[i] |= IORING_RECVSEND.FIXED_BUF << 16;
-        w[i + 10] = bufIndex & 0xffff;
-      }
-    }
+    } else if (bufIndex >= 0) {
+      prepSendFixed(w, i, fd, addr, n, msgFlags, bufIndex);
+    } else prepSend(w, i, fd, addr, n, msgFlags);
     // Direct contexts carry each target's fd; extended ones as given.
     const c = ctx.isDirect() ? ctx.withFD(fd) : ctx;
-    ring.finishSqe(i, op, c, o, keep);
+    ring.finishSqe(i, c, o, keep);
     sent++;
   }
   return sent;

@@ -28,6 +28,7 @@
 import * as z from "../../zcall/mod.ts";
 import * as s from "../../sock/mod.ts";
 import * as u from "../../uring/mod.ts";
+import * as uraw from "../../uring/raw.ts";
 
 /** Which layer a case exercises. */
 export type Layer = "zcall" | "sock" | "uring";
@@ -2327,9 +2328,14 @@ export const uringSource: CaseSource = () => {
     tc(U, "optionsForBudget", "-1", () => u.optionsForBudget(-1)),
     tc(U, "optionsForBudget", "NaN", () => u.optionsForBudget(NaN)),
     tc(U, "ioprioClass", "class 9", () => u.ioprioClass(9, 0)),
-    tc(U, "prepNop", "index -1", () => u.prepNop(ring.sqeWords, -1)),
-    tc(U, "prepNop", "index beyond SQ", () => u.prepNop(ring.sqeWords, 10_000)),
-    tc(U, "prepNop", "words null", () => u.prepNop(null as never, 0)),
+    tc(U, "prepNop", "index -1", () => uraw.prepNop(ring.sqeWords, -1)),
+    tc(
+      U,
+      "prepNop",
+      "index beyond SQ",
+      () => uraw.prepNop(ring.sqeWords, 10_000),
+    ),
+    tc(U, "prepNop", "words null", () => uraw.prepNop(null as never, 0)),
   );
   return Promise.resolve({
     cases,

@@ -1,6 +1,6 @@
 // The submission side of the ring: SQ slots, SQE finishing, pins, submit.
 
-import { IORING_OP, ioUringEnter4 } from "../../zcall/mod.ts";
+import { ioUringEnter4 } from "../../zcall/mod.ts";
 import { slotOf } from "../_registry.ts";
 import { SQEContext } from "../context.ts";
 import {
@@ -9,11 +9,11 @@ import {
   UringError,
   uringError,
 } from "../errors.ts";
-import * as P from "../sqe.ts";
+import { prepNop } from "../prep/control.ts";
 import { checkOpOptions } from "../_validate.ts";
-import type { OpOptions } from "../ops/options.ts";
 import { RingMemory } from "./memory.ts";
 import * as K from "./_consts.ts";
+import type { OpOptions } from "../ops/options.ts";
 
 // Module consts: V8 folds them, where an imported binding is loaded and
 // hole-checked on every use.
@@ -87,20 +87,36 @@ export abstract class RingSubmission extends RingMemory {
   }
 
   /**
-   * Finishes an SQE filled by a prep function: merges the context's and
-   * options' flags, ioprio and personality, writes user_data, copies the SQE
-   * into an indirect/extended slot, and pins `keepA`/`keepB` until the final
-   * CQE. For prep helpers living outside this module.
+   * Finishes an SQE written by a prep function into slot word index `i`
+   * (from getSqe); `op`, when given, must match the opcode in the SQE.
    */
   finishSqe(
     i: number,
-    op: number,
+    op: number | undefined,
     ctx: SQEContext,
     o: OpOptions | undefined,
-    keepA?: unknown,
-    keepB?: unknown,
+    keepA: unknown,
+    keepB: unknown,
   ): void {
-    this._finish(i, op, ctx, o, keepA, keepB);
+    this._check("finishSqe");
+    if (
+      !(Number.isInteger(i) && i >= 0 && i < this._sqe.length &&
+        (i & (this._stride - 1)) === 0)
+    ) {
+      throw new RangeError(`finishSqe: ${i} is not an SQE index from getSqe()`);
+    }
+    if (!(ctx instanceof SQEContext)) {
+      throw new TypeError("finishSqe: ctx must be an SQEContext");
+    }
+    if (o !== undefined) checkOpOptions("finishSqe", o);
+    if (op !== undefined && op !== (this._sqe[i] & 0xff)) {
+      throw new TypeError(
+        `finishSqe: op ${op} differs from the opcode ${
+          this._sqe[i] & 0xff
+        } in the SQE`,
+      );
+    }
+    this._finish(i, ctx, o, keepA, keepB);
   }
 
   /**
@@ -137,7 +153,6 @@ export abstract class RingSubmission extends RingMemory {
 
   _finish(
     i: number,
-    op: number,
     ctx: SQEContext,
     o: OpOptions | undefined,
     keepA: unknown,
@@ -164,7 +179,7 @@ export abstract class RingSubmission extends RingMemory {
       if ((flags & IOSQE_BUFFER_SELECT) !== 0) {
         w[i + 10] = (w[i + 10] & 0xffff0000) | (lo >>> 16);
       }
-      udLo = ((lo & 0xffff0000) | op | (flags << 8)) >>> 0;
+      udLo = ((lo & 0xffff0000) | (head & 0xff) | (flags << 8)) >>> 0;
     } else {
       if (this._stripSkip) flags &= ~IOSQE_CQE_SKIP_SUCCESS;
     }
@@ -334,8 +349,8 @@ export abstract class RingSubmission extends RingMemory {
   _nopSlow(ctx: SQEContext, o?: OpOptions): boolean {
     const i = this._claimFor("nop", ctx, o);
     if (i < 0) return false;
-    P.prepNop(this._sqe, i);
-    this._finish(i, IORING_OP.NOP, ctx, o, undefined, undefined);
+    prepNop(this._sqe, i);
+    this._finish(i, ctx, o, undefined, undefined);
     return true;
   }
 

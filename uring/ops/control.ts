@@ -1,19 +1,51 @@
 // Control operations: timeouts, cancellation, poll, epoll, futex, waitid,
 // ring messages, fixed-fd install, file updates and passthrough commands.
 
+import { IOSQE } from "../../zcall/constants.ts";
 import { IORING_OP, unsafeAddressOf } from "../../zcall/mod.ts";
 import { SQEContext } from "../context.ts";
-import * as P from "../sqe.ts";
+import {
+  prepCancel,
+  prepCancelFd,
+  prepCancelOp,
+  prepEpollWait,
+  prepFilesUpdate,
+  prepFixedFdInstall,
+  prepFutexWait,
+  prepFutexWaitv,
+  prepFutexWake,
+  prepLinkTimeout,
+  prepMsgRing,
+  prepMsgRingFd,
+  prepNop128,
+  prepPollAdd,
+  prepPollRemove,
+  prepPollUpdate,
+  prepTimeout,
+  prepTimeoutRemove,
+  prepTimeoutUpdate,
+  prepUringCmd,
+  prepUringCmd128,
+  prepWaitid,
+} from "../prep/control.ts";
+import {
+  clearSqeFlags,
+  IORING_ASYNC_CANCEL,
+  IORING_MSG,
+  IORING_POLL,
+  IORING_TIMEOUT,
+  setSqeCmd,
+} from "../sqe.ts";
 import { checkInt32, checkMs, checkU32 } from "../_validate.ts";
-import type { OpOptions } from "../ops/options.ts";
 import type { RingCore } from "../core/registration.ts";
+import type { SQEOptions, TimeoutOptions } from "./options.ts";
 
-export function nop128(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+export function nop128(r: RingCore, ctx: SQEContext, o?: SQEOptions): boolean {
   r._need128("nop128");
   const i = r._claimFor("nop128", ctx, o);
   if (i < 0) return false;
-  P.prepNop128(r._sqe, i);
-  r._finish(i, IORING_OP.NOP128, ctx, o, undefined, undefined);
+  prepNop128(r._sqe, i);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -21,15 +53,15 @@ export function timeout(
   r: RingCore,
   ctx: SQEContext,
   ms: number,
-  o?: OpOptions,
+  o?: TimeoutOptions,
 ): boolean {
   checkMs("timeout", ms);
   const count = o?.count ?? 0;
   checkU32("timeout count", count);
   const i = r._claimFor("timeout", ctx, o);
   if (i < 0) return false;
-  P.prepTimeout(r._sqe, i, r._ts(i, ms), count, o?.timeoutFlags ?? 0);
-  r._finish(i, IORING_OP.TIMEOUT, ctx, o, undefined, undefined);
+  prepTimeout(r._sqe, i, r._ts(i, ms), count, o?.timeoutFlags ?? 0);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -37,13 +69,13 @@ export function timeoutRemove(
   r: RingCore,
   ctx: SQEContext,
   target: SQEContext,
-  o?: OpOptions,
+  o?: TimeoutOptions,
 ): boolean {
   const i = r._claimFor("timeoutRemove", ctx, o);
   if (i < 0) return false;
   const t = r._targetUserData(target, IORING_OP.TIMEOUT);
-  P.prepTimeoutRemove(r._sqe, i, t, target.hi, o?.timeoutFlags ?? 0);
-  r._finish(i, IORING_OP.TIMEOUT_REMOVE, ctx, o, undefined, undefined);
+  prepTimeoutRemove(r._sqe, i, t, target.hi, o?.timeoutFlags ?? 0);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -53,16 +85,16 @@ export function timeoutUpdate(
   target: SQEContext,
   ms: number,
   absolute = false,
-  o?: OpOptions,
+  o?: TimeoutOptions,
 ): boolean {
   checkMs("timeoutUpdate", ms);
   const i = r._claimFor("timeoutUpdate", ctx, o);
   if (i < 0) return false;
   const t = r._targetUserData(target, IORING_OP.TIMEOUT);
   const flags = (o?.timeoutFlags ?? 0) |
-    (absolute ? P.IORING_TIMEOUT.ABS : 0);
-  P.prepTimeoutUpdate(r._sqe, i, r._ts(i, ms), t, target.hi, flags);
-  r._finish(i, IORING_OP.TIMEOUT_REMOVE, ctx, o, undefined, undefined);
+    (absolute ? IORING_TIMEOUT.ABS : 0);
+  prepTimeoutUpdate(r._sqe, i, r._ts(i, ms), t, target.hi, flags);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -70,13 +102,13 @@ export function linkTimeout(
   r: RingCore,
   ctx: SQEContext,
   ms: number,
-  o?: OpOptions,
+  o?: TimeoutOptions,
 ): boolean {
   checkMs("linkTimeout", ms);
   const i = r._claimFor("linkTimeout", ctx, o);
   if (i < 0) return false;
-  P.prepLinkTimeout(r._sqe, i, r._ts(i, ms), o?.timeoutFlags ?? 0);
-  r._finish(i, IORING_OP.LINK_TIMEOUT, ctx, o, undefined, undefined);
+  prepLinkTimeout(r._sqe, i, r._ts(i, ms), o?.timeoutFlags ?? 0);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -84,7 +116,7 @@ export function asyncCancel(
   r: RingCore,
   ctx: SQEContext,
   target: SQEContext,
-  o?: OpOptions,
+  o?: SQEOptions,
   cancelAll = false,
 ): boolean {
   if (!(target instanceof SQEContext)) {
@@ -92,14 +124,14 @@ export function asyncCancel(
   }
   const i = r._claimFor("asyncCancel", ctx, o);
   if (i < 0) return false;
-  P.prepCancel(
+  prepCancel(
     r._sqe,
     i,
     target.lo,
     target.hi,
-    cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0,
+    cancelAll ? IORING_ASYNC_CANCEL.ALL : 0,
   );
-  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -107,18 +139,18 @@ export function asyncCancelFD(
   r: RingCore,
   ctx: SQEContext,
   cancelAll = false,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const i = r._claimFor("asyncCancelFD", ctx, o);
   if (i < 0) return false;
-  let flags = cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0;
+  let flags = cancelAll ? IORING_ASYNC_CANCEL.ALL : 0;
   if (((ctx.hi >>> 30 === 0 ? ctx.lo >>> 8 : 0) | (o?.flags ?? 0)) & 1) {
-    flags |= P.IORING_ASYNC_CANCEL.FD_FIXED;
+    flags |= IORING_ASYNC_CANCEL.FD_FIXED;
   }
-  P.prepCancelFd(r._sqe, i, r._fdOf(ctx), flags);
+  prepCancelFd(r._sqe, i, r._fdOf(ctx), flags);
   // FIXED_FILE travels in cancel_flags for cancel: keep it off the SQE.
-  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
-  r._sqe[i] &= ~(1 << 8);
+  r._finish(i, ctx, o, undefined, undefined);
+  clearSqeFlags(r._sqe, i, IOSQE.FIXED_FILE);
   return true;
 }
 
@@ -127,50 +159,50 @@ export function asyncCancelOpcode(
   ctx: SQEContext,
   opcode: number,
   cancelAll = false,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(Number.isInteger(opcode) && opcode >= 0 && opcode <= 255)) {
     throw new RangeError(`asyncCancelOpcode: bad opcode ${opcode}`);
   }
   const i = r._claimFor("asyncCancelOpcode", ctx, o);
   if (i < 0) return false;
-  P.prepCancelOp(
+  prepCancelOp(
     r._sqe,
     i,
     opcode,
-    cancelAll ? P.IORING_ASYNC_CANCEL.ALL : 0,
+    cancelAll ? IORING_ASYNC_CANCEL.ALL : 0,
   );
-  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
 export function asyncCancelAny(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const i = r._claimFor("asyncCancelAny", ctx, o);
   if (i < 0) return false;
-  P.prepCancel(r._sqe, i, 0, 0, P.IORING_ASYNC_CANCEL.ANY);
-  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  prepCancel(r._sqe, i, 0, 0, IORING_ASYNC_CANCEL.ANY);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
 export function asyncCancelAll(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const i = r._claimFor("asyncCancelAll", ctx, o);
   if (i < 0) return false;
-  P.prepCancel(
+  prepCancel(
     r._sqe,
     i,
     0,
     0,
-    P.IORING_ASYNC_CANCEL.ANY | P.IORING_ASYNC_CANCEL.ALL,
+    IORING_ASYNC_CANCEL.ANY | IORING_ASYNC_CANCEL.ALL,
   );
-  r._finish(i, IORING_OP.ASYNC_CANCEL, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -178,7 +210,7 @@ export function pollAdd(
   r: RingCore,
   ctx: SQEContext,
   events: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   return pollAddWith(r, "pollAdd", ctx, events, 0, o);
 }
@@ -187,7 +219,7 @@ export function pollAddLevel(
   r: RingCore,
   ctx: SQEContext,
   events: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   return pollAddWith(r, "pollAddLevel", ctx, events, 0, o);
 }
@@ -196,14 +228,14 @@ export function pollAddMultishot(
   r: RingCore,
   ctx: SQEContext,
   events: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   return pollAddWith(
     r,
     "pollAddMultishot",
     ctx,
     events,
-    P.IORING_POLL.ADD_MULTI,
+    IORING_POLL.ADD_MULTI,
     o,
   );
 }
@@ -212,14 +244,14 @@ export function pollAddMultishotLevel(
   r: RingCore,
   ctx: SQEContext,
   events: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   return pollAddWith(
     r,
     "pollAddMultishotLevel",
     ctx,
     events,
-    P.IORING_POLL.ADD_MULTI | P.IORING_POLL.ADD_LEVEL,
+    IORING_POLL.ADD_MULTI | IORING_POLL.ADD_LEVEL,
     o,
   );
 }
@@ -230,13 +262,13 @@ function pollAddWith(
   ctx: SQEContext,
   events: number,
   pflags: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkU32(`${where} events`, events);
   const i = r._claimFor(where, ctx, o);
   if (i < 0) return false;
-  P.prepPollAdd(r._sqe, i, r._fdOf(ctx), events, pflags);
-  r._finish(i, IORING_OP.POLL_ADD, ctx, o, undefined, undefined);
+  prepPollAdd(r._sqe, i, r._fdOf(ctx), events, pflags);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -244,17 +276,17 @@ export function pollRemove(
   r: RingCore,
   ctx: SQEContext,
   target: SQEContext,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const i = r._claimFor("pollRemove", ctx, o);
   if (i < 0) return false;
-  P.prepPollRemove(
+  prepPollRemove(
     r._sqe,
     i,
     r._targetUserData(target, IORING_OP.POLL_ADD),
     target.hi,
   );
-  r._finish(i, IORING_OP.POLL_REMOVE, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -265,26 +297,26 @@ export function pollUpdate(
   newUserData: SQEContext,
   newEvents: number,
   updateFlags: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkU32("pollUpdate events", newEvents);
   checkU32("pollUpdate flags", updateFlags);
   const i = r._claimFor("pollUpdate", ctx, o);
   if (i < 0) return false;
-  P.prepPollUpdate(
+  prepPollUpdate(
     r._sqe,
     i,
     r._targetUserData(target, IORING_OP.POLL_ADD),
     target.hi,
     // The kernel rejects a new user_data unless it is being updated.
-    (updateFlags & P.IORING_POLL.UPDATE_USER_DATA) !== 0
+    (updateFlags & IORING_POLL.UPDATE_USER_DATA) !== 0
       ? r._targetUserData(newUserData, IORING_OP.POLL_ADD)
       : 0,
-    (updateFlags & P.IORING_POLL.UPDATE_USER_DATA) !== 0 ? newUserData.hi : 0,
+    (updateFlags & IORING_POLL.UPDATE_USER_DATA) !== 0 ? newUserData.hi : 0,
     newEvents,
     updateFlags,
   );
-  r._finish(i, IORING_OP.POLL_REMOVE, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -294,7 +326,7 @@ export function epollWait(
   events: Uint8Array,
   maxEvents: number,
   timeout = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (timeout !== 0) {
     throw new RangeError("epollWait: timeout must be 0 (use linkTimeout)");
@@ -310,7 +342,7 @@ export function epollWait(
   }
   const i = r._claimFor("epollWait", ctx, o);
   if (i < 0) return false;
-  P.prepEpollWait(
+  prepEpollWait(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -318,7 +350,7 @@ export function epollWait(
     maxEvents,
     0,
   );
-  r._finish(i, IORING_OP.EPOLL_WAIT, ctx, o, events, undefined);
+  r._finish(i, ctx, o, events, undefined);
   return true;
 }
 
@@ -346,13 +378,13 @@ export function futexWait(
   val: number,
   mask = 0xffffffff,
   futexFlags = 0x82,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const a = futexWord("futexWait", word, index);
   checkU32("futexWait val", val >>> 0);
   const i = r._claimFor("futexWait", ctx, o);
   if (i < 0) return false;
-  P.prepFutexWait(
+  prepFutexWait(
     r._sqe,
     i,
     a,
@@ -363,7 +395,7 @@ export function futexWait(
     futexFlags,
     0,
   );
-  r._finish(i, IORING_OP.FUTEX_WAIT, ctx, o, word, undefined);
+  r._finish(i, ctx, o, word, undefined);
   return true;
 }
 
@@ -375,14 +407,14 @@ export function futexWake(
   count: number,
   mask = 0xffffffff,
   futexFlags = 0x82,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const a = futexWord("futexWake", word, index);
   checkU32("futexWake count", count);
   const i = r._claimFor("futexWake", ctx, o);
   if (i < 0) return false;
-  P.prepFutexWake(r._sqe, i, a, count, 0, mask >>> 0, 0, futexFlags, 0);
-  r._finish(i, IORING_OP.FUTEX_WAKE, ctx, o, word, undefined);
+  prepFutexWake(r._sqe, i, a, count, 0, mask >>> 0, 0, futexFlags, 0);
+  r._finish(i, ctx, o, word, undefined);
   return true;
 }
 
@@ -392,7 +424,7 @@ export function futexWaitV(
   waitv: Uint8Array,
   count: number,
   keep?: unknown,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (
     !(waitv instanceof Uint8Array) ||
@@ -405,8 +437,8 @@ export function futexWaitV(
   }
   const i = r._claimFor("futexWaitV", ctx, o);
   if (i < 0) return false;
-  P.prepFutexWaitv(r._sqe, i, unsafeAddressOf(waitv), count, 0);
-  r._finish(i, IORING_OP.FUTEX_WAITV, ctx, o, waitv, keep);
+  prepFutexWaitv(r._sqe, i, unsafeAddressOf(waitv), count, 0);
+  r._finish(i, ctx, o, waitv, keep);
   return true;
 }
 
@@ -417,7 +449,7 @@ export function waitid(
   id: number,
   infop: Uint8Array,
   options: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkInt32("waitid idtype", idtype);
   checkInt32("waitid id", id);
@@ -429,8 +461,8 @@ export function waitid(
   }
   const i = r._claimFor("waitid", ctx, o);
   if (i < 0) return false;
-  P.prepWaitid(r._sqe, i, idtype, id, unsafeAddressOf(infop), options, 0);
-  r._finish(i, IORING_OP.WAITID, ctx, o, infop, undefined);
+  prepWaitid(r._sqe, i, idtype, id, unsafeAddressOf(infop), options, 0);
+  r._finish(i, ctx, o, infop, undefined);
   return true;
 }
 
@@ -439,7 +471,7 @@ export function msgRing(
   ctx: SQEContext,
   userData: SQEContext,
   result: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(userData instanceof SQEContext)) {
     throw new TypeError("msgRing: userData must be an SQEContext");
@@ -447,7 +479,7 @@ export function msgRing(
   checkInt32("msgRing result", result);
   const i = r._claimFor("msgRing", ctx, o);
   if (i < 0) return false;
-  P.prepMsgRing(
+  prepMsgRing(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -456,7 +488,7 @@ export function msgRing(
     userData.hi,
     0,
   );
-  r._finish(i, IORING_OP.MSG_RING, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -467,13 +499,13 @@ export function msgRingFD(
   dstIndex: number,
   userData: SQEContext,
   skipCQE = false,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkU32("msgRingFD srcIndex", srcIndex);
   checkU32("msgRingFD dstIndex", dstIndex);
   const i = r._claimFor("msgRingFD", ctx, o);
   if (i < 0) return false;
-  P.prepMsgRingFd(
+  prepMsgRingFd(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -481,9 +513,9 @@ export function msgRingFD(
     dstIndex,
     userData.lo,
     userData.hi,
-    skipCQE ? P.IORING_MSG.RING_CQE_SKIP : 0,
+    skipCQE ? IORING_MSG.RING_CQE_SKIP : 0,
   );
-  r._finish(i, IORING_OP.MSG_RING, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -492,14 +524,14 @@ export function fixedFdInstall(
   ctx: SQEContext,
   fixedIndex: number,
   flags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkU32("fixedFdInstall index", fixedIndex);
   checkU32("fixedFdInstall flags", flags);
   const i = r._claimFor("fixedFdInstall", ctx, o);
   if (i < 0) return false;
-  P.prepFixedFdInstall(r._sqe, i, fixedIndex, flags);
-  r._finish(i, IORING_OP.FIXED_FD_INSTALL, ctx, o, undefined, undefined);
+  prepFixedFdInstall(r._sqe, i, fixedIndex, flags);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -508,7 +540,7 @@ export function filesUpdate(
   ctx: SQEContext,
   fds: Int32Array,
   offset: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(fds instanceof Int32Array) || fds.length === 0) {
     throw new TypeError("filesUpdate: fds must be a non-empty Int32Array");
@@ -516,14 +548,14 @@ export function filesUpdate(
   checkU32("filesUpdate offset", offset >>> 0);
   const i = r._claimFor("filesUpdate", ctx, o);
   if (i < 0) return false;
-  P.prepFilesUpdate(
+  prepFilesUpdate(
     r._sqe,
     i,
     unsafeAddressOf(fds),
     fds.length,
     offset >>> 0,
   );
-  r._finish(i, IORING_OP.FILES_UPDATE, ctx, o, fds, undefined);
+  r._finish(i, ctx, o, fds, undefined);
   return true;
 }
 
@@ -532,7 +564,7 @@ export function uringCmd(
   ctx: SQEContext,
   cmdOp: number,
   cmdData?: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   return cmd(r, "uringCmd", false, ctx, cmdOp, cmdData, o);
 }
@@ -542,7 +574,7 @@ export function uringCmd128(
   ctx: SQEContext,
   cmdOp: number,
   cmdData?: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   r._need128("uringCmd128");
   return cmd(r, "uringCmd128", true, ctx, cmdOp, cmdData, o);
@@ -555,7 +587,7 @@ function cmd(
   ctx: SQEContext,
   cmdOp: number,
   data: Uint8Array | undefined,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkU32(`${where} cmdOp`, cmdOp);
   const room = big || r._stride === 32 ? 80 : 16;
@@ -569,23 +601,9 @@ function cmd(
   }
   const i = r._claimFor(where, ctx, o);
   if (i < 0) return false;
-  if (big) P.prepUringCmd128(r._sqe, i, cmdOp, r._fdOf(ctx));
-  else P.prepUringCmd(r._sqe, i, cmdOp, r._fdOf(ctx));
-  if (data !== undefined && data.byteLength > 0) {
-    new Uint8Array(
-      r._sqe.buffer,
-      r._sqe.byteOffset + (i + 12) * 4,
-      data.byteLength,
-    )
-      .set(data);
-  }
-  r._finish(
-    i,
-    big ? IORING_OP.URING_CMD128 : IORING_OP.URING_CMD,
-    ctx,
-    o,
-    undefined,
-    undefined,
-  );
+  if (big) prepUringCmd128(r._sqe, i, cmdOp, r._fdOf(ctx));
+  else prepUringCmd(r._sqe, i, cmdOp, r._fdOf(ctx));
+  if (data !== undefined) setSqeCmd(r._sqe, i, data);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }

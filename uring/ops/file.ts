@@ -3,7 +3,38 @@
 
 import { IORING_OP, Iovecs, unsafeAddressOf } from "../../zcall/mod.ts";
 import type { SQEContext } from "../context.ts";
-import * as P from "../sqe.ts";
+import {
+  prepClose,
+  prepCloseDirect,
+  prepFadvise,
+  prepFallocate,
+  prepFgetxattr,
+  prepFsetxattr,
+  prepFsync,
+  prepFtruncate,
+  prepGetxattr,
+  prepLinkat,
+  prepMkdirat,
+  prepOpenat,
+  prepPipe,
+  prepRead,
+  prepReadFixed,
+  prepReadv,
+  prepReadvFixed,
+  prepRenameat,
+  prepSetxattr,
+  prepSplice,
+  prepStatx,
+  prepSymlinkat,
+  prepSyncFileRange,
+  prepTee,
+  prepUnlinkat,
+  prepWrite,
+  prepWriteFixed,
+  prepWritev,
+  prepWritevFixed,
+} from "../prep/file.ts";
+import { setSqeTargetFixedFile } from "../sqe.ts";
 import {
   addrOf,
   checkBuf,
@@ -12,21 +43,27 @@ import {
   checkU32,
   cstring,
 } from "../_validate.ts";
-import type { OpOptions } from "../ops/options.ts";
 import type { RingCore } from "../core/registration.ts";
+import type {
+  FileOpOptions,
+  ReadWriteOptions,
+  SpliceOptions,
+  SQEOptions,
+  SyncOptions,
+} from "./options.ts";
 
 export function read(
   r: RingCore,
   ctx: SQEContext,
   buf: ArrayBufferView,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   checkBuf("read", buf);
   const n = checkLen("read", buf, o?.n);
   const i = r._claimFor("read", ctx, o);
   if (i < 0) return false;
-  P.prepRead(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
-  r._finish(i, IORING_OP.READ, ctx, o, buf, undefined);
+  prepRead(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
+  r._finish(i, ctx, o, buf, undefined);
   return true;
 }
 
@@ -34,14 +71,14 @@ export function write(
   r: RingCore,
   ctx: SQEContext,
   buf: ArrayBufferView,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   checkBuf("write", buf);
   const n = checkLen("write", buf, o?.n);
   const i = r._claimFor("write", ctx, o);
   if (i < 0) return false;
-  P.prepWrite(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
-  r._finish(i, IORING_OP.WRITE, ctx, o, buf, undefined);
+  prepWrite(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
+  r._finish(i, ctx, o, buf, undefined);
   return true;
 }
 
@@ -49,14 +86,14 @@ export function readV(
   r: RingCore,
   ctx: SQEContext,
   iovs: Iovecs,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   if (!(iovs instanceof Iovecs)) {
     throw new TypeError("readV: expected an Iovecs");
   }
   const i = r._claimFor("readV", ctx, o);
   if (i < 0) return false;
-  P.prepReadv(
+  prepReadv(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -65,7 +102,7 @@ export function readV(
     o?.offset ?? -1,
     0,
   );
-  r._finish(i, IORING_OP.READV, ctx, o, iovs, undefined);
+  r._finish(i, ctx, o, iovs, undefined);
   return true;
 }
 
@@ -73,14 +110,14 @@ export function writeV(
   r: RingCore,
   ctx: SQEContext,
   iovs: Iovecs,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   if (!(iovs instanceof Iovecs)) {
     throw new TypeError("writeV: expected an Iovecs");
   }
   const i = r._claimFor("writeV", ctx, o);
   if (i < 0) return false;
-  P.prepWritev(
+  prepWritev(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -89,7 +126,7 @@ export function writeV(
     o?.offset ?? -1,
     0,
   );
-  r._finish(i, IORING_OP.WRITEV, ctx, o, iovs, undefined);
+  r._finish(i, ctx, o, iovs, undefined);
   return true;
 }
 
@@ -97,13 +134,13 @@ export function readFixed(
   r: RingCore,
   ctx: SQEContext,
   bufIndex: number,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   const b = r._regBuf("readFixed", bufIndex);
   const n = checkLen("readFixed", b, o?.n);
   const i = r._claimFor("readFixed", ctx, o);
   if (i < 0) return false;
-  P.prepReadFixed(
+  prepReadFixed(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -112,7 +149,7 @@ export function readFixed(
     o?.offset ?? -1,
     bufIndex,
   );
-  r._finish(i, IORING_OP.READ_FIXED, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -121,13 +158,13 @@ export function writeFixed(
   ctx: SQEContext,
   bufIndex: number,
   n: number,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   const b = r._regBuf("writeFixed", bufIndex);
   const len = checkLen("writeFixed", b, n);
   const i = r._claimFor("writeFixed", ctx, o);
   if (i < 0) return false;
-  P.prepWriteFixed(
+  prepWriteFixed(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -136,7 +173,7 @@ export function writeFixed(
     o?.offset ?? -1,
     bufIndex,
   );
-  r._finish(i, IORING_OP.WRITE_FIXED, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -145,7 +182,7 @@ export function readvFixed(
   ctx: SQEContext,
   bufIndex: number,
   iovs: Iovecs,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   return rwvFixed(
     r,
@@ -163,7 +200,7 @@ export function writevFixed(
   ctx: SQEContext,
   bufIndex: number,
   iovs: Iovecs,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   return rwvFixed(
     r,
@@ -183,7 +220,7 @@ function rwvFixed(
   ctx: SQEContext,
   bufIndex: number,
   iovs: Iovecs,
-  o?: OpOptions,
+  o?: ReadWriteOptions,
 ): boolean {
   const b = r._regBuf(where, bufIndex);
   if (!(iovs instanceof Iovecs)) {
@@ -201,9 +238,7 @@ function rwvFixed(
   }
   const i = r._claimFor(where, ctx, o);
   if (i < 0) return false;
-  const fn = op === IORING_OP.READV_FIXED
-    ? P.prepReadvFixed
-    : P.prepWritevFixed;
+  const fn = op === IORING_OP.READV_FIXED ? prepReadvFixed : prepWritevFixed;
   fn(
     r._sqe,
     i,
@@ -214,7 +249,7 @@ function rwvFixed(
     0,
     bufIndex,
   );
-  r._finish(i, op, ctx, o, iovs, undefined);
+  r._finish(i, ctx, o, iovs, undefined);
   return true;
 }
 
@@ -224,14 +259,14 @@ export function openAt(
   path: string | Uint8Array,
   flags: number,
   mode = 0,
-  o?: OpOptions,
+  o?: FileOpOptions,
 ): boolean {
   const p = cstring("openAt", path);
   checkInt32("openAt flags", flags);
   checkU32("openAt mode", mode);
   const i = r._claimFor("openAt", ctx, o);
   if (i < 0) return false;
-  P.prepOpenat(
+  prepOpenat(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -240,30 +275,34 @@ export function openAt(
     o?.fileMode ?? mode,
   );
   if (o?.fileIndex !== undefined) {
-    P.setSqeTargetFixedFile(r._sqe, i, o.fileIndex);
+    setSqeTargetFixedFile(r._sqe, i, o.fileIndex);
   }
-  r._finish(i, IORING_OP.OPENAT, ctx, o, p, undefined);
+  r._finish(i, ctx, o, p, undefined);
   return true;
 }
 
-export function close(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+export function close(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: FileOpOptions,
+): boolean {
   const i = r._claimFor("close", ctx, o);
   if (i < 0) return false;
   if (o?.fileIndex !== undefined) {
     checkU32("close fileIndex", o.fileIndex);
-    P.prepCloseDirect(r._sqe, i, o.fileIndex);
+    prepCloseDirect(r._sqe, i, o.fileIndex);
   } else {
-    P.prepClose(r._sqe, i, r._fdOf(ctx));
+    prepClose(r._sqe, i, r._fdOf(ctx));
   }
-  r._finish(i, IORING_OP.CLOSE, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
-export function sync(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+export function sync(r: RingCore, ctx: SQEContext, o?: SyncOptions): boolean {
   const i = r._claimFor("sync", ctx, o);
   if (i < 0) return false;
-  P.prepFsync(r._sqe, i, r._fdOf(ctx), o?.fsyncFlags ?? 0);
-  r._finish(i, IORING_OP.FSYNC, ctx, o, undefined, undefined);
+  prepFsync(r._sqe, i, r._fdOf(ctx), o?.fsyncFlags ?? 0);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -273,7 +312,7 @@ export function fallocate(
   mode: number,
   offset: number,
   length: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkInt32("fallocate mode", mode);
   if (
@@ -286,8 +325,8 @@ export function fallocate(
   }
   const i = r._claimFor("fallocate", ctx, o);
   if (i < 0) return false;
-  P.prepFallocate(r._sqe, i, r._fdOf(ctx), mode, offset, length);
-  r._finish(i, IORING_OP.FALLOCATE, ctx, o, undefined, undefined);
+  prepFallocate(r._sqe, i, r._fdOf(ctx), mode, offset, length);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -295,15 +334,15 @@ export function ftruncate(
   r: RingCore,
   ctx: SQEContext,
   length: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(Number.isSafeInteger(length) && length >= 0)) {
     throw new RangeError(`ftruncate: bad length ${length}`);
   }
   const i = r._claimFor("ftruncate", ctx, o);
   if (i < 0) return false;
-  P.prepFtruncate(r._sqe, i, r._fdOf(ctx), length);
-  r._finish(i, IORING_OP.FTRUNCATE, ctx, o, undefined, undefined);
+  prepFtruncate(r._sqe, i, r._fdOf(ctx), length);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -314,7 +353,7 @@ export function statx(
   flags: number,
   mask: number,
   statxbuf: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const p = cstring("statx", path);
   checkInt32("statx flags", flags);
@@ -326,7 +365,7 @@ export function statx(
   }
   const i = r._claimFor("statx", ctx, o);
   if (i < 0) return false;
-  P.prepStatx(
+  prepStatx(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -335,7 +374,7 @@ export function statx(
     mask,
     unsafeAddressOf(statxbuf),
   );
-  r._finish(i, IORING_OP.STATX, ctx, o, p, statxbuf);
+  r._finish(i, ctx, o, p, statxbuf);
   return true;
 }
 
@@ -345,7 +384,7 @@ export function renameAt(
   oldPath: string | Uint8Array,
   newPath: string | Uint8Array,
   flags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const a = cstring("renameAt", oldPath);
   const b = cstring("renameAt", newPath);
@@ -353,7 +392,7 @@ export function renameAt(
   const dfd = r._fdOf(ctx);
   const i = r._claimFor("renameAt", ctx, o);
   if (i < 0) return false;
-  P.prepRenameat(
+  prepRenameat(
     r._sqe,
     i,
     dfd,
@@ -362,7 +401,7 @@ export function renameAt(
     unsafeAddressOf(b),
     flags,
   );
-  r._finish(i, IORING_OP.RENAMEAT, ctx, o, a, b);
+  r._finish(i, ctx, o, a, b);
   return true;
 }
 
@@ -371,14 +410,14 @@ export function unlinkAt(
   ctx: SQEContext,
   path: string | Uint8Array,
   flags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const p = cstring("unlinkAt", path);
   checkU32("unlinkAt flags", flags);
   const i = r._claimFor("unlinkAt", ctx, o);
   if (i < 0) return false;
-  P.prepUnlinkat(r._sqe, i, r._fdOf(ctx), unsafeAddressOf(p), flags);
-  r._finish(i, IORING_OP.UNLINKAT, ctx, o, p, undefined);
+  prepUnlinkat(r._sqe, i, r._fdOf(ctx), unsafeAddressOf(p), flags);
+  r._finish(i, ctx, o, p, undefined);
   return true;
 }
 
@@ -387,20 +426,20 @@ export function mkdirAt(
   ctx: SQEContext,
   path: string | Uint8Array,
   mode = 0o777,
-  o?: OpOptions,
+  o?: FileOpOptions,
 ): boolean {
   const p = cstring("mkdirAt", path);
   checkU32("mkdirAt mode", mode);
   const i = r._claimFor("mkdirAt", ctx, o);
   if (i < 0) return false;
-  P.prepMkdirat(
+  prepMkdirat(
     r._sqe,
     i,
     r._fdOf(ctx),
     unsafeAddressOf(p),
     o?.fileMode ?? mode,
   );
-  r._finish(i, IORING_OP.MKDIRAT, ctx, o, p, undefined);
+  r._finish(i, ctx, o, p, undefined);
   return true;
 }
 
@@ -409,20 +448,20 @@ export function symlinkAt(
   ctx: SQEContext,
   target: string | Uint8Array,
   linkPath: string | Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const t = cstring("symlinkAt", target);
   const l = cstring("symlinkAt", linkPath);
   const i = r._claimFor("symlinkAt", ctx, o);
   if (i < 0) return false;
-  P.prepSymlinkat(
+  prepSymlinkat(
     r._sqe,
     i,
     unsafeAddressOf(t),
     r._fdOf(ctx),
     unsafeAddressOf(l),
   );
-  r._finish(i, IORING_OP.SYMLINKAT, ctx, o, t, l);
+  r._finish(i, ctx, o, t, l);
   return true;
 }
 
@@ -433,7 +472,7 @@ export function linkAt(
   oldPath: string | Uint8Array,
   newPath: string | Uint8Array,
   flags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   checkInt32("linkAt oldDirfd", oldDirfd);
   const a = cstring("linkAt", oldPath);
@@ -441,7 +480,7 @@ export function linkAt(
   checkU32("linkAt flags", flags);
   const i = r._claimFor("linkAt", ctx, o);
   if (i < 0) return false;
-  P.prepLinkat(
+  prepLinkat(
     r._sqe,
     i,
     oldDirfd,
@@ -450,7 +489,7 @@ export function linkAt(
     unsafeAddressOf(b),
     flags,
   );
-  r._finish(i, IORING_OP.LINKAT, ctx, o, a, b);
+  r._finish(i, ctx, o, a, b);
   return true;
 }
 
@@ -459,13 +498,13 @@ export function fgetXattr(
   ctx: SQEContext,
   name: string,
   value: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const nm = cstring("fgetXattr", name);
   checkBuf("fgetXattr", value);
   const i = r._claimFor("fgetXattr", ctx, o);
   if (i < 0) return false;
-  P.prepFgetxattr(
+  prepFgetxattr(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -473,7 +512,7 @@ export function fgetXattr(
     addrOf(value),
     value.byteLength,
   );
-  r._finish(i, IORING_OP.FGETXATTR, ctx, o, nm, value);
+  r._finish(i, ctx, o, nm, value);
   return true;
 }
 
@@ -483,14 +522,14 @@ export function fsetXattr(
   name: string,
   value: Uint8Array,
   flags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const nm = cstring("fsetXattr", name);
   checkBuf("fsetXattr", value);
   checkU32("fsetXattr flags", flags);
   const i = r._claimFor("fsetXattr", ctx, o);
   if (i < 0) return false;
-  P.prepFsetxattr(
+  prepFsetxattr(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -499,7 +538,7 @@ export function fsetXattr(
     flags,
     value.byteLength,
   );
-  r._finish(i, IORING_OP.FSETXATTR, ctx, o, nm, value);
+  r._finish(i, ctx, o, nm, value);
   return true;
 }
 
@@ -509,14 +548,14 @@ export function getXattr(
   path: string,
   name: string,
   value: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const p = cstring("getXattr", path);
   const nm = cstring("getXattr", name);
   checkBuf("getXattr", value);
   const i = r._claimFor("getXattr", ctx, o);
   if (i < 0) return false;
-  P.prepGetxattr(
+  prepGetxattr(
     r._sqe,
     i,
     unsafeAddressOf(nm),
@@ -524,7 +563,7 @@ export function getXattr(
     unsafeAddressOf(p),
     value.byteLength,
   );
-  r._finish(i, IORING_OP.GETXATTR, ctx, o, [p, nm], value);
+  r._finish(i, ctx, o, [p, nm], value);
   return true;
 }
 
@@ -535,7 +574,7 @@ export function setXattr(
   name: string,
   value: Uint8Array,
   flags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   const p = cstring("setXattr", path);
   const nm = cstring("setXattr", name);
@@ -543,7 +582,7 @@ export function setXattr(
   checkU32("setXattr flags", flags);
   const i = r._claimFor("setXattr", ctx, o);
   if (i < 0) return false;
-  P.prepSetxattr(
+  prepSetxattr(
     r._sqe,
     i,
     unsafeAddressOf(nm),
@@ -552,7 +591,7 @@ export function setXattr(
     flags,
     value.byteLength,
   );
-  r._finish(i, IORING_OP.SETXATTR, ctx, o, [p, nm], value);
+  r._finish(i, ctx, o, [p, nm], value);
   return true;
 }
 
@@ -561,14 +600,14 @@ export function splice(
   ctx: SQEContext,
   fdIn: number,
   n: number,
-  o?: OpOptions,
+  o?: SpliceOptions,
   offIn = -1,
 ): boolean {
   checkInt32("splice fdIn", fdIn);
   checkU32("splice n", n);
   const i = r._claimFor("splice", ctx, o);
   if (i < 0) return false;
-  P.prepSplice(
+  prepSplice(
     r._sqe,
     i,
     fdIn,
@@ -578,7 +617,7 @@ export function splice(
     n,
     o?.spliceFlags ?? 0,
   );
-  r._finish(i, IORING_OP.SPLICE, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -587,14 +626,14 @@ export function tee(
   ctx: SQEContext,
   fdIn: number,
   length: number,
-  o?: OpOptions,
+  o?: SpliceOptions,
 ): boolean {
   checkInt32("tee fdIn", fdIn);
   checkU32("tee length", length);
   const i = r._claimFor("tee", ctx, o);
   if (i < 0) return false;
-  P.prepTee(r._sqe, i, fdIn, r._fdOf(ctx), length, o?.spliceFlags ?? 0);
-  r._finish(i, IORING_OP.TEE, ctx, o, undefined, undefined);
+  prepTee(r._sqe, i, fdIn, r._fdOf(ctx), length, o?.spliceFlags ?? 0);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -603,7 +642,7 @@ export function pipe(
   ctx: SQEContext,
   fds: Int32Array,
   pipeFlags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(fds instanceof Int32Array) || fds.length < 2) {
     throw new TypeError("pipe: fds must be an Int32Array(2)");
@@ -611,8 +650,8 @@ export function pipe(
   checkU32("pipe flags", pipeFlags);
   const i = r._claimFor("pipe", ctx, o);
   if (i < 0) return false;
-  P.prepPipe(r._sqe, i, unsafeAddressOf(fds), pipeFlags);
-  r._finish(i, IORING_OP.PIPE, ctx, o, fds, undefined);
+  prepPipe(r._sqe, i, unsafeAddressOf(fds), pipeFlags);
+  r._finish(i, ctx, o, fds, undefined);
   return true;
 }
 
@@ -622,7 +661,7 @@ export function syncFileRange(
   offset: number,
   length: number,
   syncFlags = 0,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(Number.isSafeInteger(offset) && offset >= 0)) {
     throw new RangeError(`syncFileRange: bad offset ${offset}`);
@@ -631,7 +670,7 @@ export function syncFileRange(
   checkU32("syncFileRange flags", syncFlags);
   const i = r._claimFor("syncFileRange", ctx, o);
   if (i < 0) return false;
-  P.prepSyncFileRange(
+  prepSyncFileRange(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -639,7 +678,7 @@ export function syncFileRange(
     offset,
     syncFlags,
   );
-  r._finish(i, IORING_OP.SYNC_FILE_RANGE, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -649,7 +688,7 @@ export function fileAdvise(
   offset: number,
   length: number,
   advice: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(Number.isSafeInteger(offset) && offset >= 0)) {
     throw new RangeError(`fileAdvise: bad offset ${offset}`);
@@ -658,7 +697,7 @@ export function fileAdvise(
   checkU32("fileAdvise advice", advice);
   const i = r._claimFor("fileAdvise", ctx, o);
   if (i < 0) return false;
-  P.prepFadvise(r._sqe, i, r._fdOf(ctx), offset, length, advice);
-  r._finish(i, IORING_OP.FADVISE, ctx, o, undefined, undefined);
+  prepFadvise(r._sqe, i, r._fdOf(ctx), offset, length, advice);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }

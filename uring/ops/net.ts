@@ -1,16 +1,24 @@
 // Socket operations: socket, bind, listen, accept, connect, send, receive.
 
-import {
-  AF,
-  IORING_OP,
-  IPPROTO,
-  Msghdr,
-  SOCK,
-  unsafeAddressOf,
-} from "../../zcall/mod.ts";
+import { AF, IPPROTO, Msghdr, SOCK, unsafeAddressOf } from "../../zcall/mod.ts";
 import type { SQEContext } from "../context.ts";
-import * as P from "../sqe.ts";
+import {
+  prepAccept,
+  prepAcceptDirect,
+  prepBind,
+  prepConnect,
+  prepListen,
+  prepRecv,
+  prepRecvmsg,
+  prepSend,
+  prepSendmsg,
+  prepShutdown,
+  prepSocket,
+  prepSocketDirect,
+} from "../prep/net.ts";
+import { IORING_FILE_INDEX_ALLOC } from "../sqe.ts";
 import { IOSQE_BUFFER_SELECT } from "../core/_consts.ts";
+import { setSqeFlags } from "../sqe.ts";
 import {
   addrOf,
   checkBuf,
@@ -18,8 +26,13 @@ import {
   checkLen,
   checkU32,
 } from "../_validate.ts";
-import type { OpOptions } from "../ops/options.ts";
 import type { RingCore } from "../core/registration.ts";
+import type {
+  ListenOptions,
+  MessageOptions,
+  SocketOpOptions,
+  SQEOptions,
+} from "./options.ts";
 
 export function socketRaw(
   r: RingCore,
@@ -27,15 +40,15 @@ export function socketRaw(
   domain: number,
   type: number,
   protocol: number,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   checkInt32("socketRaw domain", domain);
   checkInt32("socketRaw type", type);
   checkInt32("socketRaw protocol", protocol);
   const i = r._claimFor("socket", ctx, o);
   if (i < 0) return false;
-  P.prepSocket(r._sqe, i, domain, type, protocol, o?.msgFlags ?? 0);
-  r._finish(i, IORING_OP.SOCKET, ctx, o, undefined, undefined);
+  prepSocket(r._sqe, i, domain, type, protocol, o?.msgFlags ?? 0);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -45,8 +58,8 @@ export function socketDirect(
   domain: number,
   type: number,
   protocol: number,
-  fileIndex: number = P.IORING_FILE_INDEX_ALLOC,
-  o?: OpOptions,
+  fileIndex: number = IORING_FILE_INDEX_ALLOC,
+  o?: SocketOpOptions,
 ): boolean {
   checkInt32("socketDirect domain", domain);
   checkInt32("socketDirect type", type);
@@ -59,7 +72,7 @@ export function socketDirect(
   }
   const i = r._claimFor("socketDirect", ctx, o);
   if (i < 0) return false;
-  P.prepSocketDirect(
+  prepSocketDirect(
     r._sqe,
     i,
     domain,
@@ -68,14 +81,14 @@ export function socketDirect(
     fileIndex,
     o?.msgFlags ?? 0,
   );
-  r._finish(i, IORING_OP.SOCKET, ctx, o, undefined, undefined);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
 export function tcp4Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(r, ctx, AF.INET, SOCK.STREAM | SOCK.CLOEXEC, IPPROTO.TCP, o);
 }
@@ -83,7 +96,7 @@ export function tcp4Socket(
 export function tcp6Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(
     r,
@@ -98,7 +111,7 @@ export function tcp6Socket(
 export function udp4Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(r, ctx, AF.INET, SOCK.DGRAM | SOCK.CLOEXEC, IPPROTO.UDP, o);
 }
@@ -106,7 +119,7 @@ export function udp4Socket(
 export function udp6Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(r, ctx, AF.INET6, SOCK.DGRAM | SOCK.CLOEXEC, IPPROTO.UDP, o);
 }
@@ -114,7 +127,7 @@ export function udp6Socket(
 export function udplite4Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(
     r,
@@ -129,7 +142,7 @@ export function udplite4Socket(
 export function udplite6Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(
     r,
@@ -144,7 +157,7 @@ export function udplite6Socket(
 export function sctp4Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(
     r,
@@ -159,7 +172,7 @@ export function sctp4Socket(
 export function sctp6Socket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(
     r,
@@ -174,7 +187,7 @@ export function sctp6Socket(
 export function unixSocket(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketRaw(r, ctx, AF.UNIX, SOCK.STREAM | SOCK.CLOEXEC, 0, o);
 }
@@ -182,7 +195,7 @@ export function unixSocket(
 export function tcp4SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -198,7 +211,7 @@ export function tcp4SocketDirect(
 export function tcp6SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -214,7 +227,7 @@ export function tcp6SocketDirect(
 export function udp4SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -230,7 +243,7 @@ export function udp4SocketDirect(
 export function udp6SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -246,7 +259,7 @@ export function udp6SocketDirect(
 export function udplite4SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -262,7 +275,7 @@ export function udplite4SocketDirect(
 export function udplite6SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -278,7 +291,7 @@ export function udplite6SocketDirect(
 export function sctp4SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -294,7 +307,7 @@ export function sctp4SocketDirect(
 export function sctp6SocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(
     r,
@@ -310,7 +323,7 @@ export function sctp6SocketDirect(
 export function unixSocketDirect(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
 ): boolean {
   return socketDirect(r, ctx, AF.UNIX, SOCK.STREAM, 0, o?.fileIndex, o);
 }
@@ -319,39 +332,43 @@ export function bind(
   r: RingCore,
   ctx: SQEContext,
   addr: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
     throw new TypeError("bind: addr must be a raw sockaddr Uint8Array");
   }
   const i = r._claimFor("bind", ctx, o);
   if (i < 0) return false;
-  P.prepBind(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
-  r._finish(i, IORING_OP.BIND, ctx, o, addr, undefined);
+  prepBind(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
+  r._finish(i, ctx, o, addr, undefined);
   return true;
 }
 
-export function listen(r: RingCore, ctx: SQEContext, o?: OpOptions): boolean {
+export function listen(
+  r: RingCore,
+  ctx: SQEContext,
+  o?: ListenOptions,
+): boolean {
   const backlog = o?.backlog ?? 511;
   checkInt32("listen backlog", backlog);
   const i = r._claimFor("listen", ctx, o);
   if (i < 0) return false;
-  P.prepListen(r._sqe, i, r._fdOf(ctx), backlog);
-  r._finish(i, IORING_OP.LISTEN, ctx, o, undefined, undefined);
+  prepListen(r._sqe, i, r._fdOf(ctx), backlog);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
 export function accept(
   r: RingCore,
   ctx: SQEContext,
-  o?: OpOptions,
+  o?: SocketOpOptions,
   peer?: Uint8Array,
   peerLen?: Uint32Array,
 ): boolean {
   const [a, l] = peerAddrs("accept", peer, peerLen);
   const i = r._claimFor("accept", ctx, o);
   if (i < 0) return false;
-  P.prepAccept(
+  prepAccept(
     r._sqe,
     i,
     r._fdOf(ctx),
@@ -359,15 +376,15 @@ export function accept(
     l,
     o?.msgFlags ?? SOCK.CLOEXEC,
   );
-  r._finish(i, IORING_OP.ACCEPT, ctx, o, peer, peerLen);
+  r._finish(i, ctx, o, peer, peerLen);
   return true;
 }
 
 export function acceptDirect(
   r: RingCore,
   ctx: SQEContext,
-  fileIndex: number = P.IORING_FILE_INDEX_ALLOC,
-  o?: OpOptions,
+  fileIndex: number = IORING_FILE_INDEX_ALLOC,
+  o?: SocketOpOptions,
   peer?: Uint8Array,
   peerLen?: Uint32Array,
 ): boolean {
@@ -381,8 +398,8 @@ export function acceptDirect(
   const [a, l] = peerAddrs("acceptDirect", peer, peerLen);
   const i = r._claimFor("acceptDirect", ctx, o);
   if (i < 0) return false;
-  P.prepAcceptDirect(r._sqe, i, r._fdOf(ctx), a, l, flags, fileIndex);
-  r._finish(i, IORING_OP.ACCEPT, ctx, o, peer, peerLen);
+  prepAcceptDirect(r._sqe, i, r._fdOf(ctx), a, l, flags, fileIndex);
+  r._finish(i, ctx, o, peer, peerLen);
   return true;
 }
 
@@ -408,15 +425,15 @@ export function connect(
   r: RingCore,
   ctx: SQEContext,
   addr: Uint8Array,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
     throw new TypeError("connect: addr must be a raw sockaddr Uint8Array");
   }
   const i = r._claimFor("connect", ctx, o);
   if (i < 0) return false;
-  P.prepConnect(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
-  r._finish(i, IORING_OP.CONNECT, ctx, o, addr, undefined);
+  prepConnect(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
+  r._finish(i, ctx, o, addr, undefined);
   return true;
 }
 
@@ -424,15 +441,15 @@ export function shutdown(
   r: RingCore,
   ctx: SQEContext,
   how: number,
-  o?: OpOptions,
+  o?: SQEOptions,
 ): boolean {
   if (!(how === 0 || how === 1 || how === 2)) {
     throw new RangeError(`shutdown: how must be 0, 1 or 2, got ${how}`);
   }
   const i = r._claimFor("shutdown", ctx, o);
   if (i < 0) return false;
-  P.prepShutdown(r._sqe, i, r._fdOf(ctx), how);
-  r._finish(i, IORING_OP.SHUTDOWN, ctx, o, undefined, undefined);
+  prepShutdown(r._sqe, i, r._fdOf(ctx), how);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
 
@@ -440,14 +457,14 @@ export function send(
   r: RingCore,
   ctx: SQEContext,
   buf: ArrayBufferView,
-  o?: OpOptions,
+  o?: MessageOptions,
 ): boolean {
   checkBuf("send", buf);
   const n = checkLen("send", buf, o?.n);
   const i = r._claimFor("send", ctx, o);
   if (i < 0) return false;
-  P.prepSend(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
-  r._finish(i, IORING_OP.SEND, ctx, o, buf, undefined);
+  prepSend(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
+  r._finish(i, ctx, o, buf, undefined);
   return true;
 }
 
@@ -455,24 +472,24 @@ export function receive(
   r: RingCore,
   ctx: SQEContext,
   buf: ArrayBufferView | null,
-  o?: OpOptions,
+  o?: MessageOptions,
 ): boolean {
   if (buf === null) {
     const size = o?.readBufferSize ?? r.options.readBufferSize;
     checkU32("receive readBufferSize", size);
     const i = r._claimFor("receive", ctx, o);
     if (i < 0) return false;
-    P.prepRecv(r._sqe, i, r._fdOf(ctx), 0, size, o?.msgFlags ?? 0);
-    r._sqe[i] |= IOSQE_BUFFER_SELECT << 8;
-    r._finish(i, IORING_OP.RECV, ctx, o, undefined, undefined);
+    prepRecv(r._sqe, i, r._fdOf(ctx), 0, size, o?.msgFlags ?? 0);
+    setSqeFlags(r._sqe, i, IOSQE_BUFFER_SELECT);
+    r._finish(i, ctx, o, undefined, undefined);
     return true;
   }
   checkBuf("receive", buf);
   const n = checkLen("receive", buf, o?.n);
   const i = r._claimFor("receive", ctx, o);
   if (i < 0) return false;
-  P.prepRecv(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
-  r._finish(i, IORING_OP.RECV, ctx, o, buf, undefined);
+  prepRecv(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
+  r._finish(i, ctx, o, buf, undefined);
   return true;
 }
 
@@ -480,21 +497,21 @@ export function sendMsg(
   r: RingCore,
   ctx: SQEContext,
   msg: Msghdr,
-  o?: OpOptions,
+  o?: MessageOptions,
 ): boolean {
   if (!(msg instanceof Msghdr)) {
     throw new TypeError("sendMsg: expected a Msghdr");
   }
   const i = r._claimFor("sendMsg", ctx, o);
   if (i < 0) return false;
-  P.prepSendmsg(
+  prepSendmsg(
     r._sqe,
     i,
     r._fdOf(ctx),
     unsafeAddressOf(msg.bytes),
     o?.msgFlags ?? 0,
   );
-  r._finish(i, IORING_OP.SENDMSG, ctx, o, msg, undefined);
+  r._finish(i, ctx, o, msg, undefined);
   return true;
 }
 
@@ -502,20 +519,20 @@ export function recvMsg(
   r: RingCore,
   ctx: SQEContext,
   msg: Msghdr,
-  o?: OpOptions,
+  o?: MessageOptions,
 ): boolean {
   if (!(msg instanceof Msghdr)) {
     throw new TypeError("recvMsg: expected a Msghdr");
   }
   const i = r._claimFor("recvMsg", ctx, o);
   if (i < 0) return false;
-  P.prepRecvmsg(
+  prepRecvmsg(
     r._sqe,
     i,
     r._fdOf(ctx),
     unsafeAddressOf(msg.bytes),
     o?.msgFlags ?? 0,
   );
-  r._finish(i, IORING_OP.RECVMSG, ctx, o, msg, undefined);
+  r._finish(i, ctx, o, msg, undefined);
   return true;
 }

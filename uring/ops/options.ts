@@ -1,7 +1,155 @@
-// Per-operation options.
+// Operation options: what every SQE takes, then one type per family of
+// operations, and OpOptions with every field.
 
 /**
- * Per-operation options. Each operation reads the fields it uses.
+ * What every operation accepts: SQE flags, I/O priority and personality.
+ *
+ * @example
+ * ```ts
+ * import type { SQEOptions } from "@kernio/kernio/uring";
+ * import { IOSQE } from "@kernio/kernio/zcall";
+ * const linked: SQEOptions = { flags: IOSQE.IO_LINK };
+ * ```
+ */
+export interface SQEOptions {
+  /** IOSQE_* flags, merged with the context's flags. */
+  flags?: number;
+  /** sqe->ioprio (I/O priority, or op flags such as IORING_ACCEPT_*). */
+  ioprio?: number;
+  /** Registered personality id (0: the caller's credentials). */
+  personality?: number;
+}
+
+/**
+ * Options of read, write and their vectored and fixed-buffer forms.
+ *
+ * @example
+ * ```ts
+ * import type { ReadWriteOptions } from "@kernio/kernio/uring";
+ * const at4k: ReadWriteOptions = { offset: 4096, n: 512 };
+ * ```
+ */
+export interface ReadWriteOptions extends SQEOptions {
+  /** Byte count (default: the whole buffer). */
+  n?: number;
+  /** File offset (-1, the default: the current position). */
+  offset?: number;
+}
+
+/**
+ * Options of send, receive, sendMsg and recvMsg.
+ *
+ * @example
+ * ```ts
+ * import type { MessageOptions } from "@kernio/kernio/uring";
+ * import { MSG } from "@kernio/kernio/zcall";
+ * const o: MessageOptions = { msgFlags: MSG.NOSIGNAL };
+ * ```
+ */
+export interface MessageOptions extends SQEOptions {
+  /** Byte count (default: the whole buffer). */
+  n?: number;
+  /** MSG_* flags. */
+  msgFlags?: number;
+  /** Bytes to receive into a kernel-selected buffer (receive with a null buffer; default: the ring's readBufferSize). */
+  readBufferSize?: number;
+}
+
+/**
+ * Options of the socket and accept operations.
+ *
+ * @example
+ * ```ts
+ * import { IORING_FILE_INDEX_ALLOC, type SocketOpOptions } from "@kernio/kernio/uring";
+ * const o: SocketOpOptions = { fileIndex: IORING_FILE_INDEX_ALLOC };
+ * ```
+ */
+export interface SocketOpOptions extends SQEOptions {
+  /** SOCK_* flags for socket, accept4 flags for accept (SOCK_CLOEXEC by default where allowed). */
+  msgFlags?: number;
+  /** Direct descriptor slot (IORING_FILE_INDEX_ALLOC lets the kernel pick). */
+  fileIndex?: number;
+}
+
+/**
+ * Options of listen.
+ *
+ * @example
+ * ```ts
+ * import type { ListenOptions } from "@kernio/kernio/uring";
+ * const o: ListenOptions = { backlog: 128 };
+ * ```
+ */
+export interface ListenOptions extends SQEOptions {
+  /** Pending-connection queue length (default 511). */
+  backlog?: number;
+}
+
+/**
+ * Options of openAt, close and mkdirAt.
+ *
+ * @example
+ * ```ts
+ * import type { FileOpOptions } from "@kernio/kernio/uring";
+ * const o: FileOpOptions = { fileMode: 0o644 };
+ * ```
+ */
+export interface FileOpOptions extends SQEOptions {
+  /** Direct descriptor slot: openAt opens into it, close closes it instead of the context's fd. */
+  fileIndex?: number;
+  /** Mode bits for a created file or directory. */
+  fileMode?: number;
+}
+
+/**
+ * Options of sync (fsync).
+ *
+ * @example
+ * ```ts
+ * import { IORING_FSYNC_DATASYNC, type SyncOptions } from "@kernio/kernio/uring";
+ * const o: SyncOptions = { fsyncFlags: IORING_FSYNC_DATASYNC };
+ * ```
+ */
+export interface SyncOptions extends SQEOptions {
+  /** IORING_FSYNC_DATASYNC for fdatasync. */
+  fsyncFlags?: number;
+}
+
+/**
+ * Options of splice and tee.
+ *
+ * @example
+ * ```ts
+ * import type { SpliceOptions } from "@kernio/kernio/uring";
+ * const o: SpliceOptions = { spliceFlags: 0 };
+ * ```
+ */
+export interface SpliceOptions extends SQEOptions {
+  /** Offset in the output file (-1, the default: none). */
+  offset?: number;
+  /** SPLICE_F_* flags. */
+  spliceFlags?: number;
+}
+
+/**
+ * Options of the timeout operations.
+ *
+ * @example
+ * ```ts
+ * import { IORING_TIMEOUT, type TimeoutOptions } from "@kernio/kernio/uring";
+ * const o: TimeoutOptions = { timeoutFlags: IORING_TIMEOUT.BOOTTIME };
+ * ```
+ */
+export interface TimeoutOptions extends SQEOptions {
+  /** Completions after which the timeout fires (0: time only). */
+  count?: number;
+  /** IORING_TIMEOUT_* flags. */
+  timeoutFlags?: number;
+}
+
+/**
+ * Every option field any operation reads (each operation reads its own;
+ * prefer the per-family types such as ReadWriteOptions).
  *
  * @example
  * ```ts
@@ -10,40 +158,16 @@
  * const linked: OpOptions = { flags: IOSQE.IO_LINK };
  * ```
  */
-export interface OpOptions {
-  /** IOSQE_* flags, merged with the context's flags. */
-  flags?: number;
-  /** sqe->ioprio (I/O priority, or op flags such as IORING_ACCEPT_*). */
-  ioprio?: number;
-  /** Registered personality id (0: the caller's credentials). */
-  personality?: number;
-  /** Direct descriptor slot (IORING_FILE_INDEX_ALLOC to let the kernel pick). */
-  fileIndex?: number;
-  /** File offset (-1: current position, the default for read/write). */
-  offset?: number;
-  /** Byte count limit (default: the whole buffer). */
-  n?: number;
-  /** Completion count for timeouts. */
-  count?: number;
-  /** IORING_TIMEOUT_* flags. */
-  timeoutFlags?: number;
-  /** SPLICE_F_* flags. */
-  spliceFlags?: number;
-  /** IORING_FSYNC_DATASYNC. */
-  fsyncFlags?: number;
-  /** Mode for openat / mkdirat. */
-  fileMode?: number;
-  /** POSIX_FADV_* advice. */
-  fadvise?: number;
-  /** listen backlog. */
-  backlog?: number;
-  /** MSG_* flags for send/recv/sendmsg/recvmsg, or accept/socket flags. */
-  msgFlags?: number;
-  /** Kernel-provided buffer size for buffer-selected receives. */
-  readBufferSize?: number;
-  /** Write buffer sizing hint. */
-  writeBufferSize?: number;
-}
+export interface OpOptions
+  extends
+    ReadWriteOptions,
+    MessageOptions,
+    SocketOpOptions,
+    ListenOptions,
+    FileOpOptions,
+    SyncOptions,
+    SpliceOptions,
+    TimeoutOptions {}
 
 /**
  * An I/O priority from class (1 RT, 2 BE, 3 IDLE) and level (0..7).

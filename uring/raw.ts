@@ -1,0 +1,38 @@
+/**
+ * The raw SQE layer under `Uring`: the struct io_uring_sqe layout
+ * (`SQE_LAYOUT`, `SQE_WORD`), field setters, and one prep function per
+ * opcode (liburing's io_uring_prep_* family), plus the io_uring_register
+ * and probe calls on a ring fd. A prep writes all 16 words of one SQE into
+ * a Uint32Array; with a ring, claim the slot with `getSqe()`, write it
+ * through `sqeWords`, and hand it back with `finishSqe()`, which fills in
+ * user_data, flags and keeps buffers alive until the completion.
+ *
+ * The layout and prep modules need no permission (they only write into a
+ * Uint32Array); a ring needs unscoped `--allow-ffi`.
+ *
+ * @example
+ * ```ts
+ * import { CQEView, forFD, Uring } from "@kernio/kernio/uring";
+ * import { prepNop, SQE_WORD } from "@kernio/kernio/uring/raw";
+ * const ring = new Uring({ entries: 8 });
+ * ring.start();
+ * const i = ring.getSqe();
+ * prepNop(ring.sqeWords, i);
+ * ring.finishSqe(i, forFD(0));
+ * console.log(ring.sqeWords[i + SQE_WORD.USER_DATA_LO]);
+ * const cqes = CQEView.array(4);
+ * ring.wait(cqes); // 1
+ * ring.stop();
+ * ```
+ *
+ * @module
+ * @tags allow-ffi
+ */
+
+export * from "./sqe.ts";
+export * from "./prep/net.ts";
+export * from "./prep/file.ts";
+export * from "./prep/control.ts";
+export * from "./register.ts";
+export { probeOpcodes, queryOpcodes, querySCQ } from "./probe.ts";
+export { IORING_OP, IOSQE } from "../zcall/constants.ts";
