@@ -6,23 +6,25 @@
 import assert from "node:assert/strict";
 import {
   AttrPI,
-  cloneBuffersFromRegistered,
   CQEView,
   forFD,
   MemRegionReg,
   OpenHow,
-  prepRw,
-  prepWriteFixed,
   QueryHdr,
   RegionDesc,
-  registerMemRegion,
-  registerRingFd,
   RegWait,
   Statx,
-  unregisterRingFd,
   Uring,
   UringError,
 } from "../uring/mod.ts";
+import {
+  cloneBuffersFromRegistered,
+  prepRw,
+  prepWriteFixed,
+  registerMemRegion,
+  registerRingFd,
+  unregisterRingFd,
+} from "../uring/raw.ts";
 import {
   AT,
   close,

@@ -53,8 +53,8 @@ import {
   type MultishotSubscription,
 } from "./multishot.ts";
 import type { OpOptions, Uring } from "./ring.ts";
-import { prepBind, prepListen, prepSocket } from "./prep/net.ts";
-import { copySqe } from "./sqe.ts";
+import { prepBind, prepListen, prepSocket } from "./sqe/net.ts";
+import { copySqe } from "./sqe/layout.ts";
 import { forFD } from "./context.ts";
 
 /**

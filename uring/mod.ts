@@ -82,4 +82,4 @@ export {
   IORING_RECVSEND,
   IORING_TIMEOUT,
   SOCKET_URING_OP,
-} from "./sqe.ts";
+} from "./sqe/layout.ts";

@@ -39,12 +39,12 @@ import { type ExtSQE, packDirect, SQEContext } from "./context.ts";
 import { CQEView } from "./cqe.ts";
 import { RingClosedError, UringError, uringError } from "./errors.ts";
 import type { OpOptions, Uring } from "./ring.ts";
-import { IORING_FILE_INDEX_ALLOC, IORING_RECVSEND } from "./sqe.ts";
+import { IORING_FILE_INDEX_ALLOC, IORING_RECVSEND } from "./sqe/layout.ts";
 import {
   prepMultishotAccept,
   prepMultishotAcceptDirect,
   prepRecvSelect,
-} from "./prep/net.ts";
+} from "./sqe/net.ts";
 
 const F_MORE = 1 << 1;
 const ECANCELED = -Errno.ECANCELED;

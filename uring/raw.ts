@@ -30,9 +30,6 @@
  */
 
 export * from "./sqe.ts";
-export * from "./prep/net.ts";
-export * from "./prep/file.ts";
-export * from "./prep/control.ts";
 export * from "./register.ts";
 export { probeOpcodes, queryOpcodes, querySCQ } from "./probe.ts";
 export { IORING_OP, IOSQE } from "../zcall/constants.ts";

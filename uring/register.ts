@@ -411,7 +411,8 @@ export function cloneBuffers(
  *
  * @example
  * ```ts
- * import { registerRingFd, unregisterRingFd, Uring } from "@kernio/kernio/uring";
+ * import { Uring } from "@kernio/kernio/uring";
+ * import { registerRingFd, unregisterRingFd } from "@kernio/kernio/uring/raw";
  * using ring = new Uring({ entries: 8 });
  * const idx = registerRingFd(ring.fd);
  * unregisterRingFd(ring.fd, idx);
@@ -438,7 +439,8 @@ export function registerRingFd(ringFd: number): number {
  *
  * @example
  * ```ts
- * import { registerRingFd, unregisterRingFd, Uring } from "@kernio/kernio/uring";
+ * import { Uring } from "@kernio/kernio/uring";
+ * import { registerRingFd, unregisterRingFd } from "@kernio/kernio/uring/raw";
  * using ring = new Uring({ entries: 8 });
  * unregisterRingFd(ring.fd, registerRingFd(ring.fd));
  * ```
@@ -463,7 +465,8 @@ export function unregisterRingFd(ringFd: number, index: number): void {
  *
  * @example
  * ```ts
- * import { cloneBuffersFromRegistered, registerRingFd, Uring } from "@kernio/kernio/uring";
+ * import { Uring } from "@kernio/kernio/uring";
+ * import { cloneBuffersFromRegistered, registerRingFd } from "@kernio/kernio/uring/raw";
  * using src = new Uring({ entries: 8, lockedBufferMem: 8192 });
  * src.start();
  * using dst = new Uring({ entries: 8 });
@@ -499,7 +502,8 @@ export function cloneBuffersFromRegistered(
  *
  * @example
  * ```ts
- * import { MemRegionReg, RegionDesc, registerMemRegion, Uring } from "@kernio/kernio/uring";
+ * import { MemRegionReg, RegionDesc, Uring } from "@kernio/kernio/uring";
+ * import { registerMemRegion } from "@kernio/kernio/uring/raw";
  * import { Mapping } from "@kernio/kernio/zcall";
  * using ring = new Uring({ entries: 8 });
  * using mem = Mapping.anonymous(4096);

@@ -14,7 +14,7 @@ import type { Options } from "./options.ts";
 import type { Probe, QueryOpcode, QuerySCQ } from "./probe.ts";
 import { RegisterBufferPool, type RingBuffers } from "./ring_buffers.ts";
 import { mustExtSQE, ScopedExtSQE, withExtSQE } from "./scoped.ts";
-import { IORING_FILE_INDEX_ALLOC } from "./sqe.ts";
+import { IORING_FILE_INDEX_ALLOC } from "./sqe/layout.ts";
 import type { Features } from "./core/memory.ts";
 import type { WaitAsyncOptions } from "./core/completion.ts";
 import { RingCore } from "./core/registration.ts";

@@ -39,8 +39,8 @@ import {
   prepSendmsgZc,
   prepSendZc,
   prepSendZcFixed,
-} from "./prep/net.ts";
-import { IORING_RECVSEND } from "./sqe.ts";
+} from "./sqe/net.ts";
+import { IORING_RECVSEND } from "./sqe/layout.ts";
 
 const F_MORE = 1 << 1;
 const F_NOTIF = 1 << 3;

@@ -9,7 +9,7 @@ import {
   UringError,
   uringError,
 } from "../errors.ts";
-import { prepNop } from "../prep/control.ts";
+import { prepNop } from "../sqe/control.ts";
 import { checkOpOptions } from "../_validate.ts";
 import { RingMemory } from "./memory.ts";
 import * as K from "./_consts.ts";

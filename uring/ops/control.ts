@@ -27,7 +27,7 @@ import {
   prepUringCmd,
   prepUringCmd128,
   prepWaitid,
-} from "../prep/control.ts";
+} from "../sqe/control.ts";
 import {
   clearSqeFlags,
   IORING_ASYNC_CANCEL,
@@ -35,7 +35,7 @@ import {
   IORING_POLL,
   IORING_TIMEOUT,
   setSqeCmd,
-} from "../sqe.ts";
+} from "../sqe/layout.ts";
 import { checkInt32, checkMs, checkU32 } from "../_validate.ts";
 import type { RingCore } from "../core/registration.ts";
 import type { SQEOptions, TimeoutOptions } from "./options.ts";

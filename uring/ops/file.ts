@@ -33,8 +33,8 @@ import {
   prepWriteFixed,
   prepWritev,
   prepWritevFixed,
-} from "../prep/file.ts";
-import { setSqeTargetFixedFile } from "../sqe.ts";
+} from "../sqe/file.ts";
+import { setSqeTargetFixedFile } from "../sqe/layout.ts";
 import {
   addrOf,
   checkBuf,

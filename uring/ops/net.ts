@@ -15,10 +15,10 @@ import {
   prepShutdown,
   prepSocket,
   prepSocketDirect,
-} from "../prep/net.ts";
-import { IORING_FILE_INDEX_ALLOC } from "../sqe.ts";
+} from "../sqe/net.ts";
+import { IORING_FILE_INDEX_ALLOC } from "../sqe/layout.ts";
 import { IOSQE_BUFFER_SELECT } from "../core/_consts.ts";
-import { setSqeFlags } from "../sqe.ts";
+import { setSqeFlags } from "../sqe/layout.ts";
 import {
   addrOf,
   checkBuf,

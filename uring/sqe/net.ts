@@ -12,7 +12,7 @@ import {
   setSqeBufIndex,
   setSqeTargetFixedFile,
   SQE_WORD,
-} from "../sqe.ts";
+} from "./layout.ts";
 
 // SQE word indices as module consts (V8 folds them).
 const HEAD = SQE_WORD.HEAD;

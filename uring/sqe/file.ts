@@ -3,7 +3,12 @@
 // splice/tee/pipe, sync_file_range and fadvise.
 
 import { IORING_OP } from "../../zcall/constants.ts";
-import { prepRw, setSqeTargetFixedFile, setSqeU64, SQE_WORD } from "../sqe.ts";
+import {
+  prepRw,
+  setSqeTargetFixedFile,
+  setSqeU64,
+  SQE_WORD,
+} from "./layout.ts";
 
 // SQE word indices as module consts (V8 folds them).
 const OP_FLAGS = SQE_WORD.OP_FLAGS;
