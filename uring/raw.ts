@@ -8,7 +8,7 @@
  * user_data, flags and keeps buffers alive until the completion.
  *
  * The layout and prep modules need no permission (they only write into a
- * Uint32Array); a ring needs unscoped `--allow-ffi`.
+ * Uint32Array); a ring needs `--allow-ffi` (see `@kernio/kernio/uring`).
  *
  * @example
  * ```ts
