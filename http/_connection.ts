@@ -141,6 +141,59 @@ function interrupted(): Error {
   return new InterruptedError("connection closed before the response was sent");
 }
 
+// The encoded head of the last fixed-length response and what it depended
+// on (status, header list, length, method/persistence flags, Date second):
+// a server answering the same shape again copies these bytes instead of
+// building and encoding the head.
+class HeadCache {
+  status = -1;
+  statusText = "";
+  headers: string[] = [];
+  length = -1;
+  flags = -1;
+  second = -1;
+  keepAlive = false;
+  bytes: Uint8Array = EMPTY;
+
+  matches(
+    p: ResponseParts,
+    length: number,
+    flags: number,
+    now: number,
+  ): boolean {
+    if (
+      p.status !== this.status || length !== this.length ||
+      flags !== this.flags || ((now / 1000) | 0) !== this.second ||
+      p.statusText !== this.statusText
+    ) return false;
+    const a = p.headers;
+    const b = this.headers;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  store(
+    p: ResponseParts,
+    length: number,
+    flags: number,
+    now: number,
+    keepAlive: boolean,
+    bytes: Uint8Array,
+  ): void {
+    this.status = p.status;
+    this.statusText = p.statusText;
+    this.headers = p.headers.slice();
+    this.length = length;
+    this.flags = flags;
+    this.second = (now / 1000) | 0;
+    this.keepAlive = keepAlive;
+    this.bytes = bytes;
+  }
+}
+
+const HEAD_CACHE = new HeadCache();
+
 /** The handler's second argument. */
 class HandlerInfo implements Deno.ServeHandlerInfo {
   readonly #ex: Exchange;
@@ -511,7 +564,10 @@ export class HttpConnection implements TransportConnHandler {
       res !== null && typeof (res as Promise<Response>)?.then === "function"
     ) {
       (res as Promise<Response>).then(
-        (r) => this.#respond(ex, r, false),
+        (r) => {
+          this.#lastActive = Date.now(); // the Date header's clock
+          this.#respond(ex, r, false);
+        },
         (e) => this.#handlerError(ex, e),
       );
     } else {
@@ -593,43 +649,14 @@ export class HttpConnection implements TransportConnHandler {
     const status = parts.status;
     const headOnly = ex.method === "HEAD";
     const noBody = statusHasNoBody(status);
-    let keepAlive = ex.keepAlive && !this.host.shuttingDown;
-    let head = statusLine(status, parts.statusText);
-    let userLength = -1;
-    let hasDate = false;
-    const h = parts.headers;
-    for (let i = 0; i < h.length; i += 2) {
-      const name = h[i];
-      const c = name.charCodeAt(0) | 0x20;
-      if (c === 0x63 || c === 0x74 || c === 0x64 || c === 0x6b) { // c t d k
-        const lower = name.toLowerCase();
-        if (lower === "content-length") {
-          userLength = Number(h[i + 1]);
-          if (!Number.isSafeInteger(userLength) || userLength < 0) {
-            userLength = -1;
-          }
-          continue;
-        }
-        if (lower === "transfer-encoding" || lower === "keep-alive") continue;
-        if (lower === "connection") {
-          if (/(^|,)\s*close\s*(,|$)/i.test(h[i + 1])) keepAlive = false;
-          continue;
-        }
-        if (lower === "date") hasDate = true;
-      }
-      head += name + ": " + h[i + 1] + "\r\n";
-    }
-    if (!hasDate) head += dateHeader(this.#lastActive);
-
     let bytes: Uint8Array | null = null;
     let length = 0;
     let stream: ReadableStream<Uint8Array> | null = null;
-    let chunked = false;
     const kind = parts.kind;
     if (kind === BODY_STRING) {
       const text = parts.text;
       if (text.length <= SMALL && !NON_ASCII.test(text)) {
-        length = text.length; // ASCII: encoded into the fill buffer below
+        length = text.length; // ASCII: copied into the fill buffer below
       } else {
         bytes = encoder.encode(text);
         length = bytes.length;
@@ -641,26 +668,67 @@ export class HttpConnection implements TransportConnHandler {
       stream = parts.stream;
       length = -1;
     }
-    if (noBody) {
-      if (stream !== null) stream.cancel().catch(() => {});
-      stream = null;
-    } else if (length >= 0) {
-      head += "content-length: " + length + "\r\n";
-    } else if (headOnly) {
-      if (userLength >= 0) head += "content-length: " + userLength + "\r\n";
-    } else if (userLength >= 0) {
-      head += "content-length: " + userLength + "\r\n";
-    } else if (ex.minor === 1) {
-      head += "transfer-encoding: chunked\r\n";
-      chunked = true;
+    const keepAlive0 = ex.keepAlive && !this.host.shuttingDown;
+    const now = this.#lastActive;
+    const flags = (headOnly ? 1 : 0) | (keepAlive0 ? 2 : 0) |
+      (ex.minor === 1 ? 4 : 0);
+    const hc = HEAD_CACHE;
+    let userLength = -1;
+    let chunked = false;
+    if (stream === null && hc.matches(parts, length, flags, now)) {
+      // Shaped like the previous response: its encoded head, as is.
+      ex.keepAlive = hc.keepAlive;
+      this.#writeBytes(hc.bytes, 0, hc.bytes.length);
     } else {
-      keepAlive = false; // HTTP/1.0: the body ends with the connection
+      let keepAlive = keepAlive0;
+      let head = statusLine(status, parts.statusText);
+      let hasDate = false;
+      const h = parts.headers;
+      for (let i = 0; i < h.length; i += 2) {
+        // Names go out in lower case, as Deno.serve sends them.
+        const name = h[i].toLowerCase();
+        const c = name.charCodeAt(0);
+        if (c === 0x63 || c === 0x74 || c === 0x64 || c === 0x6b) { // c t d k
+          if (name === "content-length") {
+            userLength = Number(h[i + 1]);
+            if (!Number.isSafeInteger(userLength) || userLength < 0) {
+              userLength = -1;
+            }
+            continue;
+          }
+          if (name === "transfer-encoding" || name === "keep-alive") continue;
+          if (name === "connection") {
+            if (/(^|,)\s*close\s*(,|$)/i.test(h[i + 1])) keepAlive = false;
+            continue;
+          }
+          if (name === "date") hasDate = true;
+        }
+        head += name + ": " + h[i + 1] + "\r\n";
+      }
+      if (!hasDate) head += dateHeader(now);
+      if (noBody) {
+        // no length, no body
+      } else if (length >= 0) {
+        head += "content-length: " + length + "\r\n";
+      } else if (headOnly || userLength >= 0) {
+        if (userLength >= 0) head += "content-length: " + userLength + "\r\n";
+      } else if (ex.minor === 1) {
+        head += "transfer-encoding: chunked\r\n";
+        chunked = true;
+      } else {
+        keepAlive = false; // HTTP/1.0: the body ends with the connection
+      }
+      if (!keepAlive) head += "connection: close\r\n";
+      else if (ex.minor === 0) head += "connection: keep-alive\r\n";
+      head += "\r\n";
+      ex.keepAlive = keepAlive;
+      if (stream === null && !hasDate) {
+        hc.store(parts, length, flags, now, keepAlive, latin1Bytes(head));
+        this.#writeBytes(hc.bytes, 0, hc.bytes.length);
+      } else {
+        this.#writeString(head);
+      }
     }
-    if (!keepAlive) head += "connection: close\r\n";
-    else if (ex.minor === 0) head += "connection: keep-alive\r\n";
-    head += "\r\n";
-    ex.keepAlive = keepAlive;
-    this.#writeString(head);
     if (headOnly || noBody) {
       if (stream !== null) stream.cancel().catch(() => {});
       this.#finishResponse(ex);

@@ -6,8 +6,16 @@
  * graceful shutdown. Requests are parsed strictly: ambiguous framing
  * (Content-Length with Transfer-Encoding, differing lengths) is refused.
  *
- * Permissions: `--allow-ffi` (the io_uring ring), plus `--allow-read` for
- * the default library lookup.
+ * Runs on io_uring (kernio's connection engine): multishot accept,
+ * multishot receive from provided buffers, ordered sends with
+ * backpressure. Handlers receive a lazily built `Request` (`instanceof
+ * Request`; URL string, `Headers` and abort signal made on first use), so a
+ * handler that reads little pays little.
+ *
+ * Permissions: `--allow-ffi=<path of libkernio.so>` (e.g.
+ * `--allow-ffi=native/build`), nothing else on Linux 6.5+; no
+ * `--allow-net` (sockets are made through FFI). See `@kernio/kernio/uring`
+ * for older kernels.
  *
  * @example
  * ```ts

@@ -265,7 +265,7 @@ Deno.test("http server: response framing", async (t) => {
   await t.step("json, bytes, blob, cookies, connection: close", async () => {
     assert.equal(
       await get("/json"),
-      'HTTP/1.1 200 OK\r\nx-y: z\r\nContent-Type: application/json\r\ndate: D\r\ncontent-length: 7\r\n\r\n{"a":1}',
+      'HTTP/1.1 200 OK\r\nx-y: z\r\ncontent-type: application/json\r\ndate: D\r\ncontent-length: 7\r\n\r\n{"a":1}',
     );
     assert.equal(
       await get("/bytes"),
@@ -705,4 +705,43 @@ Deno.test("http server: no fd left behind after shutdown", async () => {
   await s.shutdown();
   idle.close();
   assert.equal(fds(), before);
+});
+
+Deno.test("http server: responses of the same shape reuse no stale head", async () => {
+  await using s = startHttp((req) => {
+    const p = new URL(req.url).pathname;
+    if (p === "/a") return new Response("aa", { headers: { "x-k": "a" } });
+    if (p === "/b") return new Response("bb", { headers: { "x-k": "b" } });
+    if (p === "/c") {
+      return new Response("cc", { status: 201, headers: { "x-k": "b" } });
+    }
+    return new Response("dd", { headers: { "x-k": "b", connection: "close" } });
+  });
+  let req = "";
+  for (const p of ["/a", "/a", "/b", "/b", "/c", "/a"]) {
+    req +=
+      `GET ${p} HTTP/1.1\r\nHost: a\r\n\r\nHEAD ${p} HTTP/1.1\r\nHost: a\r\n\r\n`;
+  }
+  req +=
+    "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /d HTTP/1.1\r\nHost: a\r\n\r\n";
+  const out = normDate(await raw(s.port, req));
+  const heads = out.split(/(?=HTTP\/1\.1 )/);
+  const expect = (status: string, k: string, body: string, extra = "") =>
+    `HTTP/1.1 ${status}\r\nx-k: ${k}\r\ncontent-type: text/plain;charset=UTF-8\r\ndate: D\r\ncontent-length: 2\r\n${extra}\r\n${body}`;
+  assert.deepEqual(heads, [
+    expect("200 OK", "a", "aa"),
+    expect("200 OK", "a", ""),
+    expect("200 OK", "a", "aa"),
+    expect("200 OK", "a", ""),
+    expect("200 OK", "b", "bb"),
+    expect("200 OK", "b", ""),
+    expect("200 OK", "b", "bb"),
+    expect("200 OK", "b", ""),
+    expect("201 Created", "b", "cc"),
+    expect("201 Created", "b", ""),
+    expect("200 OK", "a", "aa"),
+    expect("200 OK", "a", ""),
+    expect("200 OK", "a", "aa", "connection: keep-alive\r\n"),
+    expect("200 OK", "b", "dd", "connection: close\r\n"),
+  ]);
 });
