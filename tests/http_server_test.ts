@@ -745,3 +745,53 @@ Deno.test("http server: responses of the same shape reuse no stale head", async 
     expect("200 OK", "b", "dd", "connection: close\r\n"),
   ]);
 });
+
+Deno.test("http server: streaming failures abort only their connection", async () => {
+  const enc = new TextEncoder();
+  let completed: Promise<void> | null = null;
+  await using s = startHttp((req, info) => {
+    const p = new URL(req.url).pathname;
+    if (p === "/error") {
+      return new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(enc.encode("part"));
+            setTimeout(() => c.error(new Error("source failed")), 20);
+          },
+        }),
+      );
+    }
+    if (p === "/short") {
+      return new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(enc.encode("abc"));
+            c.close();
+          },
+        }),
+        { headers: { "content-length": "10" } },
+      );
+    }
+    if (p === "/forever") {
+      completed = info.completed;
+      return new Response(
+        new ReadableStream({
+          pull(c) {
+            c.enqueue(new Uint8Array(65536));
+          },
+        }),
+      );
+    }
+    return new Response("ok");
+  });
+  const err = await raw(s.port, "GET /error HTTP/1.1\r\nHost: a\r\n\r\n");
+  assert.match(err, /transfer-encoding: chunked\r\n\r\n4\r\npart\r\n$/);
+  const short = await raw(s.port, "GET /short HTTP/1.1\r\nHost: a\r\n\r\n");
+  assert.match(short, /content-length: 10\r\n\r\nabc$/);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  await conn.write(enc.encode("GET /forever HTTP/1.1\r\nHost: a\r\n\r\n"));
+  await conn.read(new Uint8Array(1000));
+  conn.close();
+  await assert.rejects(completed!, Deno.errors.Interrupted);
+  assert.match(await raw(s.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"), /ok$/);
+});
