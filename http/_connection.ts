@@ -91,6 +91,7 @@ class Exchange {
   bodyDone = true;
   bodyCancelled = false;
   discarded = 0;
+  received = 0;
   // Response.
   responded = false;
   finished = false;
@@ -226,6 +227,7 @@ export class HttpConnection implements TransportConnHandler {
   #paused = false;
   #eof = false;
   #closed = false;
+  #wclosed = false; // end() or close() called: no more sends
   // Timestamps (ms).
   #headStart: number;
   #lastActive: number;
@@ -290,7 +292,10 @@ export class HttpConnection implements TransportConnHandler {
   onEnd(): void {
     this.#eof = true;
     if (this.#state === S_CLOSED) {
-      this.t.end(true);
+      // Lingering after our FIN: the peer's FIN ends it (end(true) after
+      // end() closes once the shutdown is done).
+      this.#wclosed = true;
+      if (!this.#closed) this.t.end(true);
       return;
     }
     const ex = this.#ex;
@@ -327,7 +332,7 @@ export class HttpConnection implements TransportConnHandler {
   sweep(now: number): void {
     if (this.#closed) return;
     if (this.#state === S_CLOSED) {
-      if (this.#lingerUntil !== 0 && now >= this.#lingerUntil) this.t.close();
+      if (this.#lingerUntil !== 0 && now >= this.#lingerUntil) this.#abort();
       return;
     }
     if (this.#state !== S_HEAD || this.#ex !== null) return;
@@ -348,7 +353,7 @@ export class HttpConnection implements TransportConnHandler {
 
   /** Forced close. */
   close(): void {
-    if (!this.#closed) this.t.close();
+    this.#abort();
   }
 
   // ---- reading ----
@@ -443,6 +448,7 @@ export class HttpConnection implements TransportConnHandler {
     const d = ex.decoder;
     if (d !== null) {
       pos = d.feed(src, pos, end, this.#onBodyBytes);
+      if (d.error === 0 && ex.received > this.host.maxBodySize) d.error = 413;
       if (d.error !== 0) {
         this.#bodyError(ex, d.error);
         return end;
@@ -460,6 +466,7 @@ export class HttpConnection implements TransportConnHandler {
   #bodyBytes(buf: Uint8Array, a: number, b: number): void {
     const ex = this.#ex!;
     if (a === b) return;
+    ex.received += b - a;
     if (ex.bodyCancelled || ex.finished || ex.controller === null) {
       ex.discarded += b - a;
       if (ex.finished && ex.discarded > MAX_DISCARD) {
@@ -496,8 +503,10 @@ export class HttpConnection implements TransportConnHandler {
       ex.responded = true;
       ex.finished = true;
       this.#sendError(status);
+    } else if (ex.finished) {
+      this.#endConn(); // the response is whole: send it, read no further
     } else {
-      this.t.close();
+      this.#abort();
     }
   }
 
@@ -531,7 +540,7 @@ export class HttpConnection implements TransportConnHandler {
           if (ex.expectContinue && !ex.continueSent && !ex.responded) {
             ex.continueSent = true;
             this.#flushNow();
-            this.t.send(CONTINUE);
+            this.#send(CONTINUE, 0, CONTINUE.length, null);
           }
           this.#resume();
         },
@@ -757,7 +766,7 @@ export class HttpConnection implements TransportConnHandler {
       reader = ex.reader = stream.getReader();
     } catch (e) {
       console.error("http: response body", e);
-      this.t.close();
+      this.#abort();
       return;
     }
     this.#flushSoon();
@@ -798,7 +807,7 @@ export class HttpConnection implements TransportConnHandler {
       }
       reader.cancel(e).catch(() => {});
       ex.fail();
-      this.t.close(); // the client sees a truncated body
+      this.#abort(); // the client sees a truncated body
     }
   }
 
@@ -820,7 +829,7 @@ export class HttpConnection implements TransportConnHandler {
     }
     if (ex.completed !== null) {
       this.#flushNow();
-      this.t.send(EMPTY, 0, 0, (errno) => {
+      this.#send(EMPTY, 0, 0, (errno) => {
         if (errno === 0) ex.resolve!();
         else ex.reject!(interrupted());
       });
@@ -862,10 +871,33 @@ export class HttpConnection implements TransportConnHandler {
     if (this.#closed) return;
     this.#lingerUntil = Date.now() + LINGER_MS;
     this.#resume();
+    if (this.#wclosed) return; // aborted
+    this.#wclosed = true;
     this.t.end(this.#eof);
   }
 
   // ---- writing ----
+
+  // Every send goes through here: once the write side is ended or the
+  // connection aborted, bytes are dropped (callbacks told ECANCELED).
+  #send(
+    b: Uint8Array,
+    a: number,
+    e: number,
+    cb: ((errno: number) => void) | null,
+  ): void {
+    if (this.#wclosed || this.#closed) {
+      cb?.(-125);
+      return;
+    }
+    this.t.send(b, a, e, cb);
+  }
+
+  #abort(): void {
+    if (this.#closed) return;
+    this.#wclosed = true;
+    this.t.close();
+  }
 
   // A head (or ASCII text): one byte per char. Header values are
   // ByteStrings, so chars above 0x7f are latin1 bytes, never UTF-8.
@@ -891,7 +923,7 @@ export class HttpConnection implements TransportConnHandler {
       return;
     }
     this.#flushNow();
-    this.t.send(b, a, e);
+    this.#send(b, a, e, null);
   }
 
   #flushSoon(): void {
@@ -909,7 +941,7 @@ export class HttpConnection implements TransportConnHandler {
     const b = this.#fill;
     this.#inflight.push(b);
     this.#sending++;
-    this.t.send(b, 0, this.#wlen, this.#onFillSent);
+    this.#send(b, 0, this.#wlen, this.#onFillSent);
     this.#fill = this.#pool.pop() ?? new Uint8Array(FILL_SIZE);
     this.#wlen = 0;
   }

@@ -795,3 +795,47 @@ Deno.test("http server: streaming failures abort only their connection", async (
   await assert.rejects(completed!, Deno.errors.Interrupted);
   assert.match(await raw(s.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"), /ok$/);
 });
+
+Deno.test("http server: bad options are refused clearly; 413 over maxBodySize", async () => {
+  const { serve } = await import("../http/mod.ts");
+  const h = () => new Response("x");
+  const bad: [unknown, unknown, RegExp][] = [
+    [{ port: -1 }, h, /port/],
+    [{ port: 1.5 }, h, /port/],
+    [{ port: 0, hostname: 7 }, h, /hostname/],
+    [{ port: 0 }, "nope", /handler/],
+    [{ port: 0, headerTimeout: 0 }, h, /headerTimeout/],
+    [{ port: 0, idleTimeout: Infinity }, h, /idleTimeout/],
+    [{ port: 0, maxHeaderSize: 0 }, h, /maxHeaderSize/],
+    [{ port: 0, signal: {} }, h, /signal/],
+    [{ port: 0, onError: 1 }, h, /onError/],
+    [{ path: "" }, h, /path/],
+    [null, h, /options/],
+  ];
+  for (const [o, handler, re] of bad) {
+    assert.throws(
+      () => (serve as (a: unknown, b: unknown) => unknown)(o, handler),
+      re,
+      JSON.stringify(o),
+    );
+  }
+  await using s = startHttp(h, { maxBodySize: 100 });
+  const out = await raw(
+    s.port,
+    "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n" +
+      "x".repeat(101),
+  );
+  assert.match(out, /^HTTP\/1\.1 413 Content Too Large\r\n/);
+  const ok = await raw(
+    s.port,
+    "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n" +
+      "x".repeat(100),
+  );
+  assert.match(ok, /^HTTP\/1\.1 200 OK\r\n/);
+  const chunked = await raw(
+    s.port,
+    "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      `64\r\n${"x".repeat(100)}\r\n1\r\ny\r\n0\r\n\r\n`,
+  );
+  assert.match(chunked, /^HTTP\/1\.1 (413|200) /);
+});
