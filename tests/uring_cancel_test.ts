@@ -156,7 +156,11 @@ Deno.test("uring cancel: linked timeouts race the operation", async () => {
         linkTimeout(
           ring,
           5000,
-          (o) => ring.receive(packDirect(IORING_OP.RECV, 0, 2, s), buf, o),
+          (o) =>
+            ring.receive(packDirect(IORING_OP.RECV, 0, 2, s), buf, {
+              ...o,
+              msgFlags: 0, // what arrives, not a full buffer
+            }),
           TO,
         ),
       );

@@ -16,8 +16,21 @@ import {
  * address object (anything with `bytes` and `length`), or a Deno address
  * shape (`Deno.NetAddr`, `Deno.UnixAddr`, `{ hostname, port }`, `{ path }`;
  * IP literals and "localhost" only, no DNS).
+ *
+ * @example
+ * ```ts
+ * import type { SockaddrInput } from "@kernio/kernio/uring";
+ * const a: SockaddrInput = { hostname: "127.0.0.1", port: 8080 };
+ * const b: SockaddrInput = { path: "/tmp/app.sock" };
+ * ```
  */
-export type SockaddrInput = Uint8Array | RawSockaddr | HostPort | UnixPath;
+export type SockaddrInput =
+  | Uint8Array
+  | RawSockaddr
+  | Deno.NetAddr
+  | Deno.UnixAddr
+  | HostPort
+  | UnixPath;
 
 /** The kernel-layout bytes (exact length) of `addr`, or a TypeError. */
 export function sockaddrBytes(where: string, addr: SockaddrInput): Uint8Array {

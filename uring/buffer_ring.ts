@@ -953,8 +953,8 @@ export class IncrementalReceiver {
    * Handles a completion of a buffer-selected receive from this ring's
    * group: delivers the fragment (or the error / end) and recycles a
    * buffer the kernel is done with. Returns false, touching nothing, for
-   * any other completion (another group, another receiver's receive, not
-   * a buffer-selected receive).
+   * any other completion (another op or group, another receiver's
+   * receive, a pooled-slot receive without buffer selection).
    */
   handleCQE(cqe: CQEView): boolean {
     if (
@@ -965,8 +965,11 @@ export class IncrementalReceiver {
     const op = cqe.op();
     if (
       (op !== OP_RECV && op !== OP_RECVMSG) ||
-      (cqe.sqeFlags() & SQE_BUFFER_SELECT) === 0 ||
-      cqe.bufGroup() !== this.#ring.groupId
+      cqe.bufGroup() !== this.#ring.groupId ||
+      // A pooled slot holds the submitted SQE, flags included (a direct
+      // context's user_data carries only the caller's own flags).
+      (cqe.userDataHi >>> 30 !== 0 &&
+        (cqe.sqeFlags() & SQE_BUFFER_SELECT) === 0)
     ) {
       return false;
     }

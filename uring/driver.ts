@@ -69,6 +69,8 @@ import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
 import { setImmediate } from "node:timers";
 
+const RECV_ANY = { msgFlags: 0 } as const;
+const RECV_ANY_LINKED = { msgFlags: 0, flags: IOSQE.IO_LINK } as const;
 const ECANCELED = -Errno.ECANCELED;
 const ENOBUFS = -Errno.ENOBUFS;
 const F_MORE = 1 << 1;
@@ -722,7 +724,14 @@ export class UringDriver {
     checkFd("recv", fd);
     return (await this.submit(
       "recv",
-      (r, c, o) => r.receive(fdCtx(c, fd), buf, o),
+      // Whatever has arrived, like Deno's read (the ring's receive waits
+      // for a full buffer by default).
+      (r, c, o) =>
+        r.receive(
+          fdCtx(c, fd),
+          buf,
+          o === undefined ? RECV_ANY : RECV_ANY_LINKED,
+        ),
       options,
     )).res;
   }

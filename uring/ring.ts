@@ -14,18 +14,20 @@ import type { Options } from "./options.ts";
 import type { Probe, QueryOpcode, QuerySCQ } from "./probe.ts";
 import { RegisterBufferPool, type RingBuffers } from "./ring_buffers.ts";
 import { mustExtSQE, ScopedExtSQE, withExtSQE } from "./scoped.ts";
-import { IORING_FILE_INDEX_ALLOC } from "./sqe/layout.ts";
+import { IORING_FILE_INDEX_ALLOC, SOCKET_URING_OP } from "./sqe/layout.ts";
 import type { Features } from "./core/memory.ts";
 import type { WaitAsyncOptions } from "./core/completion.ts";
 import { RingCore } from "./core/registration.ts";
 import * as net from "./ops/net.ts";
 import * as file from "./ops/file.ts";
 import * as control from "./ops/control.ts";
+import type { SockaddrInput } from "./_sockaddr.ts";
 import type {
   FileOpOptions,
   ListenOptions,
   MessageOptions,
   ReadWriteOptions,
+  SocketCmdFields,
   SocketOpOptions,
   SpliceOptions,
   SQEOptions,
@@ -36,6 +38,7 @@ import type {
 export type { Features } from "./core/memory.ts";
 export type { WaitAsyncOptions } from "./core/completion.ts";
 export * from "./ops/options.ts";
+export type { SockaddrInput } from "./_sockaddr.ts";
 
 /**
  * An io_uring instance. Created disabled (IORING_SETUP_R_DISABLED);
@@ -490,7 +493,10 @@ export class Uring {
     return this.#r.nop(ctx, o);
   }
 
-  /** IORING_OP_NOP128 (needs a ring with sqe128). */
+  /**
+   * IORING_OP_NOP128 (needs a ring with sqe128 and a kernel with the
+   * opcode: NotSupportedError otherwise, probed before anything is queued).
+   */
   nop128(ctx: SQEContext, o?: SQEOptions): boolean {
     return control.nop128(this.#r, ctx, o);
   }
@@ -608,8 +614,13 @@ export class Uring {
     return net.unixSocketDirect(this.#r, ctx, o);
   }
 
-  /** IORING_OP_BIND of ctx's socket to a raw sockaddr. */
-  bind(ctx: SQEContext, addr: Uint8Array, o?: SQEOptions): boolean {
+  /**
+   * IORING_OP_BIND of ctx's socket to `addr`: raw sockaddr bytes, a sock
+   * address object (SockaddrInet4/6/Unix), or a Deno address shape
+   * (Deno.NetAddr, `{ hostname, port }`, `{ path }`; IP literals and
+   * "localhost", no DNS).
+   */
+  bind(ctx: SQEContext, addr: SockaddrInput, o?: SQEOptions): boolean {
     return net.bind(this.#r, ctx, addr, o);
   }
 
@@ -643,8 +654,8 @@ export class Uring {
     return net.acceptDirect(this.#r, ctx, fileIndex, o, peer, peerLen);
   }
 
-  /** IORING_OP_CONNECT of ctx's socket to a raw sockaddr. */
-  connect(ctx: SQEContext, addr: Uint8Array, o?: SQEOptions): boolean {
+  /** IORING_OP_CONNECT of ctx's socket to `addr` (the shapes bind takes). */
+  connect(ctx: SQEContext, addr: SockaddrInput, o?: SQEOptions): boolean {
     return net.connect(this.#r, ctx, addr, o);
   }
 
@@ -659,8 +670,12 @@ export class Uring {
   }
 
   /**
-   * IORING_OP_RECV into `buf`, or with `buf` null a buffer-selected receive
-   * from ctx's buffer group (IOSQE_BUFFER_SELECT, o.readBufferSize bytes).
+   * IORING_OP_RECV into `buf`: on a stream socket it completes once `buf`
+   * (o.n bytes) is full, at end of stream or on an error (MSG_WAITALL);
+   * pass `msgFlags` (e.g. 0) for whatever is there. With `buf` null, a
+   * buffer-selected receive of what is there from ctx's buffer group
+   * (IOSQE_BUFFER_SELECT, o.readBufferSize bytes at most; for extended
+   * and indirect contexts, the group set with withBufGroup).
    */
   receive(
     ctx: SQEContext,
@@ -670,9 +685,18 @@ export class Uring {
     return net.receive(this.#r, ctx, buf, o);
   }
 
-  /** IORING_OP_SENDMSG of a zcall Msghdr (kept alive with its buffers). */
-  sendMsg(ctx: SQEContext, msg: Msghdr, o?: MessageOptions): boolean {
-    return net.sendMsg(this.#r, ctx, msg, o);
+  /**
+   * IORING_OP_SENDMSG of a zcall Msghdr (kept alive with its buffers). With
+   * `to` (the shapes bind takes), the message goes there: it becomes the
+   * Msghdr's name.
+   */
+  sendMsg(
+    ctx: SQEContext,
+    msg: Msghdr,
+    o?: MessageOptions,
+    to?: SockaddrInput,
+  ): boolean {
+    return net.sendMsg(this.#r, ctx, msg, o, to);
   }
 
   /** IORING_OP_RECVMSG into a zcall Msghdr. */
@@ -944,13 +968,20 @@ export class Uring {
   /**
    * IORING_OP_TIMEOUT after `ms` milliseconds (or at absolute time `ms` with
    * o.timeoutFlags IORING_TIMEOUT.ABS), or after o.count completions.
-   * Completes with -ETIME when it fires.
+   * `ms` undefined: o.duration. Completes with -ETIME when it fires.
    */
-  timeout(ctx: SQEContext, ms: number, o?: TimeoutOptions): boolean {
+  timeout(
+    ctx: SQEContext,
+    ms: number | undefined,
+    o?: TimeoutOptions,
+  ): boolean {
     return control.timeout(this.#r, ctx, ms, o);
   }
 
-  /** IORING_OP_TIMEOUT_REMOVE of the timeout submitted with `target`. */
+  /**
+   * IORING_OP_TIMEOUT_REMOVE of the timeout submitted with `target` (the
+   * context it was submitted with; option flags do not matter).
+   */
   timeoutRemove(
     ctx: SQEContext,
     target: SQEContext,
@@ -959,11 +990,14 @@ export class Uring {
     return control.timeoutRemove(this.#r, ctx, target, o);
   }
 
-  /** Re-arms the timeout submitted with `target` to `ms` (absolute if `absolute`). */
+  /**
+   * Re-arms the timeout submitted with `target` to `ms` (absolute if
+   * `absolute`; undefined: o.duration).
+   */
   timeoutUpdate(
     ctx: SQEContext,
     target: SQEContext,
-    ms: number,
+    ms: number | undefined,
     absolute = false,
     o?: TimeoutOptions,
   ): boolean {
@@ -972,13 +1006,23 @@ export class Uring {
 
   /**
    * IORING_OP_LINK_TIMEOUT: a deadline for the previous SQE, which must
-   * carry IOSQE_IO_LINK. Exactly one of the two completes normally.
+   * carry IOSQE_IO_LINK. Exactly one of the two completes normally. `ms`
+   * undefined: o.duration.
    */
-  linkTimeout(ctx: SQEContext, ms: number, o?: TimeoutOptions): boolean {
+  linkTimeout(
+    ctx: SQEContext,
+    ms: number | undefined,
+    o?: TimeoutOptions,
+  ): boolean {
     return control.linkTimeout(this.#r, ctx, ms, o);
   }
 
-  /** IORING_OP_ASYNC_CANCEL of the request whose user_data is `target` (exact bits). */
+  /**
+   * IORING_OP_ASYNC_CANCEL of the request submitted with context `target`
+   * (whatever option flags it was submitted with). A bare fd context (op
+   * never set, like `forFD(fd)`) names the requests on that fd: the first
+   * one, or all with `cancelAll`.
+   */
   asyncCancel(
     ctx: SQEContext,
     target: SQEContext,
@@ -1229,19 +1273,64 @@ export class Uring {
   }
 
   /**
-   * IORING_OP_URING_CMD with `cmdOp` on ctx's fd; up to 16 bytes of
-   * `cmdData` are copied inline into the SQE command area.
+   * IORING_OP_URING_CMD with `cmdOp` on ctx's fd: up to 16 bytes of
+   * `cmdData` copied inline into the SQE command area (80 on sqe128
+   * rings), or, for the socket commands (SOCKET_URING_OP.GETSOCKOPT /
+   * SETSOCKOPT), the option fields `{ level, optname, optval, optlen? }`.
    */
   uringCmd(
     ctx: SQEContext,
     cmdOp: number,
-    cmdData?: Uint8Array,
+    cmdData?: Uint8Array | SocketCmdFields,
     o?: SQEOptions,
   ): boolean {
     return control.uringCmd(this.#r, ctx, cmdOp, cmdData, o);
   }
 
-  /** IORING_OP_URING_CMD128 (sqe128 rings): up to 80 inline command bytes. */
+  /**
+   * getsockopt through io_uring (SOCKET_URING_OP.GETSOCKOPT): the kernel
+   * writes the value into `optval`; the CQE result is its length. The
+   * kernel serves level SOL_SOCKET only (others: -EOPNOTSUPP).
+   */
+  socketGetsockopt(
+    ctx: SQEContext,
+    level: number,
+    optname: number,
+    optval: Uint8Array,
+    o?: SQEOptions,
+  ): boolean {
+    return control.socketCmd(
+      this.#r,
+      "socketGetsockopt",
+      ctx,
+      SOCKET_URING_OP.GETSOCKOPT,
+      { level, optname, optval },
+      o,
+    );
+  }
+
+  /** setsockopt through io_uring (SOCKET_URING_OP.SETSOCKOPT; any level). */
+  socketSetsockopt(
+    ctx: SQEContext,
+    level: number,
+    optname: number,
+    optval: Uint8Array,
+    o?: SQEOptions,
+  ): boolean {
+    return control.socketCmd(
+      this.#r,
+      "socketSetsockopt",
+      ctx,
+      SOCKET_URING_OP.SETSOCKOPT,
+      { level, optname, optval },
+      o,
+    );
+  }
+
+  /**
+   * IORING_OP_URING_CMD128 (sqe128 rings): up to 80 inline command bytes.
+   * Throws NotSupportedError when the kernel lacks the opcode (probed).
+   */
   uringCmd128(
     ctx: SQEContext,
     cmdOp: number,

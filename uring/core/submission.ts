@@ -10,6 +10,7 @@ import {
   uringError,
 } from "../errors.ts";
 import { prepNop } from "../sqe/control.ts";
+import { probeOpcodes } from "../probe.ts";
 import { checkOpOptions } from "../_validate.ts";
 import { RingMemory } from "./memory.ts";
 import * as K from "./_consts.ts";
@@ -34,6 +35,8 @@ const NOP_SLOW_FLAGS = (IOSQE_BUFFER_SELECT | IOSQE_CQE_SKIP_SUCCESS) << 8;
  * publishing the tail and io_uring_enter; the NOP fast path.
  */
 export abstract class RingSubmission extends RingMemory {
+  // Opcode support (1: supported), probed on first need.
+  _supported: Uint8Array | null = null;
   /**
    * The SQE array as u32 words (SQE_WORD indices from a getSqe() result).
    * Re-read after resizeRings; empty (detached) after stop.
@@ -122,8 +125,9 @@ export abstract class RingSubmission extends RingMemory {
   /**
    * Keeps `obj` alive until the final CQE whose user_data equals `ctx`
    * exactly (for buffers referenced by hand-written SQEs; note that the
-   * prep methods write direct contexts with the op and merged SQE flags
-   * filled in, so pass that value). Counts as one expected completion.
+   * prep methods write direct contexts with the op filled in when the
+   * context left it 0, so pass that value). Counts as one expected
+   * completion.
    */
   keepAlive(ctx: SQEContext, obj: unknown): void {
     this._check("keepAlive");
@@ -179,9 +183,20 @@ export abstract class RingSubmission extends RingMemory {
       if ((flags & IOSQE_BUFFER_SELECT) !== 0) {
         w[i + 10] = (w[i + 10] & 0xffff0000) | (lo >>> 16);
       }
-      udLo = ((lo & 0xffff0000) | (head & 0xff) | (flags << 8)) >>> 0;
+      // user_data is the caller's context with the op filled in: option
+      // and operation-added flags stay out of it, so removes, updates and
+      // cancels find the request from the context the caller holds.
+      udLo = ((lo & 0xffffff00) | (head & 0xff)) >>> 0;
     } else {
       if (this._stripSkip) flags &= ~IOSQE_CQE_SKIP_SUCCESS;
+      // Buffer selection from a pooled slot: the group set on the slot
+      // (SQEContext.withBufGroup), unless the operation wrote one.
+      if (
+        (flags & IOSQE_BUFFER_SELECT) !== 0 && (w[i + 10] & 0xffff) === 0
+      ) {
+        w[i + 10] = (w[i + 10] & 0xffff0000) |
+          (slotOf(lo, hi).sqeU32[10] & 0xffff);
+      }
     }
     w[i] = (head & 0xff) | (flags << 8) | (ioprio << 16);
     w[i + 8] = udLo;
@@ -354,10 +369,27 @@ export abstract class RingSubmission extends RingMemory {
     return true;
   }
 
-  _need128(op: string): void {
+  _need128(op: string, opcode: number): void {
     this._check(op);
     if (this._stride !== 32) {
       throw new NotSupportedError(op, "needs a ring created with sqe128: true");
+    }
+    // Probed once: a kernel without the opcode would fail the SQE with
+    // -EINVAL, which says nothing about why.
+    if (this._supported === null) {
+      const p = probeOpcodes(this._fd);
+      this._supported = new Uint8Array(256);
+      for (let k = 0; k <= p.lastOp && k < 256; k++) {
+        this._supported[k] = p.supports(k) ? 1 : 0;
+      }
+    }
+    if (this._supported[opcode] !== 1) {
+      throw new NotSupportedError(
+        op,
+        `this kernel has no ${
+          opcode === 64 ? "IORING_OP_URING_CMD128" : "IORING_OP_NOP128"
+        } (opcode ${opcode}; probed)`,
+      );
     }
   }
 

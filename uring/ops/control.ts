@@ -21,6 +21,7 @@ import {
   prepPollAdd,
   prepPollRemove,
   prepPollUpdate,
+  prepSocketCmd,
   prepTimeout,
   prepTimeoutRemove,
   prepTimeoutUpdate,
@@ -38,10 +39,10 @@ import {
 } from "../sqe/layout.ts";
 import { checkInt32, checkMs, checkU32 } from "../_validate.ts";
 import type { RingCore } from "../core/registration.ts";
-import type { SQEOptions, TimeoutOptions } from "./options.ts";
+import type { SocketCmdFields, SQEOptions, TimeoutOptions } from "./options.ts";
 
 export function nop128(r: RingCore, ctx: SQEContext, o?: SQEOptions): boolean {
-  r._need128("nop128");
+  r._need128("nop128", IORING_OP.NOP128);
   const i = r._claimFor("nop128", ctx, o);
   if (i < 0) return false;
   prepNop128(r._sqe, i);
@@ -49,13 +50,36 @@ export function nop128(r: RingCore, ctx: SQEContext, o?: SQEOptions): boolean {
   return true;
 }
 
+// The duration of a timeout-class op: the argument, else o.duration (both
+// given: they must agree).
+function durationOf(
+  where: string,
+  ms: number | undefined,
+  o: TimeoutOptions | undefined,
+): number {
+  const d = o?.duration;
+  if (ms !== undefined && d !== undefined && d !== ms) {
+    throw new RangeError(
+      `${where}: duration ${ms} and options.duration ${d} disagree`,
+    );
+  }
+  const v = ms ?? d;
+  if (v === undefined) {
+    throw new RangeError(
+      `${where}: a duration is required (argument or options.duration)`,
+    );
+  }
+  checkMs(where, v);
+  return v;
+}
+
 export function timeout(
   r: RingCore,
   ctx: SQEContext,
-  ms: number,
+  duration: number | undefined,
   o?: TimeoutOptions,
 ): boolean {
-  checkMs("timeout", ms);
+  const ms = durationOf("timeout", duration, o);
   const count = o?.count ?? 0;
   checkU32("timeout count", count);
   const i = r._claimFor("timeout", ctx, o);
@@ -83,11 +107,11 @@ export function timeoutUpdate(
   r: RingCore,
   ctx: SQEContext,
   target: SQEContext,
-  ms: number,
+  duration: number | undefined,
   absolute = false,
   o?: TimeoutOptions,
 ): boolean {
-  checkMs("timeoutUpdate", ms);
+  const ms = durationOf("timeoutUpdate", duration, o);
   const i = r._claimFor("timeoutUpdate", ctx, o);
   if (i < 0) return false;
   const t = r._targetUserData(target, IORING_OP.TIMEOUT);
@@ -101,10 +125,10 @@ export function timeoutUpdate(
 export function linkTimeout(
   r: RingCore,
   ctx: SQEContext,
-  ms: number,
+  duration: number | undefined,
   o?: TimeoutOptions,
 ): boolean {
-  checkMs("linkTimeout", ms);
+  const ms = durationOf("linkTimeout", duration, o);
   const i = r._claimFor("linkTimeout", ctx, o);
   if (i < 0) return false;
   prepLinkTimeout(r._sqe, i, r._ts(i, ms), o?.timeoutFlags ?? 0);
@@ -124,13 +148,24 @@ export function asyncCancel(
   }
   const i = r._claimFor("asyncCancel", ctx, o);
   if (i < 0) return false;
-  prepCancel(
-    r._sqe,
-    i,
-    target.lo,
-    target.hi,
-    cancelAll ? IORING_ASYNC_CANCEL.ALL : 0,
-  );
+  const all = cancelAll ? IORING_ASYNC_CANCEL.ALL : 0;
+  if (target.hi >>> 30 === 0 && (target.lo & 0xff) === 0) {
+    // A bare fd context (op never set) names the fd's requests: the
+    // submitted user_data carries an op the context does not know.
+    const fixed = ((target.lo >>> 8) & IOSQE.FIXED_FILE) !== 0;
+    prepCancelFd(
+      r._sqe,
+      i,
+      r._fdOf(target),
+      all | (fixed ? IORING_ASYNC_CANCEL.FD_FIXED : 0),
+    );
+    r._finish(i, ctx, o, undefined, undefined);
+    clearSqeFlags(r._sqe, i, IOSQE.FIXED_FILE);
+    return true;
+  }
+  // Otherwise the submitted user_data is the context itself (see
+  // RingSubmission._finish).
+  prepCancel(r._sqe, i, target.lo, target.hi, all);
   r._finish(i, ctx, o, undefined, undefined);
   return true;
 }
@@ -313,7 +348,8 @@ export function pollUpdate(
       ? r._targetUserData(newUserData, IORING_OP.POLL_ADD)
       : 0,
     (updateFlags & IORING_POLL.UPDATE_USER_DATA) !== 0 ? newUserData.hi : 0,
-    newEvents,
+    // Likewise new events (EINVAL otherwise).
+    (updateFlags & IORING_POLL.UPDATE_EVENTS) !== 0 ? newEvents : 0,
     updateFlags,
   );
   r._finish(i, ctx, o, undefined, undefined);
@@ -563,10 +599,54 @@ export function uringCmd(
   r: RingCore,
   ctx: SQEContext,
   cmdOp: number,
-  cmdData?: Uint8Array,
+  cmdData?: Uint8Array | SocketCmdFields,
   o?: SQEOptions,
 ): boolean {
+  if (
+    cmdData !== undefined && !(cmdData instanceof Uint8Array)
+  ) return socketCmd(r, "uringCmd", ctx, cmdOp, cmdData, o);
   return cmd(r, "uringCmd", false, ctx, cmdOp, cmdData, o);
+}
+
+export function socketCmd(
+  r: RingCore,
+  where: string,
+  ctx: SQEContext,
+  cmdOp: number,
+  f: SocketCmdFields,
+  o?: SQEOptions,
+): boolean {
+  checkU32(`${where} cmdOp`, cmdOp);
+  if (f === null || typeof f !== "object") {
+    throw new TypeError(
+      `${where}: expected command bytes or { level, optname, optval }`,
+    );
+  }
+  checkInt32(`${where} level`, f.level);
+  checkInt32(`${where} optname`, f.optname);
+  if (!(f.optval instanceof Uint8Array)) {
+    throw new TypeError(`${where}: optval must be a Uint8Array`);
+  }
+  const len = f.optlen ?? f.optval.byteLength;
+  if (!(Number.isInteger(len) && len >= 0 && len <= f.optval.byteLength)) {
+    throw new RangeError(
+      `${where}: optlen ${len} outside 0..${f.optval.byteLength}`,
+    );
+  }
+  const i = r._claimFor(where, ctx, o);
+  if (i < 0) return false;
+  prepSocketCmd(
+    r._sqe,
+    i,
+    cmdOp,
+    r._fdOf(ctx),
+    f.level,
+    f.optname,
+    f.optval.byteLength === 0 ? 0 : unsafeAddressOf(f.optval),
+    len,
+  );
+  r._finish(i, ctx, o, f.optval, undefined);
+  return true;
 }
 
 export function uringCmd128(
@@ -576,7 +656,7 @@ export function uringCmd128(
   cmdData?: Uint8Array,
   o?: SQEOptions,
 ): boolean {
-  r._need128("uringCmd128");
+  r._need128("uringCmd128", IORING_OP.URING_CMD128);
   return cmd(r, "uringCmd128", true, ctx, cmdOp, cmdData, o);
 }
 

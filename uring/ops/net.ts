@@ -27,6 +27,9 @@ import {
   checkU32,
 } from "../_validate.ts";
 import type { RingCore } from "../core/registration.ts";
+import { sockaddrBytes, type SockaddrInput } from "../_sockaddr.ts";
+
+const MSG_WAITALL = 0x100;
 import type {
   ListenOptions,
   MessageOptions,
@@ -331,12 +334,10 @@ export function unixSocketDirect(
 export function bind(
   r: RingCore,
   ctx: SQEContext,
-  addr: Uint8Array,
+  to: SockaddrInput,
   o?: SQEOptions,
 ): boolean {
-  if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
-    throw new TypeError("bind: addr must be a raw sockaddr Uint8Array");
-  }
+  const addr = sockaddrBytes("bind", to);
   const i = r._claimFor("bind", ctx, o);
   if (i < 0) return false;
   prepBind(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
@@ -424,12 +425,10 @@ function peerAddrs(
 export function connect(
   r: RingCore,
   ctx: SQEContext,
-  addr: Uint8Array,
+  to: SockaddrInput,
   o?: SQEOptions,
 ): boolean {
-  if (!(addr instanceof Uint8Array) || addr.byteLength < 2) {
-    throw new TypeError("connect: addr must be a raw sockaddr Uint8Array");
-  }
+  const addr = sockaddrBytes("connect", to);
   const i = r._claimFor("connect", ctx, o);
   if (i < 0) return false;
   prepConnect(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
@@ -488,7 +487,17 @@ export function receive(
   const n = checkLen("receive", buf, o?.n);
   const i = r._claimFor("receive", ctx, o);
   if (i < 0) return false;
-  prepRecv(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.msgFlags ?? 0);
+  // Into a caller's buffer: the whole of it (MSG_WAITALL: the kernel
+  // retries short stream reads; end of stream or an error ends it early)
+  // unless msgFlags says otherwise.
+  prepRecv(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    addrOf(buf),
+    n,
+    o?.msgFlags ?? MSG_WAITALL,
+  );
   r._finish(i, ctx, o, buf, undefined);
   return true;
 }
@@ -498,9 +507,15 @@ export function sendMsg(
   ctx: SQEContext,
   msg: Msghdr,
   o?: MessageOptions,
+  to?: SockaddrInput,
 ): boolean {
   if (!(msg instanceof Msghdr)) {
     throw new TypeError("sendMsg: expected a Msghdr");
+  }
+  if (to !== undefined) {
+    const addr = sockaddrBytes("sendMsg", to);
+    r._check("sendMsg");
+    msg.setName(addr); // the Msghdr keeps it alive with itself
   }
   const i = r._claimFor("sendMsg", ctx, o);
   if (i < 0) return false;

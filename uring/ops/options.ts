@@ -141,10 +141,38 @@ export interface SpliceOptions extends SQEOptions {
  * ```
  */
 export interface TimeoutOptions extends SQEOptions {
+  /**
+   * The duration in milliseconds (fractions allowed), for a call that
+   * leaves its duration argument undefined; when both are given they must
+   * agree.
+   */
+  duration?: number;
   /** Completions after which the timeout fires (0: time only). */
   count?: number;
   /** IORING_TIMEOUT_* flags. */
   timeoutFlags?: number;
+}
+
+/**
+ * The option fields of a socket command (SOCKET_URING_OP.GETSOCKOPT /
+ * SETSOCKOPT): the kernel reads `level` and `optname`, and reads or writes
+ * `optlen` bytes (default: all of `optval`) at `optval`.
+ *
+ * @example
+ * ```ts
+ * import type { SocketCmdFields } from "@kernio/kernio/uring";
+ * const f: SocketCmdFields = { level: 1, optname: 8, optval: new Uint8Array(4) };
+ * ```
+ */
+export interface SocketCmdFields {
+  /** SOL_SOCKET, IPPROTO_TCP, … (getsockopt: SOL_SOCKET only). */
+  level: number;
+  /** The option name (SO_*, TCP_*, …). */
+  optname: number;
+  /** The value buffer (kept alive until the completion). */
+  optval: Uint8Array;
+  /** Bytes of optval to use (default: its length). */
+  optlen?: number;
 }
 
 /**

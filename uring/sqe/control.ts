@@ -547,6 +547,37 @@ export function prepUringCmd(
 }
 
 /**
+ * A socket command (IORING_OP_URING_CMD on a socket, `cmdOp` one of
+ * SOCKET_URING_OP) with its option fields: level and optname (where addr
+ * lives), optlen (the file-index word) and optval's address (addr3).
+ * GETSOCKOPT completes with the option length; SETSOCKOPT with 0.
+ *
+ * @example
+ * ```ts
+ * import { prepSocketCmd, SOCKET_URING_OP } from "@kernio/kernio/uring/raw";
+ * const w = new Uint32Array(16);
+ * prepSocketCmd(w, 0, SOCKET_URING_OP.GETSOCKOPT, 5, 1, 8, 0x1000, 4);
+ * ```
+ */
+export function prepSocketCmd(
+  w: Uint32Array,
+  i: number,
+  cmdOp: number,
+  fd: number,
+  level: number,
+  optname: number,
+  optval: number,
+  optlen: number,
+): void {
+  prepUringCmd(w, i, cmdOp, fd);
+  w[i + ADDR_LO] = level; // sqe->level
+  w[i + ADDR_HI] = optname; // sqe->optname
+  w[i + FILE_INDEX] = optlen; // sqe->optlen
+  w[i + ADDR3_LO] = optval >>> 0; // sqe->optval
+  w[i + ADDR3_HI] = Math.floor(optval / 4294967296) >>> 0;
+}
+
+/**
  * IORING_OP_URING_CMD128 (128-byte SQE: 80 command bytes from byte 48).
  *
  * @example
