@@ -69,8 +69,8 @@ Deno.test("uring op semantics: remove/update/cancel find targets from the caller
         () => {
           const target = forFD(0).withBufGroup(7); // op left 0: filled in
           assert.ok(
-          ring.timeout(target, 10_000, { flags: IOSQE.CQE_SKIP_SUCCESS }),
-        );
+            ring.timeout(target, 10_000, { flags: IOSQE.CQE_SKIP_SUCCESS }),
+          );
           assert.ok(ring.timeoutRemove(RM, target));
           const got = collect(ring, 2);
           assert.deepEqual(resOf(got, IORING_OP.TIMEOUT_REMOVE), [0]);
@@ -103,8 +103,8 @@ Deno.test("uring op semantics: remove/update/cancel find targets from the caller
           const target = forFD(s).withBufGroup(1);
           const moved = forFD(s).withBufGroup(2);
           assert.ok(
-          ring.pollAdd(target, 0x1, { flags: IOSQE.CQE_SKIP_SUCCESS }),
-        );
+            ring.pollAdd(target, 0x1, { flags: IOSQE.CQE_SKIP_SUCCESS }),
+          );
           ring.submit();
           assert.ok(
             ring.pollUpdate(
