@@ -257,3 +257,41 @@ Deno.test("uring structs: registered ring fd as a buffer-clone source", () => {
   );
   assert.throws(() => unregisterRingFd(src.fd, 99), RangeError);
 });
+
+Deno.test("uring structs: ring methods for registered ring fds, clones and regions", () => {
+  using src = new Uring({ entries: 8, lockedBufferMem: 2 * 4096 });
+  src.start();
+  using dst = new Uring({ entries: 8 });
+  dst.start();
+  const idx = src.registerRingFd();
+  assert.equal(src.registerRingFd(), idx, "registered once");
+  dst.cloneBuffersFromRegistered(idx);
+  // The clone shares pages: dst's view of buffer 1 is src's.
+  assert.equal(dst.registeredBufferCount(), 2);
+  src.registeredBuffer(1)!.set([7, 7, 7]);
+  assert.deepEqual([...dst.registeredBuffer(1)!.subarray(0, 3)], [7, 7, 7]);
+  src.unregisterRingFd();
+  src.unregisterRingFd(); // no-op
+  // stop() drops a registered slot (else the ring stays open until the
+  // thread exits): register again and stop.
+  const idx2 = src.registerRingFd();
+  src.stop();
+  assert.throws(
+    () => dst.cloneBuffersFromRegistered(idx2, 0, 0, 0, true),
+    UringError,
+  );
+  // registerMemRegion through the ring, before start.
+  using ring = new Uring({ entries: 8 });
+  using mem = Mapping.anonymous(4096);
+  ring.registerMemRegion(
+    new MemRegionReg(
+      new RegionDesc({
+        userAddr: mem.address,
+        size: 4096,
+        flags: RegionDesc.TYPE_USER,
+      }),
+      MemRegionReg.REG_WAIT_ARG,
+    ),
+  );
+  ring.start();
+});

@@ -11,6 +11,7 @@ import type {
 } from "./context.ts";
 import type { CQEView, DirectCQE, ExtCQE } from "./cqe.ts";
 import type { Options } from "./options.ts";
+import type { MemRegionReg } from "./structs.ts";
 import type { Probe, QueryOpcode, QuerySCQ } from "./probe.ts";
 import { RegisterBufferPool, type RingBuffers } from "./ring_buffers.ts";
 import { mustExtSQE, ScopedExtSQE, withExtSQE } from "./scoped.ts";
@@ -442,6 +443,52 @@ export class Uring {
       count,
       replace,
     );
+  }
+
+  /**
+   * Registers this ring in the thread's registered-ring table
+   * (IORING_REGISTER_RING_FDS; up to 16 per thread) and returns its slot,
+   * the source index {@linkcode Uring.cloneBuffersFromRegistered} takes.
+   * Dropped again by `unregisterRingFd()` or `stop()`.
+   */
+  registerRingFd(): number {
+    return this.#r.registerRingFd();
+  }
+
+  /** Drops the slot `registerRingFd()` took (no-op when none). */
+  unregisterRingFd(): void {
+    return this.#r.unregisterRingFd();
+  }
+
+  /**
+   * Clones registered buffers from the ring in registered-ring slot
+   * `srcIndex` (IORING_REGISTER_SRC_REGISTERED): `count` (0: all from
+   * `srcOff`) into this ring's table at `dstOff`; `replace` overwrites an
+   * existing table.
+   */
+  cloneBuffersFromRegistered(
+    srcIndex: number,
+    srcOff = 0,
+    dstOff = 0,
+    count = 0,
+    replace = false,
+  ): void {
+    return this.#r.cloneBuffersFromRegistered(
+      srcIndex,
+      srcOff,
+      dstOff,
+      count,
+      replace,
+    );
+  }
+
+  /**
+   * Registers a memory region (IORING_REGISTER_MEM_REGION): with
+   * MemRegionReg.REG_WAIT_ARG a registered wait region, which needs a ring
+   * that is not started yet.
+   */
+  registerMemRegion(region: MemRegionReg): void {
+    return this.#r.registerMemRegion(region);
   }
 
   /** The ring's own context pools (closed by stop). */

@@ -72,6 +72,12 @@ import {
 } from "./_consts.ts";
 
 /**
+ * Rings registered with IORING_REGISTER_RING_FDS, by slot (this thread's
+ * table), so a clone from a registered index finds the source's buffers.
+ */
+export const REGISTERED_RINGS: (RingMemory | undefined)[] = [];
+
+/**
  * Ring sizing facts reported by the kernel at setup.
  *
  * @example
@@ -199,6 +205,8 @@ export abstract class RingMemory {
   _cqMask = 0;
   _cqEntries = 0;
   _cqeShift = 2; // words per CQE = 1 << shift (4, or 8 with CQE32)
+  // Slot of this ring in the thread's registered-ring table (-1: none).
+  _ringIndex = -1;
 
   _tail = 0; // next SQE to fill (local)
   _head = 0; // SQEs consumed by the kernel
@@ -528,7 +536,17 @@ export abstract class RingMemory {
       this._closeEventfds();
     }
     // Unregistered while the fd still names this ring (a closed fd number
-    // can be reused at once).
+    // can be reused at once). A registered ring fd holds the ring open
+    // until the thread exits: drop it too.
+    if (this._ringIndex >= 0) {
+      try {
+        reg.unregisterRingFd(this._fd, this._ringIndex);
+      } catch {
+        // Nothing more to do: the slot dies with the thread.
+      }
+      REGISTERED_RINGS[this._ringIndex] = undefined;
+      this._ringIndex = -1;
+    }
     const buffers = this._buffers;
     this._buffers = NO_RING_BUFFERS;
     try {

@@ -19,7 +19,12 @@ import {
 } from "../probe.ts";
 import * as reg from "../register.ts";
 import { MAX_REG_BUFFERS, TWO32 } from "./_consts.ts";
-import { allocateUserRings, type Features } from "./memory.ts";
+import {
+  allocateUserRings,
+  type Features,
+  REGISTERED_RINGS,
+} from "./memory.ts";
+import type { MemRegionReg } from "../structs.ts";
 import { RingCompletion } from "./completion.ts";
 
 /**
@@ -257,6 +262,61 @@ export class RingCore extends RingCompletion {
       for (let k = 0; k < n; k++) next[dstOff + k] = from[srcOff + k];
       this._regBufs = next;
     }
+  }
+
+  /**
+   * Registers this ring in the thread's registered-ring table (once) and
+   * returns its slot.
+   */
+  registerRingFd(): number {
+    this._check("registerRingFd");
+    if (this._ringIndex < 0) {
+      this._ringIndex = reg.registerRingFd(this._fd);
+      REGISTERED_RINGS[this._ringIndex] = this;
+    }
+    return this._ringIndex;
+  }
+
+  /** Drops this ring's registered-ring slot (no-op when none). */
+  unregisterRingFd(): void {
+    this._check("unregisterRingFd");
+    if (this._ringIndex < 0) return;
+    reg.unregisterRingFd(this._fd, this._ringIndex);
+    REGISTERED_RINGS[this._ringIndex] = undefined;
+    this._ringIndex = -1;
+  }
+
+  /** Clones registered buffers from the ring in registered slot `srcIndex`. */
+  cloneBuffersFromRegistered(
+    srcIndex: number,
+    srcOff = 0,
+    dstOff = 0,
+    count = 0,
+    replace = false,
+  ): void {
+    this._check("cloneBuffersFromRegistered");
+    reg.cloneBuffersFromRegistered(
+      this._fd,
+      srcIndex,
+      srcOff,
+      dstOff,
+      count,
+      replace,
+    );
+    const src = REGISTERED_RINGS[srcIndex];
+    if (src !== undefined) {
+      const from = src._regBufs;
+      const n = count === 0 ? from.length - srcOff : count;
+      const next = this._regBufs.slice();
+      for (let k = 0; k < n; k++) next[dstOff + k] = from[srcOff + k];
+      this._regBufs = next;
+    }
+  }
+
+  /** Registers a memory region (see registerMemRegion in uring/raw). */
+  registerMemRegion(region: MemRegionReg): void {
+    this._check("registerMemRegion");
+    reg.registerMemRegion(this._fd, region);
   }
 
   /** The ring's own context pools (closed by stop). */
