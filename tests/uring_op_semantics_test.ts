@@ -19,6 +19,7 @@ import {
   Uring,
 } from "../uring/mod.ts";
 import { SockaddrInet4 } from "../sock/mod.ts";
+import { RawSockaddrInet4 } from "../uring/mod.ts";
 import {
   AF,
   close,
@@ -236,6 +237,12 @@ Deno.test("uring op semantics: bind, connect and sendMsg take sock addresses and
         new SockaddrInet4([127, 0, 0, 1], port),
         { transport: "tcp", hostname: "127.0.0.1", port } as Deno.NetAddr,
         { hostname: "localhost", port },
+        (() => {
+          const r = new RawSockaddrInet4();
+          r.port = port;
+          r.addr.set([127, 0, 0, 1]);
+          return r;
+        })(),
       ];
       for (const to of targets) {
         const fd = socket(AF.INET, SOCK.STREAM | SOCK.CLOEXEC, 0);

@@ -46,6 +46,11 @@ export function sockaddrBytes(where: string, addr: SockaddrInput): Uint8Array {
     );
   }
   const raw = addr as Partial<RawSockaddr>;
+  if (raw.bytes instanceof Uint8Array && raw.length === undefined) {
+    // A kernel struct (RawSockaddrInet4/6/Unix/Any): its length follows
+    // from the family.
+    return structBytes(where, raw.bytes);
+  }
   if (raw.bytes instanceof Uint8Array && typeof raw.length === "number") {
     if (!(raw.length >= 2 && raw.length <= raw.bytes.byteLength)) {
       throw new RangeError(`${where}: bad sockaddr length ${raw.length}`);
@@ -76,3 +81,24 @@ export function sockaddrBytes(where: string, addr: SockaddrInput): Uint8Array {
     `${where}: expected a sockaddr (Uint8Array, sock address, Deno.NetAddr or { path })`,
   );
 }
+
+function structBytes(where: string, b: Uint8Array): Uint8Array {
+  const family = b.byteLength >= 2 ? b[0] | (b[1] << 8) : 0;
+  let len = 0;
+  if (family === AF_INET) len = 16;
+  else if (family === AF_INET6) len = 28;
+  else if (family === AF_UNIX) {
+    const nul = b.indexOf(0, 2);
+    len = nul < 0 ? Math.min(b.byteLength, 110) : nul + 1;
+  }
+  if (len === 0 || len > b.byteLength) {
+    throw new TypeError(
+      `${where}: the sockaddr struct has no usable family (${family})`,
+    );
+  }
+  return b.subarray(0, len);
+}
+
+const AF_UNIX = 1;
+const AF_INET = 2;
+const AF_INET6 = 10;

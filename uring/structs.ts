@@ -28,6 +28,15 @@
 
 import { unsafeAddressOf } from "../zcall/mod.ts";
 
+// The sockaddr structs are the sock layer's (bind/connect/sendMsg take
+// them too).
+export {
+  RawSockaddrAny,
+  RawSockaddrInet4,
+  RawSockaddrInet6,
+  RawSockaddrUnix,
+} from "../sock/mod.ts";
+
 const TWO32 = 4294967296;
 
 function view(
