@@ -259,6 +259,25 @@ Deno.test("loader: download, redirect, cache and checksum", async (t) => {
       assert.doesNotMatch(r.err, /deno task build/);
     });
 
+    await t.step(
+      "installed: a missing KERNIO_LIB_PATH points at prefetch, not a build",
+      async () => {
+        const missing = `${f.dir}/nowhere/${NAME}`;
+        const r = await run(f, probe, [
+          "--allow-env=KERNIO_LIB_PATH",
+          `--allow-ffi=${missing}`,
+          `--allow-read=${missing}`,
+        ], { KERNIO_LIB_PATH: missing });
+        assert.equal(r.ok, false);
+        assert.ok(
+          r.err.includes(`KERNIO_LIB_PATH=${missing} does not exist`),
+          r.err,
+        );
+        assert.match(r.err, /jsr:@kernio\/kernio\/prefetch --dest=/);
+        assert.doesNotMatch(r.err, /deno task build/);
+      },
+    );
+
     await t.step("a corrupt cached file is fetched again, once", async () => {
       const good = await Deno.readFile(cached);
       const bad = good.slice(0, 4096);

@@ -47,6 +47,11 @@ const GRACE_MS = 2_000;
 const GRAVEYARD_MAX_BYTES = 64 * 1024 * 1024;
 const graveyard: { until: number; buffer: ArrayBuffer }[] = [];
 let graveyardBytes = 0;
+// Every PageMemory not yet closed: the kernel may hold its pages (a ring, a
+// registered buffer), so an owner dropped without close() must leak, as an
+// unclosed Mapping does, rather than let the garbage collector hand pinned
+// pages back to the allocator while the kernel still writes to them.
+const live = new Set<ArrayBuffer>();
 
 function sweep(now: number): void {
   let n = 0;
@@ -64,10 +69,12 @@ function sweep(now: number): void {
  * Page-aligned memory owned by JavaScript: an ArrayBuffer one page larger
  * than asked, of which `bytes` is the page-aligned part. The kernel can pin
  * it (io_uring rings with IORING_SETUP_NO_MMAP, buffer rings, registered
- * buffers), and views over it need no FFI pointer permission. `close()`
- * detaches every view; the memory itself stays reachable for a grace period
- * in case the kernel still writes to it, then the garbage collector frees
- * it.
+ * buffers), and views over it need no FFI pointer permission. Until
+ * `close()` the memory stays reachable even if its owner is dropped (the
+ * kernel may still use it: an unclosed PageMemory leaks, like an unclosed
+ * mapping). `close()` detaches every view; the memory stays reachable for a
+ * grace period in case the kernel still writes to it, then the garbage
+ * collector frees it.
  *
  * @example
  * ```ts
@@ -101,6 +108,7 @@ export class PageMemory {
     const buffer = new ArrayBuffer(rounded + page);
     const base = unsafeAddressOf(new Uint8Array(buffer));
     const offset = (page - (base % page)) % page;
+    live.add(buffer);
     this.#buffer = buffer;
     this.#offset = offset;
     this.#length = rounded;
@@ -176,6 +184,7 @@ export class PageMemory {
     const buf = this.#buffer;
     if (buf === null) return;
     this.#buffer = null;
+    live.delete(buf);
     this.#bytes = new Uint8Array(0);
     // transfer() detaches `buf` (and every view over it) and hands the same
     // backing store to a new ArrayBuffer, which the graveyard keeps alive.
