@@ -34,6 +34,7 @@
  */
 
 // Connections, completions and buffers.
+export * from "./net/mod.ts";
 export * from "./listener.ts";
 export * from "./driver.ts";
 export * from "./multishot.ts";

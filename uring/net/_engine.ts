@@ -166,6 +166,8 @@ export interface EngineConnHandler {
   onError?(conn: EngineConn, errno: number, op: "read" | "write"): void;
   /** The send queue, once at or above the high-water mark, emptied. */
   onDrain?(conn: EngineConn): void;
+  /** The write side was shut down after end() (`errno` 0, or -errno). */
+  onShutdown?(conn: EngineConn, errno: number): void;
   /** The fd is closed and every resource released (the last call). */
   onClose?(conn: EngineConn): void;
 }
@@ -360,6 +362,7 @@ export class EngineListener {
   /** @internal */ _closed = false;
   /** @internal */ _ref = true;
   /** @internal */ _busy = false;
+  /** @internal */ _tag = 0;
   /** @internal */ _backoff = 0;
   /** @internal */ _timer: Timer | undefined = undefined;
 
@@ -420,7 +423,10 @@ export class Engine {
   readonly #hwm: number;
   #groups: Group[] = [];
   #conns: (EngineConn | undefined)[] = [];
+  // Listeners by their tag (in the accept's user_data): the owner may close
+  // a listening fd, and the number be reused, while its accept is ending.
   #listeners: (EngineListener | undefined)[] = [];
+  #nextTag = 1;
   #bufWaiters: EngineConn[] = [];
   #retry: EngineConn[] = [];
   #retryTimer: Timer | undefined = undefined;
@@ -479,6 +485,7 @@ export class Engine {
       2 ** 31,
     );
     this.driver = new UringDriver({
+      pollBeforeParkMs: Number(Deno.env.get("KSPIN") ?? "0.02"),
       entries,
       cqEntries,
       onCQE: (cqe) => this.#onCQE(cqe),
@@ -536,11 +543,17 @@ export class Engine {
     ) {
       throw new TypeError("Engine.listen: handler needs an onAccept function");
     }
-    if (this.#listeners[fd] !== undefined) {
-      throw new TypeError(`Engine.listen: fd ${fd} is already served`);
+    for (const o of this.#listeners) {
+      if (o !== undefined && o.fd === fd && !o._closing) {
+        throw new TypeError(`Engine.listen: fd ${fd} is already served`);
+      }
     }
     const l = new EngineListener(this, fd, handler);
-    this.#listeners[fd] = l;
+    let tag = this.#nextTag;
+    while (this.#listeners[tag] !== undefined) tag = (tag % 0xfffe) + 1;
+    this.#nextTag = (tag % 0xfffe) + 1;
+    l._tag = tag;
+    this.#listeners[tag] = l;
     this.#live++;
     this.#refs++;
     this.#armAccept(l);
@@ -668,7 +681,7 @@ export class Engine {
     const w = this.#w;
     prepAccept(w, i, l.fd, 0, 0, ACCEPT_FLAGS);
     w[i] |= IORING_ACCEPT.MULTISHOT << 16;
-    w[i + 8] = OP_ACCEPT;
+    w[i + 8] = OP_ACCEPT | (l._tag << 16);
     w[i + 9] = l.fd & FD_MASK;
     l._armed = true;
     this.driver.kick();
@@ -844,7 +857,7 @@ export class Engine {
       const c = this.#conns[fd];
       if (c !== undefined) this.#onSend(c, cqe.res);
     } else if (op === OP_ACCEPT) {
-      const l = this.#listeners[fd];
+      const l = this.#listeners[lo >>> 16];
       if (l !== undefined) this.#onAccept(l, cqe.res, cqe.flags);
       else if (cqe.res >= 0) closeFd(cqe.res);
     } else if (op === OP_SHUTDOWN) {
@@ -852,6 +865,11 @@ export class Engine {
       if (c !== undefined) {
         c._ops--;
         c._shutdownDone = true;
+        try {
+          c._handler.onShutdown?.(c, cqe.res);
+        } catch (e) {
+          this.#report(e);
+        }
         if (c._closeAfterEnd) this._close(c);
         else this.#maybeFinish(c);
       }
@@ -1052,7 +1070,7 @@ export class Engine {
     }
     if (!temporary) return this._closeListener(l);
     // The final CQE (if this one had F_MORE) finds the timer and waits.
-    if (more) this.#cancel(l.fd, false, OP_ACCEPT);
+    if (more) this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
     this.stats.acceptBackoffs++;
     const delay = res === -Errno.ECONNABORTED || res === -Errno.EINTR
       ? 0
@@ -1211,7 +1229,7 @@ export class Engine {
   _pauseAccept(l: EngineListener): void {
     if (l._paused || l._closing) return;
     l._paused = true;
-    if (l._armed) this.#cancel(l.fd, false, OP_ACCEPT);
+    if (l._armed) this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
   }
 
   /** @internal */
@@ -1232,7 +1250,7 @@ export class Engine {
     if (l._armed) {
       l._busy = true;
       this.#busy++;
-      this.#cancel(l.fd, false, OP_ACCEPT);
+      this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
     }
     this.#unlive(l._ref);
     this.#maybeFinishListener(l);
@@ -1241,7 +1259,7 @@ export class Engine {
   #maybeFinishListener(l: EngineListener): void {
     if (!l._closing || l._armed || l._closed) return;
     l._closed = true;
-    if (this.#listeners[l.fd] === l) this.#listeners[l.fd] = undefined;
+    if (this.#listeners[l._tag] === l) this.#listeners[l._tag] = undefined;
     if (l._busy) {
       l._busy = false;
       this.#busy--;

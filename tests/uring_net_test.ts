@@ -1,0 +1,342 @@
+// uring's listen()/connect() with real peers: Deno's own client, Python,
+// socat; half-close, resets (typed errors from both layers), large
+// sha256-checked transfers, hostnames and ports, aborted connects, port
+// reuse after close, unref, fairness under load, and one port served from
+// two Workers.
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { buildC } from "../bench/_cc.ts";
+import * as sock from "../sock/mod.ts";
+import {
+  AddressInUseError,
+  connect,
+  ConnectionResetError,
+  listen,
+  MissingPermissionError,
+  SockError,
+  type UringTcpConn,
+} from "../uring/mod.ts";
+import {
+  AF,
+  close,
+  connect as zconnect,
+  setsockopt,
+  SO,
+  SOCK,
+  socket,
+  SOL,
+} from "../zcall/mod.ts";
+import { sockaddrIn, tcpConnect } from "./_util/uring.ts";
+
+const LINGER0 = new Uint8Array(new Int32Array([1, 0]).buffer);
+
+// The echo loop a user writes against Deno.Conn.
+async function echo(conn: Deno.Conn): Promise<void> {
+  const buf = new Uint8Array(64 * 1024);
+  try {
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      await conn.write(buf.subarray(0, n));
+    }
+  } catch {
+    // reset by the peer
+  } finally {
+    conn.close();
+  }
+}
+
+function echoServer(): { port: number; stop: () => void; done: Promise<void> } {
+  const l = listen({ hostname: "127.0.0.1", port: 0 });
+  const done = (async () => {
+    for await (const c of l) echo(c);
+  })();
+  return { port: l.addr.port, stop: () => l.close(), done };
+}
+
+async function readFull(conn: Deno.Conn, n: number): Promise<Uint8Array> {
+  const out = new Uint8Array(n);
+  let got = 0;
+  while (got < n) {
+    const r = await conn.read(out.subarray(got));
+    if (r === null) throw new Error(`EOF after ${got} of ${n}`);
+    got += r;
+  }
+  return out;
+}
+
+Deno.test("uring net: echo with Deno.connect and uring connect, half-close both ways", async () => {
+  const srv = echoServer();
+  // Deno's client against the uring server.
+  const d = await Deno.connect({ port: srv.port });
+  const msg = new Uint8Array(100_000).map((_, i) => i & 0xff);
+  const w = (async () => {
+    for (let o = 0; o < msg.length;) o += await d.write(msg.subarray(o));
+    await d.closeWrite();
+  })();
+  assert.deepEqual(await readFull(d, msg.length), msg);
+  await w;
+  assert.equal(await d.read(new Uint8Array(1)), null);
+  d.close();
+  // uring client against Deno's server: half-close keeps the other way open.
+  const dl = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const c = await connect({ port: dl.addr.port });
+  const peer = await dl.accept();
+  await c.write(new TextEncoder().encode("question"));
+  await c.closeWrite();
+  const q = new Uint8Array(16);
+  assert.equal(await peer.read(q), 8);
+  assert.equal(await peer.read(q), null);
+  await peer.write(new TextEncoder().encode("answer"));
+  peer.close();
+  const a = new Uint8Array(16);
+  assert.equal(await c.read(a), 6);
+  assert.equal(await c.read(a), null);
+  await assert.rejects(c.write(new Uint8Array(1)), SockError);
+  c.close();
+  dl.close();
+  srv.stop();
+  await srv.done;
+});
+
+Deno.test("uring net: socat round trip", async () => {
+  const srv = echoServer();
+  const data = "line one\nline two\n".repeat(1000);
+  const child = new Deno.Command("socat", {
+    args: ["-t", "2", "-", `TCP:127.0.0.1:${srv.port}`],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(data));
+  await writer.close();
+  const out = await child.output();
+  assert.equal(new TextDecoder().decode(out.stdout), data);
+  srv.stop();
+  await srv.done;
+});
+
+Deno.test("uring net: 200 MB each direction, sha256 checked, against Python", async () => {
+  const SIZE = 200 * 1024 * 1024;
+  const block = new Uint8Array(1 << 20);
+  for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
+  const l = listen({ hostname: "127.0.0.1", port: 0 });
+  const server = (async () => {
+    const c = await l.accept();
+    const h = createHash("sha256");
+    let got = 0;
+    for await (const chunk of c.readable) {
+      h.update(chunk);
+      got += chunk.length;
+    }
+    const inDigest = h.digest("hex");
+    // Then send 200 MB back (the client has shut its write side).
+    const out = createHash("sha256");
+    for (let k = 0; k < SIZE / block.length; k++) {
+      block[0] = k & 0xff;
+      out.update(block);
+      await c.write(block);
+    }
+    c.close();
+    return { got, inDigest, outDigest: out.digest("hex") };
+  })();
+  const py = `
+import socket, hashlib, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+block = bytearray(1 << 20)
+for i in range(len(block)): block[i] = ((i * 2654435761) & 0xffffffff) >> 24
+h = hashlib.sha256()
+for k in range(200):
+    block[0] = k & 0xff
+    h.update(block); s.sendall(block)
+s.shutdown(socket.SHUT_WR)
+r = hashlib.sha256(); n = 0
+while True:
+    b = s.recv(1 << 20)
+    if not b: break
+    r.update(b); n += len(b)
+print(h.hexdigest(), r.hexdigest(), n)
+`;
+  const out = await new Deno.Command("python3", {
+    args: ["-c", py, String(l.addr.port)],
+  }).output();
+  const [sent, received, n] = new TextDecoder().decode(out.stdout).trim()
+    .split(" ");
+  const s = await server;
+  assert.equal(s.got, SIZE);
+  assert.equal(s.inDigest, sent);
+  assert.equal(Number(n), SIZE);
+  assert.equal(s.outDigest, received);
+  l.close();
+});
+
+Deno.test("uring net: a reset mid-stream is ConnectionResetError (also Deno.errors.ConnectionReset) from uring and from sock", async () => {
+  // uring side.
+  const l = listen({ hostname: "127.0.0.1", port: 0 });
+  const fd = tcpConnect(l.addr.port);
+  const c = await l.accept();
+  setsockopt(fd, SOL.SOCKET, SO.LINGER, LINGER0);
+  close(fd);
+  const err = await c.read(new Uint8Array(8)).then(() => null, (e) => e);
+  assert.ok(err instanceof ConnectionResetError, String(err));
+  assert.ok(err instanceof Deno.errors.ConnectionReset);
+  assert.ok(err instanceof SockError);
+  assert.match(err.message, /^read 127\.0\.0\.1:\d+: connection reset/);
+  c.close();
+  // sock side, same peer behaviour.
+  const sl = sock.listen({ hostname: "127.0.0.1", port: 0 });
+  const fd2 = tcpConnect((sl.addr as Deno.NetAddr).port);
+  const sc = await sl.accept();
+  setsockopt(fd2, SOL.SOCKET, SO.LINGER, LINGER0);
+  close(fd2);
+  const err2 = await sc.read(new Uint8Array(8)).then(() => null, (e) => e);
+  assert.ok(err2 instanceof ConnectionResetError, String(err2));
+  assert.ok(err2 instanceof Deno.errors.ConnectionReset);
+  sc.close();
+  sl.close();
+  l.close();
+});
+
+Deno.test("uring net: hostnames, ports and options are checked with clear messages", async () => {
+  assert.throws(() => listen({ hostname: "", port: 0 }), /must not be empty/);
+  assert.throws(() => listen({ port: "http" }), /port "http" is not a number/);
+  assert.throws(() => listen({ port: 70000 }), /0\.\.65535/);
+  using byString = listen({ hostname: "localhost", port: "0" });
+  assert.equal(byString.addr.hostname, "127.0.0.1");
+  assert.throws(
+    () => listen({ hostname: "no-such-host.invalid", port: 0 }),
+    /cannot resolve "no-such-host\.invalid" without DNS/,
+  );
+  // Address in use: typed, also Deno's class, naming op and address.
+  const e = (() => {
+    try {
+      listen({ hostname: "127.0.0.1", port: byString.addr.port });
+    } catch (e) {
+      return e;
+    }
+  })() as Error;
+  assert.ok(e instanceof AddressInUseError);
+  assert.ok(e instanceof Deno.errors.AddrInUse);
+  assert.equal(
+    e.message,
+    `bind 127.0.0.1:${byString.addr.port}: address in use (EADDRINUSE)`,
+  );
+  // connect by name ("localhost") and by string port.
+  const c = await connect({
+    hostname: "localhost",
+    port: String(byString.addr.port),
+  });
+  const s = await byString.accept();
+  c.close();
+  s.close();
+  await assert.rejects(connect({ port: 1, hostname: "" }), /must not be empty/);
+  const refused = await connect({ hostname: "127.0.0.1", port: 1 }).then(
+    () => null,
+    (e) => e,
+  );
+  assert.ok(refused instanceof Deno.errors.ConnectionRefused, String(refused));
+});
+
+Deno.test("uring net: an aborted connect rejects with signal.reason; DNS names need --allow-net", async () => {
+  const ac = new AbortController();
+  const reason = new Error("changed my mind");
+  // A listener whose accept queue is full drops SYNs: connect waits.
+  const full = listen({ hostname: "127.0.0.1", port: 0, backlog: 0 });
+  const fillers: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const fd = socket(AF.INET, SOCK.STREAM | SOCK.NONBLOCK | SOCK.CLOEXEC, 0);
+    zconnect(fd, sockaddrIn(full.addr.port));
+    fillers.push(fd);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  const p = connect({ port: full.addr.port, signal: ac.signal });
+  setTimeout(() => ac.abort(reason), 50);
+  await assert.rejects(p, (e) => e === reason);
+  for (const fd of fillers) close(fd);
+  full.close();
+  const pre = AbortSignal.abort(reason);
+  await assert.rejects(connect({ port: 9, signal: pre }), (e) => e === reason);
+  // Without --allow-net a DNS name is a MissingPermissionError.
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(
+    script,
+    `import { connect } from "${new URL("../uring/mod.ts", import.meta.url)}";
+     try { await connect({ hostname: "example.invalid", port: 80 }); }
+     catch (e) { console.log(e.constructor.name, e instanceof Deno.errors.NotCapable, e.message); }`,
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-ffi", "--allow-read", script],
+  }).output();
+  await Deno.remove(script);
+  const text = new TextDecoder().decode(out.stdout) +
+    new TextDecoder().decode(out.stderr);
+  void MissingPermissionError;
+  assert.match(text, /MissingPermissionError true .*--allow-net/, text);
+});
+
+Deno.test("uring net: close() frees the port at once; pending accept rejects; unref lets the process exit", async () => {
+  const l = listen({ hostname: "127.0.0.1", port: 0 });
+  const port = l.addr.port;
+  const pending = l.accept();
+  l.close();
+  const e = await pending.then(() => null, (e) => e);
+  assert.ok(e instanceof Deno.errors.BadResource, String(e));
+  const again = listen({ hostname: "127.0.0.1", port });
+  again.close();
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { listen } from "${new URL("../uring/mod.ts", import.meta.url)}";
+       const l = listen({ port: 0 }); l.unref(); l.accept().catch(() => {});
+       console.log("up");`,
+    ],
+  }).output();
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "up");
+  assert.ok(performance.now() - t0 < 10_000);
+});
+
+Deno.test("uring net: a 10 ms timer keeps >= 90 ticks/s under a 50-connection echo load", async () => {
+  const client = await buildC("echo_client");
+  const srv = echoServer();
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  const t0 = performance.now();
+  const out = await new Deno.Command(client, {
+    args: ["127.0.0.1", String(srv.port), "50", "2"],
+  }).output();
+  const secs = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.ok(r.msgs > 1000, `load too light: ${r.msgs} messages`);
+  const rate = ticks / secs;
+  assert.ok(rate >= 90, `${rate.toFixed(1)} ticks/s under load`);
+  srv.stop();
+  await srv.done;
+});
+
+Deno.test("uring net: one port served by 2 Workers (SO_REUSEPORT, one ring each)", async () => {
+  const workerUrl = new URL("./_util/net_worker.ts", import.meta.url);
+  const probe = listen({ hostname: "127.0.0.1", port: 0, reusePort: true });
+  const port = probe.addr.port;
+  const workers = [0, 1].map(() => new Worker(workerUrl, { type: "module" }));
+  const ready = workers.map((w) =>
+    new Promise<void>((r) => w.onmessage = () => r())
+  );
+  for (const w of workers) w.postMessage({ port });
+  await Promise.all(ready);
+  probe.close(); // only the Workers' sockets remain
+  const conns: UringTcpConn[] = [];
+  for (let k = 0; k < 40; k++) conns.push(await connect({ port }));
+  const served = new Map<string, number>();
+  for (const c of conns) {
+    await c.write(new TextEncoder().encode("who"));
+    const b = await readFull(c, 2);
+    const id = new TextDecoder().decode(b);
+    served.set(id, (served.get(id) ?? 0) + 1);
+    c.close();
+  }
+  assert.equal(served.size, 2, `served by ${[...served.keys()]}`);
+  for (const w of workers) w.terminate();
+});
