@@ -64,6 +64,7 @@ export function resolveOptions(o: Partial<Options> | undefined): Options {
   checkInt("writeBufferNum", r.writeBufferNum, 0, 32768);
   checkInt("multiSizeBuffer", r.multiSizeBuffer, 0, 1 << 20);
   checkBool("multiIssuers", r.multiIssuers);
+  checkBool("signalTaskrun", r.signalTaskrun);
   checkBool("notifySucceed", r.notifySucceed);
   checkBool("indirectSubmissionQueue", r.indirectSubmissionQueue);
   checkBool("sqe128", r.sqe128);

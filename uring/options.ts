@@ -180,6 +180,13 @@ export interface Options {
   bufferGroups: BufferGroupsConfig;
   /** Shared submission (COOP_TASKRUN) instead of SINGLE_ISSUER + DEFER_TASKRUN. */
   multiIssuers: boolean;
+  /**
+   * Neither DEFER_TASKRUN nor COOP_TASKRUN: completion work interrupts the
+   * submitting thread even while it sleeps elsewhere (e.g. in Deno's own
+   * event loop), so linked operations run without anyone entering the
+   * ring. For small notifier rings; costs an interrupt per wake.
+   */
+  signalTaskrun: boolean;
   /** Keep a CQE for every successful operation (never set CQE_SKIP_SUCCESS implicitly). */
   notifySucceed: boolean;
   /** Keep the SQ index array (otherwise IORING_SETUP_NO_SQARRAY). */
@@ -335,6 +342,7 @@ export function defaultOptions(): Options {
     multiSizeBuffer: 0,
     bufferGroups: defaultBufferGroupsConfig(),
     multiIssuers: false,
+    signalTaskrun: false,
     notifySucceed: false,
     indirectSubmissionQueue: false,
     sqe128: false,

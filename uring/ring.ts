@@ -239,6 +239,15 @@ export class Uring {
   }
 
   /**
+   * Whether completion work is queued in the kernel and not yet run
+   * (IORING_SQ_TASKRUN): entering the ring (wait()) posts more
+   * completions, so an event loop should not park yet.
+   */
+  taskrunPending(): boolean {
+    return this.#r.taskrunPending();
+  }
+
+  /**
    * Drops SQEs prepared since the last submission (they never reach the
    * kernel) and releases their pins. Returns how many were dropped.
    */

@@ -74,6 +74,15 @@ export abstract class RingCompletion extends RingSubmission {
     return Atomics.load(this._u32, this._cqOverflowW);
   }
 
+  /**
+   * Whether completion work is queued in the kernel and not yet run
+   * (IORING_SQ_TASKRUN): entering the ring will post more completions.
+   */
+  taskrunPending(): boolean {
+    this._check("taskrunPending");
+    return (Atomics.load(this._u32, this._sqFlagsW) & IORING_SQ_TASKRUN) !== 0;
+  }
+
   // Runs deferred task work / flushes the overflow list.
   _getevents(): void {
     const r = ioUringEnter4(this._fd, 0, 0, IORING_ENTER.GETEVENTS);

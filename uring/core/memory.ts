@@ -254,10 +254,15 @@ export abstract class RingMemory {
     });
     let flags = IORING_SETUP.R_DISABLED | IORING_SETUP.SUBMIT_ALL |
       IORING_SETUP.CLAMP;
-    if (o.multiIssuers) {
+    if (o.signalTaskrun) {
+      // Plain task work: signals the submitter wherever it sleeps.
+    } else if (o.multiIssuers) {
       flags |= IORING_SETUP.COOP_TASKRUN | IORING_SETUP.TASKRUN_FLAG;
     } else {
-      flags |= IORING_SETUP.SINGLE_ISSUER | IORING_SETUP.DEFER_TASKRUN;
+      // TASKRUN_FLAG: tells an event loop that deferred work is queued
+      // (the kernel signals the eventfd only for the first item).
+      flags |= IORING_SETUP.SINGLE_ISSUER | IORING_SETUP.DEFER_TASKRUN |
+        IORING_SETUP.TASKRUN_FLAG;
     }
     if (!o.indirectSubmissionQueue) flags |= IORING_SETUP.NO_SQARRAY;
     if (o.sqe128) flags |= IORING_SETUP.SQE128;
@@ -301,8 +306,8 @@ export abstract class RingMemory {
     }
     this._fd = fd;
     this._setupFlags = flags;
-    this._deferTaskrun = !o.multiIssuers;
-    this._atomic = o.multiIssuers;
+    this._deferTaskrun = !o.multiIssuers && !o.signalTaskrun;
+    this._atomic = o.multiIssuers || o.signalTaskrun;
     this._enterGetevents = this._deferTaskrun ? IORING_ENTER.GETEVENTS : 0;
     this._stripSkip = o.notifySucceed;
     try {

@@ -485,7 +485,10 @@ export class Engine {
       2 ** 31,
     );
     this.driver = new UringDriver({
-      pollBeforeParkMs: Number(Deno.env.get("KSPIN") ?? "0.02"),
+      // Completions are posted while this thread sleeps in Deno's event
+      // loop (the eventfd then wakes the driver); with DEFER_TASKRUN they
+      // would wait for the next enter, and the eventfd would not fire.
+      signalTaskrun: true,
       entries,
       cqEntries,
       onCQE: (cqe) => this.#onCQE(cqe),
@@ -1165,6 +1168,8 @@ export class Engine {
       for (let g = 0; g < this.#groups.length; g++) {
         this.#cancel(c.fd, false, OP_RECV | (g << 16));
       }
+      // At once: every completion before the cancel lands in the queue.
+      this.#ring.submit();
     }
   }
 
