@@ -50,6 +50,13 @@ const UNKNOWN_ADDR: Deno.NetAddr = {
 /**
  * Base of {@linkcode UringTcpConn} and {@linkcode UringUnixConn}: a
  * `Deno.Conn` on io_uring. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { connect, type UringConn } from "@kernio/kernio/uring";
+ * const c: UringConn<Deno.NetAddr> = await connect({ port: 8080 });
+ * c.close();
+ * ```
  */
 export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
   implements Deno.Conn<A> {

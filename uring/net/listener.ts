@@ -21,13 +21,20 @@
 import { ClosedError, errorFromErrno } from "../../sock/errors.ts";
 import { close as closeFd, SHUT, shutdown } from "../../zcall/mod.ts";
 import type { Engine, EngineListener } from "./_engine.ts";
-import { UringConn, UringTcpConn, UringUnixConn } from "./conn.ts";
+import { type UringConn, UringTcpConn, UringUnixConn } from "./conn.ts";
 
 // Accepted connections kept for accept() before accepting pauses.
 const QUEUE_HIGH = 64;
 
 /**
  * Base of {@linkcode UringTcpListener} and {@linkcode UringUnixListener}.
+ *
+ * @example
+ * ```ts
+ * import { listen, type UringListener, type UringTcpConn } from "@kernio/kernio/uring";
+ * const l: UringListener<UringTcpConn, Deno.NetAddr> = listen({ port: 0 });
+ * l.close();
+ * ```
  */
 export abstract class UringListener<
   C extends UringConn<A>,
