@@ -279,6 +279,7 @@ async function lookup(
         throw new MissingPermissionError(
           `${fn} ${host} (DNS lookup)`,
           "--allow-net",
+          "Deno.resolveDns",
           { cause: e },
         );
       }

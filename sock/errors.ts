@@ -11,6 +11,9 @@
 
 import { Errno, errnoMessage, errnoName } from "../zcall/mod.ts";
 
+// The missing-permission error is zcall's (a Deno.errors.NotCapable).
+export { MissingPermissionError } from "../zcall/mod.ts";
+
 /**
  * The value the non-blocking `try*` methods return when the kernel is not
  * ready (the raw `-EAGAIN`). A plain number: comparing against it costs no
@@ -458,31 +461,6 @@ export class AddrError extends TypeError {
  */
 export class InvalidAddrError extends AddrError {}
 
-/**
- * A missing Deno permission (`--allow-net`, `--allow-read`...): also an
- * instance of `Deno.errors.NotCapable`. The message names the flag.
- *
- * @example
- * ```ts
- * import { MissingPermissionError } from "@kernio/kernio/sock";
- * new MissingPermissionError("connect example.com:80", "--allow-net").message;
- * ```
- */
-export class MissingPermissionError extends SockError {
-  /** The flag that grants the permission ("--allow-net"). */
-  readonly flag: string;
-  /** Creates the error for `op`, naming the flag it needs. */
-  constructor(op: string, flag: string, options?: ErrorOptions) {
-    super(
-      Errno.EACCES,
-      op,
-      `${op}: needs the ${flag} permission (run deno with ${flag})`,
-      options,
-    );
-    this.flag = flag;
-  }
-}
-
 const E = Deno.errors;
 alsoDeno(AddressInUseError, E.AddrInUse);
 alsoDeno(AddressNotAvailableError, E.AddrNotAvailable);
@@ -495,7 +473,6 @@ alsoDeno(NotSupportedError, E.NotSupported);
 alsoDeno(PermissionError, E.PermissionDenied);
 alsoDeno(InterruptedError, E.Interrupted);
 alsoDeno(ClosedError, E.BadResource);
-alsoDeno(MissingPermissionError, E.NotCapable);
 
 /**
  * A constructor of the hierarchy, as {@linkcode errorClassOf} returns it.

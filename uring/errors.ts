@@ -27,7 +27,6 @@ export {
   InvalidParamError,
   isKernioError,
   MessageTooLargeError,
-  MissingPermissionError,
   NetworkUnreachableError,
   NoMemoryError,
   NotConnectedError,

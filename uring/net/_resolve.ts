@@ -4,7 +4,7 @@
 // synchronous, as Deno.listen is). A missing permission is a
 // MissingPermissionError naming the flag.
 
-import { MissingPermissionError } from "../../sock/errors.ts";
+import { MissingPermissionError } from "../../zcall/mod.ts";
 import { ipFamilyOf } from "../../sock/sockaddr.ts";
 
 const HOSTS_FILE = "/etc/hosts";
@@ -57,6 +57,7 @@ function fromHostsFile(where: string, name: string): string[] {
       throw new MissingPermissionError(
         `${where}: resolve "${name}"`,
         `--allow-read=${HOSTS_FILE}`,
+        "names are looked up in the hosts file",
         { cause: e },
       );
     }
@@ -118,6 +119,7 @@ export async function resolveAsync(
         throw new MissingPermissionError(
           `${where}: resolve "${hostname}"`,
           "--allow-net",
+          "DNS goes through Deno.resolveDns",
           { cause: e },
         );
       }
