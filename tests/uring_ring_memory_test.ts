@@ -81,7 +81,12 @@ Deno.test("uring ring memory: page size comes from the kernel", async () => {
 Deno.test("uring ring memory: JS-owned rings under --allow-ffi=<library> only", async () => {
   const r = await runScript(
     `
-import { Errno, Mapping, MissingPermissionError } from "@ROOT@zcall/mod.ts";
+import {
+  Mapping,
+  MissingPermissionError,
+  unsafeArrayBuffer,
+  unsafePointer,
+} from "@ROOT@zcall/mod.ts";
 import {
   BufferRing,
   CQEView,
@@ -130,6 +135,8 @@ const expectMissing = (what, f) => {
 };
 expectMissing("kernel rings", () => new Uring({ entries: 8, ringMemory: "kernel" }));
 expectMissing("Mapping", () => Mapping.anonymous(4096));
+expectMissing("unsafePointer", () => unsafePointer(4096));
+expectMissing("unsafeArrayBuffer", () => unsafeArrayBuffer(4096, 16));
 {
   using ring = new Uring({ entries: 8 });
   ring.start();
@@ -165,6 +172,14 @@ expectMissing("Mapping", () => Mapping.anonymous(4096));
   );
   assert.match(r.out, /kernelMapped buffer ring -> .*needs --allow-ffi/);
   assert.match(r.out, /zcrx on lo -> EOPNOTSUPP/);
+  assert.match(
+    r.out,
+    /unsafePointer -> unsafePointer: a pointer to native memory needs --allow-ffi/,
+  );
+  assert.match(
+    r.out,
+    /unsafeArrayBuffer -> unsafeArrayBuffer: .* needs --allow-ffi/,
+  );
 });
 
 Deno.test("uring ring memory: the mmap'd path with the unscoped flag", () => {

@@ -72,8 +72,27 @@ export function unsafeArrayBuffer(
   if (!(length > 0 && Number.isSafeInteger(length))) {
     throw new RangeError(`unsafeArrayBuffer: invalid length ${length}`);
   }
-  const ptr = Deno.UnsafePointer.create(BigInt(address));
-  return Deno.UnsafePointerView.getArrayBuffer(ptr!, length);
+  try {
+    const ptr = Deno.UnsafePointer.create(BigInt(address));
+    return Deno.UnsafePointerView.getArrayBuffer(ptr!, length);
+  } catch (e) {
+    throw pointerPermission("unsafeArrayBuffer", e);
+  }
+}
+
+// Deno checks pointer creation against the whole FFI permission: under
+// --allow-ffi=<library path> it throws NotCapable, turned here into the
+// typed error that names the flag.
+function pointerPermission(op: string, e: unknown): unknown {
+  if (!(e instanceof Deno.errors.NotCapable)) return e;
+  return new MissingPermissionError(
+    `${op}: a pointer to native memory`,
+    "--allow-ffi",
+    "Deno.UnsafePointer checks the whole FFI permission, so " +
+      "--allow-ffi=<library path> is not enough; PageMemory needs no " +
+      "pointer permission",
+    { cause: e },
+  );
 }
 
 /**
@@ -86,7 +105,12 @@ export function unsafeArrayBuffer(
  * ```
  */
 export function unsafePointer(address: number): Deno.PointerValue {
-  return address === 0 ? null : Deno.UnsafePointer.create(BigInt(address));
+  if (address === 0) return null;
+  try {
+    return Deno.UnsafePointer.create(BigInt(address));
+  } catch (e) {
+    throw pointerPermission("unsafePointer", e);
+  }
 }
 
 /**
@@ -157,14 +181,14 @@ export class Mapping {
       this.#buffer = unsafeArrayBuffer(addr, length);
     } catch (e) {
       munmap(addr, length);
-      if (e instanceof Deno.errors.NotCapable) {
+      if (e instanceof MissingPermissionError) {
         throw new MissingPermissionError(
           "Mapping: a view over mmap'd memory",
-          "--allow-ffi",
+          e.flag,
           "Deno.UnsafePointer checks the whole FFI permission, so " +
             "--allow-ffi=<library path> is not enough; PageMemory needs no " +
             "pointer permission",
-          { cause: e },
+          { cause: e.cause },
         );
       }
       throw e;
