@@ -15,7 +15,8 @@
  * registered with `kernelMapped: true` and `Mapping`); without it ring
  * creation throws a `MissingPermissionError` naming the flag. Either way FFI
  * grants any syscall: the scoped flag limits which library loads, not what
- * it can do.
+ * it can do. (Kernels 6.5 to 6.9 take JavaScript memory only for rings that
+ * fit in one page; `ring.features.ringMemory` says which memory a ring got.)
  *
  * @example
  * ```ts

@@ -40,7 +40,6 @@ import {
   Mapping,
   MissingPermissionError,
   PageMemory,
-  pageSize,
   type PollFds,
   unsafeAddressOf,
   write as writeFd,
@@ -124,10 +123,16 @@ function nextPow2(n: number): number {
   return p;
 }
 
+// Room for struct io_rings ahead of the CQEs (its head and tail sit on
+// their own cache lines: a few hundred bytes, generously rounded). Small
+// rings then fit in one page, which kernels 6.5 to 6.9 need (they take a
+// multi-page region only when it is one huge page; later ones map any).
+const RINGS_HEADER_BYTES = 1024;
+
 /**
  * Allocates the memory of a NO_MMAP ring for `entries` SQ and `cqEntries`
- * CQ entries (0: twice the SQ), sized like the kernel's rings_size() with a
- * page of headroom for struct io_rings, and writes its addresses into
+ * CQ entries (0: twice the SQ), sized like the kernel's rings_size() plus
+ * headroom for struct io_rings, and writes its addresses into
  * sq_off.user_addr and cq_off.user_addr of `params`.
  */
 export function allocateUserRings(
@@ -141,7 +146,7 @@ export function allocateUserRings(
   const cqeBytes = (flags & IORING_SETUP.CQE32) !== 0 ? 32 : 16;
   const sqeBytes = (flags & IORING_SETUP.SQE128) !== 0 ? 128 : 64;
   const sqArray = (flags & IORING_SETUP.NO_SQARRAY) !== 0 ? 0 : 64 + sq * 4;
-  const rings = new PageMemory(pageSize() + cq * cqeBytes + sqArray);
+  const rings = new PageMemory(RINGS_HEADER_BYTES + cq * cqeBytes + sqArray);
   let sqes: PageMemory;
   try {
     sqes = new PageMemory(sq * sqeBytes);
