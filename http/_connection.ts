@@ -92,6 +92,7 @@ class Exchange {
   bodyCancelled = false;
   discarded = 0;
   received = 0;
+  wanting = false; // a body read is waiting for bytes
   // Response.
   responded = false;
   finished = false;
@@ -304,6 +305,10 @@ export class HttpConnection implements TransportConnHandler {
       ex.req._abort(new DOMException("client disconnected", "AbortError"));
       if (!ex.bodyDone) ex.fail();
     }
+    if (this.#state === S_BODY && (ex === null || ex.finished)) {
+      this.#endConn(); // the rest of the body will never come
+      return;
+    }
     this.#afterRun();
   }
 
@@ -333,6 +338,18 @@ export class HttpConnection implements TransportConnHandler {
     if (this.#closed) return;
     if (this.#state === S_CLOSED) {
       if (this.#lingerUntil !== 0 && now >= this.#lingerUntil) this.#abort();
+      return;
+    }
+    if (this.#state === S_BODY) {
+      // A body the handler waits for that stopped arriving.
+      const ex = this.#ex;
+      if (
+        ex !== null && ex.wanting && !this.#paused &&
+        now - this.#lastActive >= this.host.idleTimeout
+      ) {
+        ex.fail();
+        this.#abort();
+      }
       return;
     }
     if (this.#state !== S_HEAD || this.#ex !== null) return;
@@ -406,6 +423,7 @@ export class HttpConnection implements TransportConnHandler {
   #resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
+    this.#lastActive = Date.now();
     if (!this.#closed) this.t.resume();
   }
 
@@ -475,6 +493,7 @@ export class HttpConnection implements TransportConnHandler {
       }
       return;
     }
+    ex.wanting = false;
     ex.controller.enqueue(buf.slice(a, b));
     if ((ex.controller.desiredSize ?? 0) <= -BODY_HIGH_WATER) this.#pause();
   }
@@ -537,6 +556,8 @@ export class HttpConnection implements TransportConnHandler {
           ex.controller = c;
         },
         pull: () => {
+          ex.wanting = true;
+          this.#lastActive = Date.now();
           if (ex.expectContinue && !ex.continueSent && !ex.responded) {
             ex.continueSent = true;
             this.#flushNow();

@@ -63,7 +63,10 @@ export interface ServeBaseOptions {
    * its first byte (or from connecting); then 408 and close (default 10000).
    */
   headerTimeout?: number;
-  /** Milliseconds an idle keep-alive connection is kept (default 5000). */
+  /**
+   * Milliseconds an idle keep-alive connection is kept, and a request body
+   * may stall (no bytes while the handler waits for them; default 5000).
+   */
   idleTimeout?: number;
   /** Longest request target in bytes (longer: 414; default 8192). */
   maxUriLength?: number;

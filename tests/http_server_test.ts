@@ -839,3 +839,72 @@ Deno.test("http server: bad options are refused clearly; 413 over maxBodySize", 
   );
   assert.match(chunked, /^HTTP\/1\.1 (413|200) /);
 });
+
+Deno.test("http server: random garbage and abrupt disconnects", async () => {
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  await using s = startHttp(async (req) => {
+    if (req.body) await req.body.cancel();
+    return new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new Uint8Array(70000));
+          c.close();
+        },
+      }),
+    );
+  }, { headerTimeout: 2000, idleTimeout: 2000 });
+  const pieces = [
+    "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
+    "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+    "\r\n",
+    "GET /x HTTP/1.0\r\n",
+    "\x00\xff garbage \n\n",
+    "HEAD / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 9\r\n\r\n",
+  ];
+  const tasks: Promise<void>[] = [];
+  for (let i = 0; i < 120; i++) {
+    tasks.push((async () => {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+      let msg = "";
+      for (let k = rnd(4) + 1; k > 0; k--) msg += pieces[rnd(pieces.length)];
+      const bytes = new Uint8Array([...msg].map((ch) => ch.charCodeAt(0)));
+      try {
+        await c.write(bytes.subarray(0, rnd(bytes.length + 1)));
+        if (rnd(2) === 0) await c.read(new Uint8Array(rnd(5000) + 1));
+      } catch { /* reset by the server */ }
+      c.close();
+    })());
+  }
+  await Promise.all(tasks);
+  const out = await raw(
+    s.port,
+    "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+  );
+  assert.match(out, /^HTTP\/1\.1 200 OK\r\n/);
+});
+
+Deno.test("http server: a stalled request body is cut off", async () => {
+  let failed: unknown = null;
+  await using s = startHttp(async (req) => {
+    try {
+      await req.text();
+    } catch (e) {
+      failed = e;
+    }
+    return new Response("late");
+  }, { idleTimeout: 300 });
+  const t0 = Date.now();
+  const out = await raw(
+    s.port,
+    "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly a few",
+    { halfClose: false },
+  );
+  assert.equal(out, "");
+  assert.ok(Date.now() - t0 < 3000);
+  assert.ok(failed instanceof Error);
+});
