@@ -326,7 +326,13 @@ export class Pinger {
     // Ask for the reply's TTL / hop limit as a control message.
     if (family === 4) setsockopt(fd, SOL.IP, IP.RECVTTL, on);
     else setsockopt(fd, SOL.IPV6, IPV6.RECVHOPLIMIT, on);
-    this.id = used === "raw" ? (Deno.pid ^ fd * 7919) & 0xffff : 0;
+    // Raw sockets see every echo reply on the host: a random identifier
+    // (and the source check in ping) keeps a forger from answering for
+    // another host by guessing it. Datagram sockets get theirs from the
+    // kernel, which also filters on it.
+    this.id = used === "raw"
+      ? crypto.getRandomValues(new Uint16Array(1))[0]
+      : 0;
   }
 
   /**
@@ -378,10 +384,12 @@ export class Pinger {
       const m = decodeEcho(this.#rx, r.n, ipHeader);
       // Raw sockets see every ICMP packet (our own requests on loopback
       // included): keep only our reply. Datagram sockets are pre-filtered
-      // by the kernel, which also rewrites the identifier.
+      // by the kernel on the identifier, which it also rewrites. Either
+      // way the reply must come from the host we pinged.
       if (
         m === null || m.type !== reply || m.seq !== seq ||
-        (this.mode === "raw" && m.id !== this.id)
+        (this.mode === "raw" && m.id !== this.id) ||
+        !sameHost(r.addr, dst)
       ) {
         if (Date.now() >= deadline) {
           throw new TimedOutError(110, "ping");
@@ -397,9 +405,7 @@ export class Pinger {
         seq: m.seq,
         id: m.id,
         ttl,
-        from: r.addr instanceof SockaddrInet4 || r.addr instanceof SockaddrInet6
-          ? r.addr.host()
-          : t.host,
+        from: (r.addr as SockaddrInet4 | SockaddrInet6).host(),
       };
     }
   }
@@ -418,6 +424,19 @@ export class Pinger {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+function sameHost(
+  from: unknown,
+  dst: SockaddrInet4 | SockaddrInet6,
+): boolean {
+  if (
+    !(from instanceof SockaddrInet4 || from instanceof SockaddrInet6) ||
+    from.family() !== dst.family()
+  ) return false;
+  const a = from.addr(), b = dst.addr();
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 let ttlSeen = -1;
