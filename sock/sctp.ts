@@ -322,12 +322,8 @@ export class SCTPListener extends SCTPSocket {
   }
 
   /** Waits for and accepts an association. */
-  async accept(options?: { signal?: AbortSignal }): Promise<SCTPConn> {
-    for (;;) {
-      const c = this.tryAccept();
-      if (c !== null) return c;
-      await this._awaitReady(false, options, "accept");
-    }
+  accept(options?: { signal?: AbortSignal }): Promise<SCTPConn> {
+    return this._acceptWith(() => this.tryAccept(), options);
   }
 }
 

@@ -22,7 +22,14 @@ import {
   socket,
   socketpair,
 } from "../zcall/mod.ts";
-import { ClosedError, errorFromErrno, WOULD_BLOCK } from "./errors.ts";
+import {
+  AbortedError,
+  ClosedError,
+  errorFromErrno,
+  SockError,
+  TimedOutError,
+  WOULD_BLOCK,
+} from "./errors.ts";
 import {
   decodeSockaddr,
   type RawSockaddr,
@@ -41,6 +48,13 @@ import {
 } from "./_reactor.ts";
 
 const EAGAIN = -Errno.EAGAIN;
+// Out of descriptors or memory: accept backs off (see _acceptWith).
+const EXHAUSTED = new Set<number>([
+  Errno.EMFILE,
+  Errno.ENFILE,
+  Errno.ENOBUFS,
+  Errno.ENOMEM,
+]);
 const EINTR = -Errno.EINTR;
 const EINPROGRESS = -Errno.EINPROGRESS;
 
@@ -522,6 +536,70 @@ export class NetSocket {
         this.#ref,
       );
     }
+  }
+
+  /**
+   * @internal The accept loop of the listeners: `tryAccept` until it gives
+   * a connection, waiting for readiness in between. When the process or
+   * the system is out of descriptors or memory (EMFILE, ENFILE, ENOBUFS,
+   * ENOMEM) the pending connection stays queued and readiness would report
+   * it again at once: back off instead (5 ms doubling to 1 s, honouring the
+   * read deadline and `signal`) and retry, so a full fd table costs no CPU.
+   */
+  async _acceptWith<T>(
+    tryAccept: () => T | null,
+    options?: IoOptions,
+  ): Promise<T> {
+    let backoff = 0;
+    for (;;) {
+      let c: T | null;
+      try {
+        c = tryAccept();
+      } catch (e) {
+        if (!(e instanceof SockError) || !EXHAUSTED.has(e.errno)) throw e;
+        backoff = backoff === 0 ? 5 : Math.min(backoff * 2, 1000);
+        await this.#sleep(backoff, options?.signal, "accept");
+        continue;
+      }
+      backoff = 0;
+      if (c !== null) return c;
+      await this._awaitReady(false, options, "accept");
+    }
+  }
+
+  #sleep(ms: number, signal: AbortSignal | undefined, op: string) {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(new AbortedError(op, signal.reason));
+      const rd = this.#rd;
+      const left = rd > 0 ? rd - Date.now() : Infinity;
+      if (left <= 0) {
+        return reject(
+          new TimedOutError(
+            Errno.ETIMEDOUT,
+            op,
+            `sock: ${op}: deadline exceeded`,
+          ),
+        );
+      }
+      const onAbort = () => {
+        clearTimeout(id);
+        reject(new AbortedError(op, signal!.reason));
+      };
+      const id = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        if (ms >= left) {
+          reject(
+            new TimedOutError(
+              Errno.ETIMEDOUT,
+              op,
+              `sock: ${op}: deadline exceeded`,
+            ),
+          );
+        } else resolve();
+      }, Math.min(ms, left));
+      if (!this.#ref) Deno.unrefTimer(id);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   /** Writes all of `p`, waiting as needed. */

@@ -348,12 +348,8 @@ export class TCPListener extends TCPSocket {
   }
 
   /** Waits for and accepts a connection. */
-  async accept(options?: IoOptions): Promise<TCPConn> {
-    for (;;) {
-      const c = this.tryAccept();
-      if (c !== null) return c;
-      await this._awaitReady(false, options, "accept");
-    }
+  accept(options?: IoOptions): Promise<TCPConn> {
+    return this._acceptWith(() => this.tryAccept(), options);
   }
 
   /** Yields accepted connections until the listener is closed. */

@@ -300,12 +300,8 @@ export class UnixListener extends UnixSocket {
   }
 
   /** Waits for and accepts a connection. */
-  async accept(options?: IoOptions): Promise<UnixStreamConn> {
-    for (;;) {
-      const c = this.tryAccept();
-      if (c !== null) return c;
-      await this._awaitReady(false, options, "accept");
-    }
+  accept(options?: IoOptions): Promise<UnixStreamConn> {
+    return this._acceptWith(() => this.tryAccept(), options);
   }
 
   /** Yields accepted connections until the listener is closed. */
