@@ -166,9 +166,11 @@ export class TCPSocket extends NetSocket {
   }
 
   /**
-   * A new IPv4 TCP socket with SO_REUSEADDR (the spec's NewTCPSocket4).
-   * SO_REUSEPORT is opt-in here (see listenTCP's `reusePort`), so a second
-   * listener on a busy port fails with AddressInUseError.
+   * A new IPv4 TCP socket with SO_REUSEADDR (a restarted server can bind
+   * while old connections sit in TIME_WAIT). SO_REUSEPORT is opt-in (see
+   * listenTCP's `reusePort`), so a second listener on a busy port fails
+   * with AddressInUseError instead of silently sharing it; SO_ZEROCOPY is
+   * off (enable it with setZeroCopy for MSG_ZEROCOPY sends).
    *
    * @example
    * ```ts

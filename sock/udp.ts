@@ -44,9 +44,10 @@ export class UDPSocket extends NetSocket {
   }
 
   /**
-   * A new IPv4 UDP socket. Unlike the spec, SO_REUSEADDR/SO_REUSEPORT are
-   * not set by default (on Linux they would let another UDP socket bind the
-   * same port silently); use listenUDP's `reusePort` to opt in.
+   * A new IPv4 UDP socket with no sharing options: SO_REUSEADDR and
+   * SO_REUSEPORT would let another socket bind the same port silently and
+   * receive its datagrams (opt in with listenUDP's `reusePort`); SO_ZEROCOPY
+   * is off (setZeroCopy).
    *
    * @example
    * ```ts
