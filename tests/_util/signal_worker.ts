@@ -1,3 +1,4 @@
+/// <reference lib="deno.worker" />
 // A worker that sends a signal to one thread of this process after a delay
 // (tgkill): the way to interrupt a blocking syscall on the JS thread, since
 // Deno handles process-directed signals on a thread of its own.
