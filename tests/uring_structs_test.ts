@@ -54,9 +54,7 @@ Deno.test("uring structs: Statx decodes what ring.statx returns", () => {
   try {
     Deno.writeFileSync(path, new Uint8Array(1234));
     const st = new Statx();
-    assert.ok(
-      ring.statx(forFD(AT.FDCWD), path, 0, 0xfff, st.bytes),
-    );
+    assert.ok(ring.statx(forFD(AT.FDCWD), path, 0, 0xfff, st));
     assert.equal(one(ring).res, 0);
     const d = Deno.statSync(path);
     assert.equal(st.size, 1234);
@@ -119,6 +117,19 @@ Deno.test("uring structs: OpenHow through IORING_OP_OPENAT2", () => {
     close(fd2);
     how.resolve = 0x8000; // unknown RESOLVE_ bit
     assert.equal(openat2(`${dir}/file`, how), -22, "EINVAL");
+    // The ring method does the same.
+    how.resolve = 0x04;
+    assert.ok(ring.openAt2(forFD(AT.FDCWD), `${dir}/link`, how));
+    assert.equal(one(ring).res, -40, "ELOOP through ring.openAt2");
+    how.resolve = 0;
+    assert.ok(ring.openAt2(forFD(AT.FDCWD), `${dir}/link`, how));
+    const fd3 = one(ring).res;
+    assert.ok(fd3 >= 0);
+    close(fd3);
+    assert.throws(
+      () => ring.openAt2(forFD(AT.FDCWD), "x", {} as never),
+      TypeError,
+    );
     assert.equal(how.flags, O.RDONLY | O.CLOEXEC);
     assert.throws(() => (how.mode = -1), RangeError);
   } finally {

@@ -11,7 +11,7 @@ import type {
 } from "./context.ts";
 import type { CQEView, DirectCQE, ExtCQE } from "./cqe.ts";
 import type { Options } from "./options.ts";
-import type { MemRegionReg } from "./structs.ts";
+import type { MemRegionReg, OpenHow, Statx } from "./structs.ts";
 import type { Probe, QueryOpcode, QuerySCQ } from "./probe.ts";
 import { RegisterBufferPool, type RingBuffers } from "./ring_buffers.ts";
 import { mustExtSQE, ScopedExtSQE, withExtSQE } from "./scoped.ts";
@@ -830,6 +830,20 @@ export class Uring {
     return file.openAt(this.#r, ctx, path, flags, mode, o);
   }
 
+  /**
+   * IORING_OP_OPENAT2 relative to ctx's fd: openat2(2) with an
+   * {@linkcode OpenHow} (flags, mode, RESOLVE_* restrictions). The result
+   * is the new fd (or the direct slot with o.fileIndex).
+   */
+  openAt2(
+    ctx: SQEContext,
+    path: string | Uint8Array,
+    how: OpenHow,
+    o?: FileOpOptions,
+  ): boolean {
+    return file.openAt2(this.#r, ctx, path, how, o);
+  }
+
   /** IORING_OP_CLOSE of ctx's fd (o.fileIndex closes a direct slot instead). */
   close(ctx: SQEContext, o?: FileOpOptions): boolean {
     return file.close(this.#r, ctx, o);
@@ -856,13 +870,13 @@ export class Uring {
     return file.ftruncate(this.#r, ctx, length, o);
   }
 
-  /** IORING_OP_STATX into `statxbuf` (at least 256 bytes). */
+  /** IORING_OP_STATX into a {@linkcode Statx} (or 256+ bytes of one). */
   statx(
     ctx: SQEContext,
     path: string | Uint8Array,
     flags: number,
     mask: number,
-    statxbuf: Uint8Array,
+    statxbuf: Uint8Array | Statx,
     o?: SQEOptions,
   ): boolean {
     return file.statx(this.#r, ctx, path, flags, mask, statxbuf, o);

@@ -3,6 +3,7 @@
 
 import { IORING_OP, Iovecs, unsafeAddressOf } from "../../zcall/mod.ts";
 import type { SQEContext } from "../context.ts";
+import { OpenHow, Statx } from "../structs.ts";
 import {
   prepClose,
   prepCloseDirect,
@@ -16,6 +17,7 @@ import {
   prepLinkat,
   prepMkdirat,
   prepOpenat,
+  prepOpenat2,
   prepPipe,
   prepRead,
   prepReadFixed,
@@ -281,6 +283,33 @@ export function openAt(
   return true;
 }
 
+export function openAt2(
+  r: RingCore,
+  ctx: SQEContext,
+  path: string | Uint8Array,
+  how: OpenHow,
+  o?: FileOpOptions,
+): boolean {
+  const p = cstring("openAt2", path);
+  if (!(how instanceof OpenHow)) {
+    throw new TypeError("openAt2: how must be an OpenHow");
+  }
+  const i = r._claimFor("openAt2", ctx, o);
+  if (i < 0) return false;
+  prepOpenat2(
+    r._sqe,
+    i,
+    r._fdOf(ctx),
+    unsafeAddressOf(p),
+    unsafeAddressOf(how.bytes),
+  );
+  if (o?.fileIndex !== undefined) {
+    setSqeTargetFixedFile(r._sqe, i, o.fileIndex);
+  }
+  r._finish(i, ctx, o, p, how);
+  return true;
+}
+
 export function close(
   r: RingCore,
   ctx: SQEContext,
@@ -352,9 +381,10 @@ export function statx(
   path: string | Uint8Array,
   flags: number,
   mask: number,
-  statxbuf: Uint8Array,
+  result: Uint8Array | Statx,
   o?: SQEOptions,
 ): boolean {
+  const statxbuf = result instanceof Statx ? result.bytes : result;
   const p = cstring("statx", path);
   checkInt32("statx flags", flags);
   checkU32("statx mask", mask);

@@ -282,6 +282,26 @@ export function prepOpenat(
 }
 
 /**
+ * IORING_OP_OPENAT2: openat2(2) with a struct open_how (24 bytes) at `how`.
+ *
+ * @example
+ * ```ts
+ * import { prepOpenat2 } from "@kernio/kernio/uring/raw";
+ * const w = new Uint32Array(16);
+ * prepOpenat2(w, 0, -100, 0x1000, 0x2000);
+ * ```
+ */
+export function prepOpenat2(
+  w: Uint32Array,
+  i: number,
+  dfd: number,
+  path: number,
+  how: number,
+): void {
+  prepRw(w, i, IORING_OP.OPENAT2, dfd, path, 24, how);
+}
+
+/**
  * IORING_OP_CLOSE of a normal descriptor.
  *
  * @example
