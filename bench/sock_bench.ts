@@ -388,7 +388,11 @@ console.table([{
   deno: fmt(d),
   C: fmt(get("tcp_pingpong_64B_rtt", "c")),
   node: fmt(get("tcp_pingpong_64B_rtt", "node")),
-  "kernio/deno": k && d ? (k / d).toFixed(2) + "x (target <= 0.8x)" : "-",
+  "kernio/deno": k && d ? (k / d).toFixed(2) + "x" : "-",
+  "promise API/deno": (() => {
+    const a = get("tcp_pingpong_64B_rtt_promise_api", "kernio");
+    return a && d ? (a / d).toFixed(2) + "x (target <= 0.8x)" : "-";
+  })(),
   "kernio/C": k && get("tcp_pingpong_64B_rtt", "c")
     ? (k / get("tcp_pingpong_64B_rtt", "c")!).toFixed(2) + "x"
     : "-",
