@@ -498,15 +498,29 @@ export class NetSocket {
    * the byte count, or null at end of stream (Deno.Conn semantics).
    * Datagram sockets resolve 0 for an empty datagram.
    */
-  async read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
-    checkBuffer(p, "read");
+  read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
+    // Not async: when data is already there the result is settled without
+    // an async frame (the common case of a busy connection).
+    let n: number;
+    try {
+      checkBuffer(p, "read");
+      n = this.tryRead(p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (n === WOULD_BLOCK) return this.#readSlow(p, options);
+    return Promise.resolve(this.#eof(n, p));
+  }
+
+  #eof(n: number, p: Uint8Array): number | null {
+    return n === 0 && p.byteLength > 0 && this.#type !== SOCK.DGRAM ? null : n;
+  }
+
+  async #readSlow(
+    p: Uint8Array,
+    options: IoOptions | undefined,
+  ): Promise<number | null> {
     for (;;) {
-      const n = this.tryRead(p);
-      if (n !== WOULD_BLOCK) {
-        return n === 0 && p.byteLength > 0 && this.#type !== SOCK.DGRAM
-          ? null
-          : n;
-      }
       await waitReady(
         this.#use("read"),
         false,
@@ -515,6 +529,8 @@ export class NetSocket {
         "read",
         this.#ref,
       );
+      const n = this.tryRead(p);
+      if (n !== WOULD_BLOCK) return this.#eof(n, p);
     }
   }
 
@@ -522,11 +538,23 @@ export class NetSocket {
    * Writes from `p` once the socket is writable: the number of bytes
    * written, which may be fewer than `p.byteLength` (Deno.Conn semantics).
    */
-  async write(p: Uint8Array, options?: IoOptions): Promise<number> {
-    checkBuffer(p, "write");
+  write(p: Uint8Array, options?: IoOptions): Promise<number> {
+    let n: number;
+    try {
+      checkBuffer(p, "write");
+      n = this.tryWrite(p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (n === WOULD_BLOCK) return this.#writeSlow(p, options);
+    return Promise.resolve(n);
+  }
+
+  async #writeSlow(
+    p: Uint8Array,
+    options: IoOptions | undefined,
+  ): Promise<number> {
     for (;;) {
-      const n = this.tryWrite(p);
-      if (n !== WOULD_BLOCK) return n;
       await waitReady(
         this.#use("write"),
         true,
@@ -535,6 +563,8 @@ export class NetSocket {
         "write",
         this.#ref,
       );
+      const n = this.tryWrite(p);
+      if (n !== WOULD_BLOCK) return n;
     }
   }
 
