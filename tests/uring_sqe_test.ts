@@ -12,9 +12,12 @@ import {
   IORING_FILE_INDEX_ALLOC,
   IORING_MSG,
   IORING_POLL,
+  IORING_RECVSEND,
   IORING_TIMEOUT,
+  OpenHow,
   type OpOptions,
   packDirect,
+  SOCKET_URING_OP,
   Uring,
 } from "../uring/mod.ts";
 import {
@@ -789,6 +792,50 @@ Deno.test("uring SQE encoding of every prep method", async (t) => {
       userData: ud(IORING_OP.RECV, 0, 17, fd),
     },
   );
+  await check(
+    "receive zero-copy (RECV_ZC)",
+    () => ring.receiveZeroCopy(c, 4096, 3, { msgFlags: 0x40 }),
+    {
+      opcode: IORING_OP.RECV_ZC,
+      ioprio: IORING_RECVSEND.RECV_MULTISHOT,
+      fd,
+      len: 4096,
+      opFlags: 0x40,
+      spliceFdIn: 3, // zcrx_ifq_idx
+      userData: ud(IORING_OP.RECV_ZC, 0, 0, fd),
+    },
+  );
+  const optval = new Uint8Array(4);
+  await check(
+    "socket setsockopt command",
+    () => ring.socketSetsockopt(c, 6, 1, optval),
+    {
+      opcode: IORING_OP.URING_CMD,
+      fd,
+      off: BigInt(SOCKET_URING_OP.SETSOCKOPT), // cmd_op
+      addr: (1n << 32n) | 6n, // level, optname
+      spliceFdIn: 4, // optlen
+      addr3: A(optval),
+      userData: ud(IORING_OP.URING_CMD, 0, 0, fd),
+    },
+  );
+  const how = new OpenHow({ flags: 0o2000000 });
+  await t.step("openat2", () => {
+    poison();
+    assert.equal(ring.cancelPending(), 0);
+    assert.ok(ring.openAt2(c, "p", how));
+    const got = decode(bytes);
+    assert.ok(got.addr !== 0n, "the path's address");
+    assert.deepEqual({ ...got, addr: 0n }, {
+      ...ZERO,
+      opcode: IORING_OP.OPENAT2,
+      fd,
+      len: 24, // sizeof(struct open_how)
+      off: A(how.bytes),
+      userData: ud(IORING_OP.OPENAT2, 0, 0, fd),
+    });
+    assert.equal(ring.cancelPending(), 1);
+  });
   const msg = new Msghdr().setBuffers([buf]);
   await check("sendmsg", () => ring.sendMsg(c, msg, { msgFlags: 0x40 }), {
     opcode: IORING_OP.SENDMSG,

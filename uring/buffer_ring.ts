@@ -32,7 +32,7 @@ import type { ExtSQE, SQEContext } from "./context.ts";
 import type { CQEView } from "./cqe.ts";
 import type { OpOptions, Uring } from "./ring.ts";
 import { UringError, uringError } from "./errors.ts";
-import { prepRecv } from "./sqe.ts";
+import { prepRecvSelect } from "./sqe/net.ts";
 import {
   type BufferGroupsConfig,
   BufferSize,
@@ -941,11 +941,15 @@ export class IncrementalReceiver {
     ext.refs[1] = handler;
     ext.refs[2] = this;
     ext.refs[3] = ring;
-    const w = ring.sqeWords;
-    prepRecv(w, i, fd, 0, 0, o?.msgFlags ?? 0);
-    w[i] |= (SQE_BUFFER_SELECT << 8) | (RECV_MULTISHOT << 16);
-    w[i + 10] = this.#ring.groupId;
-    ring.finishSqe(i, OP_RECV, ext.context, o);
+    prepRecvSelect(
+      ring.sqeWords,
+      i,
+      fd,
+      o?.msgFlags ?? 0,
+      this.#ring.groupId,
+      RECV_MULTISHOT,
+    );
+    ring.finishSqe(i, ext.context, o);
     return ext.context;
   }
 

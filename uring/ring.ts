@@ -742,6 +742,21 @@ export class Uring {
   }
 
   /**
+   * IORING_OP_RECV_ZC: a multishot zero-copy receive on ctx's socket
+   * through ZCRX instance `ifqId` (see registerZcrxIfq / ZCRXReceiver),
+   * up to `n` bytes in total (0: unlimited). Each CQE: `res` bytes at the
+   * area offset in `extra1Lo`/`extra1Hi` (a cqe32 ring).
+   */
+  receiveZeroCopy(
+    ctx: SQEContext,
+    n: number,
+    ifqId: number,
+    o?: MessageOptions,
+  ): boolean {
+    return net.receiveZeroCopy(this.#r, ctx, n, ifqId, o);
+  }
+
+  /**
    * IORING_OP_SENDMSG of a zcall Msghdr (kept alive with its buffers). With
    * `to` (the shapes bind takes), the message goes there: it becomes the
    * Msghdr's name.

@@ -62,14 +62,12 @@ import type { CQEView } from "./cqe.ts";
 import { NotSupportedError, UringError, uringError } from "./errors.ts";
 import type { RingFdSource } from "./buffer_ring.ts";
 import type { OpOptions, Uring } from "./ring.ts";
-import { prepRw } from "./sqe.ts";
 import { QueryHdr } from "./structs.ts";
 import { linkByName } from "../sock/link.ts";
 
 const TWO32 = 4294967296;
 const PAGE = pageSize();
 const F_MORE = 1 << 1;
-const RECV_MULTISHOT = 1 << 1; // IORING_RECV_MULTISHOT (sqe->ioprio)
 const ECANCELED = -Errno.ECANCELED;
 const CANCEL_CTX = packDirect(
   IORING_OP.ASYNC_CANCEL,
@@ -571,22 +569,7 @@ export function receiveZeroCopy(
   ifqId: number,
   o?: OpOptions,
 ): boolean {
-  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) {
-    throw new RangeError(`receiveZeroCopy: bad length ${n}`);
-  }
-  if (!(Number.isInteger(ifqId) && ifqId >= 0 && ifqId <= 0xffffffff)) {
-    throw new RangeError(`receiveZeroCopy: bad ifq id ${ifqId}`);
-  }
-  const fd = ctx.fd();
-  const i = ring.getSqe();
-  if (i < 0) return false;
-  const w = ring.sqeWords;
-  prepRw(w, i, IORING_OP.RECV_ZC, fd, 0, n, 0);
-  w[i] |= RECV_MULTISHOT << 16;
-  w[i + 7] = o?.msgFlags ?? 0; // msg_flags
-  w[i + 11] = ifqId; // zcrx_ifq_idx
-  ring.finishSqe(i, IORING_OP.RECV_ZC, ctx, o);
-  return true;
+  return ring.receiveZeroCopy(ctx, n, ifqId, o);
 }
 
 /**

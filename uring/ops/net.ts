@@ -10,6 +10,7 @@ import {
   prepListen,
   prepRecv,
   prepRecvmsg,
+  prepRecvZc,
   prepSend,
   prepSendmsg,
   prepShutdown,
@@ -549,5 +550,21 @@ export function recvMsg(
     o?.msgFlags ?? 0,
   );
   r._finish(i, ctx, o, msg, undefined);
+  return true;
+}
+
+export function receiveZeroCopy(
+  r: RingCore,
+  ctx: SQEContext,
+  n: number,
+  ifqId: number,
+  o?: MessageOptions,
+): boolean {
+  checkU32("receiveZeroCopy length", n);
+  checkU32("receiveZeroCopy ifq id", ifqId);
+  const i = r._claimFor("receiveZeroCopy", ctx, o);
+  if (i < 0) return false;
+  prepRecvZc(r._sqe, i, r._fdOf(ctx), n, o?.msgFlags ?? 0, ifqId);
+  r._finish(i, ctx, o, undefined, undefined);
   return true;
 }

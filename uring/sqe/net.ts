@@ -17,6 +17,7 @@ import {
 // SQE word indices as module consts (V8 folds them).
 const HEAD = SQE_WORD.HEAD;
 const OP_FLAGS = SQE_WORD.OP_FLAGS;
+const FILE_INDEX = SQE_WORD.FILE_INDEX;
 
 /**
  * IORING_OP_SOCKET: domain in fd, type in off, protocol in len.
@@ -342,6 +343,32 @@ export function prepRecvSelect(
   prepRecv(w, i, fd, 0, 0, msgFlags);
   w[i + HEAD] |= (recvFlags & 0xffff) << 16;
   setSqeBufferSelect(w, i, group);
+}
+
+/**
+ * IORING_OP_RECV_ZC: a multishot zero-copy receive through ZCRX instance
+ * `ifqId` (sqe->zcrx_ifq_idx, the file-index word), up to `len` bytes in
+ * total (0: unlimited).
+ *
+ * @example
+ * ```ts
+ * import { prepRecvZc } from "@kernio/kernio/uring/raw";
+ * const w = new Uint32Array(16);
+ * prepRecvZc(w, 0, 3, 0, 0, 1);
+ * ```
+ */
+export function prepRecvZc(
+  w: Uint32Array,
+  i: number,
+  fd: number,
+  len: number,
+  msgFlags: number,
+  ifqId: number,
+): void {
+  prepRw(w, i, IORING_OP.RECV_ZC, fd, 0, len, 0);
+  w[i + HEAD] |= IORING_RECVSEND.RECV_MULTISHOT << 16;
+  w[i + OP_FLAGS] = msgFlags;
+  w[i + FILE_INDEX] = ifqId;
 }
 
 /**
