@@ -56,8 +56,8 @@ const S_BODY = 1;
 const S_WAIT = 2;
 const S_CLOSED = 3;
 
-const FILL_SIZE = 16 * 1024;
-const SMALL = 4096;
+const FILL_SIZE = 4096;
+const SMALL = 2048;
 const BODY_HIGH_WATER = 64 * 1024;
 // Unread request body discarded after a response before giving up on the
 // connection (closing instead).

@@ -272,7 +272,11 @@ class Server implements ConnectionHost, HttpServer {
     }
     this.finished = new Promise((r) => this.#resolveFinished = r);
     try {
-      this.#transport = new Engine({ highWaterMark: WRITE_HIGH_WATER });
+      this.#transport = new Engine({
+        highWaterMark: WRITE_HIGH_WATER,
+        bufferSize: 4096,
+        groupBuffers: 1024,
+      });
     } catch (e) {
       this.#socket.close();
       throw e;
