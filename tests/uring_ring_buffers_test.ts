@@ -10,6 +10,7 @@ import {
   MiB,
   minimalBufferGroupsConfig,
   optionsForBudget,
+  receiveBundle,
   RegisterBufferPool,
   RingClosedError,
   Uring,
@@ -240,4 +241,33 @@ Deno.test("uring ring buffers: registerBufferPool registers a filled pool for fi
   const v = pool.view(0);
   ring.stop();
   assert.equal(v.byteLength, 0, "detached at stop");
+});
+
+Deno.test("uring ring buffers: bundle receives on the read group", async () => {
+  await noLeaks(() => {
+    using ring = new Uring({
+      entries: 8,
+      readBufferNum: 4,
+      readBufferSize: 8,
+      readBufferGidOffset: 2,
+    });
+    ring.start();
+    const [c, s] = tcpPair();
+    try {
+      assert.equal(write(c, new Uint8Array(20).fill(5)), 20);
+      assert.ok(receiveBundle(ring, forFD(s).withBufGroup(2)));
+      const cqes = [new CQEView()];
+      assert.equal(ring.waitBlocking(cqes, 1, 2000), 1);
+      const it = ring.buffers.bundle(cqes[0])!;
+      assert.equal(it.totalBytes(), cqes[0].res);
+      assert.equal(it.count(), Math.ceil(cqes[0].res / 8));
+      it.recycle();
+      assert.equal(ring.buffers.read!.available(), 4);
+      cqes[0].res = 0;
+      assert.equal(ring.buffers.bundle(cqes[0]), null);
+    } finally {
+      close(c);
+      close(s);
+    }
+  });
 });

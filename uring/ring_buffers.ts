@@ -35,6 +35,7 @@
 
 import { Errno, PageMemory, pageSize } from "../zcall/mod.ts";
 import { BufferGroups, BufferRing } from "./buffer_ring.ts";
+import { BundleIterator } from "./bundle.ts";
 import { UringError } from "./errors.ts";
 import { type Options, REGISTER_BUFFER_SIZE } from "./options.ts";
 
@@ -310,6 +311,17 @@ export class RingBuffers {
   data(cqe: { res: number; flags: number; bufGroup(): number }): Uint8Array {
     const br = this.#ringOf(cqe, "data");
     return br.view(cqe.flags >>> 16).subarray(0, cqe.res > 0 ? cqe.res : 0);
+  }
+
+  /**
+   * The buffers a bundle receive's completion consumed from its group
+   * (see {@linkcode BundleIterator}), or null when it carries no data.
+   */
+  bundle(
+    cqe: { res: number; flags: number; bufGroup(): number },
+  ): BundleIterator | null {
+    if (cqe.res <= 0 || (cqe.flags & F_BUFFER) === 0) return null;
+    return BundleIterator.from(cqe, this.#ringOf(cqe, "bundle"));
   }
 
   /** Hands the completion's buffer back to its group. */
