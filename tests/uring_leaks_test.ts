@@ -16,6 +16,8 @@ Deno.test("uring leaks: every uring test leaves no fd or mapping behind", async 
     "listener",
     "cancel",
     "zcrx",
+    "ring_buffers",
+    "op_semantics",
   ].map((n) => `tests/uring_${n}_test.ts`);
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["test", "--allow-all", ...files],
