@@ -615,6 +615,17 @@ function cancel(w: Waiter, err: unknown): void {
 }
 
 /**
+ * A new owner has `fd`: drop what the reactor still remembers about an
+ * earlier file with that number (closed without {@linkcode cancelFd}), so
+ * its registration cannot hide the new file from epoll.
+ */
+export function adoptFd(fd: number): void {
+  const e = entries.get(fd);
+  if (e === undefined || !e.owned) return;
+  cancelFd(fd, "close");
+}
+
+/**
  * Fails every waiter on `fd` with a ClosedError and drops its registration.
  * Call before closing a descriptor that may have waiters or that was
  * waited on with {@linkcode waitReady}.

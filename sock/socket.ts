@@ -40,6 +40,7 @@ import {
   SockaddrUnix,
 } from "./sockaddr.ts";
 import {
+  adoptFd,
   cancelFd,
   setRef,
   updateDeadline,
@@ -221,6 +222,7 @@ export class NetSocket {
     this.#fd = fd;
     this.#domain = domain;
     this.#type = type & 0xf;
+    adoptFd(fd);
   }
 
   /**

@@ -78,3 +78,40 @@ Deno.test("sock reactor: readiness, deadlines, abort, close", async (t) => {
     assert.equal(pendingWaiters(), 0);
   });
 });
+
+Deno.test("sock reactor: socket registrations end with close, survive fd reuse", async () => {
+  const { registeredFds } = await import("../sock/_reactor.ts");
+  const { close } = await import("../zcall/mod.ts");
+  const base = registeredFds();
+  const [a, b] = NetSocket.pair(AF.UNIX, SOCK.STREAM);
+  const buf = new Uint8Array(8);
+  const p = b.read(buf); // parks: registers b once, edge-triggered
+  a.tryWrite(new Uint8Array([1]));
+  assert.equal(await p, 1);
+  assert.equal(registeredFds(), base + 1);
+  a.close();
+  b.close();
+  assert.equal(registeredFds(), base);
+  // A descriptor closed behind its socket's back: the number comes back
+  // for a new socket, whose waits must still see the kernel's events.
+  const [c, d] = NetSocket.pair(AF.UNIX, SOCK.STREAM);
+  const q = d.read(buf);
+  c.tryWrite(new Uint8Array([2]));
+  assert.equal(await q, 1);
+  const stale = d.fd;
+  close(stale); // not d.close(): the reactor is not told
+  const [e, f] = NetSocket.pair(AF.UNIX, SOCK.STREAM);
+  const reused = e.fd === stale ? e : f.fd === stale ? f : null;
+  if (reused !== null) {
+    const other = reused === e ? f : e;
+    const r = reused.read(buf);
+    setTimeout(() => other.tryWrite(new Uint8Array([3, 4])), 5);
+    assert.equal(await r, 2);
+  } else {
+    console.log("fd number not reused by the kernel this time");
+  }
+  c.close();
+  e.close();
+  f.close();
+  assert.equal(pendingWaiters(), 0);
+});
