@@ -7,16 +7,12 @@
  * @module
  */
 
-import { IPPROTO, setsockopt, TCP } from "../zcall/mod.ts";
-import {
-  getPeername,
-  listenTCP,
-  listenUnix,
-  sockaddrToTCPAddr,
-  SockaddrUnix,
-  type TCPListener,
-  type UnixListener,
-} from "../sock/mod.ts";
+import { IPPROTO, TCP } from "../zcall/constants.ts";
+import { setsockopt } from "../zcall/syscalls.ts";
+import { sockaddrToTCPAddr, SockaddrUnix } from "../sock/sockaddr.ts";
+import { getPeername } from "../sock/socket.ts";
+import { listenTCP, type TCPListener } from "../sock/tcp.ts";
+import { listenUnix, type UnixListener } from "../sock/unix.ts";
 import { DEFAULT_HEAD_LIMITS, type HeadLimits } from "./_parser.ts";
 import {
   type ConnectionHost,

@@ -3,7 +3,7 @@
 // ::ffff:a.b.c.d), for the unqualified networks "tcp" and "udp" with no
 // host.
 
-import { AF, SOCK } from "../zcall/mod.ts";
+import { AF, SOCK } from "../zcall/constants.ts";
 import {
   AddressFamilyNotSupportedError,
   ProtocolNotSupportedError,

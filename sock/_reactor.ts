@@ -21,29 +21,26 @@
 // Internal API: waitReadable / waitWritable (level semantics, any fd),
 // waitReady (sockets, after a would-block), cancelFd, updateDeadline.
 
+import { EFD, EPOLL, POLL } from "../zcall/constants.ts";
+import { EpollEvents, PollFds } from "../zcall/structs.ts";
 import {
   close,
-  EFD,
-  EPOLL,
   epollCreate1,
   epollCtl,
-  EpollEvents,
   epollWait,
   epollWaitAsync,
   eventfd2,
-  POLL,
   poll,
-  PollFds,
   read,
   write,
-} from "../zcall/mod.ts";
+} from "../zcall/syscalls.ts";
 import {
   AbortedError,
   ClosedError,
   errorFromErrno,
   TimedOutError,
 } from "./errors.ts";
-import { Errno } from "../zcall/mod.ts";
+import { Errno } from "../zcall/errno.ts";
 
 const READ_MASK = EPOLL.IN | EPOLL.ERR | EPOLL.HUP | EPOLL.RDHUP;
 const WRITE_MASK = EPOLL.OUT | EPOLL.ERR | EPOLL.HUP;

@@ -18,19 +18,15 @@
  * @module
  */
 
+import { MSG, SCM, SO, SOL } from "../zcall/constants.ts";
+import { Iovecs, Msghdr } from "../zcall/structs.ts";
 import {
   close,
   getsockopt,
-  Iovecs,
-  MSG,
-  Msghdr,
   recvmsg,
-  SCM,
   sendmsg,
   setsockopt,
-  SO,
-  SOL,
-} from "../zcall/mod.ts";
+} from "../zcall/syscalls.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { waitReadable } from "./_reactor.ts";
 import { type FdLike, fdOf } from "./socket.ts";

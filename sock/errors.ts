@@ -9,7 +9,7 @@
 // Would-block is not an error: non-blocking calls return the WOULD_BLOCK
 // sentinel instead.
 
-import { Errno, errnoMessage, errnoName } from "../zcall/mod.ts";
+import { Errno, errnoMessage, errnoName } from "../zcall/errno.ts";
 
 // The missing-permission error is zcall's (a Deno.errors.NotCapable).
 export { MissingPermissionError } from "../zcall/mod.ts";

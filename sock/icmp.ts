@@ -15,7 +15,8 @@
  * @module
  */
 
-import { AF, IP, IPPROTO, IPV6, setsockopt, SOCK, SOL } from "../zcall/mod.ts";
+import { AF, IP, IPPROTO, IPV6, SOCK, SOL } from "../zcall/constants.ts";
+import { setsockopt } from "../zcall/syscalls.ts";
 import { PermissionError, TimedOutError, WOULD_BLOCK } from "./errors.ts";
 import { SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
 import { NetSocket, openSocket } from "./socket.ts";

@@ -15,18 +15,15 @@
  * @module
  */
 
+import { AF, SO, SOCK, SOL } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
 import {
-  AF,
   close,
-  Errno,
   recvfrom,
   sendto,
   setsockopt,
-  SO,
-  SOCK,
   socket,
-  SOL,
-} from "../zcall/mod.ts";
+} from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
 import { intIn } from "./_arg_checks.ts";
 

@@ -15,7 +15,8 @@
  * @module
  */
 
-import { getsockopt, IP, IPV6, setsockopt, SOL } from "../zcall/mod.ts";
+import { IP, IPV6, SOL } from "../zcall/constants.ts";
+import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
 import { parseIPv4, parseIPv6 } from "./ip.ts";
 import { type FdLike, fdOf } from "./socket.ts";

@@ -3,18 +3,9 @@
 // and throws a typed error when the kernel refuses. Scratch buffers are
 // module-level, so the helpers allocate nothing.
 
-import {
-  getsockopt,
-  IPPROTO,
-  IPV6,
-  O,
-  setsockopt,
-  SO,
-  SOL,
-  SYS,
-  syscall6,
-  TCP,
-} from "../zcall/mod.ts";
+import { IPPROTO, IPV6, O, SO, SOL, TCP } from "../zcall/constants.ts";
+import { getsockopt, setsockopt, syscall6 } from "../zcall/syscalls.ts";
+import { SYS } from "../zcall/sysnum.ts";
 import { errorFromErrno, type SockError } from "./errors.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 

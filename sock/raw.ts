@@ -19,15 +19,8 @@
  * @module
  */
 
-import {
-  AF,
-  getsockopt,
-  IP,
-  IPPROTO,
-  setsockopt,
-  SOCK,
-  SOL,
-} from "../zcall/mod.ts";
+import { AF, IP, IPPROTO, SOCK, SOL } from "../zcall/constants.ts";
+import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { type Sockaddr, SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
 import { DatagramIo, NetSocket, openSocket } from "./socket.ts";

@@ -20,7 +20,9 @@
  * @module
  */
 
-import { AF, close, Errno, IPPROTO, SOCK, socket } from "../zcall/mod.ts";
+import { AF, IPPROTO, SOCK } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
+import { close, socket } from "../zcall/syscalls.ts";
 import { TimedOutError, WOULD_BLOCK } from "./errors.ts";
 import {
   ipFamilyOf,

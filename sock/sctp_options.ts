@@ -3,7 +3,8 @@
 // sctp_assocparams and sctp_event_subscribe encoded in kernel layout.
 
 import { errorFromErrno } from "./errors.ts";
-import { getsockopt, setsockopt, SOL } from "../zcall/mod.ts";
+import { SOL } from "../zcall/constants.ts";
+import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { bool, intIn } from "./_arg_checks.ts";
 

@@ -2,13 +2,9 @@
 // bitmaps for read, write and exceptional conditions, a timeout in
 // milliseconds, through pselect6. Typed errors instead of -errno.
 
-import {
-  Errno,
-  type FdSet,
-  pselect6,
-  pselect6Async,
-  Timespec,
-} from "../zcall/mod.ts";
+import { Errno } from "../zcall/errno.ts";
+import { type FdSet, Timespec } from "../zcall/structs.ts";
+import { pselect6, pselect6Async } from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
 
 function timeoutBytes(ms: number | null, fn: string): Uint8Array | null {

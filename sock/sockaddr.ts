@@ -3,7 +3,7 @@
 // sendto is the buffer itself, with no marshalling; setters rewrite bytes in
 // place, so a hot loop can reuse one object without allocating.
 
-import { AF } from "../zcall/mod.ts";
+import { AF } from "../zcall/constants.ts";
 import { AddrError, InvalidAddrError, UnknownNetworkError } from "./errors.ts";
 import { indexToZone, linkByName } from "./link.ts";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";

@@ -2,26 +2,23 @@
 // non-blocking and close-on-exec, and offers the raw socket operations with
 // typed errors; would-block comes back as the WOULD_BLOCK value.
 
+import { AF, MSG, SHUT, SOCK } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
 import {
   accept4,
-  AF,
   bind,
   close,
   connect,
-  Errno,
   getpeername,
   getsockname,
   listen,
-  MSG,
   read,
   recvfrom,
   sendto,
-  SHUT,
   shutdown,
-  SOCK,
   socket,
   socketpair,
-} from "../zcall/mod.ts";
+} from "../zcall/syscalls.ts";
 import {
   AbortedError,
   ClosedError,

@@ -2,7 +2,8 @@
 // return while the handshake is in progress), TCPDialer (awaits the
 // handshake with a timeout) and listenTCP*.
 
-import { AF, Errno, SOCK } from "../zcall/mod.ts";
+import { AF, SOCK } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
 import {
   AddrError,
   ClosedError,

@@ -15,7 +15,8 @@
  * @module
  */
 
-import { getsockopt, SOL, TCP } from "../zcall/mod.ts";
+import { SOL, TCP } from "../zcall/constants.ts";
+import { getsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 

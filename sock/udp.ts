@@ -2,7 +2,7 @@
 // tryReadFrom/tryWriteTo are allocation-free: the sender lands in an
 // address object the caller passes (or one the socket owns).
 
-import { AF, SOCK } from "../zcall/mod.ts";
+import { AF, SOCK } from "../zcall/constants.ts";
 import { InvalidAddrError, WOULD_BLOCK } from "./errors.ts";
 import { getBroadcast, setBroadcast, setReusePort } from "./options.ts";
 import {

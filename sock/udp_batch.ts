@@ -22,22 +22,17 @@
  * @module
  */
 
+import { AF, MSG, SOL, UDP } from "../zcall/constants.ts";
+import { unsafeAddressOf, viewByteLength } from "../zcall/memory.ts";
+import { Iovecs, Msghdr } from "../zcall/structs.ts";
 import {
-  AF,
   getsockopt,
-  Iovecs,
-  MSG,
-  Msghdr,
   recvmmsg,
   recvmsg,
   sendmmsg,
   sendmsg,
   setsockopt,
-  SOL,
-  UDP,
-  unsafeAddressOf,
-  viewByteLength,
-} from "../zcall/mod.ts";
+} from "../zcall/syscalls.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { decodeSockaddr, type RawSockaddr, type Sockaddr } from "./sockaddr.ts";
 import { waitReadable, waitWritable } from "./_reactor.ts";

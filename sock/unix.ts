@@ -2,7 +2,7 @@
 // ("unix"), datagram ("unixgram") and seqpacket ("unixpacket") sockets,
 // socket pairs included.
 
-import { AF, SOCK } from "../zcall/mod.ts";
+import { AF, SOCK } from "../zcall/constants.ts";
 import { ClosedError, UnknownNetworkError, WOULD_BLOCK } from "./errors.ts";
 import {
   type Sockaddr,

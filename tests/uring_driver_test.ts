@@ -108,7 +108,7 @@ Deno.test("uring driver: deadlines and AbortSignal cancel through async cancel",
         assert.equal(r.res, -9);
       });
       await t.step("bad input", async () => {
-        await assert.rejects(d.recv(-1, new Uint8Array(1)), TypeError);
+        await assert.rejects(d.recv(-1, new Uint8Array(1)), RangeError);
         await assert.rejects(d.nop({ timeoutMs: -1 }), RangeError);
         // deno-lint-ignore no-explicit-any
         await assert.rejects(d.submit("x", 1 as any), TypeError);

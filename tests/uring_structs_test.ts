@@ -6,25 +6,22 @@
 import assert from "node:assert/strict";
 import {
   AttrPI,
+  cloneBuffersFromRegistered,
   CQEView,
   forFD,
   MemRegionReg,
   OpenHow,
   QueryHdr,
   RegionDesc,
+  registerMemRegion,
+  registerRingFd,
   RegWait,
   Statx,
+  unregisterRingFd,
   Uring,
   UringError,
 } from "../uring/mod.ts";
-import {
-  cloneBuffersFromRegistered,
-  prepRw,
-  prepWriteFixed,
-  registerMemRegion,
-  registerRingFd,
-  unregisterRingFd,
-} from "../uring/raw.ts";
+import { prepRw, prepWriteFixed } from "../uring/raw.ts";
 import {
   AT,
   close,

@@ -9,7 +9,7 @@ import {
   tcpAddrToSockaddr,
   unixAddrToSockaddr,
   type UnixPath,
-} from "../sock/mod.ts";
+} from "../sock/sockaddr.ts";
 
 /**
  * An address bind/connect/sendMsg accept: raw sockaddr bytes, a sock

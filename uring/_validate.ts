@@ -1,6 +1,8 @@
-// Argument checks shared by the ring and its operations.
+// Argument checks shared by the uring modules: one function, one error
+// class and one message shape per condition. A value of the wrong kind is a
+// TypeError; a number outside its range (a bad fd included) is a
+// RangeError. Pure: loads without FFI.
 
-import { unsafeAddressOf } from "../zcall/mod.ts";
 import type { OpOptions } from "./ops/options.ts";
 
 const encoder = new TextEncoder();
@@ -117,6 +119,32 @@ export function checkViews(
   );
 }
 
-export function addrOf(b: ArrayBufferView): number {
-  return b.byteLength === 0 ? 0 : unsafeAddressOf(b);
+/**
+ * A file descriptor (or fixed-file index) that fits the `bits`-bit field
+ * it is packed into: an integer in 0..2^bits-1, or down to -2^(bits-1) when
+ * `signed` (AT_FDCWD and friends). RangeError otherwise, everywhere.
+ */
+export function checkFd(
+  where: string,
+  fd: number,
+  bits = 31,
+  signed = false,
+): void {
+  const max = 2 ** (signed ? bits - 1 : bits) - 1;
+  const min = signed ? -(2 ** (bits - 1)) : 0;
+  if (!(Number.isInteger(fd) && fd >= min && fd <= max)) {
+    throw new RangeError(
+      `${where}: fd must be an integer in ${min}..${max}, got ${fd}`,
+    );
+  }
+}
+
+/**
+ * A 32-bit word given as an int32 or a u32 (futex values, masks, offsets
+ * that may be -1): checked before it is coerced with `>>> 0`.
+ */
+export function checkWord32(where: string, v: number): void {
+  if (!(Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff)) {
+    throw new RangeError(`${where}: expected an int32 or a u32, got ${v}`);
+  }
 }

@@ -20,16 +20,13 @@
  * @module
  */
 
-import {
-  Errno,
-  IORING_REGISTER,
-  ioUringRegister,
-  Mapping,
-  PageMemory,
-  pageSize,
-} from "../zcall/mod.ts";
+import { IORING_REGISTER } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
+import { Mapping } from "../zcall/memory.ts";
+import { PageMemory, pageSize } from "../zcall/page_memory.ts";
+import { ioUringRegister } from "../zcall/syscalls.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
-import type { CQEView } from "./cqe.ts";
+import { type CQEView, IORING_CQE_F } from "./cqe.ts";
 import type { OpOptions, Uring } from "./ring.ts";
 import { UringError, uringError } from "./errors.ts";
 import { prepRecvSelect } from "./sqe/net.ts";
@@ -38,6 +35,7 @@ import {
   BufferSize,
   defaultBufferGroupsConfig,
 } from "./options.ts";
+import { TWO32 } from "./_constants.ts";
 
 /**
  * Buffer ring registration flags (struct io_uring_buf_reg.flags).
@@ -58,7 +56,6 @@ export const IOU_PBUF_RING = {
 /** mmap offset of a kernel-allocated buffer ring: OFF_PBUF_RING | bgid << 16. */
 const IORING_OFF_PBUF_RING = 0x80000000;
 const IORING_OFF_PBUF_SHIFT = 16;
-const TWO32 = 4294967296;
 
 /**
  * Anything that exposes the ring's file descriptor.
@@ -825,8 +822,8 @@ export class IncrementalSubscriber implements IncrementalHandler {
   }
 }
 
-const F_MORE_I = 1 << 1;
-const F_BUF_MORE = 1 << 4;
+const F_MORE_I = IORING_CQE_F.MORE;
+const F_BUF_MORE = IORING_CQE_F.BUF_MORE;
 const OP_RECV = 27; // IORING_OP_RECV
 const OP_RECVMSG = 10; // IORING_OP_RECVMSG
 const SQE_BUFFER_SELECT = 1 << 5;

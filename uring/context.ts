@@ -10,6 +10,8 @@
 
 import { RingClosedError } from "./errors.ts";
 import { FREE_IDS, POOLS, slotOf as registrySlotOf } from "./_registry.ts";
+import { TWO32 } from "./_constants.ts";
+import { checkFd as checkFdBits } from "./_validate.ts";
 
 const MODE_SHIFT = 30;
 /**
@@ -46,8 +48,6 @@ export const CTX_MODE_INDIRECT = 1;
 export const CTX_MODE_EXTENDED = 2;
 
 const FD_MASK = 0x3fffffff;
-const FD_MIN = -(1 << 29);
-const FD_MAX = (1 << 29) - 1;
 
 function checkU8(where: string, v: number): void {
   if (!(Number.isInteger(v) && v >= 0 && v <= 0xff)) {
@@ -62,11 +62,7 @@ function checkU16(where: string, v: number): void {
 }
 
 function checkFd(where: string, fd: number): void {
-  if (!(Number.isInteger(fd) && fd >= FD_MIN && fd <= FD_MAX)) {
-    throw new RangeError(
-      `${where}: fd must be an integer in ${FD_MIN}..${FD_MAX} (30 bits), got ${fd}`,
-    );
-  }
+  checkFdBits(where, fd, 30, true);
 }
 
 /**
@@ -528,7 +524,7 @@ export class CtxView {
   val(k: number): number {
     const w = this.#valWord(k);
     const u = this.#ext.userDataU32;
-    return (u[w + 1] | 0) * 4294967296 + u[w];
+    return (u[w + 1] | 0) * TWO32 + u[w];
   }
   /** Sets val `k` from a safe integer. */
   setVal(k: number, v: number): void {
@@ -538,7 +534,7 @@ export class CtxView {
     const w = this.#valWord(k);
     const u = this.#ext.userDataU32;
     u[w] = v >>> 0;
-    u[w + 1] = Math.floor(v / 4294967296) >>> 0;
+    u[w + 1] = Math.floor(v / TWO32) >>> 0;
   }
   /** Low u32 half of val `k`. */
   valLo(k: number): number {

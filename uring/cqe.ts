@@ -7,6 +7,7 @@ import type { ExtSQE } from "./context.ts";
 import { SQEContext } from "./context.ts";
 import { slotOf } from "./_registry.ts";
 import { UringError } from "./errors.ts";
+import { TWO32 } from "./_constants.ts";
 
 /**
  * CQE flags (cqe->flags).
@@ -89,12 +90,12 @@ export class SQEView {
   /** sqe->off as a Number (exact below 2^53). */
   off(): number {
     const w = this.#get();
-    return w[3] * 4294967296 + w[2];
+    return w[3] * TWO32 + w[2];
   }
   /** sqe->addr as a Number. */
   addr(): number {
     const w = this.#get();
-    return w[5] * 4294967296 + w[4];
+    return w[5] * TWO32 + w[4];
   }
   /** sqe->len. */
   len(): number {

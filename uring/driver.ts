@@ -41,23 +41,26 @@
 
 import {
   AF,
-  close as closeFd,
   EFD,
-  Errno,
-  eventfd2,
   IORING_OP,
   IOSQE,
   MSG,
+  O,
   POLL,
-  pollAsync,
-  PollFds,
-  read as readFd,
   SOCK,
+} from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
+import { PollFds } from "../zcall/structs.ts";
+import {
+  close as closeFd,
+  eventfd2,
+  pollAsync,
+  read as readFd,
   socketpair,
   write as writeFd,
-} from "../zcall/mod.ts";
+} from "../zcall/syscalls.ts";
 import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
-import { CQEView } from "./cqe.ts";
+import { CQEView, IORING_CQE_F } from "./cqe.ts";
 import {
   CQOverflowError,
   RingClosedError,
@@ -79,12 +82,13 @@ import { type OpOptions, Uring } from "./ring.ts";
 import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
 import { setImmediate } from "node:timers";
+import { checkFd as checkFdBits } from "./_validate.ts";
 
 const RECV_ANY = { msgFlags: 0 } as const;
 const RECV_ANY_LINKED = { msgFlags: 0, flags: IOSQE.IO_LINK } as const;
 const ECANCELED = -Errno.ECANCELED;
 const ENOBUFS = -Errno.ENOBUFS;
-const F_MORE = 1 << 1;
+const F_MORE = IORING_CQE_F.MORE;
 const F_NOTIF = 1 << 3;
 const BATCH = 256;
 const ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
@@ -923,7 +927,7 @@ export class UringDriver {
     }
     return (await this.submit("openat", (r, c, o) => {
       c.extSQE().fd = -100; // AT_FDCWD
-      return r.openAt(c, path, flags | 0x80000, /* O_CLOEXEC */ mode, o);
+      return r.openAt(c, path, flags | O.CLOEXEC, mode, o);
     }, options)).res;
   }
 
@@ -1308,10 +1312,8 @@ class MultishotStream implements AsyncIterableIterator<Completion> {
   }
 }
 
-function checkFd(op: string, fd: number): void {
-  if (!Number.isInteger(fd) || fd < 0 || fd > 0x1fffffff) {
-    throw new TypeError(`${op}: bad file descriptor ${fd}`);
-  }
+function checkFd(where: string, fd: number): void {
+  checkFdBits(where, fd, 29);
 }
 
 // An extended context that reports `fd` for the ring's prep methods (which

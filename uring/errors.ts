@@ -4,7 +4,7 @@
 // Deno.errors.ConnectionReset. Would-block is never an error here: waits
 // return 0 and SQE getters flush instead of failing.
 
-import { errnoMessage, errnoName } from "../zcall/mod.ts";
+import { errnoMessage, errnoName } from "../zcall/errno.ts";
 import {
   errorClassOf,
   type SockError,

@@ -25,15 +25,10 @@
  * @module
  */
 
-import {
-  AF,
-  close as closeFd,
-  Errno,
-  getsockname,
-  IORING_OP,
-  SOCK,
-  unsafeAddressOf,
-} from "../zcall/mod.ts";
+import { AF, IORING_OP, SOCK } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
+import { unsafeAddressOf } from "../zcall/memory.ts";
+import { close as closeFd, getsockname } from "../zcall/syscalls.ts";
 import {
   type Sockaddr,
   tcpAddrToSockaddr,

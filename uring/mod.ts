@@ -57,13 +57,9 @@ export * from "./cqe.ts";
 export * from "./errors.ts";
 export * from "./structs.ts";
 export * from "./scoped.ts";
-export {
-  IO_URING_OP_SUPPORTED,
-  IO_URING_QUERY,
-  type Probe,
-  type QueryOpcode,
-  type QuerySCQ,
-} from "./probe.ts";
+export * from "./probe.ts";
+// io_uring_register on a ring fd (the Uring methods wrap most of them).
+export * from "./register.ts";
 // zcall structs taken by the ring's vectored and msghdr operations, and
 // the error a missing permission raises.
 export { Iovecs, MissingPermissionError, Msghdr } from "../zcall/mod.ts";

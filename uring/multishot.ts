@@ -34,9 +34,10 @@
  * @module
  */
 
-import { Errno, IORING_OP, IOSQE } from "../zcall/mod.ts";
+import { IORING_OP, IOSQE, SOCK } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
 import { type ExtSQE, packDirect, SQEContext } from "./context.ts";
-import { CQEView } from "./cqe.ts";
+import { CQEView, IORING_CQE_F } from "./cqe.ts";
 import { RingClosedError, UringError, uringError } from "./errors.ts";
 import type { OpOptions, Uring } from "./ring.ts";
 import { IORING_FILE_INDEX_ALLOC, IORING_RECVSEND } from "./sqe/layout.ts";
@@ -46,7 +47,7 @@ import {
   prepRecvSelect,
 } from "./sqe/net.ts";
 
-const F_MORE = 1 << 1;
+const F_MORE = IORING_CQE_F.MORE;
 const ECANCELED = -Errno.ECANCELED;
 const ENOBUFS = -Errno.ENOBUFS;
 
@@ -504,7 +505,7 @@ export function submitAcceptMultishot(
     fd,
     0,
     0,
-    o?.msgFlags ?? 0x80000, /* SOCK_CLOEXEC */
+    o?.msgFlags ?? SOCK.CLOEXEC,
   );
   ring.finishSqe(i, ctx, o);
   return true;

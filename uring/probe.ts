@@ -2,12 +2,11 @@
 // kernel since 5.6) and IORING_REGISTER_QUERY (ring-independent facts,
 // newer kernels; a NotSupportedError where absent).
 
-import {
-  IORING_REGISTER,
-  ioUringRegister,
-  unsafeAddressOf,
-} from "../zcall/mod.ts";
+import { IORING_REGISTER } from "../zcall/constants.ts";
+import { unsafeAddressOf } from "../zcall/memory.ts";
+import { ioUringRegister } from "../zcall/syscalls.ts";
 import { NotSupportedError, uringError } from "./errors.ts";
+import { TWO32 } from "./_constants.ts";
 
 /**
  * IO_URING_OP_SUPPORTED in struct io_uring_probe_op.flags.
@@ -53,7 +52,7 @@ export interface Probe {
  *
  * @example
  * ```ts
- * import { probeOpcodes } from "@kernio/kernio/uring/raw";
+ * import { probeOpcodes } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * probeOpcodes(ringFd).supports(0); // NOP: true
  * ```
@@ -124,7 +123,7 @@ export interface QuerySCQ {
 }
 
 function u64(dv: DataView, off: number): number {
-  return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 4294967296;
+  return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * TWO32;
 }
 
 function query(fd: number, op: number, size: number): DataView {
@@ -133,7 +132,7 @@ function query(fd: number, op: number, size: number): DataView {
   const dv = new DataView(hdr.buffer);
   const addr = unsafeAddressOf(data);
   dv.setUint32(8, addr >>> 0, true);
-  dv.setUint32(12, Math.floor(addr / 4294967296), true);
+  dv.setUint32(12, Math.floor(addr / TWO32), true);
   dv.setUint32(16, op, true);
   dv.setUint32(20, size, true);
   const r = ioUringRegister(fd, IORING_REGISTER.QUERY, hdr, 0);
@@ -161,7 +160,7 @@ function query(fd: number, op: number, size: number): DataView {
  *
  * @example
  * ```ts
- * import { queryOpcodes } from "@kernio/kernio/uring/raw";
+ * import { queryOpcodes } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * try {
  *   queryOpcodes(ringFd).nrRequestOpcodes;
@@ -188,7 +187,7 @@ export function queryOpcodes(fd: number): QueryOpcode {
  *
  * @example
  * ```ts
- * import { querySCQ } from "@kernio/kernio/uring/raw";
+ * import { querySCQ } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * try {
  *   querySCQ(ringFd).hdrSize;

@@ -1,14 +1,14 @@
 /**
  * The raw SQE layer under `Uring`: the struct io_uring_sqe layout
  * (`SQE_LAYOUT`, `SQE_WORD`), field setters, and one prep function per
- * opcode (liburing's io_uring_prep_* family), plus the io_uring_register
- * and probe calls on a ring fd. A prep writes all 16 words of one SQE into
+ * opcode (liburing's io_uring_prep_* family). A prep writes all 16 words of one SQE into
  * a Uint32Array; with a ring, claim the slot with `getSqe()`, write it
  * through `sqeWords`, and hand it back with `finishSqe()`, which fills in
  * user_data, flags and keeps buffers alive until the completion.
  *
- * The layout and prep modules need no permission (they only write into a
- * Uint32Array); a ring needs `--allow-ffi` (see `@kernio/kernio/uring`).
+ * This entry point needs no permission and loads without the native
+ * library (the preps only write into a Uint32Array); a ring needs
+ * `--allow-ffi` (see `@kernio/kernio/uring`).
  *
  * @example
  * ```ts
@@ -30,6 +30,4 @@
  */
 
 export * from "./sqe.ts";
-export * from "./register.ts";
-export { probeOpcodes, queryOpcodes, querySCQ } from "./probe.ts";
 export { IORING_OP, IOSQE } from "../zcall/constants.ts";

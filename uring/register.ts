@@ -2,23 +2,21 @@
 // out once, typed errors on failure. Uring's methods delegate here; these
 // are also usable directly on any ring fd (e.g. by the buffer-ring and zero-copy modules).
 
-import {
-  Errno,
-  IORING_REGISTER,
-  ioUringRegister,
-  SYS,
-  syscall6,
-  unsafeAddressOf,
-} from "../zcall/mod.ts";
+import { IORING_REGISTER } from "../zcall/constants.ts";
+import { Errno } from "../zcall/errno.ts";
+import { unsafeAddressOf } from "../zcall/memory.ts";
+import { ioUringRegister, syscall6 } from "../zcall/syscalls.ts";
+import { SYS } from "../zcall/sysnum.ts";
 import { UringError, uringError } from "./errors.ts";
 import { MemRegionReg } from "./structs.ts";
+import { TWO32 } from "./_constants.ts";
 
 /**
  * IORING_RSRC_REGISTER_SPARSE.
  *
  * @example
  * ```ts
- * import { IORING_RSRC_REGISTER_SPARSE } from "@kernio/kernio/uring/raw";
+ * import { IORING_RSRC_REGISTER_SPARSE } from "@kernio/kernio/uring";
  * IORING_RSRC_REGISTER_SPARSE; // 1
  * ```
  */
@@ -28,7 +26,7 @@ export const IORING_RSRC_REGISTER_SPARSE = 1;
  *
  * @example
  * ```ts
- * import { IORING_REGISTER_CLONE } from "@kernio/kernio/uring/raw";
+ * import { IORING_REGISTER_CLONE } from "@kernio/kernio/uring";
  * IORING_REGISTER_CLONE.DST_REPLACE; // 2
  * ```
  */
@@ -36,8 +34,6 @@ export const IORING_REGISTER_CLONE = {
   SRC_REGISTERED: 1 << 0,
   DST_REPLACE: 1 << 1,
 } as const;
-
-const TWO32 = 4294967296;
 
 function setU64(dv: DataView, off: number, v: number): void {
   dv.setUint32(off, v >>> 0, true);
@@ -79,7 +75,7 @@ function checkFds(
  *
  * @example
  * ```ts
- * import { register } from "@kernio/kernio/uring/raw";
+ * import { register } from "@kernio/kernio/uring";
  * import { IORING_REGISTER } from "@kernio/kernio/zcall";
  * declare const ringFd: number;
  * register(ringFd, IORING_REGISTER.ENABLE_RINGS, null, 0);
@@ -108,7 +104,7 @@ export function register(
  *
  * @example
  * ```ts
- * import { registerFiles } from "@kernio/kernio/uring/raw";
+ * import { registerFiles } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * registerFiles(ringFd, [0, 1, -1]);
  * ```
@@ -134,7 +130,7 @@ export function registerFiles(
  *
  * @example
  * ```ts
- * import { registerFilesSparse } from "@kernio/kernio/uring/raw";
+ * import { registerFilesSparse } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * registerFilesSparse(ringFd, 64);
  * ```
@@ -161,7 +157,7 @@ export function registerFilesSparse(fd: number, count: number): void {
  *
  * @example
  * ```ts
- * import { registerFilesUpdate } from "@kernio/kernio/uring/raw";
+ * import { registerFilesUpdate } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * registerFilesUpdate(ringFd, 0, [-1]);
  * ```
@@ -189,7 +185,7 @@ export function registerFilesUpdate(
  *
  * @example
  * ```ts
- * import { unregisterFiles } from "@kernio/kernio/uring/raw";
+ * import { unregisterFiles } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * unregisterFiles(ringFd);
  * ```
@@ -207,7 +203,7 @@ export function unregisterFiles(fd: number): void {
  *
  * @example
  * ```ts
- * import { registerBuffers } from "@kernio/kernio/uring/raw";
+ * import { registerBuffers } from "@kernio/kernio/uring";
  * import { Iovecs } from "@kernio/kernio/zcall";
  * declare const ringFd: number;
  * const iov = new Iovecs(1).set(0, new Uint8Array(4096));
@@ -284,7 +280,7 @@ function memlockError(iovecs: Uint8Array, nr: number, raw: number): UringError {
  *
  * @example
  * ```ts
- * import { unregisterBuffers } from "@kernio/kernio/uring/raw";
+ * import { unregisterBuffers } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * unregisterBuffers(ringFd);
  * ```
@@ -302,7 +298,7 @@ export function unregisterBuffers(fd: number): void {
  *
  * @example
  * ```ts
- * import { registerEventfd } from "@kernio/kernio/uring/raw";
+ * import { registerEventfd } from "@kernio/kernio/uring";
  * declare const ringFd: number, efd: number;
  * registerEventfd(ringFd, efd);
  * ```
@@ -332,7 +328,7 @@ export function registerEventfd(
  *
  * @example
  * ```ts
- * import { unregisterEventfd } from "@kernio/kernio/uring/raw";
+ * import { unregisterEventfd } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * unregisterEventfd(ringFd);
  * ```
@@ -349,7 +345,7 @@ export function unregisterEventfd(fd: number): void {
  *
  * @example
  * ```ts
- * import { enableRings } from "@kernio/kernio/uring/raw";
+ * import { enableRings } from "@kernio/kernio/uring";
  * declare const ringFd: number;
  * enableRings(ringFd);
  * ```
@@ -367,7 +363,7 @@ export function enableRings(fd: number): void {
  *
  * @example
  * ```ts
- * import { cloneBuffers } from "@kernio/kernio/uring/raw";
+ * import { cloneBuffers } from "@kernio/kernio/uring";
  * declare const ringFd: number, srcRingFd: number;
  * cloneBuffers(ringFd, srcRingFd, 0, 0, 1, 0);
  * ```
@@ -412,7 +408,7 @@ export function cloneBuffers(
  * @example
  * ```ts
  * import { Uring } from "@kernio/kernio/uring";
- * import { registerRingFd, unregisterRingFd } from "@kernio/kernio/uring/raw";
+ * import { registerRingFd, unregisterRingFd } from "@kernio/kernio/uring";
  * using ring = new Uring({ entries: 8 });
  * const idx = registerRingFd(ring.fd);
  * unregisterRingFd(ring.fd, idx);
@@ -440,7 +436,7 @@ export function registerRingFd(ringFd: number): number {
  * @example
  * ```ts
  * import { Uring } from "@kernio/kernio/uring";
- * import { registerRingFd, unregisterRingFd } from "@kernio/kernio/uring/raw";
+ * import { registerRingFd, unregisterRingFd } from "@kernio/kernio/uring";
  * using ring = new Uring({ entries: 8 });
  * unregisterRingFd(ring.fd, registerRingFd(ring.fd));
  * ```
@@ -466,7 +462,7 @@ export function unregisterRingFd(ringFd: number, index: number): void {
  * @example
  * ```ts
  * import { Uring } from "@kernio/kernio/uring";
- * import { cloneBuffersFromRegistered, registerRingFd } from "@kernio/kernio/uring/raw";
+ * import { cloneBuffersFromRegistered, registerRingFd } from "@kernio/kernio/uring";
  * using src = new Uring({ entries: 8, lockedBufferMem: 8192 });
  * src.start();
  * using dst = new Uring({ entries: 8 });
@@ -503,7 +499,7 @@ export function cloneBuffersFromRegistered(
  * @example
  * ```ts
  * import { MemRegionReg, RegionDesc, Uring } from "@kernio/kernio/uring";
- * import { registerMemRegion } from "@kernio/kernio/uring/raw";
+ * import { registerMemRegion } from "@kernio/kernio/uring";
  * import { Mapping } from "@kernio/kernio/zcall";
  * using ring = new Uring({ entries: 8 });
  * using mem = Mapping.anonymous(4096);

@@ -2,7 +2,7 @@
 // lifecycle, submission and pins, completion and waits, registration) and
 // exposes one method per operation (uring/ops/: sockets, files, control).
 
-import type { Iovecs, Msghdr } from "../zcall/mod.ts";
+import type { Iovecs, Msghdr } from "../zcall/structs.ts";
 import type {
   ContextPools,
   ExtSQE,
@@ -35,6 +35,7 @@ import type {
   SyncOptions,
   TimeoutOptions,
 } from "./ops/options.ts";
+import { FUTEX2_U32_PRIVATE } from "./_constants.ts";
 
 export type { Features } from "./core/memory.ts";
 export type { WaitAsyncOptions } from "./core/completion.ts";
@@ -1232,7 +1233,7 @@ export class Uring {
     index: number,
     val: number,
     mask = 0xffffffff,
-    futexFlags = 0x82,
+    futexFlags: number = FUTEX2_U32_PRIVATE,
     o?: SQEOptions,
   ): boolean {
     return control.futexWait(
@@ -1254,7 +1255,7 @@ export class Uring {
     index: number,
     count: number,
     mask = 0xffffffff,
-    futexFlags = 0x82,
+    futexFlags: number = FUTEX2_U32_PRIVATE,
     o?: SQEOptions,
   ): boolean {
     return control.futexWake(

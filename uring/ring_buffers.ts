@@ -33,7 +33,8 @@
  * @module
  */
 
-import { Errno, PageMemory, pageSize } from "../zcall/mod.ts";
+import { Errno } from "../zcall/errno.ts";
+import { PageMemory, pageSize } from "../zcall/page_memory.ts";
 import { BufferGroups, BufferRing } from "./buffer_ring.ts";
 import { BundleIterator } from "./bundle.ts";
 import { UringError } from "./errors.ts";

@@ -26,7 +26,8 @@
  * @module
  */
 
-import { unsafeAddressOf } from "../zcall/mod.ts";
+import { unsafeAddressOf } from "../zcall/memory.ts";
+import { TWO32 } from "./_constants.ts";
 
 // The sockaddr structs are the sock layer's (bind/connect/sendMsg take
 // them too).
@@ -35,9 +36,7 @@ export {
   RawSockaddrInet4,
   RawSockaddrInet6,
   RawSockaddrUnix,
-} from "../sock/mod.ts";
-
-const TWO32 = 4294967296;
+} from "../sock/structs.ts";
 
 function view(
   name: string,

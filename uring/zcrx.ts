@@ -44,30 +44,27 @@
  */
 
 import {
-  Errno,
-  errnoName,
-  getsockopt,
   IORING_OP,
   IORING_REGISTER,
   IORING_SETUP,
   IOSQE,
-  ioUringRegister,
-  Mapping,
-  PageMemory,
-  pageSize,
-  unsafeAddressOf,
-} from "../zcall/mod.ts";
+} from "../zcall/constants.ts";
+import { Errno, errnoName } from "../zcall/errno.ts";
+import { Mapping, unsafeAddressOf } from "../zcall/memory.ts";
+import { PageMemory, pageSize } from "../zcall/page_memory.ts";
+import { getsockopt, ioUringRegister } from "../zcall/syscalls.ts";
 import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
-import type { CQEView } from "./cqe.ts";
+import { type CQEView, IORING_CQE_F } from "./cqe.ts";
 import { NotSupportedError, UringError, uringError } from "./errors.ts";
 import type { RingFdSource } from "./buffer_ring.ts";
 import type { OpOptions, Uring } from "./ring.ts";
 import { QueryHdr } from "./structs.ts";
 import { linkByName } from "../sock/link.ts";
+import { TWO32 } from "./_constants.ts";
+import { SOL } from "../zcall/constants.ts";
 
-const TWO32 = 4294967296;
 const PAGE = pageSize();
-const F_MORE = 1 << 1;
+const F_MORE = IORING_CQE_F.MORE;
 const ECANCELED = -Errno.ECANCELED;
 const CANCEL_CTX = packDirect(
   IORING_OP.ASYNC_CANCEL,
@@ -1152,7 +1149,7 @@ export const NAPI = {
 } as const;
 
 const SO_INCOMING_NAPI_ID = 56;
-const SOL_SOCKET = 1;
+const SOL_SOCKET = SOL.SOCKET;
 /** NAPI ids below this are sender_cpu values, not real NAPI instances. */
 const MIN_NAPI_ID = 8193;
 

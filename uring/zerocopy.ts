@@ -27,9 +27,11 @@
  * @module
  */
 
-import { Errno, Msghdr, unsafeAddressOf } from "../zcall/mod.ts";
+import { Errno } from "../zcall/errno.ts";
+import { unsafeAddressOf } from "../zcall/memory.ts";
+import { Msghdr } from "../zcall/structs.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
-import type { CQEView } from "./cqe.ts";
+import { type CQEView, IORING_CQE_F } from "./cqe.ts";
 import { UringError } from "./errors.ts";
 import type { CQETarget } from "./multishot.ts";
 import type { OpOptions, Uring } from "./ring.ts";
@@ -41,8 +43,10 @@ import {
   prepSendZcFixed,
 } from "./sqe/net.ts";
 import { IORING_RECVSEND } from "./sqe/layout.ts";
+import { MSG } from "../zcall/constants.ts";
+import { checkFd as checkFdBits } from "./_validate.ts";
 
-const F_MORE = 1 << 1;
+const F_MORE = IORING_CQE_F.MORE;
 const F_NOTIF = 1 << 3;
 
 /**
@@ -408,9 +412,7 @@ export class ZCTracker {
 }
 
 function checkFd(where: string, fd: number): void {
-  if (!Number.isInteger(fd) || fd < 0 || fd > 0x1fffffff) {
-    throw new TypeError(`${where}: bad file descriptor ${fd}`);
-  }
+  checkFdBits(where, fd, 29);
 }
 
 // ---------------------------------------------------------------------------
@@ -523,7 +525,7 @@ function fanOut(
     keep = p;
   }
   const zc = n >= zcMin;
-  const msgFlags = o?.msgFlags ?? 0x4000; // MSG_NOSIGNAL
+  const msgFlags = o?.msgFlags ?? MSG.NOSIGNAL;
   let sent = 0;
   for (let k = 0; k < count; k++) {
     const fd = targets.fd(k);

@@ -7,6 +7,7 @@ import { viewBuffer, viewBytes } from "./_views.ts";
 import { errnoMessage, errnoName } from "./errno.ts";
 import { MissingPermissionError } from "./permission.ts";
 import { mmap, munmap } from "./syscalls.ts";
+import { pageSize } from "./page_memory.ts";
 
 /**
  * The address of a buffer's first byte, as a Number, for writing into kernel
@@ -136,8 +137,6 @@ export class MappingError extends Error {
   }
 }
 
-const PAGE = 4096;
-
 /**
  * Owner of an mmap'd region. `buffer` is an ArrayBuffer over the region;
  * `close()` (or `using`) detaches it and then unmaps, so stale views read as
@@ -168,9 +167,9 @@ export class Mapping {
         `Mapping: length must be a positive integer, got ${length}`,
       );
     }
-    if (!(offset >= 0 && offset % PAGE === 0)) {
+    if (!(offset >= 0 && offset % pageSize() === 0)) {
       throw new RangeError(
-        `Mapping: offset must be a non-negative multiple of ${PAGE}`,
+        `Mapping: offset must be a non-negative multiple of ${pageSize()}`,
       );
     }
     const addr = mmap(0, length, prot, flags, fd, offset);

@@ -1,17 +1,16 @@
 // The completion side of the ring: reaping CQEs and waiting for them.
 
+import { EFD, IORING_ENTER } from "../../zcall/constants.ts";
+import { PollFds } from "../../zcall/structs.ts";
 import {
   close as closeFd,
-  EFD,
   eventfd2,
-  IORING_ENTER,
   ioUringEnter,
   ioUringEnter4,
   pollAsync,
-  PollFds,
   read as readFd,
   write as writeFd,
-} from "../../zcall/mod.ts";
+} from "../../zcall/syscalls.ts";
 import { slotOf } from "../_registry.ts";
 import type { ExtSQE } from "../context.ts";
 import { CQEView, DirectCQE, ExtCQE } from "../cqe.ts";
@@ -24,7 +23,7 @@ import {
 import * as reg from "../register.ts";
 import { checkMs, checkViews } from "../_validate.ts";
 import { RingSubmission } from "./submission.ts";
-import * as K from "./_consts.ts";
+import * as K from "../_constants.ts";
 
 // Module consts: V8 folds them, where an imported binding is loaded and
 // hole-checked on every use.

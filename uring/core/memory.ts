@@ -30,20 +30,17 @@
 // touching unmapped memory. JS buffers whose addresses go into SQEs are kept
 // alive in a pin table until their final CQE (see _pins.ts).
 
+import { IORING_ENTER, IORING_SETUP } from "../../zcall/constants.ts";
+import { Errno } from "../../zcall/errno.ts";
+import { Mapping, unsafeAddressOf } from "../../zcall/memory.ts";
+import { PageMemory } from "../../zcall/page_memory.ts";
+import { MissingPermissionError } from "../../zcall/permission.ts";
+import type { Iovecs, PollFds } from "../../zcall/structs.ts";
 import {
   close as closeFd,
-  Errno,
-  IORING_ENTER,
-  IORING_SETUP,
   ioUringSetup,
-  type Iovecs,
-  Mapping,
-  MissingPermissionError,
-  PageMemory,
-  type PollFds,
-  unsafeAddressOf,
   write as writeFd,
-} from "../../zcall/mod.ts";
+} from "../../zcall/syscalls.ts";
 import { PinTable } from "../_pins.ts";
 import { ContextPools } from "../context.ts";
 import {
@@ -68,7 +65,7 @@ import {
   ONE,
   PROT_RW,
   TWO32,
-} from "./_consts.ts";
+} from "../_constants.ts";
 
 /**
  * Rings registered with IORING_REGISTER_RING_FDS, by slot (this thread's

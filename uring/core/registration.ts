@@ -1,12 +1,9 @@
 // Registration, probing and resizing on a ring.
 
-import {
-  IORING_REGISTER,
-  IORING_SETUP,
-  ioUringRegister,
-  Iovecs,
-  unsafeAddressOf,
-} from "../../zcall/mod.ts";
+import { IORING_REGISTER, IORING_SETUP } from "../../zcall/constants.ts";
+import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { Iovecs } from "../../zcall/structs.ts";
+import { ioUringRegister } from "../../zcall/syscalls.ts";
 import type { ContextPools, ExtSQE, IndirectSQE } from "../context.ts";
 import { NotSupportedError, UringError, uringError } from "../errors.ts";
 import {
@@ -18,7 +15,7 @@ import {
   querySCQ,
 } from "../probe.ts";
 import * as reg from "../register.ts";
-import { MAX_REG_BUFFERS, TWO32 } from "./_consts.ts";
+import { MAX_REG_BUFFERS, TWO32 } from "../_constants.ts";
 import {
   allocateUserRings,
   type Features,

@@ -1,6 +1,6 @@
 // The submission side of the ring: SQ slots, SQE finishing, pins, submit.
 
-import { ioUringEnter4 } from "../../zcall/mod.ts";
+import { ioUringEnter4 } from "../../zcall/syscalls.ts";
 import { slotOf } from "../_registry.ts";
 import { SQEContext } from "../context.ts";
 import {
@@ -13,7 +13,7 @@ import { prepNop } from "../sqe/control.ts";
 import { probeOpcodes } from "../probe.ts";
 import { checkOpOptions } from "../_validate.ts";
 import { RingMemory } from "./memory.ts";
-import * as K from "./_consts.ts";
+import * as K from "../_constants.ts";
 import type { OpOptions } from "../ops/options.ts";
 
 // Module consts: V8 folds them, where an imported binding is loaded and

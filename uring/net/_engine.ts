@@ -70,16 +70,10 @@
  * @module
  */
 
-import {
-  close as closeFd,
-  Errno,
-  IORING_OP,
-  IOSQE,
-  MSG,
-  SHUT,
-  SOCK,
-  unsafeAddressOf,
-} from "../../zcall/mod.ts";
+import { IORING_OP, IOSQE, MSG, SHUT, SOCK } from "../../zcall/constants.ts";
+import { Errno } from "../../zcall/errno.ts";
+import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { close as closeFd } from "../../zcall/syscalls.ts";
 import { BufferRing } from "../buffer_ring.ts";
 import { type CQEView, IORING_CQE_BUFFER_SHIFT, IORING_CQE_F } from "../cqe.ts";
 import { UringDriver } from "../driver.ts";
@@ -96,6 +90,7 @@ import {
   prepSend,
   prepShutdown,
 } from "../sqe.ts";
+import { checkFd } from "../_validate.ts";
 
 const F_MORE = IORING_CQE_F.MORE;
 const ENOBUFS = -Errno.ENOBUFS;
@@ -1369,9 +1364,7 @@ function checkHandler(h: EngineConnHandler): void {
 }
 
 function checkFdArg(op: string, fd: number): void {
-  if (!Number.isInteger(fd) || fd < 0 || fd > FD_MASK) {
-    throw new TypeError(`Engine.${op}: bad file descriptor ${fd}`);
-  }
+  checkFd(`Engine.${op}`, fd, 30);
 }
 
 function intOpt(

@@ -4,7 +4,7 @@
 // synchronous, as Deno.listen is). A missing permission is a
 // MissingPermissionError naming the flag.
 
-import { MissingPermissionError } from "../../zcall/mod.ts";
+import { MissingPermissionError } from "../../zcall/permission.ts";
 import { ipFamilyOf } from "../../sock/sockaddr.ts";
 
 const HOSTS_FILE = "/etc/hosts";

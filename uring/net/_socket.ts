@@ -11,20 +11,16 @@ import {
   SockaddrInet6,
   SockaddrUnix,
 } from "../../sock/sockaddr.ts";
+import { AF, IPPROTO, SO, SOCK, SOL } from "../../zcall/constants.ts";
 import {
-  AF,
   bind,
   close,
   getpeername,
   getsockname,
-  IPPROTO,
   listen,
   setsockopt,
-  SO,
-  SOCK,
   socket,
-  SOL,
-} from "../../zcall/mod.ts";
+} from "../../zcall/syscalls.ts";
 
 const ONE = new Uint8Array(new Int32Array([1]).buffer);
 const ZERO = new Uint8Array(new Int32Array([0]).buffer);

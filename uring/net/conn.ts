@@ -27,7 +27,7 @@
  */
 
 import { ClosedError, errorFromErrno } from "../../sock/errors.ts";
-import { Errno } from "../../zcall/mod.ts";
+import { Errno } from "../../zcall/errno.ts";
 import type { Engine, EngineConn, EngineConnHandler } from "./_engine.ts";
 import {
   netAddrOf,

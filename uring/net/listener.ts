@@ -19,7 +19,8 @@
  */
 
 import { ClosedError, errorFromErrno } from "../../sock/errors.ts";
-import { close as closeFd, SHUT, shutdown } from "../../zcall/mod.ts";
+import { SHUT } from "../../zcall/constants.ts";
+import { close as closeFd, shutdown } from "../../zcall/syscalls.ts";
 import type { Engine, EngineListener } from "./_engine.ts";
 import { type UringConn, UringTcpConn, UringUnixConn } from "./conn.ts";
 

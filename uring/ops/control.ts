@@ -2,7 +2,8 @@
 // ring messages, fixed-fd install, file updates and passthrough commands.
 
 import { IOSQE } from "../../zcall/constants.ts";
-import { IORING_OP, unsafeAddressOf } from "../../zcall/mod.ts";
+import { IORING_OP } from "../../zcall/constants.ts";
+import { unsafeAddressOf } from "../../zcall/memory.ts";
 import { SQEContext } from "../context.ts";
 import {
   prepCancel,
@@ -37,9 +38,10 @@ import {
   IORING_TIMEOUT,
   setSqeCmd,
 } from "../sqe/layout.ts";
-import { checkInt32, checkMs, checkU32 } from "../_validate.ts";
+import { checkInt32, checkMs, checkU32, checkWord32 } from "../_validate.ts";
 import type { RingCore } from "../core/registration.ts";
 import type { SocketCmdFields, SQEOptions, TimeoutOptions } from "./options.ts";
+import { FUTEX2_U32_PRIVATE } from "../_constants.ts";
 
 export function nop128(r: RingCore, ctx: SQEContext, o?: SQEOptions): boolean {
   r._need128("nop128", IORING_OP.NOP128);
@@ -413,11 +415,13 @@ export function futexWait(
   index: number,
   val: number,
   mask = 0xffffffff,
-  futexFlags = 0x82,
+  futexFlags: number = FUTEX2_U32_PRIVATE,
   o?: SQEOptions,
 ): boolean {
   const a = futexWord("futexWait", word, index);
-  checkU32("futexWait val", val >>> 0);
+  checkWord32("futexWait val", val);
+  checkWord32("futexWait mask", mask);
+  checkU32("futexWait futexFlags", futexFlags);
   const i = r._claimFor("futexWait", ctx, o);
   if (i < 0) return false;
   prepFutexWait(
@@ -442,11 +446,13 @@ export function futexWake(
   index: number,
   count: number,
   mask = 0xffffffff,
-  futexFlags = 0x82,
+  futexFlags: number = FUTEX2_U32_PRIVATE,
   o?: SQEOptions,
 ): boolean {
   const a = futexWord("futexWake", word, index);
   checkU32("futexWake count", count);
+  checkWord32("futexWake mask", mask);
+  checkU32("futexWake futexFlags", futexFlags);
   const i = r._claimFor("futexWake", ctx, o);
   if (i < 0) return false;
   prepFutexWake(r._sqe, i, a, count, 0, mask >>> 0, 0, futexFlags, 0);
@@ -581,7 +587,7 @@ export function filesUpdate(
   if (!(fds instanceof Int32Array) || fds.length === 0) {
     throw new TypeError("filesUpdate: fds must be a non-empty Int32Array");
   }
-  checkU32("filesUpdate offset", offset >>> 0);
+  checkWord32("filesUpdate offset", offset);
   const i = r._claimFor("filesUpdate", ctx, o);
   if (i < 0) return false;
   prepFilesUpdate(

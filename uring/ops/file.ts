@@ -1,7 +1,9 @@
 // File operations: read/write (plain, vectored, fixed), open/close, sync,
 // metadata, xattrs, splice/tee/pipe, advice.
 
-import { IORING_OP, Iovecs, unsafeAddressOf } from "../../zcall/mod.ts";
+import { IORING_OP } from "../../zcall/constants.ts";
+import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { Iovecs } from "../../zcall/structs.ts";
 import type { SQEContext } from "../context.ts";
 import { OpenHow, Statx } from "../structs.ts";
 import {
@@ -38,7 +40,6 @@ import {
 } from "../sqe/file.ts";
 import { setSqeTargetFixedFile } from "../sqe/layout.ts";
 import {
-  addrOf,
   checkBuf,
   checkInt32,
   checkLen,
@@ -53,6 +54,7 @@ import type {
   SQEOptions,
   SyncOptions,
 } from "./options.ts";
+import { addrOf } from "../_addr.ts";
 
 export function read(
   r: RingCore,

@@ -1,6 +1,8 @@
 // Socket operations: socket, bind, listen, accept, connect, send, receive.
 
-import { AF, IPPROTO, Msghdr, SOCK, unsafeAddressOf } from "../../zcall/mod.ts";
+import { AF, IPPROTO, SOCK } from "../../zcall/constants.ts";
+import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { Msghdr } from "../../zcall/structs.ts";
 import type { SQEContext } from "../context.ts";
 import {
   prepAccept,
@@ -18,15 +20,9 @@ import {
   prepSocketDirect,
 } from "../sqe/net.ts";
 import { IORING_FILE_INDEX_ALLOC } from "../sqe/layout.ts";
-import { IOSQE_BUFFER_SELECT } from "../core/_consts.ts";
+import { IOSQE_BUFFER_SELECT } from "../_constants.ts";
 import { setSqeFlags } from "../sqe/layout.ts";
-import {
-  addrOf,
-  checkBuf,
-  checkInt32,
-  checkLen,
-  checkU32,
-} from "../_validate.ts";
+import { checkBuf, checkInt32, checkLen, checkU32 } from "../_validate.ts";
 import type { RingCore } from "../core/registration.ts";
 import { sockaddrBytes, type SockaddrInput } from "../_sockaddr.ts";
 
@@ -37,6 +33,7 @@ import type {
   SocketOpOptions,
   SQEOptions,
 } from "./options.ts";
+import { addrOf } from "../_addr.ts";
 
 export function socketRaw(
   r: RingCore,

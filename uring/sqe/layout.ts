@@ -102,14 +102,14 @@ const PAD2_LO = SQE_WORD.PAD2_LO;
 const PAD2_HI = SQE_WORD.PAD2_HI;
 
 const WORDS = SQE_WORD.COUNT;
-const TWO32 = 4294967296;
+const TWO32 = 2 ** 32;
 
 /**
  * IORING_FILE_INDEX_ALLOC: let the kernel pick a free direct descriptor slot.
  *
  * @example
  * ```ts
- * import { IORING_FILE_INDEX_ALLOC } from "@kernio/kernio/uring";
+ * import { IORING_FILE_INDEX_ALLOC } from "@kernio/kernio/uring/raw";
  * console.log(IORING_FILE_INDEX_ALLOC);
  * ```
  */
@@ -119,7 +119,7 @@ export const IORING_FILE_INDEX_ALLOC = 0xffffffff;
  *
  * @example
  * ```ts
- * import { IORING_FIXED_FD_NO_CLOEXEC } from "@kernio/kernio/uring";
+ * import { IORING_FIXED_FD_NO_CLOEXEC } from "@kernio/kernio/uring/raw";
  * console.log(IORING_FIXED_FD_NO_CLOEXEC);
  * ```
  */
@@ -129,7 +129,7 @@ export const IORING_FIXED_FD_NO_CLOEXEC = 1;
  *
  * @example
  * ```ts
- * import { IORING_FSYNC_DATASYNC } from "@kernio/kernio/uring";
+ * import { IORING_FSYNC_DATASYNC } from "@kernio/kernio/uring/raw";
  * console.log(IORING_FSYNC_DATASYNC);
  * ```
  */
@@ -140,7 +140,7 @@ export const IORING_FSYNC_DATASYNC = 1;
  *
  * @example
  * ```ts
- * import { IORING_TIMEOUT } from "@kernio/kernio/uring";
+ * import { IORING_TIMEOUT } from "@kernio/kernio/uring/raw";
  * IORING_TIMEOUT.ABS;
  * ```
  */
@@ -159,7 +159,7 @@ export const IORING_TIMEOUT = {
  *
  * @example
  * ```ts
- * import { IORING_POLL } from "@kernio/kernio/uring";
+ * import { IORING_POLL } from "@kernio/kernio/uring/raw";
  * IORING_POLL.ADD_MULTI;
  * ```
  */
@@ -175,7 +175,7 @@ export const IORING_POLL = {
  *
  * @example
  * ```ts
- * import { IORING_ASYNC_CANCEL } from "@kernio/kernio/uring";
+ * import { IORING_ASYNC_CANCEL } from "@kernio/kernio/uring/raw";
  * IORING_ASYNC_CANCEL.ALL | IORING_ASYNC_CANCEL.FD;
  * ```
  */
@@ -193,7 +193,7 @@ export const IORING_ASYNC_CANCEL = {
  *
  * @example
  * ```ts
- * import { IORING_ACCEPT } from "@kernio/kernio/uring";
+ * import { IORING_ACCEPT } from "@kernio/kernio/uring/raw";
  * IORING_ACCEPT.MULTISHOT;
  * ```
  */
@@ -208,7 +208,7 @@ export const IORING_ACCEPT = {
  *
  * @example
  * ```ts
- * import { IORING_RECVSEND } from "@kernio/kernio/uring";
+ * import { IORING_RECVSEND } from "@kernio/kernio/uring/raw";
  * IORING_RECVSEND.POLL_FIRST;
  * ```
  */
@@ -226,7 +226,7 @@ export const IORING_RECVSEND = {
  *
  * @example
  * ```ts
- * import { IORING_MSG } from "@kernio/kernio/uring";
+ * import { IORING_MSG } from "@kernio/kernio/uring/raw";
  * IORING_MSG.DATA; // 0
  * ```
  */
@@ -242,7 +242,7 @@ export const IORING_MSG = {
  *
  * @example
  * ```ts
- * import { IORING_NOP } from "@kernio/kernio/uring";
+ * import { IORING_NOP } from "@kernio/kernio/uring/raw";
  * IORING_NOP.INJECT_RESULT;
  * ```
  */
@@ -260,7 +260,7 @@ export const IORING_NOP = {
  *
  * @example
  * ```ts
- * import { FUTEX2 } from "@kernio/kernio/uring";
+ * import { FUTEX2 } from "@kernio/kernio/uring/raw";
  * FUTEX2.SIZE_U32 | FUTEX2.PRIVATE;
  * ```
  */
@@ -278,7 +278,7 @@ export const FUTEX2 = {
  *
  * @example
  * ```ts
- * import { FUTEX_BITSET_MATCH_ANY } from "@kernio/kernio/uring";
+ * import { FUTEX_BITSET_MATCH_ANY } from "@kernio/kernio/uring/raw";
  * console.log(FUTEX_BITSET_MATCH_ANY);
  * ```
  */
@@ -289,7 +289,7 @@ export const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
  *
  * @example
  * ```ts
- * import { SOCKET_URING_OP } from "@kernio/kernio/uring";
+ * import { SOCKET_URING_OP } from "@kernio/kernio/uring/raw";
  * SOCKET_URING_OP.SIOCINQ; // 0
  * ```
  */
@@ -310,7 +310,7 @@ export const SOCKET_URING_OP = {
  *
  * @example
  * ```ts
- * import { IORING_OP } from "@kernio/kernio/zcall";
+ * import { IORING_OP } from "@kernio/kernio/uring/raw";
  * import { prepRw } from "@kernio/kernio/uring/raw";
  * const w = new Uint32Array(16);
  * prepRw(w, 0, IORING_OP.READ, 3, 0x1000, 64, 0);
@@ -471,7 +471,7 @@ export function setSqeTargetFixedFile(
  *
  * @example
  * ```ts
- * import { IOSQE } from "@kernio/kernio/zcall";
+ * import { IOSQE } from "@kernio/kernio/uring/raw";
  * import { clearSqeFlags, setSqeFlags } from "@kernio/kernio/uring/raw";
  * const w = new Uint32Array(16);
  * setSqeFlags(w, 0, IOSQE.FIXED_FILE | IOSQE.IO_LINK);
