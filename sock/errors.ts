@@ -12,7 +12,7 @@
 import { Errno, errnoMessage, errnoName } from "../zcall/errno.ts";
 
 // The missing-permission error is zcall's (a Deno.errors.NotCapable).
-export { MissingPermissionError } from "../zcall/mod.ts";
+export { MissingPermissionError } from "../zcall/permission.ts";
 
 /**
  * The value the non-blocking `try*` methods return when the kernel is not
