@@ -142,7 +142,7 @@ Deno.test("uring zerocopy: sendMsgZC and bad input", async () => {
     );
     assert.throws(
       () => zc.sendZC(-1, new Uint8Array(1), new NoopZCHandler()),
-      TypeError,
+      RangeError,
     );
     assert.throws(
       () => zc.sendZC(c, [] as never, new NoopZCHandler()),
@@ -260,7 +260,7 @@ Deno.test("uring zerocopy: multicast helpers", async () => {
             0,
             1,
           ),
-        TypeError,
+        RangeError,
       );
       assert.throws(
         () =>
