@@ -81,6 +81,31 @@ Deno.test("uring zcrx: loopback refuses the queue itself, nothing leaks", async 
       RangeError,
     );
     assert.equal(ZCRX.AREA_SHIFT, 48);
+    assert.throws(
+      () =>
+        registerZcrxIfq(ring, {
+          ifName: "lo",
+          rxQueue: 0,
+          areaSize: 1 << 20,
+          useHugePages: true,
+        }),
+      RangeError,
+      "huge-page areas come in 2 MiB",
+    );
+    // Huge pages: the area either maps (then the device refuses) or the
+    // error says what is missing.
+    assert.throws(
+      () =>
+        registerZcrxIfq(ring, {
+          ifName: "lo",
+          rxQueue: 0,
+          areaSize: 2 << 20,
+          useHugePages: true,
+        }),
+      (e) =>
+        e instanceof NotSupportedError ||
+        (e instanceof UringError && /nr_hugepages/.test(e.message)),
+    );
     // A ring with 16-byte CQEs: the receiver says what the ring lacks.
     using plain = new Uring({ entries: 8 });
     plain.start();

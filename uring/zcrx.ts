@@ -428,6 +428,27 @@ function ifIndexOf(cfg: ZcrxConfig): number {
 }
 
 const MAP_PRIVATE_ANON_HUGETLB = 0x02 | 0x20 | 0x40000;
+const HUGE_PAGE = 2 << 20;
+
+function hugeArea(size: number): Mapping {
+  if (size % HUGE_PAGE !== 0) {
+    throw new RangeError(
+      "registerZcrxIfq: with useHugePages, areaSize must be a multiple of 2 MiB",
+    );
+  }
+  try {
+    return new Mapping(size, 0x3, MAP_PRIVATE_ANON_HUGETLB, -1, 0);
+  } catch (e) {
+    const errno = (e as { errno?: number }).errno ?? 0;
+    if (errno !== Errno.ENOMEM) throw e;
+    throw new UringError(
+      "register zcrx ifq",
+      -Errno.ENOMEM,
+      `uring: register zcrx ifq: no huge pages for a ${size}-byte area ` +
+        `(${(e as Error).message}; reserve some with vm.nr_hugepages)`,
+    );
+  }
+}
 
 /**
  * Registers a ZCRX interface queue on `ring` (which must have 32-byte CQEs
@@ -482,7 +503,7 @@ export function registerZcrxIfq(
   // Huge pages come only from mmap (and so need the unscoped --allow-ffi);
   // otherwise the area and refill ring are JS-owned page-aligned memory.
   const area = config.useHugePages === true
-    ? new Mapping(areaSize, 0x3, MAP_PRIVATE_ANON_HUGETLB, -1, 0)
+    ? hugeArea(areaSize)
     : new PageMemory(areaSize);
   let rq: PageMemory | null = null;
   try {
