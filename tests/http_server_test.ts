@@ -908,3 +908,17 @@ Deno.test("http server: a stalled request body is cut off", async () => {
   assert.ok(Date.now() - t0 < 3000);
   assert.ok(failed instanceof Error);
 });
+
+Deno.test("http server: without --allow-ffi the error names the flag", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      new URL("../examples/http_hello.ts", import.meta.url).pathname,
+      "0",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.notEqual(out.code, 0);
+  assert.match(new TextDecoder().decode(out.stderr), /--allow-ffi=/);
+});
