@@ -8,6 +8,7 @@ import {
   normDate,
   raw,
   rawBytes,
+  readAll,
   startHttp,
 } from "./_util/http.ts";
 
@@ -432,14 +433,8 @@ Deno.test("http server: timeouts", async (t) => {
     await conn.write(
       new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
     );
-    const buf = new Uint8Array(1000);
     const t0 = Date.now();
-    let out = "";
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) break;
-      out += new TextDecoder().decode(buf.subarray(0, n));
-    }
+    const out = await readAll(conn);
     conn.close();
     assert.equal(countResponses(out), 1);
     const waited = Date.now() - t0;
@@ -588,13 +583,7 @@ Deno.test("http server: Unix socket", async () => {
       "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
     ),
   );
-  let out = "";
-  const buf = new Uint8Array(1000);
-  for (;;) {
-    const n = await conn.read(buf);
-    if (n === null) break;
-    out += new TextDecoder().decode(buf.subarray(0, n));
-  }
+  const out = await readAll(conn);
   conn.close();
   assert.match(out, /\r\n\r\nunix$/);
 });
@@ -673,13 +662,7 @@ Deno.test("http server: request body backpressure", async () => {
   assert.ok(stalledAt < TOTAL / 2, `client wrote ${stalledAt} bytes`);
   release();
   await writing;
-  let out = "";
-  const buf = new Uint8Array(1000);
-  for (;;) {
-    const n = await conn.read(buf);
-    if (n === null) break;
-    out += new TextDecoder().decode(buf.subarray(0, n));
-  }
+  const out = await readAll(conn);
   conn.close();
   assert.match(out, new RegExp(`\\r\\n\\r\\n${TOTAL}$`));
 });

@@ -102,3 +102,14 @@ export function decode(b: Uint8Array): string {
 export function countResponses(s: string): number {
   return s.split("HTTP/1.1 ").length - 1;
 }
+
+/** Reads a connection to its end, as text. */
+export async function readAll(conn: Deno.Conn): Promise<string> {
+  const buf = new Uint8Array(4096);
+  let out = "";
+  for (;;) {
+    const n = await conn.read(buf);
+    if (n === null) return out;
+    out += dec.decode(buf.subarray(0, n));
+  }
+}
