@@ -5,11 +5,13 @@
  * against the same server written with `Deno.listen`
  * (`examples/echo_deno.ts`), both loaded on loopback by the same C load
  * generator (`bench/c/echo_client.c`, built here with `cc -O2`): 64-byte
- * messages, one in flight per connection. Prints a side-by-side table of
- * messages/s, p50 and p99 latency, and exits by itself.
+ * messages, one in flight per connection. Both servers run at once and the
+ * rounds alternate between them, so both sides see the same machine; prints
+ * the median messages/s, p50 and p99 latency of each, and the median of the
+ * per-round ratios, and exits by itself.
  *
  * Run: `deno task demo` (builds the native library first), or
- * `deno run --allow-all examples/demo.ts [--seconds=3] [--conns=1,50]`.
+ * `deno run --allow-all examples/demo.ts [--seconds=1] [--rounds=3] [--conns=1,50]`.
  * Permissions: it runs `cc` and two `deno run` servers (the io_uring one
  * with only `--allow-ffi=<the native library>`, the Deno.listen one with
  * `--allow-net=127.0.0.1`).
@@ -37,14 +39,22 @@ function arg(name: string, dflt: string): string {
   return a ? a.slice(name.length + 3) : dflt;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 if (import.meta.main) {
-  const seconds = Number(arg("seconds", "3"));
+  const seconds = Number(arg("seconds", "1"));
+  const rounds = Number(arg("rounds", "3"));
   const connsList = arg("conns", "1,50").split(",").map(Number);
   if (
     !(seconds > 0 && seconds <= 600) ||
+    !(Number.isInteger(rounds) && rounds >= 1 && rounds <= 100) ||
     connsList.some((c) => !(Number.isInteger(c) && c >= 1 && c <= 5000))
   ) {
-    console.error("usage: demo.ts [--seconds=3] [--conns=1,50]");
+    console.error("usage: demo.ts [--seconds=1] [--rounds=3] [--conns=1,50]");
     Deno.exit(2);
   }
 
@@ -68,50 +78,66 @@ if (import.meta.main) {
     },
   ];
 
-  const results = new Map<string, EchoResult>();
-  for (const s of servers) {
-    console.log(`running ${s.name} ...`);
-    const srv = await startServer(s.cmd);
-    try {
-      for (const c of connsList) {
-        await runEchoClient(client, srv.port, c, 0.3); // warm-up
-        results.set(
-          `${s.name}/${c}`,
-          await runEchoClient(client, srv.port, c, seconds),
-        );
+  // Both servers run side by side; the rounds alternate between them (the
+  // order flips each round) so both see the same machine, and the table
+  // reports medians over the rounds.
+  const running = [];
+  try {
+    for (const s of servers) running.push(await startServer(s.cmd));
+    const results = new Map<string, EchoResult[]>();
+    for (const c of connsList) {
+      for (const srv of running) await runEchoClient(client, srv.port, c, 0.3);
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 ? [1, 0] : [0, 1];
+        for (const i of order) {
+          console.log(
+            `round ${r + 1}/${rounds}: ${servers[i].name}, ${c} conn${
+              c === 1 ? "" : "s"
+            } ...`,
+          );
+          const key = `${servers[i].name}/${c}`;
+          const res = await runEchoClient(client, running[i].port, c, seconds);
+          results.set(key, [...(results.get(key) ?? []), res]);
+        }
       }
-    } finally {
-      await srv.stop();
     }
-  }
 
-  const rows: string[][] = [];
-  for (const c of connsList) {
-    for (const s of servers) {
-      const r = results.get(`${s.name}/${c}`)!;
-      rows.push([
-        s.name,
-        String(c),
-        Math.round(r.msgs_per_s).toLocaleString("en-US"),
-        r.p50_us.toFixed(0),
-        r.p99_us.toFixed(0),
-      ]);
+    const med = (name: string, c: number, f: (r: EchoResult) => number) =>
+      median(results.get(`${name}/${c}`)!.map(f));
+    const rows: string[][] = [];
+    for (const c of connsList) {
+      for (const s of servers) {
+        rows.push([
+          s.name,
+          String(c),
+          Math.round(med(s.name, c, (r) => r.msgs_per_s)).toLocaleString(
+            "en-US",
+          ),
+          med(s.name, c, (r) => r.p50_us).toFixed(0),
+          med(s.name, c, (r) => r.p99_us).toFixed(0),
+        ]);
+      }
     }
-  }
-  console.log(
-    `\necho on 127.0.0.1, 64-byte messages, ${seconds}s per run, same C client\n`,
-  );
-  console.log(
-    table(["server", "conns", "messages/s", "p50 us", "p99 us"], rows),
-  );
-  console.log();
-  for (const c of connsList) {
-    const k = results.get(`${servers[0].name}/${c}`)!;
-    const d = results.get(`${servers[1].name}/${c}`)!;
     console.log(
-      `${c} conn${c === 1 ? "" : "s"}: io_uring ${
-        (k.msgs_per_s / d.msgs_per_s).toFixed(2)
-      }x the messages/s of Deno.listen`,
+      `\necho on 127.0.0.1, 64-byte messages, same C client; medians of ` +
+        `${rounds} alternated rounds of ${seconds}s\n`,
     );
+    console.log(
+      table(["server", "conns", "messages/s", "p50 us", "p99 us"], rows),
+    );
+    console.log();
+    for (const c of connsList) {
+      const k = results.get(`${servers[0].name}/${c}`)!;
+      const d = results.get(`${servers[1].name}/${c}`)!;
+      // the ratio of each round's pair, then the median of those
+      const ratio = median(k.map((x, i) => x.msgs_per_s / d[i].msgs_per_s));
+      console.log(
+        `${c} conn${c === 1 ? "" : "s"}: io_uring ${
+          ratio.toFixed(2)
+        }x the messages/s of Deno.listen (median of per-round ratios)`,
+      );
+    }
+  } finally {
+    for (const srv of running) await srv.stop();
   }
 }
