@@ -21,6 +21,7 @@ import {
 } from "./_connection.ts";
 import type { Transport, TransportListener } from "./_transport.ts";
 import { Engine } from "../uring/net/_engine.ts";
+import { checkPort } from "../uring/net/_resolve.ts";
 
 /**
  * The handler: a Request in, a Response (or a promise of one) out.
@@ -249,10 +250,8 @@ class Server implements ConnectionHost, HttpServer {
       this.defaultHost = "localhost";
     } else {
       const o = options as ServeTcpOptions;
-      const port = o.port ?? 8000;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new RangeError("serve: port must be an integer in [0, 65535]");
-      }
+      // A number or a decimal string, as Deno.serve takes it.
+      const port = checkPort("serve", o.port ?? 8000);
       let hostname = o.hostname ?? "0.0.0.0";
       if (typeof hostname !== "string") {
         throw new TypeError("serve: hostname must be a string");

@@ -785,6 +785,7 @@ Deno.test("http server: bad options are refused clearly; 413 over maxBodySize", 
   const bad: [unknown, unknown, RegExp][] = [
     [{ port: -1 }, h, /port/],
     [{ port: 1.5 }, h, /port/],
+    [{ port: "http" }, h, /port "http" is not a number/],
     [{ port: 0, hostname: 7 }, h, /hostname/],
     [{ port: 0 }, "nope", /handler/],
     [{ port: 0, headerTimeout: 0 }, h, /headerTimeout/],
