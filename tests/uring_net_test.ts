@@ -297,6 +297,31 @@ Deno.test("uring net: close() frees the port at once; pending accept rejects; un
   assert.ok(performance.now() - t0 < 10_000);
 });
 
+Deno.test("uring net: a readable.pipeTo(writable) echo closes its connection at the end, so the process exits", async () => {
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { connect, listen } from "${new URL(
+        "../uring/mod.ts",
+        import.meta.url,
+      )}";
+       const l = listen({ hostname: "127.0.0.1", port: 0 });
+       (async () => { for await (const c of l) c.readable.pipeTo(c.writable); })();
+       const c = await connect({ hostname: "127.0.0.1", port: l.addr.port });
+       await c.write(new TextEncoder().encode("ping"));
+       const buf = new Uint8Array(4);
+       console.log(await c.read(buf), new TextDecoder().decode(buf));
+       l.close();
+       c.close();`,
+    ],
+    signal: AbortSignal.timeout(20_000),
+  }).output();
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "4 ping");
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  assert.ok(performance.now() - t0 < 20_000);
+});
+
 // Run-queue wait of the calling (JS) thread, in ms: time it was ready to
 // run while other tasks held both cores.
 function runQueueWaitMs(): number {

@@ -82,6 +82,10 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
     null;
   #readable: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
   #writable: WritableStream<Uint8Array> | null = null;
+  // Both streams done (readable ended, writable closed): the connection
+  // closes itself, as Deno's streams close their resource.
+  #readableEnded = false;
+  #writableClosed = false;
   #onSent = (errno: number): void => this.#sent(errno);
 
   /** @internal Use connect() or a listener's accept(). */
@@ -251,14 +255,18 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
   }
 
   /**
-   * The received bytes as a stream. Cancelling it closes the connection.
+   * The received bytes as a stream. Cancelling it closes the connection;
+   * so does its end once `writable` has been closed too (a
+   * `readable.pipeTo(writable)` echo needs no close() of its own).
    */
   get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
     this.#readable ??= new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull: async (ctl) => {
         const c = await this.#nextChunk();
-        if (c === null) ctl.close();
-        else ctl.enqueue(c);
+        if (c !== null) return ctl.enqueue(c);
+        ctl.close();
+        this.#readableEnded = true;
+        if (this.#writableClosed) this.close();
       },
       cancel: () => this.close(),
     }, { highWaterMark: 0 });
@@ -318,7 +326,13 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
       write: async (chunk) => {
         await this.write(chunk);
       },
-      close: () => this.closeWrite(),
+      // Shuts the write side down; the connection closes once `readable`
+      // has ended too.
+      close: async () => {
+        await this.closeWrite();
+        this.#writableClosed = true;
+        if (this.#readableEnded) this.close();
+      },
       abort: () => this.close(),
     });
     return this.#writable;
