@@ -906,3 +906,12 @@ Deno.test("http server: without --allow-ffi the error names the flag", async () 
   assert.notEqual(out.code, 0);
   assert.match(new TextDecoder().decode(out.stderr), /--allow-ffi=/);
 });
+
+Deno.test("http server: an aborted signal shuts the server down", async () => {
+  const ac = new AbortController();
+  const s = startHttp(() => new Response("ok"), { signal: ac.signal });
+  assert.match(await raw(s.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"), /ok$/);
+  ac.abort();
+  await s.finished;
+  await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: s.port }));
+});
