@@ -3,6 +3,13 @@
 // TypeError; a number outside its range (a bad fd included) is a
 // RangeError. Pure: loads without FFI.
 
+import {
+  isSharedBuffer,
+  isUnstableView,
+  taBuffer,
+  taTag,
+  viewBytes,
+} from "../zcall/_views.ts";
 import type { OpOptions } from "./ops/options.ts";
 
 const encoder = new TextEncoder();
@@ -16,23 +23,33 @@ export function cstring(where: string, s: string | Uint8Array): Uint8Array {
     const { written } = encoder.encodeInto(s, b);
     return b.subarray(0, written + 1);
   }
-  if (
-    !(s instanceof Uint8Array) || s.byteLength === 0 ||
-    s[s.byteLength - 1] !== 0
-  ) {
+  const n = taTag(s) === "Uint8Array" ? viewBytes(s) : 0;
+  if (n === 0 || s[n - 1] !== 0) {
     throw new TypeError(
       `${where}: expected a string or a NUL-terminated Uint8Array`,
     );
   }
-  return s;
+  // The kernel reads the path when the op runs, later: another thread
+  // could remove the NUL from shared memory meanwhile, so those get a
+  // private copy (which the op pins).
+  return isSharedBuffer(taBuffer(s)) ? s.slice(0, n) : s;
 }
 
+// Memory an op hands the kernel stays alive (pinned until the final CQE)
+// and the same size: views over resizable or detached buffers are refused.
+// Sizes come from the engine (zcall/_views.ts), never from the object.
 export function checkBuf(
   where: string,
   b: unknown,
 ): asserts b is ArrayBufferView {
-  if (!ArrayBuffer.isView(b)) {
+  if (viewBytes(b) < 0) {
     throw new TypeError(`${where}: expected a TypedArray or DataView`);
+  }
+  if (isUnstableView(b)) {
+    throw new TypeError(
+      `${where}: the buffer is resizable or detached; in-flight I/O needs ` +
+        "memory that keeps its size (use a fixed-length ArrayBuffer)",
+    );
   }
 }
 
@@ -41,9 +58,10 @@ export function checkLen(
   b: ArrayBufferView,
   n: number | undefined,
 ): number {
-  if (n === undefined) return b.byteLength;
-  if (!(Number.isInteger(n) && n >= 0 && n <= b.byteLength)) {
-    throw new RangeError(`${where}: n=${n} outside 0..${b.byteLength}`);
+  const cap = viewBytes(b);
+  if (n === undefined) return cap < 0 ? 0 : cap;
+  if (!(Number.isInteger(n) && n >= 0 && n <= cap)) {
+    throw new RangeError(`${where}: n=${n} outside 0..${cap}`);
   }
   return n;
 }

@@ -150,6 +150,9 @@ export class BufferRing {
   readonly incremental: boolean;
 
   #ringFd: number;
+  // The ring object when one was given: the handle follows it, not the fd
+  // number (a stopped ring's number can name a new ring at once).
+  #ring: RingFdSource | null;
   // Plain mode: JS-owned memory (no pointer permission needed); mmap mode
   // (IOU_PBUF_RING_MMAP): the kernel's, which needs the unscoped --allow-ffi.
   #ringMap: PageMemory | Mapping | null;
@@ -171,12 +174,14 @@ export class BufferRing {
   #status = new Uint8Array(40);
 
   private constructor(
+    ring: RingFdSource | null,
     ringFd: number,
     o: Required<Omit<BufferRingOptions, "provideAll">>,
     ringMap: PageMemory | Mapping,
     bufMap: PageMemory,
   ) {
     this.#ringFd = ringFd;
+    this.#ring = ring;
     this.groupId = o.groupId;
     this.entries = o.entries;
     this.mask = o.entries - 1;
@@ -300,6 +305,7 @@ export class BufferRing {
       throw e;
     }
     const br = new BufferRing(
+      typeof ring === "number" ? null : ring,
       ringFd,
       {
         groupId,
@@ -317,6 +323,20 @@ export class BufferRing {
       br.advance();
     }
     return br;
+  }
+
+  // Whether the ring this group was registered on is still the one behind
+  // #ringFd. A ring object that stopped (its fd getter throws, or `closed`
+  // says so) took the group with it: this handle is then inert.
+  #ringAlive(): boolean {
+    const r = this.#ring;
+    if (r === null) return true;
+    try {
+      if ((r as { closed?: unknown }).closed === true) return false;
+      return r.fd === this.#ringFd;
+    } catch {
+      return false;
+    }
   }
 
   #check(op: string): void {
@@ -514,6 +534,13 @@ export class BufferRing {
    */
   head(): number {
     this.#check("head");
+    if (!this.#ringAlive()) {
+      throw new UringError(
+        "head",
+        -Errno.EBADF,
+        "uring: BufferRing.head: its ring was stopped",
+      );
+    }
     const s = this.#status;
     s.fill(0);
     new DataView(s.buffer).setUint32(0, this.groupId, true);
@@ -536,7 +563,9 @@ export class BufferRing {
     if (this.#bufMap === null) return;
     const bufMap = this.#bufMap;
     this.#bufMap = null;
-    const r = unregister(this.#ringFd, this.groupId);
+    // Only on the ring it was registered on: after that ring stopped, the
+    // fd number may belong to another ring, whose group must not be touched.
+    const r = this.#ringAlive() ? unregister(this.#ringFd, this.groupId) : 0;
     for (let i = 0; i < this.#views.length; i++) {
       this.#views[i] = EMPTY;
     }

@@ -4,7 +4,7 @@
 
 import { IORING_REGISTER } from "../zcall/constants.ts";
 import { Errno } from "../zcall/errno.ts";
-import { unsafeAddressOf } from "../zcall/memory.ts";
+import { unsafeAddressOf, viewByteLength } from "../zcall/memory.ts";
 import { ioUringRegister, syscall6 } from "../zcall/syscalls.ts";
 import { SYS } from "../zcall/sysnum.ts";
 import { UringError, uringError } from "./errors.ts";
@@ -119,7 +119,7 @@ export function registerFiles(
     ioUringRegister(
       fd,
       IORING_REGISTER.FILES,
-      new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+      new Uint8Array(a.buffer, a.byteOffset, viewByteLength(a)),
       a.length,
     ),
   );
@@ -217,7 +217,7 @@ export function registerBuffers(
 ): void {
   if (
     !(Number.isInteger(nr) && nr >= 1 && nr <= 16384 &&
-      iovecs.byteLength >= nr * 16)
+      viewByteLength(iovecs) >= nr * 16)
   ) {
     throw new RangeError(`registerBuffers: need 1..16384 iovecs, got ${nr}`);
   }

@@ -26,7 +26,7 @@
  * @module
  */
 
-import { unsafeAddressOf } from "../zcall/memory.ts";
+import { unsafeAddressOf, viewByteLength } from "../zcall/memory.ts";
 import { TWO32 } from "./_constants.ts";
 
 // The sockaddr structs are the sock layer's (bind/connect/sendMsg take
@@ -44,7 +44,7 @@ function view(
   bytes: Uint8Array | undefined,
 ): [Uint8Array, DataView] {
   if (bytes === undefined) bytes = new Uint8Array(size);
-  if (!(bytes instanceof Uint8Array) || bytes.byteLength < size) {
+  if (!(bytes instanceof Uint8Array) || viewByteLength(bytes) < size) {
     throw new TypeError(
       `${name}: expected a Uint8Array of at least ${size} bytes`,
     );

@@ -28,11 +28,12 @@
  */
 
 import { Errno } from "../zcall/errno.ts";
-import { unsafeAddressOf } from "../zcall/memory.ts";
+import { unsafeAddressOf, viewByteLength } from "../zcall/memory.ts";
 import { Msghdr } from "../zcall/structs.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
 import { type CQEView, IORING_CQE_F } from "./cqe.ts";
 import { UringError } from "./errors.ts";
+import { checkBuf } from "./_validate.ts";
 import type { CQETarget } from "./multishot.ts";
 import type { OpOptions, Uring } from "./ring.ts";
 import {
@@ -255,9 +256,10 @@ export class ZCTracker {
     if (!(buf instanceof Uint8Array)) {
       throw new TypeError("sendZC: buf must be a Uint8Array");
     }
-    const n = o?.n ?? buf.byteLength;
-    if (!(Number.isInteger(n) && n >= 0 && n <= buf.byteLength)) {
-      throw new RangeError(`sendZC: n=${n} outside 0..${buf.byteLength}`);
+    checkBuf("sendZC", buf); // pinned until the notification: fixed size
+    const n = o?.n ?? viewByteLength(buf);
+    if (!(Number.isInteger(n) && n >= 0 && n <= viewByteLength(buf))) {
+      throw new RangeError(`sendZC: n=${n} outside 0..${viewByteLength(buf)}`);
     }
     const e = this.#begin("sendZC", handler);
     const addr = n === 0 ? 0 : unsafeAddressOf(buf);
@@ -297,7 +299,7 @@ export class ZCTracker {
     }
     if (
       !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-        length >= 0 && offset + length <= b.byteLength)
+        length >= 0 && offset + length <= viewByteLength(b))
     ) {
       throw new RangeError(
         "sendZCFixed: offset/length outside the registered buffer",
@@ -509,7 +511,7 @@ function fanOut(
     if (b === null) {
       throw new RangeError(`${where}: no registered buffer ${bufIndex}`);
     }
-    if (!(offset >= 0 && n >= 0 && offset + n <= b.byteLength)) {
+    if (!(offset >= 0 && n >= 0 && offset + n <= viewByteLength(b))) {
       throw new RangeError(`${where}: offset/n outside the registered buffer`);
     }
     addr = unsafeAddressOf(b) + offset;
@@ -518,7 +520,7 @@ function fanOut(
     if (!(p instanceof Uint8Array)) {
       throw new TypeError(`${where}: p must be a Uint8Array`);
     }
-    if (!(offset >= 0 && n >= 0 && offset + n <= p.byteLength)) {
+    if (!(offset >= 0 && n >= 0 && offset + n <= viewByteLength(p))) {
       throw new RangeError(`${where}: offset/n outside p`);
     }
     addr = n === 0 ? 0 : unsafeAddressOf(p) + offset;

@@ -236,11 +236,29 @@ export class Mapping {
     return this.#buffer;
   }
 
-  /** Detaches the buffer and unmaps the region. Idempotent. */
+  /**
+   * Detaches the buffer and unmaps the region. Idempotent. If the buffer was
+   * already detached by someone else (`buffer.transfer()` hands the same
+   * memory to a new ArrayBuffer this object cannot reach), the region is
+   * replaced by fresh zero pages instead of unmapped, so that buffer reads
+   * zeros rather than touching unmapped (or reused) addresses.
+   */
   close(): void {
     const buf = this.#buffer;
     if (buf === null) return;
     this.#buffer = null;
+    if (buf.detached) {
+      const r = mmap(
+        this.#address,
+        this.#length,
+        0x3, // PROT_READ | PROT_WRITE
+        0x32, // MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED
+        -1,
+        0,
+      );
+      if (r < 0) throw new MappingError("mmap", r);
+      return;
+    }
     detach(buf);
     const r = munmap(this.#address, this.#length);
     if (r < 0) throw new MappingError("munmap", r);

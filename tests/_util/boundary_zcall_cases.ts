@@ -653,6 +653,14 @@ function structCases(): Case[] {
       },
     );
   }
+  add("Mapping.close", "its buffer transferred away first", [], 0, () => {
+    const m = z.Mapping.anonymous(4096);
+    new Uint8Array(m.buffer).fill(9);
+    const moved = m.buffer.transfer(); // same memory, a buffer m cannot reach
+    m.close();
+    // Unmapped memory would crash this read: it reads fresh zero pages.
+    return new Uint8Array(moved)[100];
+  });
   return cases;
 }
 

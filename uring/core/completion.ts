@@ -11,6 +11,7 @@ import {
   read as readFd,
   write as writeFd,
 } from "../../zcall/syscalls.ts";
+import { HIDDEN } from "../_pins.ts";
 import { slotOf } from "../_registry.ts";
 import type { ExtSQE } from "../context.ts";
 import { CQEView, DirectCQE, ExtCQE } from "../cqe.ts";
@@ -151,18 +152,33 @@ export abstract class RingCompletion extends RingSubmission {
         if (w === end) w = base;
       }
     } else {
+      // Pins end with each final CQE; a pinned op that asked for no CQE on
+      // success (HIDDEN) has its successful CQE dropped here.
+      let out = 0;
       for (let k = 0; k < n; k++) {
         const w = base + (((head + k) & mask) << shift);
-        const v = cqes[k];
         const lo = u32[w];
         const hi = u32[w + 1];
+        const res = i32[w + 2];
         const flags = u32[w + 3];
+        if (
+          pins.keys !== 0 && (flags & 2) === 0 &&
+          pins.complete(lo, hi) === HIDDEN && res >= 0
+        ) continue;
+        const v = cqes[out++];
         v.userDataLo = lo;
         v.userDataHi = hi;
-        v.res = i32[w + 2];
+        v.res = res;
         v.flags = flags;
-        if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
+        if (shift === 3) {
+          v.extra1Lo = u32[w + 4];
+          v.extra1Hi = u32[w + 5];
+          v.extra2Lo = u32[w + 6];
+          v.extra2Hi = u32[w + 7];
+        }
       }
+      this._advanceCq(head, n);
+      return out;
     }
     if (shift === 3) this._reapExtra(cqes, head, n);
     const nh = (head + n) >>> 0;
@@ -171,6 +187,14 @@ export abstract class RingCompletion extends RingSubmission {
     if (this._atomic) Atomics.store(u32, this._cqHeadW, nh);
     else u32[this._cqHeadW] = nh;
     return n;
+  }
+
+  // Frees n CQ slots after they were read.
+  _advanceCq(head: number, n: number): void {
+    const nh = (head + n) >>> 0;
+    this._cqHead = nh;
+    if (this._atomic) Atomics.store(this._u32, this._cqHeadW, nh);
+    else this._u32[this._cqHeadW] = nh;
   }
 
   // 32-byte CQEs: big_cqe[0..1] (e.g. a zero-copy receive's area offset),
@@ -216,25 +240,27 @@ export abstract class RingCompletion extends RingSubmission {
     const base = this._cqesW;
     const shift = this._cqeShift;
     const pins = this._pins;
+    let out = 0;
     for (let k = 0; k < n; k++) {
       const w = base + (((head + k) & mask) << shift);
-      const v = cqes[k];
       const lo = u32[w];
       const hi = u32[w + 1];
+      const res = i32[w + 2];
       const flags = u32[w + 3];
-      v.res = i32[w + 2];
+      if (
+        pins.keys !== 0 && (flags & 2) === 0 &&
+        pins.complete(lo, hi) === HIDDEN && res >= 0
+      ) continue;
+      const v = cqes[out++];
+      v.res = res;
       v.flags = flags;
       v.op = lo & 0xff;
       v.sqeFlags = (lo >>> 8) & 0xff;
       v.bufGroup = lo >>> 16;
       v.fd = (hi << 2) >> 2;
-      if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
     }
-    const nh = (head + n) >>> 0;
-    this._cqHead = nh;
-    if (this._atomic) Atomics.store(u32, this._cqHeadW, nh);
-    else u32[this._cqHeadW] = nh;
-    return n;
+    this._advanceCq(head, n);
+    return out;
   }
 
   /**
@@ -264,22 +290,24 @@ export abstract class RingCompletion extends RingSubmission {
     const base = this._cqesW;
     const shift = this._cqeShift;
     const pins = this._pins;
+    let out = 0;
     for (let k = 0; k < n; k++) {
       const w = base + (((head + k) & mask) << shift);
-      const v = cqes[k];
       const lo = u32[w];
       const hi = u32[w + 1];
+      const res = i32[w + 2];
       const flags = u32[w + 3];
-      v.res = i32[w + 2];
+      if (
+        pins.keys !== 0 && (flags & 2) === 0 &&
+        pins.complete(lo, hi) === HIDDEN && res >= 0
+      ) continue;
+      const v = cqes[out++];
+      v.res = res;
       v.flags = flags;
       v.ext = hi >>> 30 === 2 ? (slotOf(lo, hi) as ExtSQE) : null;
-      if (pins.keys !== 0 && (flags & 2) === 0) pins.complete(lo, hi);
     }
-    const nh = (head + n) >>> 0;
-    this._cqHead = nh;
-    if (this._atomic) Atomics.store(u32, this._cqHeadW, nh);
-    else u32[this._cqHeadW] = nh;
-    return n;
+    this._advanceCq(head, n);
+    return out;
   }
 
   /**

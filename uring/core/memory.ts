@@ -41,7 +41,7 @@ import {
   ioUringSetup,
   write as writeFd,
 } from "../../zcall/syscalls.ts";
-import { PinTable } from "../_pins.ts";
+import { PinTable, retirePins } from "../_pins.ts";
 import { ContextPools } from "../context.ts";
 import {
   NotSupportedError,
@@ -66,6 +66,29 @@ import {
   PROT_RW,
   TWO32,
 } from "../_constants.ts";
+
+// Safety net for a ring dropped without stop(): the finalizer closes the
+// ring fd and unmaps the SQ/CQ rings and the registered-buffer memory (the
+// kernel holds its own page references to registered buffers). JS memory
+// that in-flight operations pinned is retired, never released: the
+// kernel may still write into it when the ring's teardown runs. The held
+// record references no ring object, only what must be released.
+interface DroppedRing {
+  fd: number;
+  maps: { close(): void }[];
+  pins: PinTable;
+}
+const dropped = new FinalizationRegistry<DroppedRing>((h) => {
+  closeFd(h.fd);
+  for (const m of h.maps) {
+    try {
+      m.close();
+    } catch {
+      // Already unmapped.
+    }
+  }
+  if (h.pins.keys !== 0) retirePins(h.pins);
+});
 
 /**
  * Rings registered with IORING_REGISTER_RING_FDS, by slot (this thread's
@@ -242,6 +265,7 @@ export abstract class RingMemory {
   _efdBuf = new Uint8Array(8);
 
   _regBufMap: PageMemory | null = null;
+  _dropped: DroppedRing | null = null; // the finalizer's record
   _regBufs: Uint8Array[] = [];
   _regBufIovecs: Iovecs | null = null;
   _regFiles = 0;
@@ -343,6 +367,8 @@ export abstract class RingMemory {
       ringMemory: this._userRings ? "user" : "kernel",
     };
     this._pins = new PinTable(this._cqEntries * 2);
+    this._dropped = { fd, maps: this._ringMemory(), pins: this._pins };
+    dropped.register(this, this._dropped, this);
     this._pools = new ContextPools(Math.min(this._sqEntries, 4096));
     const ga = new DataView(this._getArg.buffer);
     const tsAddr = unsafeAddressOf(this._waitTs);
@@ -438,6 +464,13 @@ export abstract class RingMemory {
     this._scratchAddr = unsafeAddressOf(this._scratch);
   }
 
+  // The ring memory objects now in use (for the finalizer's record).
+  _ringMemory(): { close(): void }[] {
+    const u = this._userRings;
+    const all = [this._ringMap, this._sqeMap, u?.rings, u?.sqes];
+    return all.filter((m) => m != null) as { close(): void }[];
+  }
+
   // Releases the ring memory: unmaps mmap'd rings; detaches the views over
   // JS-owned rings (the kernel unpins them when the ring is freed).
   _unmap(): void {
@@ -520,6 +553,7 @@ export abstract class RingMemory {
       throw e;
     }
     this._regBufMap = map;
+    if (map !== null) this._dropped?.maps.push(map);
     this._buffers = owned;
     reg.enableRings(this._fd);
     this._started = true;
@@ -534,6 +568,8 @@ export abstract class RingMemory {
   stop(): void {
     if (this._closed) return;
     this._closed = true;
+    dropped.unregister(this);
+    this._dropped = null;
     this._cap = 0;
     this._sqLimit = this._tail;
     if (this._asyncWaiting && this._cancelFd >= 0) {
@@ -571,7 +607,13 @@ export abstract class RingMemory {
     this._i32 = new Int32Array(0);
     this._sqe = new Uint32Array(0);
     this._sqe64 = new Float64Array(0);
-    this._pins.clear();
+    if (this._pins.keys !== 0) {
+      // The kernel may still use this memory (see RingCore.stop).
+      retirePins(this._pins);
+      this._pins = new PinTable(16);
+    } else {
+      this._pins.clear();
+    }
     this._pools.close();
   }
 

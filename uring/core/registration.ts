@@ -1,9 +1,13 @@
 // Registration, probing and resizing on a ring.
 
-import { IORING_REGISTER, IORING_SETUP } from "../../zcall/constants.ts";
-import { unsafeAddressOf } from "../../zcall/memory.ts";
+import {
+  IORING_ENTER,
+  IORING_REGISTER,
+  IORING_SETUP,
+} from "../../zcall/constants.ts";
+import { unsafeAddressOf, viewByteLength } from "../../zcall/memory.ts";
 import { Iovecs } from "../../zcall/structs.ts";
-import { ioUringRegister } from "../../zcall/syscalls.ts";
+import { ioUringEnter, ioUringRegister } from "../../zcall/syscalls.ts";
 import type { ContextPools, ExtSQE, IndirectSQE } from "../context.ts";
 import { NotSupportedError, UringError, uringError } from "../errors.ts";
 import {
@@ -24,12 +28,79 @@ import {
 import type { MemRegionReg } from "../structs.ts";
 import { RingCompletion } from "./completion.ts";
 
+// IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY: every request.
+const CANCEL_ALL = 1 << 0;
+const CANCEL_ANY = 1 << 2;
+/** How long stop() waits for the kernel to let go of pinned memory. */
+export const STOP_DRAIN_MS = 1000;
+
 /**
  * Registration (files, buffers, eventfd aside), probing, ring resizing,
  * buffer cloning and the context pools: the complete ring core that
  * `Uring` wraps.
  */
 export class RingCore extends RingCompletion {
+  /**
+   * Tears the ring down (see RingMemory.stop), after letting the kernel
+   * finish with the JS memory in-flight operations still pin: everything
+   * in flight is cancelled and reaped for at most STOP_DRAIN_MS (a
+   * zero-copy send's notification waits for the peer's ACK); what is still
+   * pinned after that is retired (kept alive for the life of the process),
+   * never released to be reused while the kernel may write into it or
+   * transmit from it.
+   */
+  override stop(): void {
+    if (!this._closed && this._started && this._pins.keys !== 0) {
+      try {
+        this._drainPins();
+      } catch {
+        // Whatever is left is retired by the teardown.
+      }
+    }
+    super.stop();
+  }
+
+  _drainPins(): void {
+    this.cancelPending(); // never published: their pins go now
+    if (this._tail !== this._head) this.submit();
+    const cancel = new Uint8Array(64); // struct io_uring_sync_cancel_reg
+    const dv = new DataView(cancel.buffer);
+    dv.setInt32(8, -1, true);
+    dv.setUint32(12, CANCEL_ALL | CANCEL_ANY, true);
+    dv.setUint32(24, 100_000_000, true); // timeout: 100 ms
+    ioUringRegister(this._fd, IORING_REGISTER.SYNC_CANCEL, cancel, 1);
+    const deadline = performance.now() + STOP_DRAIN_MS;
+    const ts = this._waitTsU32;
+    for (;;) {
+      this._reapPinsOnly();
+      if (this._pins.keys === 0 || performance.now() >= deadline) return;
+      ts[0] = ts[1] = ts[3] = 0;
+      ts[2] = 10_000_000; // wait at most 10 ms for more completions
+      ioUringEnter(
+        this._fd,
+        0,
+        1,
+        IORING_ENTER.GETEVENTS | IORING_ENTER.EXT_ARG,
+        this._getArg,
+        24,
+      );
+    }
+  }
+
+  // Consumes every ready CQE, ending pins (stop: nobody reads them).
+  _reapPinsOnly(): void {
+    const u32 = this._u32;
+    const tail = Atomics.load(u32, this._cqTailW);
+    let head = this._cqHead;
+    const mask = this._cqMask, base = this._cqesW, shift = this._cqeShift;
+    while (head !== tail) {
+      const w = base + ((head & mask) << shift);
+      if ((u32[w + 3] & 2) === 0) this._pins.complete(u32[w], u32[w + 1]);
+      head = (head + 1) >>> 0;
+    }
+    this._advanceCq(head, 0);
+  }
+
   /** Raw io_uring_register passthrough on this ring (typed error on failure). */
   register(opcode: number, arg: Uint8Array | null, nrArgs: number): number {
     this._check("register");
@@ -91,7 +162,7 @@ export class RingCore extends RingCompletion {
         const a = unsafeAddressOf(b);
         dv.setUint32(k * 16, a >>> 0, true);
         dv.setUint32(k * 16 + 4, Math.floor(a / TWO32), true);
-        dv.setUint32(k * 16 + 8, b.byteLength, true);
+        dv.setUint32(k * 16 + 8, viewByteLength(b), true);
       });
       reg.registerBuffers(this._fd, raw, bufs.length);
     }
@@ -108,7 +179,7 @@ export class RingCore extends RingCompletion {
       throw new TypeError("registerBuffers: expected an array of Uint8Array");
     }
     for (const b of bufs) {
-      if (!(b instanceof Uint8Array) || b.byteLength === 0) {
+      if (!(b instanceof Uint8Array) || viewByteLength(b) === 0) {
         throw new TypeError(
           "registerBuffers: every buffer must be a non-empty Uint8Array",
         );
@@ -228,6 +299,7 @@ export class RingCore extends RingCompletion {
     this._unmap();
     this._userRings = fresh;
     this._map();
+    this._dropped?.maps.push(...this._ringMemory());
     (this.features as Features).sqEntries = this._sqEntries;
     (this.features as Features).cqEntries = this._cqEntries;
   }

@@ -198,15 +198,21 @@ export abstract class RingSubmission extends RingMemory {
           (slotOf(lo, hi).sqeU32[10] & 0xffff);
       }
     }
-    w[i] = (head & 0xff) | (flags << 8) | (ioprio << 16);
+    const pinning = keepA !== undefined || keepB !== undefined;
+    // A pinning op must post a CQE for its pins to end: CQE_SKIP_SUCCESS
+    // leaves the SQE (user_data still shows it) and the reap loops drop the
+    // successful CQE instead (see _pins.ts).
+    const hide = pinning && (flags & IOSQE_CQE_SKIP_SUCCESS) !== 0;
+    const sqeFlags = hide ? flags & ~IOSQE_CQE_SKIP_SUCCESS : flags;
+    w[i] = (head & 0xff) | (sqeFlags << 8) | (ioprio << 16);
     w[i + 8] = udLo;
     w[i + 9] = hi;
     if (mode !== 0) {
       const s = slotOf(lo, hi).sqeU32;
       for (let k = 0; k < 16; k++) s[k] = w[i + k];
     }
-    if (keepA !== undefined || keepB !== undefined) {
-      this._pins.pin(udLo, hi, keepA, keepB);
+    if (pinning) {
+      this._pins.pin(udLo, hi, keepA, keepB, hide);
       // Remembered until published, so cancelPending can unpin.
       if (this._pinnedN === this._pinnedSlots.length) this._growPinned();
       this._pinnedSlots[this._pinnedN++] = i;

@@ -3,7 +3,7 @@
 
 import { IOSQE } from "../../zcall/constants.ts";
 import { IORING_OP } from "../../zcall/constants.ts";
-import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { unsafeAddressOf, viewByteLength } from "../../zcall/memory.ts";
 import { SQEContext } from "../context.ts";
 import {
   prepCancel,
@@ -372,7 +372,7 @@ export function epollWait(
   if (
     !(events instanceof Uint8Array) ||
     !(Number.isInteger(maxEvents) && maxEvents >= 1 &&
-      maxEvents * 12 <= events.byteLength)
+      maxEvents * 12 <= viewByteLength(events))
   ) {
     throw new RangeError(
       "epollWait: events must hold maxEvents 12-byte epoll_event entries",
@@ -471,7 +471,7 @@ export function futexWaitV(
   if (
     !(waitv instanceof Uint8Array) ||
     !(Number.isInteger(count) && count >= 1 && count <= 128 &&
-      count * 24 <= waitv.byteLength)
+      count * 24 <= viewByteLength(waitv))
   ) {
     throw new RangeError(
       "futexWaitV: waitv must hold 1..128 24-byte entries",
@@ -496,7 +496,7 @@ export function waitid(
   checkInt32("waitid idtype", idtype);
   checkInt32("waitid id", id);
   checkInt32("waitid options", options);
-  if (!(infop instanceof Uint8Array) || infop.byteLength < 128) {
+  if (!(infop instanceof Uint8Array) || viewByteLength(infop) < 128) {
     throw new RangeError(
       "waitid: infop must be a Uint8Array of at least 128 bytes",
     );
@@ -679,7 +679,7 @@ function cmd(
   const room = big || r._stride === 32 ? 80 : 16;
   if (
     data !== undefined &&
-    (!(data instanceof Uint8Array) || data.byteLength > room)
+    (!(data instanceof Uint8Array) || viewByteLength(data) > room)
   ) {
     throw new RangeError(
       `${where}: cmdData must be a Uint8Array of at most ${room} bytes`,

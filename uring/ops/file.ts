@@ -2,7 +2,7 @@
 // metadata, xattrs, splice/tee/pipe, advice.
 
 import { IORING_OP } from "../../zcall/constants.ts";
-import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { unsafeAddressOf, viewByteLength } from "../../zcall/memory.ts";
 import { Iovecs } from "../../zcall/structs.ts";
 import type { SQEContext } from "../context.ts";
 import { OpenHow, Statx } from "../structs.ts";
@@ -153,7 +153,9 @@ export function readFixed(
     o?.offset ?? -1,
     bufIndex,
   );
-  r._finish(i, ctx, o, undefined, undefined);
+  // Pinned: unregisterBuffers() while this op is in flight must not free
+  // the memory the kernel is still using.
+  r._finish(i, ctx, o, b, undefined);
   return true;
 }
 
@@ -177,7 +179,9 @@ export function writeFixed(
     o?.offset ?? -1,
     bufIndex,
   );
-  r._finish(i, ctx, o, undefined, undefined);
+  // Pinned: unregisterBuffers() while this op is in flight must not free
+  // the memory the kernel is still using.
+  r._finish(i, ctx, o, b, undefined);
   return true;
 }
 
@@ -231,7 +235,7 @@ function rwvFixed(
     throw new TypeError(`${where}: expected an Iovecs`);
   }
   const lo = unsafeAddressOf(b);
-  const hi = lo + b.byteLength;
+  const hi = lo + viewByteLength(b);
   for (let k = 0; k < iovs.count; k++) {
     const a = iovs.address(k);
     if (a < lo || a + iovs.length(k) > hi) {
@@ -253,7 +257,7 @@ function rwvFixed(
     0,
     bufIndex,
   );
-  r._finish(i, ctx, o, iovs, undefined);
+  r._finish(i, ctx, o, iovs, b);
   return true;
 }
 
@@ -390,7 +394,7 @@ export function statx(
   const p = cstring("statx", path);
   checkInt32("statx flags", flags);
   checkU32("statx mask", mask);
-  if (!(statxbuf instanceof Uint8Array) || statxbuf.byteLength < 256) {
+  if (!(statxbuf instanceof Uint8Array) || viewByteLength(statxbuf) < 256) {
     throw new RangeError(
       "statx: statxbuf must be a Uint8Array of at least 256 bytes",
     );
@@ -542,7 +546,7 @@ export function fgetXattr(
     r._fdOf(ctx),
     unsafeAddressOf(nm),
     addrOf(value),
-    value.byteLength,
+    viewByteLength(value),
   );
   r._finish(i, ctx, o, nm, value);
   return true;
@@ -568,7 +572,7 @@ export function fsetXattr(
     unsafeAddressOf(nm),
     addrOf(value),
     flags,
-    value.byteLength,
+    viewByteLength(value),
   );
   r._finish(i, ctx, o, nm, value);
   return true;
@@ -593,7 +597,7 @@ export function getXattr(
     unsafeAddressOf(nm),
     addrOf(value),
     unsafeAddressOf(p),
-    value.byteLength,
+    viewByteLength(value),
   );
   r._finish(i, ctx, o, [p, nm], value);
   return true;
@@ -621,7 +625,7 @@ export function setXattr(
     addrOf(value),
     unsafeAddressOf(p),
     flags,
-    value.byteLength,
+    viewByteLength(value),
   );
   r._finish(i, ctx, o, [p, nm], value);
   return true;

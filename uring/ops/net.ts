@@ -1,8 +1,14 @@
 // Socket operations: socket, bind, listen, accept, connect, send, receive.
 
 import { AF, IPPROTO, SOCK } from "../../zcall/constants.ts";
-import { unsafeAddressOf } from "../../zcall/memory.ts";
+import { unsafeAddressOf, viewByteLength } from "../../zcall/memory.ts";
 import { Msghdr } from "../../zcall/structs.ts";
+import {
+  isSharedBuffer,
+  isU32Cell,
+  isUnstableView,
+  taBuffer,
+} from "../../zcall/_views.ts";
 import type { SQEContext } from "../context.ts";
 import {
   prepAccept,
@@ -338,7 +344,7 @@ export function bind(
   const addr = sockaddrBytes("bind", to);
   const i = r._claimFor("bind", ctx, o);
   if (i < 0) return false;
-  prepBind(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
+  prepBind(r._sqe, i, r._fdOf(ctx), addrOf(addr), viewByteLength(addr));
   r._finish(i, ctx, o, addr, undefined);
   return true;
 }
@@ -408,15 +414,20 @@ function peerAddrs(
   peerLen?: Uint32Array,
 ): [number, number] {
   if (peer === undefined) return [0, 0];
+  // The kernel reads the length cell when the accept completes: a real
+  // Uint32Array (4 bytes, whatever its prototype claims) in memory no
+  // other thread can write, set here from the engine's size of `peer`.
   if (
-    !(peer instanceof Uint8Array) || !(peerLen instanceof Uint32Array) ||
-    peerLen.length < 1
+    !(peer instanceof Uint8Array) || !isU32Cell(peerLen) ||
+    isSharedBuffer(taBuffer(peerLen)) || isUnstableView(peerLen)
   ) {
     throw new TypeError(
-      `${where}: peer needs a Uint8Array and a Uint32Array(1) length`,
+      `${where}: peer needs a Uint8Array and a Uint32Array(1) length ` +
+        "(not in shared memory)",
     );
   }
-  peerLen[0] = peer.byteLength;
+  checkBuf(where, peer);
+  peerLen[0] = viewByteLength(peer);
   return [addrOf(peer), unsafeAddressOf(peerLen)];
 }
 
@@ -429,7 +440,7 @@ export function connect(
   const addr = sockaddrBytes("connect", to);
   const i = r._claimFor("connect", ctx, o);
   if (i < 0) return false;
-  prepConnect(r._sqe, i, r._fdOf(ctx), addrOf(addr), addr.byteLength);
+  prepConnect(r._sqe, i, r._fdOf(ctx), addrOf(addr), viewByteLength(addr));
   r._finish(i, ctx, o, addr, undefined);
   return true;
 }

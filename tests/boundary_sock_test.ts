@@ -1,0 +1,18 @@
+// The sock boundary: the I/O and batch paths given views that lie about
+// their size, resizable and detached buffers, wrong-typed input. Run in a
+// child process (tests/_util/boundary_sock_cases.ts) with canary bytes
+// around every view: a kernel-side overflow fails the test, not the runner.
+
+import assert from "node:assert/strict";
+import { runChild } from "./_util/canary.ts";
+
+const CASES = new URL("./_util/boundary_sock_cases.ts", import.meta.url)
+  .pathname;
+
+Deno.test("boundary: sock I/O and batch paths", async () => {
+  const r = await runChild(CASES);
+  assert.equal(r.code, 0, `child died (${r.code}): ${r.stderr}`);
+  assert.ok(r.outcomes.length > 0, `no report: ${r.stderr}`);
+  const bad = r.outcomes.filter((o) => !o.ok);
+  assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
+});
