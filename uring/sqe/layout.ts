@@ -13,6 +13,7 @@
 // position") come out as two's complement.
 
 import { IOSQE } from "../../zcall/constants.ts";
+import { viewByteLength } from "../../zcall/memory.ts";
 
 /**
  * Byte offsets of struct io_uring_sqe (linux/io_uring.h), the single source
@@ -517,9 +518,9 @@ export function setSqeBufferSelect(
  * ```
  */
 export function setSqeCmd(w: Uint32Array, i: number, data: Uint8Array): void {
-  if (data.byteLength === 0) return;
-  new Uint8Array(w.buffer, w.byteOffset + (i + ADDR3_LO) * 4, data.byteLength)
-    .set(data);
+  const n = viewByteLength(data); // the engine's size, not data.byteLength
+  if (n <= 0) return;
+  new Uint8Array(w.buffer, w.byteOffset + (i + ADDR3_LO) * 4, n).set(data);
 }
 
 /**
