@@ -58,8 +58,14 @@ function notInt(x: number): boolean {
 // goes on: the caller could transfer or shrink its buffer meanwhile, and the
 // kernel would write into freed memory. They hand the kernel a private copy
 // nobody else can reach, and copy the kernel's answer back when it is done.
+// Off the V8 heap (`new ArrayBuffer`): a small `new Uint8Array(n)` lives on
+// the heap, where the GC may move it while the other thread's syscall is
+// still writing to its old address.
+function offHeap(bytes: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(bytes));
+}
 function privateCopy(view: unknown, bytes: number): Uint8Array {
-  const own = new Uint8Array(bytes);
+  const own = offHeap(bytes);
   own.set(bytesOf(view).subarray(0, bytes));
   return own;
 }
@@ -80,7 +86,7 @@ function copyBack(
 // the caller's cell is read once, checked, copied here, and the kernel's
 // answer copied back. A cell in shared memory cannot change between the
 // check and the kernel's read.
-const lenCell = new Uint32Array(1);
+const lenCell = new Uint32Array(new ArrayBuffer(4));
 
 // Length to pass for a buffer: its true byte length (clamped so results fit
 // in an int32) or an explicit length; BAD_VIEW when `buf` is not a typed
@@ -1349,7 +1355,7 @@ function cString(s: string | Uint8Array): Uint8Array | null {
     // A private copy, so a shared buffer cannot lose its NUL in between.
     const n = viewBytes(s);
     if (n < 0) return null;
-    const copy = new Uint8Array(n);
+    const copy = offHeap(n);
     copy.set(bytesOf(s));
     return copy.includes(0) ? copy : null;
   }
@@ -1823,7 +1829,7 @@ export function epollWaitAsync(
     if (!(maxEvents > 0 && maxEvents <= records(events, EPOLL_EVENT_SIZE))) {
       return Promise.resolve(EFAULT);
     }
-    const own = new Uint8Array(maxEvents * EPOLL_EVENT_SIZE);
+    const own = offHeap(maxEvents * EPOLL_EVENT_SIZE);
     return sym.kio_epoll_wait_async(epfd | 0, own, maxEvents | 0, timeoutMs | 0)
       .then((r) => copyBack(r, own, r > 0 ? r * EPOLL_EVENT_SIZE : 0, events));
   } catch (e) {
