@@ -13,7 +13,7 @@
 // position") come out as two's complement.
 
 import { IOSQE } from "../../zcall/constants.ts";
-import { viewByteLength } from "../../zcall/memory.ts";
+import { viewBytes } from "../../zcall/_views.ts";
 
 /**
  * Byte offsets of struct io_uring_sqe (linux/io_uring.h), the single source
@@ -518,7 +518,7 @@ export function setSqeBufferSelect(
  * ```
  */
 export function setSqeCmd(w: Uint32Array, i: number, data: Uint8Array): void {
-  const n = viewByteLength(data); // the engine's size, not data.byteLength
+  const n = viewBytes(data); // the engine's size, not data.byteLength
   if (n <= 0) return;
   new Uint8Array(w.buffer, w.byteOffset + (i + ADDR3_LO) * 4, n).set(data);
 }
