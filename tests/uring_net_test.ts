@@ -27,6 +27,11 @@ import {
   socket,
   SOL,
 } from "../zcall/mod.ts";
+import {
+  sumWindows,
+  type TickWindow,
+  tickWindow,
+} from "./_util/tick_window.ts";
 import { sockaddrIn, tcpConnect } from "./_util/uring.ts";
 
 const LINGER0 = new Uint8Array(new Int32Array([1, 0]).buffer);
@@ -322,52 +327,6 @@ Deno.test("uring net: a readable.pipeTo(writable) echo closes its connection at 
   assert.ok(performance.now() - t0 < 20_000);
 });
 
-// Run-queue wait of the calling (JS) thread, in ms: time it was ready to
-// run while other tasks held both cores.
-function runQueueWaitMs(): number {
-  const f = Deno.readTextFileSync("/proc/thread-self/schedstat");
-  return Number(f.split(" ")[1]) / 1e6;
-}
-
-interface TickWindow {
-  ticks: number;
-  secs: number;
-  /** Run-queue wait over the window, ms. */
-  wait: number;
-  /** Sum over ticks of the lateness past 10 ms that run-queue wait in the
-   * same interval does not explain, ms: the event loop's own share. */
-  ownLate: number;
-  maxGapMs: number;
-  msgs: number;
-}
-
-// Counts the ticks of a 10 ms interval timer while `load` runs, and splits
-// each tick's lateness into the machine's share (this thread waiting for a
-// core) and the rest.
-async function tickWindow(load: () => Promise<number>): Promise<TickWindow> {
-  let ticks = 0;
-  let ownLate = 0;
-  let maxGapMs = 0;
-  let last = performance.now();
-  let lastWait = runQueueWaitMs();
-  const w0 = lastWait;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const wait = runQueueWaitMs();
-    const gap = now - last;
-    maxGapMs = Math.max(maxGapMs, gap);
-    ownLate += Math.max(0, gap - 10 - (wait - lastWait));
-    last = now;
-    lastWait = wait;
-    ticks++;
-  }, 10);
-  const t0 = performance.now();
-  const msgs = await load();
-  const secs = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  return { ticks, secs, wait: runQueueWaitMs() - w0, ownLate, maxGapMs, msgs };
-}
-
 function denoEchoServer(): {
   port: number;
   stop: () => void;
@@ -411,26 +370,10 @@ Deno.test("uring net: a 10 ms timer keeps >= 90 ticks/s under a 50-connection ec
   ctl.stop();
   await srv.done;
   await ctl.done;
-  const sum = (ws: TickWindow[]) => {
-    const t = ws.reduce((a, w) => ({
-      ticks: a.ticks + w.ticks,
-      secs: a.secs + w.secs,
-      wait: a.wait + w.wait,
-      ownLate: a.ownLate + w.ownLate,
-      maxGapMs: Math.max(a.maxGapMs, w.maxGapMs),
-      msgs: a.msgs + w.msgs,
-    }));
-    return {
-      ...t,
-      rate: t.ticks / t.secs,
-      // the rate had each tick been late only by its own event loop
-      own: 1000 / (10 + t.ownLate / Math.max(t.ticks, 1)),
-    };
-  };
   const s = {
-    idle: sum(rounds.idle),
-    kernio: sum(rounds.kernio),
-    deno: sum(rounds.deno),
+    idle: sumWindows(rounds.idle),
+    kernio: sumWindows(rounds.kernio),
+    deno: sumWindows(rounds.deno),
   };
   const fig = Object.entries(s).map(([k, v]) =>
     `${k}: ${v.rate.toFixed(1)} ticks/s (${v.own.toFixed(1)}/s without ` +
