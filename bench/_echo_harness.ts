@@ -14,7 +14,7 @@
  * @module
  */
 
-import { repoPath } from "./_cc.ts";
+import { repoPath } from "./_c.ts";
 import { libraryFileName } from "../zcall/loader.ts";
 
 /** A running server process. */

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { buildC } from "./_cc.ts";
+import { buildC } from "./_c.ts";
 import {
   DENO,
   type EchoResult,

@@ -42,7 +42,7 @@ import {
   type TCPConn,
   WOULD_BLOCK,
 } from "../sock/mod.ts";
-import { buildC } from "./_c.ts";
+import { tryBuildC } from "./_c.ts";
 
 type Impl = "kernio" | "c" | "deno" | "node";
 interface Row {
@@ -221,7 +221,7 @@ const samples: Record<string, number[]> = {
   c: [],
   node: [],
 };
-const cBuild = await buildC("sock_pingpong");
+const cBuild = await tryBuildC("sock_pingpong");
 if (!("path" in cBuild)) notes.push(`c row skipped: ${cBuild.skipped}`);
 let hasNode = true;
 try {

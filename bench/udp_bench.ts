@@ -17,7 +17,7 @@
  * @module
  */
 
-import { buildC } from "./_c.ts";
+import { tryBuildC } from "./_c.ts";
 import { AF, bind, close, getsockname, SOCK, socket } from "../zcall/mod.ts";
 import {
   dialTCP4,
@@ -221,7 +221,7 @@ const self = new URL(import.meta.url).pathname;
   notes.push(`kernio: ${N} datagrams per round, ${lost} lost`);
 }
 
-const c = await buildC("udp_mmsg");
+const c = await tryBuildC("udp_mmsg");
 if ("path" in c) {
   const rates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {

@@ -25,6 +25,7 @@
 
 import { CQEView, forFD, Uring } from "../uring/mod.ts";
 import { SYS, syscall6, unsafeAddressOf } from "../zcall/mod.ts";
+import { tryBuildC } from "./_c.ts";
 
 // Time is this thread's CPU time (CLOCK_THREAD_CPUTIME_ID) on both sides:
 // NOPs complete inside io_uring_enter on the submitting thread, so all the
@@ -35,35 +36,6 @@ const tsAddr = unsafeAddressOf(tsBuf);
 function cpuNs(): number {
   syscall6(SYS.CLOCK_GETTIME, CLOCK_THREAD_CPUTIME_ID, tsAddr, 0, 0, 0, 0);
   return Number(tsBuf[0]) * 1e9 + Number(tsBuf[1]);
-}
-
-const ROOT = new URL("../", import.meta.url);
-const path = (rel: string) => new URL(rel, ROOT).pathname;
-
-// Tiny local builder: bench/_c.ts has no way to pass -luring.
-async function buildLiburing(name: string): Promise<string | null> {
-  const src = path(`bench/c/${name}.c`);
-  const out = path(`bench/build/${name}`);
-  await Deno.mkdir(path("bench/build"), { recursive: true });
-  const srcTime = (await Deno.stat(src)).mtime?.getTime() ?? 0;
-  const outTime = await Deno.stat(out).then(
-    (s) => s.mtime?.getTime() ?? 0,
-    () => -1,
-  );
-  if (outTime >= srcTime) return out;
-  try {
-    const r = await new Deno.Command(Deno.env.get("CC") ?? "cc", {
-      args: ["-O2", "-Wall", "-o", out, src, "-luring"],
-      stderr: "piped",
-    }).output();
-    if (!r.success) {
-      console.error(new TextDecoder().decode(r.stderr));
-      return null;
-    }
-    return out;
-  } catch {
-    return null;
-  }
 }
 
 async function runC(
@@ -149,7 +121,8 @@ async function scavenges(ops: number): Promise<number> {
 
 const BATCHES = [1, 16, 64];
 const ROUNDS = 5;
-const bin = await buildLiburing("uring_nop");
+const built = await tryBuildC("uring_nop", { libs: ["-luring"] });
+const bin = "path" in built ? built.path : null;
 const ring = newRing();
 const cqes = CQEView.array(128);
 const rows: { name: string; impl: string; value: number; unit: string }[] = [];

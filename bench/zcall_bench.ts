@@ -13,7 +13,7 @@
  * @module
  */
 
-import { buildC } from "./_c.ts";
+import { tryBuildC } from "./_c.ts";
 import {
   close,
   EFD,
@@ -132,7 +132,7 @@ for (let i = 0; i < 20_000; i++) {
   unsafeRead(efd, gotAddr, 8);
 }
 
-const c = await buildC("zcall_bench");
+const c = await tryBuildC("zcall_bench");
 if (!("path" in c)) notes.push(`C rows skipped: ${c.skipped}`);
 async function runC(threaded: boolean): Promise<Map<string, number>> {
   const m = new Map<string, number>();

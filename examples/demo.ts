@@ -24,7 +24,7 @@
  * @module
  */
 
-import { buildC } from "../bench/_cc.ts";
+import { buildC } from "../bench/_c.ts";
 import {
   DENO,
   type EchoResult,

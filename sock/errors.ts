@@ -387,7 +387,7 @@ export class AbortedError extends SockError {
 
 /**
  * An unrecognised network name ("tcp7", "unixstream"...): a TypeError, so
- * it reads as the bad argument it is (the spec's ErrUnknownNetwork).
+ * it reads as the bad argument it is.
  *
  * @example
  * ```ts

@@ -117,7 +117,7 @@ export function parseIPv6(
 }
 
 /**
- * Parses an IPv4 or IPv6 literal (the spec's ParseIP without DNS): 4 bytes
+ * Parses an IPv4 or IPv6 literal: 4 bytes
  * for IPv4, 16 for IPv6; null when invalid.
  *
  * @example
@@ -187,7 +187,7 @@ export function formatIPv6(b: ArrayLike<number>): string {
 }
 
 /**
- * The 4 bytes of an IPv4 literal (the spec's IP4AddressToBytes); an
+ * The 4 bytes of an IPv4 literal; an
  * all-zero array when the text is not IPv4.
  *
  * @example
@@ -202,8 +202,8 @@ export function ip4AddressToBytes(ip: string): Uint8Array {
 }
 
 /**
- * The 16 bytes of an IP literal (IPv4 becomes ::ffff:a.b.c.d), the spec's
- * IP6AddressToBytes; throws a TypeError for other text.
+ * The 16 bytes of an IP literal (IPv4 becomes ::ffff:a.b.c.d); throws a
+ * TypeError for other text.
  *
  * @example
  * ```ts

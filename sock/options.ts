@@ -1,5 +1,4 @@
-// Socket option helpers: one Set/Get pair per option of the spec that
-// applies to TCP, UDP, Unix and IP sockets. Each takes a socket or a raw fd
+// Socket option helpers: one Set/Get pair per option that applies to TCP, UDP, Unix and IP sockets. Each takes a socket or a raw fd
 // and throws a typed error when the kernel refuses. Scratch buffers are
 // module-level, so the helpers allocate nothing.
 

@@ -75,7 +75,7 @@ export function parseRawNetwork(
 }
 
 /**
- * A raw IP socket (the spec's RawSocket), base of {@linkcode RawConn}.
+ * A raw IP socket, base of {@linkcode RawConn}.
  *
  * @example
  * ```ts
@@ -259,7 +259,7 @@ function familyFor(family: 0 | 4 | 6, host: string | undefined): 4 | 6 {
 
 /**
  * Opens a raw socket for `network` ("ip4:icmp", "ip6:ipv6-icmp", "ip:17"...),
- * bound to `laddr` when given (the spec's ListenIP). Needs CAP_NET_RAW:
+ * bound to `laddr` when given. Needs CAP_NET_RAW:
  * throws a PermissionError otherwise.
  *
  * @example
@@ -289,7 +289,7 @@ export function listenRaw(network: string, laddr?: string): RawConn {
 
 /**
  * Opens a raw socket connected to `raddr`: `tryRead`/`tryWrite` then talk
- * to that host only (the spec's DialIP).
+ * to that host only.
  *
  * @example
  * ```ts

@@ -114,7 +114,7 @@ export function resolveSCTPAddr(
 }
 
 /**
- * An SCTPAddr from "ip:port" parts (the spec's SCTPAddrFromAddrPort).
+ * An SCTPAddr from "ip:port" parts.
  *
  * @example
  * ```ts
@@ -198,7 +198,7 @@ export function sctpAvailable(): boolean {
 }
 
 /**
- * An SCTP socket (the spec's SCTPSocket): SOCK_SEQPACKET (one-to-many) from
+ * An SCTP socket: SOCK_SEQPACKET (one-to-many) from
  * `create4`/`create6`, SOCK_STREAM (one-to-one) from `createStream4/6`.
  *
  * @example
@@ -330,8 +330,7 @@ export class SCTPListener extends SCTPSocket {
 }
 
 /**
- * Creates an SCTP listener (one-to-one) bound to `laddr` (the spec's
- * ListenSCTP). Throws ProtocolNotSupportedError without kernel SCTP.
+ * Creates an SCTP listener (one-to-one) bound to `laddr`. Throws ProtocolNotSupportedError without kernel SCTP.
  *
  * @example
  * ```ts
@@ -367,7 +366,7 @@ export function listenSCTP(
 }
 
 /**
- * Starts a non-blocking SCTP association (the spec's DialSCTP): returns at
+ * Starts a non-blocking SCTP association: returns at
  * once, the handshake maybe in progress (finish with `waitConnected()` or
  * use {@linkcode SCTPDialer}).
  *
@@ -401,7 +400,7 @@ export function dialSCTP(
 }
 
 /**
- * Dials SCTP with an optional timeout (the spec's SCTPDialer): 0 returns at
+ * Dials SCTP with an optional timeout: 0 returns at
  * once like {@linkcode dialSCTP}, otherwise waits for the association.
  *
  * @example

@@ -840,8 +840,8 @@ export interface UnixAddr {
 }
 
 /**
- * Validates a Unix network name and path, returning a UnixAddr (the spec's
- * ResolveUnixAddr; no filesystem access).
+ * Validates a Unix network name and path, returning a UnixAddr (no
+ * filesystem access).
  *
  * @example
  * ```ts

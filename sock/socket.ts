@@ -57,7 +57,7 @@ const EINTR = -Errno.EINTR;
 const EINPROGRESS = -Errno.EINPROGRESS;
 
 /**
- * Address families of sockets (the spec's NetworkType).
+ * Address families of sockets.
  *
  * @example
  * ```ts
@@ -68,7 +68,7 @@ const EINPROGRESS = -Errno.EINPROGRESS;
 export const NetworkType = { UNIX: 1, IPV4: 2, IPV6: 10 } as const;
 
 /**
- * Socket types (the spec's UnderlyingProtocol, SOCK_* values).
+ * Socket types (SOCK_* values).
  *
  * @example
  * ```ts
@@ -223,7 +223,7 @@ export class NetSocket {
   }
 
   /**
-   * socket(2) with SOCK_NONBLOCK | SOCK_CLOEXEC (the spec's NewNetSocket).
+   * socket(2) with SOCK_NONBLOCK | SOCK_CLOEXEC.
    *
    * @example
    * ```ts
@@ -237,7 +237,7 @@ export class NetSocket {
   }
 
   /**
-   * socketpair(2): two connected sockets (the spec's NetSocketPair).
+   * socketpair(2): two connected sockets.
    *
    * @example
    * ```ts
@@ -335,7 +335,7 @@ export class NetSocket {
   }
 
   /**
-   * accept4(2) wrapped as a NetSocket (the spec's NetSocket.Accept), or
+   * accept4(2) wrapped as a NetSocket, or
    * null when no connection is pending.
    */
   tryAccept(): NetSocket | null {
@@ -781,7 +781,7 @@ function nameOf(
 }
 
 /**
- * The local address of a socket (the spec's GetSockname).
+ * The local address of a socket.
  *
  * @example
  * ```ts
@@ -795,7 +795,7 @@ export function getSockname(fd: FdLike, into?: Sockaddr): Sockaddr {
 }
 
 /**
- * The remote address of a connected socket (the spec's GetPeername).
+ * The remote address of a connected socket.
  *
  * @example
  * ```ts

@@ -151,7 +151,7 @@ function checkedPort(port: number): number {
 }
 
 /**
- * A TCP socket (the spec's TCPSocket), base of TCPConn and TCPListener.
+ * A TCP socket, base of TCPConn and TCPListener.
  *
  * @example
  * ```ts
@@ -184,7 +184,7 @@ export class TCPSocket extends NetSocket {
   }
 
   /**
-   * A new IPv6 TCP socket with SO_REUSEADDR (the spec's NewTCPSocket6).
+   * A new IPv6 TCP socket with SO_REUSEADDR.
    *
    * @example
    * ```ts
@@ -369,7 +369,7 @@ export class TCPListener extends TCPSocket {
 }
 
 /**
- * Starts a non-blocking TCP connection (the spec's DialTCP): returns at
+ * Starts a non-blocking TCP connection: returns at
  * once, possibly while the handshake is in progress; finish it with
  * `waitConnected()` or use {@linkcode TCPDialer}. `laddr` (or null) binds
  * the local end first.
@@ -519,7 +519,7 @@ export function listenTCP6(
 }
 
 /**
- * Dials with a timeout (the spec's TCPDialer): `timeout` 0 returns at once
+ * Dials with a timeout: `timeout` 0 returns at once
  * like dialTCP (handshake maybe in progress); otherwise the promise
  * resolves once connected, or rejects with TimedOutError, the connect
  * error (ConnectionRefusedError...) or AbortedError, closing the socket.

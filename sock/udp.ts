@@ -28,7 +28,7 @@ import { dualStackSocket, isDualStackWildcard } from "./_dual_stack.ts";
 export type UDPNetwork = "udp" | "udp4" | "udp6";
 
 /**
- * A UDP socket (the spec's UDPSocket), base of UDPConn.
+ * A UDP socket, base of UDPConn.
  *
  * @example
  * ```ts
@@ -254,7 +254,7 @@ export class UDPConn extends UDPSocket {
 }
 
 /**
- * A connected UDP socket (the spec's DialUDP): `read`/`write` talk to
+ * A connected UDP socket: `read`/`write` talk to
  * `raddr`; `laddr` (or null) binds the local end.
  *
  * @example

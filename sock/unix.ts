@@ -66,7 +66,7 @@ function toSockaddrUnix(a: UnixPath | SockaddrUnix, fn: string): SockaddrUnix {
 }
 
 /**
- * A Unix domain socket (the spec's UnixSocket), base of UnixConn and
+ * A Unix domain socket, base of UnixConn and
  * UnixListener.
  *
  * @example
@@ -83,7 +83,7 @@ export class UnixSocket extends NetSocket {
   }
 
   /**
-   * A new SOCK_STREAM socket (the spec's NewUnixStreamSocket).
+   * A new SOCK_STREAM socket.
    *
    * @example
    * ```ts
@@ -96,7 +96,7 @@ export class UnixSocket extends NetSocket {
   }
 
   /**
-   * A new SOCK_DGRAM socket (the spec's NewUnixDatagramSocket).
+   * A new SOCK_DGRAM socket.
    *
    * @example
    * ```ts
@@ -109,7 +109,7 @@ export class UnixSocket extends NetSocket {
   }
 
   /**
-   * A new SOCK_SEQPACKET socket (the spec's NewUnixSeqpacketSocket).
+   * A new SOCK_SEQPACKET socket.
    *
    * @example
    * ```ts
@@ -338,7 +338,7 @@ export class UnixListener extends UnixSocket {
 }
 
 /**
- * Connects to a Unix socket (the spec's DialUnix), non-blocking. `laddr`
+ * Connects to a Unix socket, non-blocking. `laddr`
  * (or null) binds the local end first.
  *
  * @example
@@ -421,7 +421,7 @@ export function listenUnix(
 }
 
 /**
- * A bound Unix datagram socket (the spec's ListenUnixgram).
+ * A bound Unix datagram socket.
  *
  * @example
  * ```ts
@@ -453,7 +453,7 @@ export function listenUnixgram(
 }
 
 /**
- * Two connected Unix sockets (the spec's UnixConnPair), for "unix",
+ * Two connected Unix sockets, for "unix",
  * "unixgram" or "unixpacket".
  *
  * @example

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { buildC } from "../bench/_cc.ts";
+import { buildC } from "../bench/_c.ts";
 import * as sock from "../sock/mod.ts";
 import {
   AddressInUseError,

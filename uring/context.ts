@@ -365,7 +365,7 @@ export class IndirectSQE {
 /**
  * An ExtSQE: a pooled full SQE copy plus 64 bytes of caller-owned user data
  * and a side table of JS references (JS objects cannot live in raw bytes).
- * Typed views over the user data follow the spec's Ctx* shapes: 8 bytes for
+ * Typed views over the user data (the Ctx* views) lay it out as 8 bytes for
  * a handler slot, then refs, then 64-bit vals, then raw data.
  *
  * @example
@@ -612,7 +612,7 @@ export class CtxView {
 }
 
 /**
- * Refs-first view selector (the spec's ViewCtx / ViewCtxN): choose the
+ * Refs-first view selector: choose the
  * number of refs, then `.vals(n)` picks the number of vals.
  *
  * @example

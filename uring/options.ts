@@ -132,7 +132,7 @@ export const MachineMemory = {
  */
 export const REGISTER_BUFFER_SIZE = 4 * KiB;
 /**
- * The spec's "large" registered-buffer memory: 32768 x 4 KiB = 128 MiB.
+ * A large registered-buffer budget: 32768 x 4 KiB = 128 MiB.
  *
  * @example
  * ```ts
@@ -159,9 +159,8 @@ export interface Options {
   cqEntries: number;
   /**
    * Bytes of registered (pinned) buffers created by start(), in
-   * REGISTER_BUFFER_SIZE pieces. The spec's default is 128 MiB
-   * (LOCKED_BUFFER_MEM_LARGE); kernio defaults to 0 so a ring costs no
-   * pinned memory unless asked.
+   * REGISTER_BUFFER_SIZE pieces. Defaults to 0, so a ring costs no
+   * pinned memory unless asked (LOCKED_BUFFER_MEM_LARGE is 128 MiB).
    */
   lockedBufferMem: number;
   /** Size of each provided read buffer (bytes). */

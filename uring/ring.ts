@@ -84,7 +84,7 @@ export class Uring {
     return this.#r.fd;
   }
 
-  /** Same as `fd` (the spec's RingFD). */
+  /** Same as `fd`. */
   ringFD(): number {
     return this.fd;
   }
