@@ -27,6 +27,9 @@ const ADDR3_HI = SQE_WORD.ADDR3_HI;
 /**
  * IORING_OP_NOP.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ *
  * @example
  * ```ts
  * import { prepNop } from "@kernio/kernio/uring/raw";
@@ -40,6 +43,9 @@ export function prepNop(w: Uint32Array, i: number): void {
 
 /**
  * IORING_OP_NOP128 (128-byte SQE: the second half is zeroed too).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
  *
  * @example
  * ```ts
@@ -55,6 +61,12 @@ export function prepNop128(w: Uint32Array, i: number): void {
 
 /**
  * IORING_OP_TIMEOUT (ts: address of a __kernel_timespec).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param ts Address of a struct __kernel_timespec.
+ * @param count Completions after which the timeout fires (0: time only).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -76,6 +88,12 @@ export function prepTimeout(
 
 /**
  * IORING_OP_TIMEOUT_REMOVE of the timeout with user_data (lo, hi).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param udLo Low 32 bits of the target request's user_data.
+ * @param udHi High 32 bits of the target request's user_data.
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -99,6 +117,13 @@ export function prepTimeoutRemove(
 
 /**
  * IORING_OP_TIMEOUT_REMOVE with IORING_TIMEOUT_UPDATE: new time in off.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param ts Address of a struct __kernel_timespec.
+ * @param udLo Low 32 bits of the target request's user_data.
+ * @param udHi High 32 bits of the target request's user_data.
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -124,6 +149,11 @@ export function prepTimeoutUpdate(
 /**
  * IORING_OP_LINK_TIMEOUT.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param ts Address of a struct __kernel_timespec.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepLinkTimeout } from "@kernio/kernio/uring/raw";
@@ -143,6 +173,12 @@ export function prepLinkTimeout(
 
 /**
  * IORING_OP_ASYNC_CANCEL matching user_data (lo, hi).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param udLo Low 32 bits of the target request's user_data.
+ * @param udHi High 32 bits of the target request's user_data.
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -167,6 +203,11 @@ export function prepCancel(
 /**
  * IORING_OP_ASYNC_CANCEL matching a file descriptor.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepCancelFd } from "@kernio/kernio/uring/raw";
@@ -187,6 +228,11 @@ export function prepCancelFd(
 /**
  * IORING_OP_ASYNC_CANCEL matching an opcode (in len).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param opcode IORING_OP_* of the requests to cancel.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepCancelOp } from "@kernio/kernio/uring/raw";
@@ -206,6 +252,12 @@ export function prepCancelOp(
 
 /**
  * IORING_OP_POLL_ADD (pollFlags: IORING_POLL.ADD_MULTI / ADD_LEVEL in len).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param events Poll event mask (POLLIN, ...).
+ * @param pollFlags IORING_POLL_* flags.
  *
  * @example
  * ```ts
@@ -228,6 +280,11 @@ export function prepPollAdd(
 /**
  * IORING_OP_POLL_REMOVE of the poll with user_data (lo, hi).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param udLo Low 32 bits of the target request's user_data.
+ * @param udHi High 32 bits of the target request's user_data.
+ *
  * @example
  * ```ts
  * import { prepPollRemove } from "@kernio/kernio/uring/raw";
@@ -248,6 +305,15 @@ export function prepPollRemove(
 
 /**
  * IORING_OP_POLL_REMOVE as an update: new user_data in off, flags in len.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param oldLo Low 32 bits of the target's user_data.
+ * @param oldHi High 32 bits of the target's user_data.
+ * @param newLo Low 32 bits of the new user_data.
+ * @param newHi High 32 bits of the new user_data.
+ * @param events Poll event mask (POLLIN, ...).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -277,6 +343,13 @@ export function prepPollUpdate(
 /**
  * IORING_OP_EPOLL_WAIT into an epoll_event array.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param epfd The epoll fd.
+ * @param events Poll event mask (POLLIN, ...).
+ * @param maxEvents Capacity of the epoll_event array.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepEpollWait } from "@kernio/kernio/uring/raw";
@@ -299,6 +372,16 @@ export function prepEpollWait(
 /**
  * IORING_OP_FUTEX_WAIT: futex2 flags in fd, value in off, mask in addr3
  * (each 64-bit as lo/hi halves).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param futex Address of the futex word.
+ * @param valLo Low 32 bits of the expected value.
+ * @param valHi High 32 bits of the expected value.
+ * @param maskLo Low 32 bits of the wake mask.
+ * @param maskHi High 32 bits of the wake mask.
+ * @param futexFlags FUTEX2_* flags (size, PRIVATE).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -329,6 +412,16 @@ export function prepFutexWait(
 /**
  * IORING_OP_FUTEX_WAKE: wakes up to `val` waiters.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param futex Address of the futex word.
+ * @param valLo Low 32 bits of the expected value.
+ * @param valHi High 32 bits of the expected value.
+ * @param maskLo Low 32 bits of the wake mask.
+ * @param maskHi High 32 bits of the wake mask.
+ * @param futexFlags FUTEX2_* flags (size, PRIVATE).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepFutexWake } from "@kernio/kernio/uring/raw";
@@ -358,6 +451,12 @@ export function prepFutexWake(
 /**
  * IORING_OP_FUTEX_WAITV over a struct futex_waitv array.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param waitv Address of the struct futex_waitv array.
+ * @param nr Number of iovec entries.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepFutexWaitv } from "@kernio/kernio/uring/raw";
@@ -378,6 +477,14 @@ export function prepFutexWaitv(
 
 /**
  * IORING_OP_WAITID: id in fd, idtype in len, infop in off, options in splice_fd_in.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param idtype P_PID, P_PGID or P_ALL.
+ * @param id Process or group id.
+ * @param infop Address of a 128-byte siginfo_t.
+ * @param options WEXITED and friends.
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -403,6 +510,14 @@ export function prepWaitid(
 /**
  * IORING_OP_MSG_RING (IORING_MSG_DATA): posts (res=len, user_data=data) on ring `fd`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param len Byte count.
+ * @param dataLo Low 32 bits of the value to post.
+ * @param dataHi High 32 bits of the value to post.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepMsgRing } from "@kernio/kernio/uring/raw";
@@ -427,6 +542,15 @@ export function prepMsgRing(
 
 /**
  * IORING_OP_MSG_RING with CQE flags passed through (IORING_MSG_RING_FLAGS_PASS).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param len Byte count.
+ * @param dataLo Low 32 bits of the value to post.
+ * @param dataHi High 32 bits of the value to post.
+ * @param flags The operation's flags word.
+ * @param cqeFlags CQE flags to post on the target ring.
  *
  * @example
  * ```ts
@@ -460,6 +584,15 @@ export function prepMsgRingCqeFlags(
 /**
  * IORING_OP_MSG_RING (IORING_MSG_SEND_FD): installs our fixed file `srcIndex` in ring `fd`'s slot `dstIndex`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param srcIndex Our fixed-file index to send.
+ * @param dstIndex Slot on the target ring (IORING_FILE_INDEX_ALLOC: its choice).
+ * @param dataLo Low 32 bits of the value to post.
+ * @param dataHi High 32 bits of the value to post.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepMsgRingFd } from "@kernio/kernio/uring/raw";
@@ -488,6 +621,11 @@ export function prepMsgRingFd(
 /**
  * IORING_OP_FIXED_FD_INSTALL: fixed file `fileIndex` into the normal table.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fileIndex Direct descriptor slot (IORING_FILE_INDEX_ALLOC: the kernel picks).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepFixedFdInstall } from "@kernio/kernio/uring/raw";
@@ -509,6 +647,12 @@ export function prepFixedFdInstall(
 /**
  * IORING_OP_FILES_UPDATE: `nr` s32 fds at `fds` into slots from `offset`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fds Address of the int array.
+ * @param nr Number of iovec entries.
+ * @param offset Offset.
+ *
  * @example
  * ```ts
  * import { prepFilesUpdate } from "@kernio/kernio/uring/raw";
@@ -528,6 +672,11 @@ export function prepFilesUpdate(
 
 /**
  * IORING_OP_URING_CMD (cmd_op in the off word; command bytes follow at 48).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param cmdOp The command opcode (cmd_op).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
  *
  * @example
  * ```ts
@@ -551,6 +700,15 @@ export function prepUringCmd(
  * SOCKET_URING_OP) with its option fields: level and optname (where addr
  * lives), optlen (the file-index word) and optval's address (addr3).
  * GETSOCKOPT completes with the option length; SETSOCKOPT with 0.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param cmdOp The command opcode (cmd_op).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param level SOL_* level.
+ * @param optname Option name.
+ * @param optval Address of the option value.
+ * @param optlen Length of the option value.
  *
  * @example
  * ```ts
@@ -579,6 +737,11 @@ export function prepSocketCmd(
 
 /**
  * IORING_OP_URING_CMD128 (128-byte SQE: 80 command bytes from byte 48).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param cmdOp The command opcode (cmd_op).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
  *
  * @example
  * ```ts

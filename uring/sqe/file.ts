@@ -18,6 +18,13 @@ const SPLICE_FD_IN = SQE_WORD.SPLICE_FD_IN;
 /**
  * IORING_OP_READ at `off` (-1: current position).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param off File offset (-1: the current position).
+ *
  * @example
  * ```ts
  * import { prepRead } from "@kernio/kernio/uring/raw";
@@ -39,6 +46,13 @@ export function prepRead(
 /**
  * IORING_OP_WRITE at `off` (-1: current position).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param off File offset (-1: the current position).
+ *
  * @example
  * ```ts
  * import { prepWrite } from "@kernio/kernio/uring/raw";
@@ -59,6 +73,14 @@ export function prepWrite(
 
 /**
  * IORING_OP_READV over an iovec array at `iov` with `nr` entries.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param iov Address of the iovec array.
+ * @param nr Number of iovec entries.
+ * @param off File offset (-1: the current position).
+ * @param rwFlags RWF_* flags.
  *
  * @example
  * ```ts
@@ -83,6 +105,14 @@ export function prepReadv(
 /**
  * IORING_OP_WRITEV.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param iov Address of the iovec array.
+ * @param nr Number of iovec entries.
+ * @param off File offset (-1: the current position).
+ * @param rwFlags RWF_* flags.
+ *
  * @example
  * ```ts
  * import { prepWritev } from "@kernio/kernio/uring/raw";
@@ -105,6 +135,14 @@ export function prepWritev(
 
 /**
  * IORING_OP_READ_FIXED into registered buffer `bufIndex`.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param off File offset (-1: the current position).
+ * @param bufIndex Registered buffer index.
  *
  * @example
  * ```ts
@@ -129,6 +167,14 @@ export function prepReadFixed(
 /**
  * IORING_OP_WRITE_FIXED from registered buffer `bufIndex`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param off File offset (-1: the current position).
+ * @param bufIndex Registered buffer index.
+ *
  * @example
  * ```ts
  * import { prepWriteFixed } from "@kernio/kernio/uring/raw";
@@ -151,6 +197,15 @@ export function prepWriteFixed(
 
 /**
  * IORING_OP_READV_FIXED: iovecs pointing into registered buffer `bufIndex`.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param iov Address of the iovec array.
+ * @param nr Number of iovec entries.
+ * @param off File offset (-1: the current position).
+ * @param rwFlags RWF_* flags.
+ * @param bufIndex Registered buffer index.
  *
  * @example
  * ```ts
@@ -177,6 +232,15 @@ export function prepReadvFixed(
 /**
  * IORING_OP_WRITEV_FIXED.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param iov Address of the iovec array.
+ * @param nr Number of iovec entries.
+ * @param off File offset (-1: the current position).
+ * @param rwFlags RWF_* flags.
+ * @param bufIndex Registered buffer index.
+ *
  * @example
  * ```ts
  * import { prepWritevFixed } from "@kernio/kernio/uring/raw";
@@ -202,6 +266,11 @@ export function prepWritevFixed(
 /**
  * IORING_OP_FSYNC (fsyncFlags: IORING_FSYNC_DATASYNC).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param fsyncFlags IORING_FSYNC_DATASYNC or 0.
+ *
  * @example
  * ```ts
  * import { prepFsync } from "@kernio/kernio/uring/raw";
@@ -221,6 +290,13 @@ export function prepFsync(
 
 /**
  * IORING_OP_FALLOCATE: mode in len, length in addr.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param mode Mode bits.
+ * @param off File offset (-1: the current position).
+ * @param len Byte count.
  *
  * @example
  * ```ts
@@ -243,6 +319,11 @@ export function prepFallocate(
 /**
  * IORING_OP_FTRUNCATE: the length travels in off.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param len Byte count.
+ *
  * @example
  * ```ts
  * import { prepFtruncate } from "@kernio/kernio/uring/raw";
@@ -261,6 +342,13 @@ export function prepFtruncate(
 
 /**
  * IORING_OP_OPENAT (path: address of a NUL-terminated string).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param flags The operation's flags word.
+ * @param mode Mode bits.
  *
  * @example
  * ```ts
@@ -284,6 +372,12 @@ export function prepOpenat(
 /**
  * IORING_OP_OPENAT2: openat2(2) with a struct open_how (24 bytes) at `how`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param how SHUT_RD, SHUT_WR or SHUT_RDWR.
+ *
  * @example
  * ```ts
  * import { prepOpenat2 } from "@kernio/kernio/uring/raw";
@@ -304,6 +398,10 @@ export function prepOpenat2(
 /**
  * IORING_OP_CLOSE of a normal descriptor.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ *
  * @example
  * ```ts
  * import { prepClose } from "@kernio/kernio/uring/raw";
@@ -317,6 +415,10 @@ export function prepClose(w: Uint32Array, i: number, fd: number): void {
 
 /**
  * IORING_OP_CLOSE of a direct (registered) descriptor slot.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fileIndex Direct descriptor slot (IORING_FILE_INDEX_ALLOC: the kernel picks).
  *
  * @example
  * ```ts
@@ -336,6 +438,14 @@ export function prepCloseDirect(
 
 /**
  * IORING_OP_STATX: mask in len, statx buffer in off.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param flags The operation's flags word.
+ * @param mask Wake mask.
+ * @param statxbuf Address of a 256-byte struct statx.
  *
  * @example
  * ```ts
@@ -360,6 +470,14 @@ export function prepStatx(
 /**
  * IORING_OP_RENAMEAT: new dirfd in len, new path in off.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param oldDfd Directory fd of the old path.
+ * @param oldPath Address of the NUL-terminated old path.
+ * @param newDfd Directory fd of the new path.
+ * @param newPath Address of the NUL-terminated new path.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepRenameat } from "@kernio/kernio/uring/raw";
@@ -383,6 +501,12 @@ export function prepRenameat(
 /**
  * IORING_OP_UNLINKAT (flags: AT_REMOVEDIR).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepUnlinkat } from "@kernio/kernio/uring/raw";
@@ -404,6 +528,12 @@ export function prepUnlinkat(
 /**
  * IORING_OP_MKDIRAT: mode in len.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param mode Mode bits.
+ *
  * @example
  * ```ts
  * import { prepMkdirat } from "@kernio/kernio/uring/raw";
@@ -424,6 +554,12 @@ export function prepMkdirat(
 /**
  * IORING_OP_SYMLINKAT: target in addr, link path in off.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param target Address of the NUL-terminated link target.
+ * @param newDfd Directory fd of the new path.
+ * @param linkPath Address of the NUL-terminated path of the link to create.
+ *
  * @example
  * ```ts
  * import { prepSymlinkat } from "@kernio/kernio/uring/raw";
@@ -443,6 +579,14 @@ export function prepSymlinkat(
 
 /**
  * IORING_OP_LINKAT: new dirfd in len, new path in off.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param oldDfd Directory fd of the old path.
+ * @param oldPath Address of the NUL-terminated old path.
+ * @param newDfd Directory fd of the new path.
+ * @param newPath Address of the NUL-terminated new path.
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -467,6 +611,13 @@ export function prepLinkat(
 /**
  * IORING_OP_FGETXATTR: name in addr, value in off, size in len.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param name Address of the NUL-terminated attribute name.
+ * @param value Address of the attribute value buffer.
+ * @param len Byte count.
+ *
  * @example
  * ```ts
  * import { prepFgetxattr } from "@kernio/kernio/uring/raw";
@@ -487,6 +638,14 @@ export function prepFgetxattr(
 
 /**
  * IORING_OP_FSETXATTR.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param name Address of the NUL-terminated attribute name.
+ * @param value Address of the attribute value buffer.
+ * @param flags The operation's flags word.
+ * @param len Byte count.
  *
  * @example
  * ```ts
@@ -511,6 +670,13 @@ export function prepFsetxattr(
 /**
  * IORING_OP_GETXATTR: the path travels in addr3.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param name Address of the NUL-terminated attribute name.
+ * @param value Address of the attribute value buffer.
+ * @param path Address of the NUL-terminated path.
+ * @param len Byte count.
+ *
  * @example
  * ```ts
  * import { prepGetxattr } from "@kernio/kernio/uring/raw";
@@ -532,6 +698,14 @@ export function prepGetxattr(
 
 /**
  * IORING_OP_SETXATTR.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param name Address of the NUL-terminated attribute name.
+ * @param value Address of the attribute value buffer.
+ * @param path Address of the NUL-terminated path.
+ * @param flags The operation's flags word.
+ * @param len Byte count.
  *
  * @example
  * ```ts
@@ -556,6 +730,15 @@ export function prepSetxattr(
 
 /**
  * IORING_OP_SPLICE (offsets -1: none).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fdIn Source fd.
+ * @param offIn Offset in fdIn (-1: none).
+ * @param fdOut Destination fd.
+ * @param offOut Offset in fdOut (-1: none).
+ * @param nbytes Byte count.
+ * @param spliceFlags SPLICE_F_* flags.
  *
  * @example
  * ```ts
@@ -583,6 +766,13 @@ export function prepSplice(
 /**
  * IORING_OP_TEE.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fdIn Source fd.
+ * @param fdOut Destination fd.
+ * @param nbytes Byte count.
+ * @param spliceFlags SPLICE_F_* flags.
+ *
  * @example
  * ```ts
  * import { prepTee } from "@kernio/kernio/uring/raw";
@@ -606,6 +796,11 @@ export function prepTee(
 /**
  * IORING_OP_PIPE: the kernel writes two s32 fds at `fds`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fds Address of the int array.
+ * @param pipeFlags O_* flags of the pipe (O_CLOEXEC, O_NONBLOCK).
+ *
  * @example
  * ```ts
  * import { prepPipe } from "@kernio/kernio/uring/raw";
@@ -625,6 +820,13 @@ export function prepPipe(
 
 /**
  * IORING_OP_SYNC_FILE_RANGE.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param len Byte count.
+ * @param off File offset (-1: the current position).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -647,6 +849,13 @@ export function prepSyncFileRange(
 
 /**
  * IORING_OP_FADVISE.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param off File offset (-1: the current position).
+ * @param len Byte count.
+ * @param advice POSIX_FADV_* advice.
  *
  * @example
  * ```ts

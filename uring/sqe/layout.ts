@@ -309,6 +309,14 @@ export const SOCKET_URING_OP = {
  * Flags, ioprio, user_data and personality are filled in by the caller
  * afterwards.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param op IORING_OP_* opcode.
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param off File offset (-1: the current position).
+ *
  * @example
  * ```ts
  * import { IORING_OP } from "@kernio/kernio/uring/raw";
@@ -348,6 +356,11 @@ export function prepRw(
  * Writes a 64-bit Number (< 2^53, or negative for two's complement) into
  * the word pair at `i + word`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param word Word index of the field within the SQE (SQE_WORD.*).
+ * @param v The value (below 2^53, or negative).
+ *
  * @example
  * ```ts
  * import { setSqeU64, SQE_WORD } from "@kernio/kernio/uring/raw";
@@ -368,6 +381,10 @@ export function setSqeU64(
 /**
  * Sets sqe->flags (IOSQE_*), keeping opcode and ioprio.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { setSqeFlags } from "@kernio/kernio/uring/raw";
@@ -382,6 +399,10 @@ export function setSqeFlags(w: Uint32Array, i: number, flags: number): void {
 /**
  * Sets sqe->ioprio, keeping opcode and flags.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param ioprio The ioprio value.
+ *
  * @example
  * ```ts
  * import { setSqeIoprio } from "@kernio/kernio/uring/raw";
@@ -395,6 +416,11 @@ export function setSqeIoprio(w: Uint32Array, i: number, ioprio: number): void {
 
 /**
  * Sets sqe->user_data from two u32 halves.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param lo Low 32 bits.
+ * @param hi High 32 bits.
  *
  * @example
  * ```ts
@@ -416,6 +442,10 @@ export function setSqeUserData(
 /**
  * Sets sqe->buf_index / buf_group (low 16 bits of word 10).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param idx The buffer index or group.
+ *
  * @example
  * ```ts
  * import { setSqeBufIndex } from "@kernio/kernio/uring/raw";
@@ -430,6 +460,10 @@ export function setSqeBufIndex(w: Uint32Array, i: number, idx: number): void {
 
 /**
  * Sets sqe->personality (high 16 bits of word 10).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param id Process or group id.
  *
  * @example
  * ```ts
@@ -449,6 +483,10 @@ export function setSqePersonality(
 
 /**
  * Sets sqe->file_index (encoded as index + 1; ALLOC passes through).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param index The slot index.
  *
  * @example
  * ```ts
@@ -470,6 +508,10 @@ export function setSqeTargetFixedFile(
 /**
  * Clears `flags` (IOSQE_*) from sqe->flags, keeping everything else.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { IOSQE } from "@kernio/kernio/uring/raw";
@@ -486,6 +528,10 @@ export function clearSqeFlags(w: Uint32Array, i: number, flags: number): void {
 /**
  * Marks the SQE as buffer-selected (IOSQE_BUFFER_SELECT) from provided
  * buffer group `group` (sqe->buf_group).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param group Provided buffer group id.
  *
  * @example
  * ```ts
@@ -509,6 +555,10 @@ export function setSqeBufferSelect(
  * Copies `data` into the command area of a URING_CMD SQE (from addr3: 16
  * bytes in a 64-byte SQE, 80 in a 128-byte one).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param data The command bytes.
+ *
  * @example
  * ```ts
  * import { prepUringCmd, setSqeCmd } from "@kernio/kernio/uring/raw";
@@ -526,6 +576,10 @@ export function setSqeCmd(w: Uint32Array, i: number, data: Uint8Array): void {
 /**
  * Copies a whole 64-byte SQE (16 words of `src`) into slot `i` of `w`,
  * e.g. one prepared ahead in an extended context.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param src The 16 words to copy.
  *
  * @example
  * ```ts

@@ -22,6 +22,13 @@ const FILE_INDEX = SQE_WORD.FILE_INDEX;
 /**
  * IORING_OP_SOCKET: domain in fd, type in off, protocol in len.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param domain AF_* address family.
+ * @param type SOCK_* type (and SOCK_NONBLOCK/SOCK_CLOEXEC).
+ * @param protocol IPPROTO_* protocol (0: the default).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepSocket } from "@kernio/kernio/uring/raw";
@@ -43,6 +50,14 @@ export function prepSocket(
 
 /**
  * IORING_OP_SOCKET into a direct descriptor slot (or ALLOC).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param domain AF_* address family.
+ * @param type SOCK_* type (and SOCK_NONBLOCK/SOCK_CLOEXEC).
+ * @param protocol IPPROTO_* protocol (0: the default).
+ * @param fileIndex Direct descriptor slot (IORING_FILE_INDEX_ALLOC: the kernel picks).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -67,6 +82,12 @@ export function prepSocketDirect(
 /**
  * IORING_OP_BIND: address length in off.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param addrLen Length of the sockaddr.
+ *
  * @example
  * ```ts
  * import { prepBind } from "@kernio/kernio/uring/raw";
@@ -87,6 +108,11 @@ export function prepBind(
 /**
  * IORING_OP_LISTEN: backlog in len.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param backlog Pending-connection queue length.
+ *
  * @example
  * ```ts
  * import { prepListen } from "@kernio/kernio/uring/raw";
@@ -105,6 +131,13 @@ export function prepListen(
 
 /**
  * IORING_OP_ACCEPT: peer address buffer in addr, socklen_t pointer in off.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param addrLenPtr Address of a u32 holding the sockaddr buffer length (0: no peer address).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -127,6 +160,14 @@ export function prepAccept(
 
 /**
  * IORING_OP_ACCEPT into a direct descriptor slot (or ALLOC).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param addrLenPtr Address of a u32 holding the sockaddr buffer length (0: no peer address).
+ * @param flags The operation's flags word.
+ * @param fileIndex Direct descriptor slot (IORING_FILE_INDEX_ALLOC: the kernel picks).
  *
  * @example
  * ```ts
@@ -151,6 +192,12 @@ export function prepAcceptDirect(
 /**
  * IORING_OP_CONNECT: address length in off.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param addrLen Length of the sockaddr.
+ *
  * @example
  * ```ts
  * import { prepConnect } from "@kernio/kernio/uring/raw";
@@ -171,6 +218,11 @@ export function prepConnect(
 /**
  * IORING_OP_SHUTDOWN: how in len.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param how SHUT_RD, SHUT_WR or SHUT_RDWR.
+ *
  * @example
  * ```ts
  * import { prepShutdown } from "@kernio/kernio/uring/raw";
@@ -189,6 +241,13 @@ export function prepShutdown(
 
 /**
  * IORING_OP_SEND.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param buf Address of the buffer.
+ * @param len Byte count.
+ * @param msgFlags MSG_* flags.
  *
  * @example
  * ```ts
@@ -212,6 +271,13 @@ export function prepSend(
 /**
  * IORING_OP_RECV.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param buf Address of the buffer.
+ * @param len Byte count.
+ * @param msgFlags MSG_* flags.
+ *
  * @example
  * ```ts
  * import { prepRecv } from "@kernio/kernio/uring/raw";
@@ -234,6 +300,12 @@ export function prepRecv(
 /**
  * IORING_OP_SENDMSG over a struct msghdr at `msg`.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param msg Address of a struct msghdr.
+ * @param msgFlags MSG_* flags.
+ *
  * @example
  * ```ts
  * import { prepSendmsg } from "@kernio/kernio/uring/raw";
@@ -254,6 +326,12 @@ export function prepSendmsg(
 
 /**
  * IORING_OP_RECVMSG.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param msg Address of a struct msghdr.
+ * @param msgFlags MSG_* flags.
  *
  * @example
  * ```ts
@@ -278,6 +356,13 @@ export function prepRecvmsg(
  * accepted connection until cancelled or an error; `flags` are accept4
  * flags.
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param addrLenPtr Address of a u32 holding the sockaddr buffer length (0: no peer address).
+ * @param flags The operation's flags word.
+ *
  * @example
  * ```ts
  * import { prepMultishotAccept } from "@kernio/kernio/uring/raw";
@@ -300,6 +385,13 @@ export function prepMultishotAccept(
 /**
  * Multishot accept into direct descriptors: the kernel allocates a slot
  * for each connection (file_index IORING_FILE_INDEX_ALLOC).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param addrLenPtr Address of a u32 holding the sockaddr buffer length (0: no peer address).
+ * @param flags The operation's flags word.
  *
  * @example
  * ```ts
@@ -324,6 +416,13 @@ export function prepMultishotAcceptDirect(
  * A receive with buffer selection from provided buffer group `group`:
  * `recvFlags` (IORING_RECVSEND.RECV_MULTISHOT and/or BUNDLE) go to
  * sqe->ioprio, so this is the prep of multishot and bundle receives.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param msgFlags MSG_* flags.
+ * @param group Provided buffer group id.
+ * @param recvFlags IORING_RECVSEND_* flags (RECV_MULTISHOT, BUNDLE).
  *
  * @example
  * ```ts
@@ -350,6 +449,13 @@ export function prepRecvSelect(
  * `ifqId` (sqe->zcrx_ifq_idx, the file-index word), up to `len` bytes in
  * total (0: unlimited).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param len Byte count.
+ * @param msgFlags MSG_* flags.
+ * @param ifqId ZCRX interface queue id.
+ *
  * @example
  * ```ts
  * import { prepRecvZc } from "@kernio/kernio/uring/raw";
@@ -374,6 +480,14 @@ export function prepRecvZc(
 /**
  * IORING_OP_SEND from registered buffer `bufIndex`
  * (IORING_RECVSEND.FIXED_BUF; `buf` is an address inside that buffer).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param buf Address of the buffer.
+ * @param len Byte count.
+ * @param msgFlags MSG_* flags.
+ * @param bufIndex Registered buffer index.
  *
  * @example
  * ```ts
@@ -400,6 +514,14 @@ export function prepSendFixed(
  * IORING_OP_SEND_ZC prep: `zcFlags` go to sqe->ioprio
  * (IORING_RECVSEND.SEND_ZC_REPORT_USAGE, FIXED_BUF, POLL_FIRST).
  *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param msgFlags MSG_* flags.
+ * @param zcFlags IORING_RECVSEND_* flags for sqe->ioprio.
+ *
  * @example
  * ```ts
  * import { prepSendZc } from "@kernio/kernio/uring/raw";
@@ -423,6 +545,15 @@ export function prepSendZc(
 
 /**
  * IORING_OP_SEND_ZC from registered buffer `bufIndex`.
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param addr Address of the buffer.
+ * @param len Byte count.
+ * @param msgFlags MSG_* flags.
+ * @param zcFlags IORING_RECVSEND_* flags for sqe->ioprio.
+ * @param bufIndex Registered buffer index.
  *
  * @example
  * ```ts
@@ -455,6 +586,13 @@ export function prepSendZcFixed(
 
 /**
  * IORING_OP_SENDMSG_ZC prep (`msg` is the address of a struct msghdr).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param fd The file descriptor (or fixed-file index with IOSQE_FIXED_FILE).
+ * @param msg Address of a struct msghdr.
+ * @param msgFlags MSG_* flags.
+ * @param zcFlags IORING_RECVSEND_* flags for sqe->ioprio.
  *
  * @example
  * ```ts
