@@ -3,7 +3,7 @@
 // lets this thread run), beside Deno.listen under the same load as the
 // control.
 import assert from "node:assert/strict";
-import { buildC } from "../bench/_cc.ts";
+import { buildC } from "../bench/_c.ts";
 import { listen } from "../sock/mod.ts";
 import {
   sumWindows,
