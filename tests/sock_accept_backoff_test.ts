@@ -2,6 +2,7 @@
 // and retries instead of failing or spinning, and completes once an fd is
 // free. In a child process whose fd limit the test lowers.
 import assert from "node:assert/strict";
+import { runDenoChild } from "./_util/deno_child.ts";
 
 Deno.test("sock accept: EMFILE backs off without spinning, then accepts", async () => {
   const sock = new URL("../sock/mod.ts", import.meta.url).href;
@@ -46,20 +47,12 @@ Deno.test("sock accept: EMFILE backs off without spinning, then accepts", async 
     c.close();
     ln.close();
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "-"],
-    // No background update check: it would need descriptors too.
+  // No background update check: it would need descriptors too.
+  const out = await runDenoChild(code, ["--allow-all"], {
     env: { DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(code));
-  await w.close();
-  const out = await child.output();
-  const text = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  });
+  const text = out.stdout;
+  assert.equal(out.code, 0, out.stderr);
   const m = /during (\S+) cpu_ms ([0-9.]+) filled (\d+)/.exec(text);
   assert.ok(m, text);
   assert.equal(m[1], "pending", "accept must wait out EMFILE, not fail");

@@ -50,6 +50,7 @@ import {
   unixRights,
   UnknownNetworkError,
 } from "../sock/mod.ts";
+import { runDenoChild } from "./_util/deno_child.ts";
 
 Deno.test("sock addr: IP constants and NetworkByteOrder", () => {
   assert.deepEqual(
@@ -270,18 +271,13 @@ Deno.test("sock addr: resolveTCPAddr / resolveUDPAddr / resolveIPAddr", async (t
     const lib =
       new URL("../native/build/libkernio.so", import.meta.url).pathname;
     // `deno run -` (not eval, which grants everything): FFI and read only.
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", `--allow-ffi=${lib}`, "--allow-read", "--allow-env", "-"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(code));
-    await w.close();
-    const out = await child.output();
-    const text = new TextDecoder().decode(out.stdout);
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const out = await runDenoChild(code, [
+      `--allow-ffi=${lib}`,
+      "--allow-read",
+      "--allow-env",
+    ]);
+    const text = out.stdout;
+    assert.equal(out.code, 0, out.stderr);
     assert.match(text, /MissingPermissionError --allow-net true .*--allow-net/);
     assert.match(text, /^127\.0\.0\.1$/m);
   });

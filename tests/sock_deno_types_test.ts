@@ -4,6 +4,7 @@
 // steps then use the objects only through those Deno types.
 import assert from "node:assert/strict";
 import { connect, listen } from "../sock/mod.ts";
+import { runDenoChild } from "./_util/deno_child.ts";
 
 // Compile-time: the returned types are assignable to Deno's.
 async function _typesOnly(): Promise<void> {
@@ -85,23 +86,14 @@ Deno.test("sock: unref lets the process exit with a read pending, ref keeps it",
   `;
   for (const mode of ["unref", "ref"] as const) {
     await t.step(mode, async () => {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "-"],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(script(mode)));
-      await w.close();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-      const out = await child.output();
-      clearTimeout(timer);
-      const text = new TextDecoder().decode(out.stdout);
+      const out = await runDenoChild(script(mode), ["--allow-all"], {
+        killAfterMs: 2000,
+      });
+      const text = out.stdout;
       if (mode === "unref") {
         // Exits once the (ref'd) timer has run: the pending read and accept
         // do not hold it.
-        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+        assert.equal(out.code, 0, out.stderr);
         assert.match(text, /timer/);
       } else {
         // Still waiting after the timer: killed by the guard.
