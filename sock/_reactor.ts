@@ -28,7 +28,6 @@ import {
   epollCreate1,
   epollCtl,
   epollWait,
-  epollWaitAsync,
   eventfd2,
   poll,
   read,
@@ -41,6 +40,7 @@ import {
   TimedOutError,
 } from "./errors.ts";
 import { Errno } from "../zcall/errno.ts";
+import { epollWaitAsyncOwned } from "../zcall/_owned_async.ts";
 
 const READ_MASK = EPOLL.IN | EPOLL.ERR | EPOLL.HUP | EPOLL.RDHUP;
 const WRITE_MASK = EPOLL.OUT | EPOLL.ERR | EPOLL.HUP;
@@ -301,7 +301,7 @@ async function loop(): Promise<void> {
       if (refWaiting === 0) await unrefPause();
       if (waiting === 0) break;
       inKernel = true;
-      let n = await epollWaitAsync(
+      let n = await epollWaitAsyncOwned(
         epfd,
         evs.bytes,
         MAX_EVENTS,

@@ -54,7 +54,6 @@ import { PollFds } from "../zcall/structs.ts";
 import {
   close as closeFd,
   eventfd2,
-  pollAsync,
   read as readFd,
   socketpair,
   write as writeFd,
@@ -83,6 +82,7 @@ import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
 import { setImmediate } from "node:timers";
 import { checkFd as checkFdBits } from "./_validate.ts";
+import { pollAsyncOwned } from "../zcall/_owned_async.ts";
 
 const RECV_ANY = { msgFlags: 0 } as const;
 const RECV_ANY_LINKED = { msgFlags: 0, flags: IOSQE.IO_LINK } as const;
@@ -537,7 +537,7 @@ export class UringDriver {
           await sp.wait();
           continue;
         }
-        const r = await pollAsync(this.#pfds!.bytes, 2, -1);
+        const r = await pollAsyncOwned(this.#pfds!.bytes, 2, -1);
         if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
         if (r < 0 && r !== -Errno.EINTR) {
           this.#error ??= uringError("poll", r);

@@ -7,7 +7,6 @@ import {
   eventfd2,
   ioUringEnter,
   ioUringEnter4,
-  pollAsync,
   read as readFd,
   write as writeFd,
 } from "../../zcall/syscalls.ts";
@@ -25,6 +24,7 @@ import * as reg from "../register.ts";
 import { checkMs, checkViews } from "../_validate.ts";
 import { RingSubmission } from "./submission.ts";
 import * as K from "../_constants.ts";
+import { pollAsyncOwned } from "../../zcall/_owned_async.ts";
 
 // Module consts: V8 folds them, where an imported binding is loaded and
 // hole-checked on every use.
@@ -474,7 +474,7 @@ export abstract class RingCompletion extends RingSubmission {
         const ms = left === Infinity
           ? -1
           : Math.min(Math.ceil(left), 0x7fffffff);
-        const r = await pollAsync(pfds.bytes, 2, ms);
+        const r = await pollAsyncOwned(pfds.bytes, 2, ms);
         if (this._closed) throw new RingClosedError("waitAsync");
         if (signal?.aborted) {
           readFd(cancelFd, this._efdBuf);
