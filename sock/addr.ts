@@ -296,19 +296,71 @@ async function lookup(
 const IPV4_LOOPBACK = "127.0.0.1";
 const IPV6_LOOPBACK = "::1";
 
-function splitHostPort(address: string, fn: string): [string, number] {
+function splitHostPort(
+  address: string,
+  transport: "tcp" | "udp",
+  fn: string,
+): [string, number] {
   if (typeof address !== "string") {
     throw new InvalidAddrError(fn, "expected host:port text", String(address));
   }
-  const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):([0-9]{1,5})$/.exec(address);
+  const m =
+    /^(?:\[([^\]]*)\]|([^:[\]]*)):([0-9]{1,5}|[A-Za-z][A-Za-z0-9_-]{0,31})$/
+      .exec(address);
   if (m === null) {
     throw new InvalidAddrError(fn, "not host:port (IPv6 in brackets)", address);
   }
-  const port = Number(m[3]);
+  const port = /^[0-9]/.test(m[3])
+    ? Number(m[3])
+    : servicePort(m[3], transport, fn);
   if (port > 65535) {
     throw new InvalidAddrError(fn, "port out of range", address);
   }
   return [m[1] ?? m[2], port];
+}
+
+const SERVICES = "/etc/services";
+
+// A service name ("http") to its port through the services file, which
+// needs --allow-read for it.
+function servicePort(
+  name: string,
+  transport: "tcp" | "udp",
+  fn: string,
+): number {
+  let text: string;
+  try {
+    const st = Deno.permissions.querySync({ name: "read", path: SERVICES });
+    if (st.state !== "granted") {
+      throw new MissingPermissionError(
+        `${fn}: service name "${name}" (read ${SERVICES})`,
+        `--allow-read=${SERVICES}`,
+      );
+    }
+    text = Deno.readTextFileSync(SERVICES);
+  } catch (e) {
+    if (e instanceof MissingPermissionError) throw e;
+    throw new AddrError(
+      fn,
+      `cannot read ${SERVICES} for a service name`,
+      name,
+      {
+        cause: e,
+      },
+    );
+  }
+  const want = name.toLowerCase();
+  for (const raw of text.split("\n")) {
+    const [entry, ...aliases] = raw.replace(/#.*/, "").trim().split(/\s+/);
+    if (entry === "" || aliases.length === 0) continue;
+    const [portProto, ...names] = aliases;
+    const [port, proto] = portProto.split("/");
+    if (proto !== transport) continue;
+    if ([entry, ...names].some((n) => n.toLowerCase() === want)) {
+      return Number(port);
+    }
+  }
+  throw new AddrError(fn, `unknown ${transport} service`, name);
 }
 
 function wantOf(network: string, base: string, fn: string): 0 | 4 | 6 {
@@ -325,7 +377,7 @@ async function resolveHostPort(
   fn: string,
 ): Promise<Deno.NetAddr> {
   const want = wantOf(network, transport, fn);
-  const [host, port] = splitHostPort(address, fn);
+  const [host, port] = splitHostPort(address, transport, fn);
   if (host === "") return { transport, hostname: "", port };
   const [first] = await lookup(host, want, fn);
   return { transport, hostname: first, port };
@@ -337,7 +389,8 @@ async function resolveHostPort(
  * hosts file (read when --allow-read covers /etc/hosts) and then DNS
  * (Deno.resolveDns, --allow-net; a MissingPermissionError names the flag
  * when it is missing). "localhost" needs no permission. "tcp" prefers
- * IPv4, as the listen and dial functions do. The port must be numeric.
+ * IPv4, as the listen and dial functions do. The port is a number or a
+ * service name ("http") from /etc/services (--allow-read for it).
  *
  * @example
  * ```ts

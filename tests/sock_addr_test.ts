@@ -246,6 +246,35 @@ Deno.test("sock addr: resolveTCPAddr / resolveUDPAddr / resolveIPAddr", async (t
     using c = dialTCP4(null, a);
     await c.waitConnected();
   });
+  await t.step("service names through /etc/services", async () => {
+    let services = "";
+    try {
+      services = Deno.readTextFileSync("/etc/services");
+    } catch {
+      console.log("service names skipped: no /etc/services (Debian: netbase)");
+      return;
+    }
+    const http = /^http\s+(\d+)\/tcp/m.exec(services);
+    if (http === null) {
+      console.log("service names skipped: /etc/services lists no http/tcp");
+      return;
+    }
+    assert.equal(
+      (await resolveTCPAddr("tcp", "127.0.0.1:http")).port,
+      Number(http[1]),
+    );
+    // Aliases count ("www" for http), and the protocol must match.
+    if (/^http\s+\d+\/tcp\s+www\b/m.test(services)) {
+      assert.equal(
+        (await resolveTCPAddr("tcp", "[::1]:www")).port,
+        Number(http[1]),
+      );
+    }
+    await assert.rejects(
+      resolveUDPAddr("udp", "127.0.0.1:kernio-no-such-service"),
+      AddrError,
+    );
+  });
   await t.step("bad input", async () => {
     await assert.rejects(resolveTCPAddr("tcp", "nope"), InvalidAddrError);
     await assert.rejects(resolveTCPAddr("tcp", "a:99999"), InvalidAddrError);
@@ -267,19 +296,30 @@ Deno.test("sock addr: resolveTCPAddr / resolveUDPAddr / resolveIPAddr", async (t
         console.log(e.name, e.flag, e instanceof Deno.errors.NotCapable, e.message);
       }
       console.log((await resolveTCPAddr("tcp", "localhost:80")).hostname);
+      try {
+        await resolveTCPAddr("tcp", "127.0.0.1:http");
+        console.log("service resolved");
+      } catch (e) {
+        console.log("service:", e.name, e.flag);
+      }
     `;
     const lib =
       new URL("../native/build/libkernio.so", import.meta.url).pathname;
-    // `deno run -` (not eval, which grants everything): FFI and read only.
+    // `deno run -` (not eval, which grants everything): FFI and the hosts
+    // file only.
     const out = await runDenoChild(code, [
       `--allow-ffi=${lib}`,
-      "--allow-read",
+      "--allow-read=/etc/hosts",
       "--allow-env",
     ]);
     const text = out.stdout;
     assert.equal(out.code, 0, out.stderr);
     assert.match(text, /MissingPermissionError --allow-net true .*--allow-net/);
     assert.match(text, /^127\.0\.0\.1$/m);
+    assert.match(
+      text,
+      /service: MissingPermissionError --allow-read=\/etc\/services/,
+    );
   });
 });
 
