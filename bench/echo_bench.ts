@@ -1,14 +1,19 @@
 /**
- * Echo throughput, side by side in one run: kernio's io_uring echo server
- * (`examples/echo_server.ts`), Deno.listen (`examples/echo_deno.ts`),
- * node:net (`bench/node/echo_server.mjs`) and a C epoll server (the limit),
- * each driven by the same C load generator (`bench/c/echo_client.c`) with
- * 64-byte messages at 1, 50 and 500 connections.
+ * Echo throughput, side by side in one run: kernio's `listen` as a user
+ * writes it (`examples/echo_server.ts`: read/write promises on a
+ * Deno.TcpConn), the raw ring version (`examples/echo_raw.ts`),
+ * Deno.listen (`examples/echo_deno.ts`), node:net
+ * (`bench/node/echo_server.mjs`), a C epoll server and a C liburing server
+ * (`bench/c/echo_uring.c`, the io_uring limit), each driven by the same C
+ * load generator (`bench/c/echo_client.c`) with 64-byte messages at 1, 50
+ * and 500 connections, alternated over rounds (medians, and per-round
+ * paired ratios).
  *
  * Run: `deno task build && deno run --allow-all bench/echo_bench.ts
- * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc]`. Ends with the allocation
- * check: scavenges (--trace-gc) while the io_uring server echoes ~1M
- * messages.
+ * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc]`. Ends with the
+ * allocation check: bytes allocated per message by the `listen` server
+ * (V8's GC trace, --trace-gc-nvp) and scavenges of the raw server while
+ * each echoes ~1M messages.
  *
  * @example
  * ```sh
@@ -41,15 +46,14 @@ if (!(seconds > 0) || connsList.some((c) => !(c >= 1 && c <= 10000))) {
 const client = await buildC("echo_client");
 const servers: { name: string; impl: string; cmd: string[] }[] = [
   {
-    name: "kernio io_uring",
+    name: "kernio listen",
     impl: "kernio",
-    cmd: [
-      DENO,
-      "run",
-      "--allow-ffi",
-      "examples/echo_server.ts",
-      "0",
-    ],
+    cmd: [DENO, "run", "--allow-ffi", "examples/echo_server.ts", "0"],
+  },
+  {
+    name: "kernio raw ring",
+    impl: "kernio-raw",
+    cmd: [DENO, "run", "--allow-ffi", "examples/echo_raw.ts", "0"],
   },
   {
     name: "Deno.listen",
@@ -62,6 +66,11 @@ const servers: { name: string; impl: string; cmd: string[] }[] = [
     cmd: ["node", "bench/node/echo_server.mjs", "0"],
   },
   { name: "C epoll", impl: "c", cmd: [await buildC("echo_epoll"), "0"] },
+  {
+    name: "C liburing",
+    impl: "c-uring",
+    cmd: [await buildC("echo_uring", { libs: ["-luring"] }), "0"],
+  },
 ];
 
 // The machine is shared and noisy: alternate the servers for `rounds`
@@ -162,22 +171,22 @@ console.log(
   ),
 );
 for (const c of connsList) {
-  const k = results.get(`kernio io_uring/${c}`);
-  const d = results.get(`Deno.listen/${c}`);
-  const n = results.get(`node:net/${c}`);
-  if (k && d) {
-    const line =
-      `${c} conns: kernio ${Math.round(k.msgs_per_s)} vs Deno.listen ${
-        Math.round(d.msgs_per_s)
-      } msgs/s = ${(k.msgs_per_s / d.msgs_per_s).toFixed(2)}x` +
-      (n
-        ? `; vs node:net ${Math.round(n.msgs_per_s)} = ${
-          (k.msgs_per_s / n.msgs_per_s).toFixed(2)
-        }x`
-        : "");
+  for (
+    const [a, b] of [
+      ["kernio listen", "Deno.listen"],
+      ["kernio listen", "node:net"],
+      ["kernio raw ring", "C liburing"],
+    ]
+  ) {
+    const ra = results.get(`${a}/${c}`);
+    const rb = results.get(`${b}/${c}`);
+    if (!ra || !rb) continue;
+    const line = `${c} conns: ${a} ${Math.round(ra.msgs_per_s)} vs ${b} ${
+      Math.round(rb.msgs_per_s)
+    } msgs/s = ${(ra.msgs_per_s / rb.msgs_per_s).toFixed(2)}x (medians)`;
     console.log(line);
     notes.push(line);
-    const paired = pairedRatio(`kernio io_uring/${c}`, `Deno.listen/${c}`);
+    const paired = pairedRatio(`${a}/${c}`, `${b}/${c}`);
     if (paired) {
       console.log(paired);
       notes.push(paired.trim());
@@ -202,37 +211,58 @@ function pairedRatio(a: string, b: string): string | undefined {
     ratios.map((x) => x.toFixed(2)).join(", ")
   } (median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}x)`;
 }
-// Allocation check: the io_uring echo server under --trace-gc while 50
-// connections push ~1M messages; the hot path (recv CQE → send from the
-// ring buffer → recycle) must not trigger a single scavenge.
+// Allocation check. The `listen` server under V8's GC trace: the sum of
+// the "allocated" bytes its scavenges report, over the messages echoed
+// meanwhile (a read and a write promise per message, as Deno.Conn has).
+// The raw server's hot path (recv CQE, send from the ring buffer,
+// recycle) must not trigger a single scavenge.
 if (!Deno.args.includes("--no-gc")) {
-  let text = "";
-  const srv = await startServer(
-    [
-      DENO,
-      "run",
-      "--allow-ffi",
-      "--v8-flags=--trace-gc",
-      "examples/echo_server.ts",
-      "0",
-    ],
-    15000,
-    (t) => text += t,
-  );
-  try {
-    await runEchoClient(client, srv.port, 50, 0.5); // warm-up
-    const before = (text.match(/Scavenge/g) ?? []).length;
-    let msgs = 0;
-    for (let i = 0; i < 10 && msgs < 1_000_000; i++) {
-      msgs += (await runEchoClient(client, srv.port, 50, 3)).msgs;
+  for (
+    const [name, file] of [
+      ["kernio listen", "examples/echo_server.ts"],
+      ["kernio raw ring", "examples/echo_raw.ts"],
+    ]
+  ) {
+    let text = "";
+    const srv = await startServer(
+      [
+        DENO,
+        "run",
+        "--allow-ffi",
+        "--v8-flags=--trace-gc-nvp",
+        file,
+        "0",
+      ],
+      15000,
+      (t) => text += t,
+    );
+    try {
+      await runEchoClient(client, srv.port, 50, 0.5); // warm-up
+      const start = text.length;
+      let msgs = 0;
+      for (let i = 0; i < 10 && msgs < 1_000_000; i++) {
+        msgs += (await runEchoClient(client, srv.port, 50, 2)).msgs;
+      }
+      const window = text.slice(start);
+      const scavenges = (window.match(/"gc":"s"/g) ?? []).length;
+      let bytes = 0;
+      for (const m of window.matchAll(/"gc":"s".*?"allocated":(\d+)/g)) {
+        bytes += Number(m[1]);
+      }
+      const line = `gc: ${name}: ${scavenges} scavenges, ${
+        (bytes / msgs).toFixed(0)
+      } bytes allocated per message over ${msgs} messages`;
+      console.log(line);
+      notes.push(line);
+      json.push({
+        name: "echo 50 conns bytes allocated per msg",
+        impl: name === "kernio listen" ? "kernio" : "kernio-raw",
+        value: Math.round(bytes / msgs),
+        unit: "B/op",
+      });
+    } finally {
+      await srv.stop();
     }
-    const scavenges = (text.match(/Scavenge/g) ?? []).length - before;
-    const line =
-      `gc: ${scavenges} scavenges while the io_uring echo server handled ${msgs} messages (--trace-gc)`;
-    console.log(line);
-    notes.push(line);
-  } finally {
-    await srv.stop();
   }
 }
 

@@ -17,7 +17,7 @@
 
 import { AF } from "../zcall/mod.ts";
 import { UringDriver } from "../uring/mod.ts";
-import { startEchoServer } from "./echo_server.ts";
+import { startEchoServer } from "./echo_raw.ts";
 
 /**
  * Connects to host:port, sends each message and collects the echoed
@@ -78,7 +78,7 @@ if (import.meta.main) {
   const host = Deno.args[1] ?? "127.0.0.1";
   const count = Number(Deno.args[2] ?? 5);
   let port = Number(Deno.args[0] ?? 0);
-  const local = port === 0 ? await startEchoServer({ port: 0 }) : null;
+  const local = port === 0 ? startEchoServer(0) : null;
   if (local) port = local.port;
   try {
     const msgs = Array.from(
