@@ -1,12 +1,9 @@
 /**
  * The Deno event-loop driver: owns a ring inside Deno's event loop. While
  * completions flow it submits and reaps synchronously (yielding to the event
- * loop every millisecond); when nothing is ready it parks, so it never spins
- * and never blocks the event loop. The park sleeps in Deno's own event
- * loop, with no thread hop: a small notifier ring holds a poll on the
- * ring's eventfd linked to a one-byte send into a socket pair whose other
- * end Deno's reactor watches (a node:net socket). Without node:net it
- * falls back to a `nonblocking` poll(2) on Deno's blocking pool.
+ * loop every millisecond); when nothing is ready it parks on the ring's
+ * registered eventfd (a `nonblocking` poll(2) on Deno's blocking pool), so
+ * it never spins and never blocks the event loop.
  *
  * The eventfd fires when completions are posted. On a DEFER_TASKRUN ring
  * (the default) completions wait for the next enter, and the kernel's
@@ -39,23 +36,13 @@
  * @module
  */
 
-import {
-  AF,
-  EFD,
-  IORING_OP,
-  IOSQE,
-  MSG,
-  O,
-  POLL,
-  SOCK,
-} from "../zcall/constants.ts";
+import { EFD, IORING_OP, IOSQE, O, SOCK } from "../zcall/constants.ts";
 import { Errno } from "../zcall/errno.ts";
 import { PollFds } from "../zcall/structs.ts";
 import {
   close as closeFd,
   eventfd2,
   read as readFd,
-  socketpair,
   write as writeFd,
 } from "../zcall/syscalls.ts";
 import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
@@ -244,8 +231,6 @@ export class UringDriver {
   #deferTaskrun: boolean;
   #spinMs: number;
   #overflows = 0;
-  // The park on Deno's own event loop (null: unavailable, use pollAsync).
-  #sockPark: SocketPark | null | undefined = undefined;
 
   /**
    * Creates (and starts) a ring, or drives `options.ring` (started).
@@ -320,8 +305,6 @@ export class UringDriver {
   }
 
   #closePark(): void {
-    this.#sockPark?.close();
-    this.#sockPark = null;
     if (this.#efd < 0) return;
     try {
       if (!this.ring.closed) this.ring.unregisterEventfd();
@@ -400,10 +383,6 @@ export class UringDriver {
   }
 
   #wake(): void {
-    if (this.#sockPark?.waiting) {
-      this.#sockPark.wake();
-      return;
-    }
     if (this.#wakeFd >= 0) writeFd(this.#wakeFd, ONE);
     this.#park?.abort();
   }
@@ -522,21 +501,6 @@ export class UringDriver {
         }
         since = performance.now();
         if (m > 0 || ring.closed || !this.#busy()) continue;
-        if (this.#sockPark === undefined) {
-          this.#sockPark = await SocketPark.create(this.#efd);
-        }
-        const sp = this.#sockPark;
-        if (sp !== null) {
-          // Arm the notifier, look once more, then sleep in Deno's own
-          // event loop until the notifier's socket turns readable.
-          if (!sp.arm()) {
-            this.#sockPark = null;
-            continue;
-          }
-          if (this.#drain() > 0 || !this.#busy() || ring.closed) continue;
-          await sp.wait();
-          continue;
-        }
         const r = await pollAsyncOwned(this.#pfds!.bytes, 2, -1);
         if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
         if (r < 0 && r !== -Errno.EINTR) {
@@ -1331,130 +1295,3 @@ function macrotask(): Promise<void> {
 function sleepMs(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
-
-// Parks the driver inside Deno's own event loop, with no thread hop: a
-// small notifier ring (task work by signal, so it runs while this thread
-// sleeps in Deno's epoll) holds POLL_ADD(eventfd) linked to a one-byte SEND
-// on one end of a socket pair; the other end is a node:net socket, which
-// Deno's reactor watches. The driven ring signals the eventfd when it has
-// work; the linked send makes the socket readable; its "data" event wakes
-// the driver. Costs one armed poll per park.
-class SocketPark {
-  readonly #notifier: Uring;
-  readonly #efd: number;
-  readonly #tx: number;
-  readonly #rx: { ref(): void; unref(): void; destroy(): void };
-  readonly #cqes = [new CQEView(), new CQEView(), new CQEView(), new CQEView()];
-  readonly #pollCtx: SQEContext;
-  readonly #sendCtx: SQEContext;
-  #armed = false;
-  #waiter: (() => void) | null = null;
-
-  private constructor(
-    notifier: Uring,
-    efd: number,
-    tx: number,
-    rx: { ref(): void; unref(): void; destroy(): void },
-  ) {
-    this.#notifier = notifier;
-    this.#efd = efd;
-    this.#tx = tx;
-    this.#rx = rx;
-    this.#pollCtx = packDirect(IORING_OP.POLL_ADD, 0, 0, efd);
-    this.#sendCtx = packDirect(IORING_OP.SEND, 0, 0, tx);
-  }
-
-  static async create(efd: number): Promise<SocketPark | null> {
-    if (Deno.env === undefined) return null;
-    let notifier: Uring | null = null;
-    const fds = new Int32Array(2);
-    try {
-      const net = await import("node:net");
-      if (
-        socketpair(
-          AF.UNIX,
-          SOCK.STREAM | SOCK.NONBLOCK | SOCK.CLOEXEC,
-          0,
-          fds,
-        ) <
-          0
-      ) return null;
-      notifier = new Uring({ entries: 4, signalTaskrun: true });
-      notifier.start();
-      const rx = new net.Socket({
-        fd: fds[0],
-        readable: true,
-        writable: false,
-      });
-      const park = new SocketPark(notifier, efd, fds[1], rx);
-      rx.on("data", () => park.#onData());
-      rx.on("error", () => park.#onData());
-      rx.unref();
-      return park;
-    } catch {
-      notifier?.stop();
-      if (fds[0] > 0) closeFd(fds[0]);
-      if (fds[1] > 0) closeFd(fds[1]);
-      return null;
-    }
-  }
-
-  get waiting(): boolean {
-    return this.#waiter !== null;
-  }
-
-  #onData(): void {
-    this.#armed = false;
-    this.wake();
-  }
-
-  wake(): void {
-    const w = this.#waiter;
-    if (w === null) return;
-    this.#waiter = null;
-    this.#rx.unref();
-    w();
-  }
-
-  // Arms the poll (once until it fires); false when the notifier failed.
-  arm(): boolean {
-    if (this.#armed) return true;
-    const n = this.#notifier;
-    try {
-      // Failed notifications (none expected) would fill its small CQ.
-      n.wait(this.#cqes);
-      if (
-        !n.pollAdd(this.#pollCtx, POLL.IN, {
-          flags: IOSQE.IO_LINK | IOSQE.CQE_SKIP_SUCCESS,
-        }) ||
-        !n.send(this.#sendCtx, PARK_BYTE, {
-          flags: IOSQE.CQE_SKIP_SUCCESS,
-          msgFlags: MSG.DONTWAIT,
-        })
-      ) {
-        n.cancelPending();
-        return false;
-      }
-      n.submit();
-    } catch {
-      return false;
-    }
-    this.#armed = true;
-    return true;
-  }
-
-  wait(): Promise<void> {
-    this.#rx.ref();
-    return new Promise((r) => this.#waiter = r);
-  }
-
-  close(): void {
-    this.wake();
-    this.#rx.destroy(); // closes the receiving end
-    closeFd(this.#tx);
-    this.#notifier.stop();
-    void this.#efd;
-  }
-}
-
-const PARK_BYTE = new Uint8Array(1);
