@@ -10,7 +10,9 @@
  * paired ratios).
  *
  * Run: `deno task build && deno run --allow-all bench/echo_bench.ts
- * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc]`. Ends with the
+ * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc] [--no-rtt]`.
+ * Then a round-trip comparison (bench/_pingpong_client.ts: Deno.connect
+ * and kernio's connect, same code, against the C epoll server). Ends with the
  * allocation check: bytes allocated per message by the `listen` server
  * (V8's GC trace, --trace-gc-nvp) and scavenges of the raw server while
  * each echoes ~1M messages.
@@ -263,6 +265,57 @@ if (!Deno.args.includes("--no-gc")) {
     } finally {
       await srv.stop();
     }
+  }
+}
+
+// Round trip with the promise APIs: one connection to the C epoll server,
+// 64-byte ping-pong, Deno.connect against kernio's connect, alternated.
+if (!Deno.args.includes("--no-rtt")) {
+  const srv = await startServer([await buildC("echo_epoll"), "0"]);
+  const rtts: Record<string, number[]> = { deno: [], uring: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const impl of ["deno", "uring"]) {
+        const out = await new Deno.Command(DENO, {
+          args: [
+            "run",
+            "--allow-all",
+            "bench/_pingpong_client.ts",
+            impl,
+            String(srv.port),
+            "20000",
+          ],
+          cwd: new URL("../", import.meta.url).pathname,
+        }).output();
+        const m = new TextDecoder().decode(out.stdout).match(/RTT_US ([\d.]+)/);
+        if (m) rtts[impl].push(Number(m[1]));
+      }
+    }
+  } finally {
+    await srv.stop();
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  if (rtts.deno.length > 0 && rtts.uring.length > 0) {
+    const line = `rtt: kernio connect ${med(rtts.uring).toFixed(1)} us vs ` +
+      `Deno.connect ${med(rtts.deno).toFixed(1)} us per 64-byte round trip = ${
+        (med(rtts.uring) / med(rtts.deno)).toFixed(2)
+      }x (rounds: ${rtts.uring.map((x) => x.toFixed(1)).join(", ")} vs ${
+        rtts.deno.map((x) => x.toFixed(1)).join(", ")
+      })`;
+    console.log(line);
+    notes.push(line);
+    json.push({
+      name: "tcp ping-pong rtt",
+      impl: "kernio",
+      value: med(rtts.uring),
+      unit: "us",
+    });
+    json.push({
+      name: "tcp ping-pong rtt",
+      impl: "deno",
+      value: med(rtts.deno),
+      unit: "us",
+    });
   }
 }
 

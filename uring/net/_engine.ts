@@ -73,7 +73,7 @@
 import { IORING_OP, IOSQE, MSG, SHUT, SOCK } from "../../zcall/constants.ts";
 import { Errno } from "../../zcall/errno.ts";
 import { unsafeAddressOf } from "../../zcall/memory.ts";
-import { close as closeFd } from "../../zcall/syscalls.ts";
+import { close as closeFd, sendto } from "../../zcall/syscalls.ts";
 import { BufferRing } from "../buffer_ring.ts";
 import { type CQEView, IORING_CQE_BUFFER_SHIFT, IORING_CQE_F } from "../cqe.ts";
 import { UringDriver } from "../driver.ts";
@@ -102,6 +102,7 @@ const OP_SHUTDOWN = IORING_OP.SHUTDOWN;
 const OP_CANCEL = IORING_OP.ASYNC_CANCEL;
 const FD_MASK = 0x3fffffff;
 const SEND_FLAGS = MSG.NOSIGNAL | MSG.WAITALL;
+const TRY_SEND_FLAGS = MSG.NOSIGNAL | MSG.DONTWAIT;
 const ACCEPT_FLAGS = SOCK.NONBLOCK | SOCK.CLOEXEC;
 const BACKOFF_MIN_MS = 10;
 const BACKOFF_MAX_MS = 1000;
@@ -295,6 +296,31 @@ export class EngineConn {
     cb: SendCallback | null = null,
   ): boolean {
     return this._engine._send(this, buf, start, end, cb);
+  }
+
+  /**
+   * Sends `buf[start..end)` right now with a non-blocking send(2), when
+   * nothing is queued: returns the bytes the kernel took (possibly fewer),
+   * -EAGAIN when it took none or sends are queued (then use send()), or
+   * another -errno. Saves the ring round trip for a latency-bound writer;
+   * never blocks.
+   */
+  trySend(buf: Uint8Array, start = 0, end: number = buf.length): number {
+    if (this._qLen > 0 || this._sendInflight || this._writeEnding) {
+      return -Errno.EAGAIN;
+    }
+    if (this._closing) return -Errno.EBADF;
+    if (!(start >= 0 && start < end && end <= buf.length)) {
+      return start === end ? 0 : -Errno.EINVAL;
+    }
+    return sendto(
+      this.fd,
+      start === 0 ? buf : buf.subarray(start, end),
+      TRY_SEND_FLAGS,
+      null,
+      0,
+      end - start,
+    );
   }
 
   /**
@@ -612,10 +638,23 @@ export class Engine {
       this.driver.kick();
       await new Promise((r) => setTimeout(r, 2));
     }
+    const settled = this.#live === 0 && this.#busy === 0;
     this.#stopPoll();
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    // Unregister and unmap the groups while the ring is open, and only
+    // when the kernel let go of every operation: a receive still in flight
+    // (even in the ring's asynchronous teardown) could write into memory
+    // reused by then. Otherwise the mappings are left to the process (a
+    // bounded leak, said aloud).
+    if (settled) { for (const g of this.#groups) g.ring.close(); }
     await this.driver.close();
-    for (const g of this.#groups) g.ring.close();
+    if (!settled) {
+      console.warn(
+        `Engine.close: ${
+          this.#live + this.#busy
+        } endpoints still had kernel operations after 5 s; their receive buffers stay mapped`,
+      );
+    }
     this.#groups = [];
     if (defaultEngine === this) defaultEngine = null;
   }

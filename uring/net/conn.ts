@@ -312,11 +312,23 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
       );
     }
     if (p.length === 0) return Promise.resolve(0);
+    // Nothing queued: try the kernel at once (non-blocking); the rest, if
+    // any, goes through the ring in order.
+    let start = 0;
+    if (this.#writeResolves.length === 0) {
+      const r = this._conn.trySend(p, 0, p.length);
+      if (r === p.length) return Promise.resolve(r);
+      if (r > 0) start = r;
+      else if (r !== -Errno.EAGAIN) {
+        this.#error ??= errorFromErrno(r, "write", this._peerText());
+        return Promise.reject(this.#error);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.#writeResolves.push(resolve);
       this.#writeRejects.push(reject);
       this.#writeLens.push(p.length);
-      this._conn.send(p, 0, p.length, this.#onSent);
+      this._conn.send(p, start, p.length, this.#onSent);
     });
   }
 
