@@ -401,3 +401,110 @@ Deno.test("uring net: one port served by 2 Workers (SO_REUSEPORT, one ring each)
     new TextDecoder().decode(out.stderr);
   assert.match(text, /^served 2 /, text);
 });
+
+Deno.test("uring net: out of descriptors (EMFILE) the accept backs off instead of spinning, and resumes", async () => {
+  const child = new Deno.Command("prlimit", {
+    args: [
+      "--nofile=48",
+      Deno.execPath(),
+      "run",
+      "--no-check",
+      "--allow-all",
+      new URL("./_util/net_emfile.ts", import.meta.url).pathname,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/PORT \d+/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  const port = Number(text.match(/PORT (\d+)/)![1]);
+  // A client in another process holds 80 connections open.
+  const py = new Deno.Command("python3", {
+    args: [
+      "-c",
+      `import socket,sys,time
+ss=[socket.create_connection(("127.0.0.1",${port})) for _ in range(80)]
+time.sleep(8)`,
+    ],
+  }).spawn();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  await child.status;
+  py.kill();
+  await py.status;
+  const m = text.match(/RESULT (.*)/);
+  assert.ok(m, text);
+  const r = JSON.parse(m[1]);
+  assert.ok(r.stalled > 0 && r.stalled < 80, text);
+  assert.ok(r.backoffs > 0, `no EMFILE back-off seen: ${text}`);
+  assert.ok(r.cpuMs < 150, `spun while out of fds: ${r.cpuMs} ms CPU in 1 s`);
+  assert.ok(r.after > r.stalled, `accepting did not resume: ${text}`);
+});
+
+Deno.test("uring net: 10,000 concurrent connections, each echoed and checked", async () => {
+  const N = 10_000;
+  const server = new Deno.Command("prlimit", {
+    args: [
+      "--nofile=20000",
+      Deno.execPath(),
+      "run",
+      "--no-check",
+      "--allow-all",
+      new URL("./_util/net_echo_server.ts", import.meta.url).pathname,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/PORT \d+/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server ended: ${text}`);
+    text += value;
+  }
+  const port = Number(text.match(/PORT (\d+)/)![1]);
+  // All N connections open at once, then a distinct message on each, then
+  // every reply read back and compared.
+  const py = `
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+ss = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    ss.append(s)
+for i, s in enumerate(ss):
+    s.sendall(b"conn-%08d" % i)
+bad = 0
+for i, s in enumerate(ss):
+    want = b"conn-%08d" % i
+    got = b""
+    while len(got) < len(want):
+        b = s.recv(64)
+        if not b: break
+        got += b
+    if got != want: bad += 1
+for s in ss: s.close()
+print("OK" if bad == 0 else "BAD %d" % bad, len(ss))
+`;
+  const out = await new Deno.Command("prlimit", {
+    args: ["--nofile=20000", "python3", "-c", py, String(port), String(N)],
+  }).output();
+  const res = new TextDecoder().decode(out.stdout) +
+    new TextDecoder().decode(out.stderr);
+  await server.stdin.close();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  await server.status;
+  assert.match(res, new RegExp(`^OK ${N}`), res);
+  assert.match(text, new RegExp(`SERVED ${N}`), text);
+});

@@ -981,12 +981,32 @@ export class UringDriver {
     options: { signal?: AbortSignal } = {},
   ): AsyncIterableIterator<number> {
     checkFd("acceptStream", listenerFd);
-    for await (
-      const c of this.multishot(
+    let backoff = 0;
+    for (;;) {
+      const stream = new MultishotStream(
+        this,
         (ring, h) => acceptMultishot(ring, forFD(listenerFd), h),
-        options,
-      )
-    ) yield c.res;
+        options.signal,
+        false,
+        (c) => {
+          if (c.res >= 0) closeFd(c.res); // accepted but never handed out
+        },
+      );
+      try {
+        for await (const c of stream) {
+          backoff = 0;
+          yield c.res;
+        }
+        return;
+      } catch (e) {
+        // Out of descriptors: back off (10 ms doubling to 1 s), no spin.
+        const code = (e as { code?: string }).code;
+        if (code !== "EMFILE" && code !== "ENFILE") throw e;
+        backoff = Math.min(1000, backoff === 0 ? 10 : backoff * 2);
+        await sleepMs(backoff);
+        options.signal?.throwIfAborted();
+      }
+    }
   }
 
   /**
@@ -1012,6 +1032,7 @@ export class UringDriver {
   ): AsyncIterableIterator<Uint8Array> {
     checkFd("recvStream", fd);
     let held = -1;
+    let waitMs = 0;
     try {
       for (;;) {
         let again = false;
@@ -1021,6 +1042,12 @@ export class UringDriver {
             receiveMultishot(ring, forFD(fd).withBufGroup(buffers.groupId), h),
           options.signal,
           true,
+          (c) => {
+            // Received but never handed out: back to the group.
+            if (c.res > 0 && buffers.registered) {
+              buffers.recycle(c.flags >>> 16);
+            }
+          },
         );
         for await (const c of stream) {
           if (held >= 0) {
@@ -1032,6 +1059,10 @@ export class UringDriver {
             break;
           }
           if (c.res === 0) return;
+          // The kernel may end the receive (no F_MORE) with data still
+          // unread: that is not the end of the stream, receive again.
+          again = (c.flags & F_MORE) === 0;
+          waitMs = 0;
           held = c.flags >>> 16;
           yield buffers.view(held).subarray(0, c.res);
         }
@@ -1040,6 +1071,13 @@ export class UringDriver {
           held = -1;
         }
         if (!again) return;
+        // Out of buffers (another consumer holds them): wait for some to
+        // come back, backing off, instead of resubmitting in a loop.
+        while (buffers.registered && buffers.available() === 0) {
+          waitMs = Math.min(50, waitMs === 0 ? 1 : waitMs * 2);
+          await sleepMs(waitMs);
+          options.signal?.throwIfAborted();
+        }
       }
     } finally {
       if (held >= 0 && buffers.registered) buffers.recycle(held);
@@ -1180,14 +1218,19 @@ class MultishotStream implements AsyncIterableIterator<Completion> {
   #signal: AbortSignal | undefined;
   #onAbort = () => this.#sub?.cancel();
   #noBuffersEnds: boolean;
+  // Releases a completion nobody will see (a buffer, an accepted fd).
+  #drop: ((c: Completion) => void) | undefined;
+  #returning = false;
 
   constructor(
     driver: UringDriver,
     start: (ring: Uring, handler: MultishotHandler) => MultishotSubscription,
     signal: AbortSignal | undefined,
     noBuffersEnds: boolean,
+    drop?: (c: Completion) => void,
   ) {
     this.#signal = signal;
+    this.#drop = drop;
     // recvStream takes ENOBUFS as a value (it refills and resubmits).
     this.#noBuffersEnds = noBuffersEnds;
     signal?.throwIfAborted();
@@ -1218,6 +1261,10 @@ class MultishotStream implements AsyncIterableIterator<Completion> {
   }
 
   #push(c: Completion): void {
+    if (this.#returning) {
+      this.#drop?.(c);
+      return;
+    }
     if (this.#waiter) {
       const w = this.#waiter;
       this.#waiter = this.#fail = null;
@@ -1226,7 +1273,7 @@ class MultishotStream implements AsyncIterableIterator<Completion> {
   }
 
   #settle(): void {
-    if (!this.#waiter || this.#queue.length > 0) return;
+    if (!this.#waiter || (this.#queue.length > 0 && !this.#returning)) return;
     const w = this.#waiter;
     const f = this.#fail!;
     this.#waiter = this.#fail = null;
@@ -1253,7 +1300,11 @@ class MultishotStream implements AsyncIterableIterator<Completion> {
   }
 
   async return(): Promise<IteratorResult<Completion>> {
-    // Leaving early: cancel and wait for the final CQE so nothing dangles.
+    // Leaving early: what is queued is released (buffers recycled, fds
+    // closed), the rest released as it arrives; cancel and wait for the
+    // final CQE so nothing dangles.
+    this.#returning = true;
+    this.#releaseQueued();
     if (!this.#done) {
       try {
         this.#sub?.cancel();
@@ -1263,12 +1314,16 @@ class MultishotStream implements AsyncIterableIterator<Completion> {
           this.#waiter = () => res();
           this.#fail = () => res();
         });
-        this.#queue.length = 0;
       }
     }
     this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#queue.length = 0;
+    this.#releaseQueued();
     return { value: undefined, done: true };
+  }
+
+  #releaseQueued(): void {
+    const q = this.#queue.splice(0);
+    for (const c of q) this.#drop?.(c);
   }
 
   [Symbol.asyncIterator](): this {
