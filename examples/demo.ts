@@ -1,8 +1,7 @@
 /**
  * kernio demo: the io_uring echo server (`examples/echo_server.ts`:
- * multishot accept, multishot receive from a provided buffer ring, sends
- * straight from the received buffers, driven by the event-loop driver)
- * against the same server written with `Deno.listen`
+ * `listen()` from the uring layer, reads from a multishot receive, writes
+ * as queued io_uring sends) against the same server written with `Deno.listen`
  * (`examples/echo_deno.ts`), both loaded on loopback by the same C load
  * generator (`bench/c/echo_client.c`, built here with `cc -O2`): 64-byte
  * messages, one in flight per connection. Both servers run at once and the
