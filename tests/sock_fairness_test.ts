@@ -5,11 +5,7 @@
 import assert from "node:assert/strict";
 import { buildC } from "../bench/_c.ts";
 import { listen } from "../sock/mod.ts";
-import {
-  sumWindows,
-  type TickWindow,
-  tickWindow,
-} from "./_util/tick_window.ts";
+import { echoFairness } from "./_util/tick_window.ts";
 
 interface EchoConn {
   read(p: Uint8Array): Promise<number | null>;
@@ -46,44 +42,24 @@ function serve(l: AsyncIterable<EchoConn> & { close(): void }) {
 
 Deno.test("sock fairness: a 10 ms timer keeps >= 90 ticks/s under a 50-connection echo load", async () => {
   const client = await buildC("echo_client");
-  const load = (port: number) => async () => {
-    const out = await new Deno.Command(client, {
-      args: ["127.0.0.1", String(port), "50", "1"],
-    }).output();
-    return JSON.parse(new TextDecoder().decode(out.stdout)).msgs as number;
-  };
-  const idle = () => new Promise<number>((r) => setTimeout(() => r(0), 1000));
   const kl = listen({ hostname: "127.0.0.1", port: 0 });
   const dl = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const k = serve(kl);
   const d = serve(dl);
-  const rounds: Record<"idle" | "kernio" | "deno", TickWindow[]> = {
-    idle: [],
-    kernio: [],
-    deno: [],
-  };
+  let r;
   try {
-    for (let i = 0; i < 2; i++) {
-      rounds.idle.push(await tickWindow(idle));
-      rounds.kernio.push(await tickWindow(load(kl.addr.port)));
-      rounds.deno.push(await tickWindow(load(dl.addr.port)));
-    }
+    r = await echoFairness(
+      client,
+      kl.addr.port,
+      (dl.addr as Deno.NetAddr).port,
+    );
   } finally {
     k.stop();
     d.stop();
     await k.done;
     await d.done;
   }
-  const s = {
-    idle: sumWindows(rounds.idle),
-    kernio: sumWindows(rounds.kernio),
-    deno: sumWindows(rounds.deno),
-  };
-  const fig = Object.entries(s).map(([name, v]) =>
-    `${name}: ${v.rate.toFixed(1)} ticks/s (${v.own.toFixed(1)}/s without ` +
-    `${v.wait.toFixed(0)} ms run-queue wait), longest gap ` +
-    `${v.maxGapMs.toFixed(1)} ms, ${v.msgs} msgs`
-  ).join("\n  ");
+  const { s, fig } = r;
   console.log(`  ${fig}`);
   assert.ok(s.kernio.msgs > 1000, `load too light:\n  ${fig}`);
   assert.ok(s.kernio.own >= 90, `timer starved under load:\n  ${fig}`);

@@ -26,11 +26,7 @@ import {
   socket,
   SOL,
 } from "../zcall/mod.ts";
-import {
-  sumWindows,
-  type TickWindow,
-  tickWindow,
-} from "./_util/tick_window.ts";
+import { echoFairness } from "./_util/tick_window.ts";
 import { sockaddrIn, tcpConnect } from "./_util/uring.ts";
 
 const LINGER0 = new Uint8Array(new Int32Array([1, 0]).buffer);
@@ -344,41 +340,18 @@ function denoEchoServer(): {
 
 Deno.test("uring net: a 10 ms timer keeps >= 90 ticks/s under a 50-connection echo load", async () => {
   const client = await buildC("echo_client");
-  const load = (port: number) => async () => {
-    const out = await new Deno.Command(client, {
-      args: ["127.0.0.1", String(port), "50", "1"],
-    }).output();
-    return JSON.parse(new TextDecoder().decode(out.stdout)).msgs as number;
-  };
-  const idle = () => new Promise<number>((r) => setTimeout(() => r(0), 1000));
   const srv = echoServer();
   const ctl = denoEchoServer();
-  // Alternated rounds: idle, kernio under load, Deno.listen under the same
-  // load (the control), so all three see the same machine.
-  const rounds: Record<"idle" | "kernio" | "deno", TickWindow[]> = {
-    idle: [],
-    kernio: [],
-    deno: [],
-  };
-  for (let i = 0; i < 2; i++) {
-    rounds.idle.push(await tickWindow(idle));
-    rounds.kernio.push(await tickWindow(load(srv.port)));
-    rounds.deno.push(await tickWindow(load(ctl.port)));
+  let r;
+  try {
+    r = await echoFairness(client, srv.port, ctl.port);
+  } finally {
+    srv.stop();
+    ctl.stop();
+    await srv.done;
+    await ctl.done;
   }
-  srv.stop();
-  ctl.stop();
-  await srv.done;
-  await ctl.done;
-  const s = {
-    idle: sumWindows(rounds.idle),
-    kernio: sumWindows(rounds.kernio),
-    deno: sumWindows(rounds.deno),
-  };
-  const fig = Object.entries(s).map(([k, v]) =>
-    `${k}: ${v.rate.toFixed(1)} ticks/s (${v.own.toFixed(1)}/s without ` +
-    `${v.wait.toFixed(0)} ms run-queue wait) over ${v.secs.toFixed(1)} s, ` +
-    `longest gap ${v.maxGapMs.toFixed(1)} ms, ${v.msgs} msgs`
-  ).join("\n  ");
+  const { s, fig } = r;
   console.log(`  ${fig}`);
   assert.ok(s.kernio.msgs > 1000, `load too light:\n  ${fig}`);
   // The goal, on the time the machine let this thread run: lateness beyond

@@ -67,3 +67,49 @@ export function sumWindows(ws: TickWindow[]): TickWindow & {
     own: 1000 / (10 + t.ownLate / Math.max(t.ticks, 1)),
   };
 }
+
+/**
+ * The fairness measurement both socket layers assert on: `rounds`
+ * alternated rounds of an idle window and of the C echo client
+ * (`client`: 50 connections, 1 s) against the kernio server and against
+ * the Deno.listen control, so all three see the same machine. Returns the
+ * summed windows and a printable summary.
+ */
+export async function echoFairness(
+  client: string,
+  kernioPort: number,
+  denoPort: number,
+  rounds = 2,
+): Promise<{
+  s: Record<"idle" | "kernio" | "deno", ReturnType<typeof sumWindows>>;
+  fig: string;
+}> {
+  const load = (port: number) => async () => {
+    const out = await new Deno.Command(client, {
+      args: ["127.0.0.1", String(port), "50", "1"],
+    }).output();
+    return JSON.parse(new TextDecoder().decode(out.stdout)).msgs as number;
+  };
+  const idle = () => new Promise<number>((r) => setTimeout(() => r(0), 1000));
+  const ws: Record<"idle" | "kernio" | "deno", TickWindow[]> = {
+    idle: [],
+    kernio: [],
+    deno: [],
+  };
+  for (let i = 0; i < rounds; i++) {
+    ws.idle.push(await tickWindow(idle));
+    ws.kernio.push(await tickWindow(load(kernioPort)));
+    ws.deno.push(await tickWindow(load(denoPort)));
+  }
+  const s = {
+    idle: sumWindows(ws.idle),
+    kernio: sumWindows(ws.kernio),
+    deno: sumWindows(ws.deno),
+  };
+  const fig = Object.entries(s).map(([k, v]) =>
+    `${k}: ${v.rate.toFixed(1)} ticks/s (${v.own.toFixed(1)}/s without ` +
+    `${v.wait.toFixed(0)} ms run-queue wait) over ${v.secs.toFixed(1)} s, ` +
+    `longest gap ${v.maxGapMs.toFixed(1)} ms, ${v.msgs} msgs`
+  ).join("\n  ");
+  return { s, fig };
+}
