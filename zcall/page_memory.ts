@@ -6,7 +6,8 @@
 // Mapping (mmap'd memory) needs the unscoped `--allow-ffi`.
 
 import { unsafeAddressOf } from "./memory.ts";
-import { mmap, munmap } from "./syscalls.ts";
+import { mmap, munmap, syscall6 } from "./syscalls.ts";
+import { SYS } from "./sysnum.ts";
 
 let cachedPageSize = 0;
 
@@ -64,6 +65,18 @@ function sweep(now: number): void {
   }
   if (n) graveyard.splice(0, n);
 }
+
+const MADV_DONTNEED = 4;
+
+// Replaces the pages of [address, address + length) (private anonymous
+// memory inside one ArrayBuffer) with fresh zero pages on next touch.
+function fresh(address: number, length: number): boolean {
+  return syscall6(SYS.MADVISE, address, length, MADV_DONTNEED, 0, 0, 0) === 0;
+}
+// Memory whose pages could not be replaced (not expected for private
+// anonymous memory): kept for the life of the process rather than handed
+// back to the allocator while the kernel may still hold its pages.
+const kept: ArrayBuffer[] = [];
 
 /**
  * Page-aligned memory owned by JavaScript: an ArrayBuffer one page larger
@@ -186,11 +199,22 @@ export class PageMemory {
     this.#buffer = null;
     live.delete(buf);
     this.#bytes = new Uint8Array(0);
+    // The kernel holds its own pins on these pages (a NO_MMAP ring, a
+    // buffer ring, registered buffers) until the ring's teardown finishes,
+    // which runs after close(2) returns and may post completions into them
+    // for an unbounded time. MADV_DONTNEED gives this address range fresh
+    // zero pages now: the allocator can reuse the addresses later without
+    // ever sharing the physical pages the kernel may still write.
+    const replaced = fresh(this.#address, this.#length);
     // transfer() detaches `buf` (and every view over it) and hands the same
     // backing store to a new ArrayBuffer, which the graveyard keeps alive.
-    const kept = buf.transfer();
-    graveyard.push({ until: Date.now() + GRACE_MS, buffer: kept });
-    graveyardBytes += kept.byteLength;
+    const moved = buf.transfer();
+    if (!replaced) {
+      kept.push(moved);
+      return;
+    }
+    graveyard.push({ until: Date.now() + GRACE_MS, buffer: moved });
+    graveyardBytes += moved.byteLength;
     sweep(Date.now());
   }
 

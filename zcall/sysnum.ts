@@ -18,6 +18,7 @@ export interface SyscallNumbers {
   /** fstat(2) */ FSTAT: number;
   /** mmap(2) */ MMAP: number;
   /** munmap(2) */ MUNMAP: number;
+  /** madvise(2) */ MADVISE: number;
   /** ftruncate(2) */ FTRUNCATE: number;
   /** readv(2) */ READV: number;
   /** writev(2) */ WRITEV: number;
@@ -94,6 +95,7 @@ export const SYS_X86_64: Readonly<SyscallNumbers> = Object.freeze({
   FSTAT: 5,
   MMAP: 9,
   MUNMAP: 11,
+  MADVISE: 28,
   FTRUNCATE: 77,
   READV: 19,
   WRITEV: 20,
@@ -170,6 +172,7 @@ export const SYS_AARCH64: Readonly<SyscallNumbers> = Object.freeze({
   FSTAT: 80,
   MMAP: 222,
   MUNMAP: 215,
+  MADVISE: 233,
   FTRUNCATE: 46,
   READV: 65,
   WRITEV: 66,
