@@ -56,3 +56,24 @@ Deno.test("zcall PageMemory: close() unshares the pages the kernel still pins", 
     );
   }
 });
+
+Deno.test("zcall PageMemory: kernel writes after a ring's close never reach reused memory", async () => {
+  // A subprocess: it needs --expose-gc, and before the fix the kernel's
+  // late writes land in whatever the allocator put there (a crash, at
+  // worst).
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--v8-flags=--expose-gc",
+      new URL("./_util/late_kernel_write.ts", import.meta.url).pathname,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout) +
+    new TextDecoder().decode(stderr);
+  assert.equal(code, 0, out);
+  assert.match(out, /changed 0\b/, out);
+});
