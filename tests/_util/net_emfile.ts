@@ -7,6 +7,9 @@ import process from "node:process";
 import { Engine } from "../../uring/net/_engine.ts";
 import { listen } from "../../uring/mod.ts";
 
+// Deno sets up its signal handling lazily and panics if that first happens
+// while the process is out of descriptors: make it happen now.
+Deno.addSignalListener("SIGUSR2", () => {});
 const l = listen({ hostname: "127.0.0.1", port: 0 });
 console.log(`PORT ${l.addr.port}`);
 const conns: Deno.Conn[] = [];
