@@ -4,6 +4,7 @@
 
 import { AF, MSG, SHUT, SOCK } from "../zcall/constants.ts";
 import { Errno } from "../zcall/errno.ts";
+import { setImmediate } from "node:timers";
 import {
   accept4,
   bind,
@@ -54,6 +55,28 @@ const EXHAUSTED = new Set<number>([
   Errno.ENOMEM,
 ]);
 const EINTR = -Errno.EINTR;
+
+// read()/write() settle at once when the kernel is ready, so a set of busy
+// connections can chain through microtasks forever and starve timers and
+// Deno's own I/O. After FAST_BUDGET_MS of such settles without a turn of the
+// event loop, the next operation waits for one turn first.
+const FAST_BUDGET_MS = 2;
+let fastSince = -1;
+function resetFast(): void {
+  fastSince = -1;
+}
+function fastAllowed(): boolean {
+  const now = performance.now();
+  if (fastSince < 0) {
+    fastSince = now;
+    setImmediate(resetFast);
+    return true;
+  }
+  return now - fastSince < FAST_BUDGET_MS;
+}
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
 const EINPROGRESS = -Errno.EINPROGRESS;
 
 /**
@@ -500,6 +523,7 @@ export class NetSocket {
   read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
     // Not async: when data is already there the result is settled without
     // an async frame (the common case of a busy connection).
+    if (!fastAllowed()) return nextTurn().then(() => this.read(p, options));
     let n: number;
     try {
       checkBuffer(p, "read");
@@ -538,6 +562,7 @@ export class NetSocket {
    * written, which may be fewer than `p.byteLength` (Deno.Conn semantics).
    */
   write(p: Uint8Array, options?: IoOptions): Promise<number> {
+    if (!fastAllowed()) return nextTurn().then(() => this.write(p, options));
     let n: number;
     try {
       checkBuffer(p, "write");
