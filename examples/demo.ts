@@ -1,17 +1,19 @@
 /**
  * kernio demo: the io_uring echo server (`examples/echo_server.ts`:
  * `listen()` from the uring layer, reads from a multishot receive, writes
- * as queued io_uring sends) against the same server written with `Deno.listen`
- * (`examples/echo_deno.ts`), both loaded on loopback by the same C load
+ * as queued io_uring sends), the raw-ring echo server (`examples/echo_raw.ts`:
+ * multishot accept and receive from a provided buffer ring, sends from the
+ * buffer), and the same server written with `Deno.listen`
+ * (`examples/echo_deno.ts`), all loaded on loopback by the same C load
  * generator (`bench/c/echo_client.c`, built here with `cc -O2`): 64-byte
- * messages, one in flight per connection. Both servers run at once and the
- * rounds alternate between them, so both sides see the same machine; prints
+ * messages, one in flight per connection. The servers run at once and the
+ * rounds alternate between them, so every side sees the same machine; prints
  * the median messages/s, p50 and p99 latency of each, and the median of the
  * per-round ratios, and exits by itself.
  *
  * Run: `deno task demo` (builds the native library first), or
  * `deno run --allow-all examples/demo.ts [--seconds=1] [--rounds=3] [--conns=1,50]`.
- * Permissions: it runs `cc` and two `deno run` servers (the io_uring one
+ * Permissions: it runs `cc` and three `deno run` servers (the io_uring ones
  * with only `--allow-ffi=<the native library>`, the Deno.listen one with
  * `--allow-net=127.0.0.1`).
  *
@@ -72,6 +74,16 @@ if (import.meta.main) {
       ],
     },
     {
+      name: "kernio raw ring echo",
+      cmd: [
+        DENO,
+        "run",
+        `--allow-ffi=${LIB_PATH}`,
+        "examples/echo_raw.ts",
+        "0",
+      ],
+    },
+    {
       name: "Deno.listen echo",
       cmd: [DENO, "run", "--allow-net=127.0.0.1", "examples/echo_deno.ts", "0"],
     },
@@ -87,7 +99,8 @@ if (import.meta.main) {
     for (const c of connsList) {
       for (const srv of running) await runEchoClient(client, srv.port, c, 0.3);
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 ? [1, 0] : [0, 1];
+        const forward = servers.map((_, i) => i);
+        const order = r % 2 ? forward.reverse() : forward;
         for (const i of order) {
           console.log(
             `round ${r + 1}/${rounds}: ${servers[i].name}, ${c} conn${
@@ -125,16 +138,19 @@ if (import.meta.main) {
       table(["server", "conns", "messages/s", "p50 us", "p99 us"], rows),
     );
     console.log();
+    const deno = servers[servers.length - 1];
     for (const c of connsList) {
-      const k = results.get(`${servers[0].name}/${c}`)!;
-      const d = results.get(`${servers[1].name}/${c}`)!;
-      // the ratio of each round's pair, then the median of those
-      const ratio = median(k.map((x, i) => x.msgs_per_s / d[i].msgs_per_s));
-      console.log(
-        `${c} conn${c === 1 ? "" : "s"}: io_uring ${
-          ratio.toFixed(2)
-        }x the messages/s of Deno.listen (median of per-round ratios)`,
-      );
+      const d = results.get(`${deno.name}/${c}`)!;
+      for (const s of servers.slice(0, -1)) {
+        const k = results.get(`${s.name}/${c}`)!;
+        // the ratio of each round's pair, then the median of those
+        const ratio = median(k.map((x, i) => x.msgs_per_s / d[i].msgs_per_s));
+        console.log(
+          `${c} conn${c === 1 ? "" : "s"}: ${s.name} ${
+            ratio.toFixed(2)
+          }x the messages/s of Deno.listen (median of per-round ratios)`,
+        );
+      }
     }
   } finally {
     for (const srv of running) await srv.stop();
