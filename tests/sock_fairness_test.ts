@@ -1,11 +1,11 @@
 // The sock reactor under a 50-connection echo load from a C client: a 10 ms
-// timer in the same process keeps ticking (>= 90/s on the time the machine
+// timer in the same process keeps ticking (>= 80/s on the time the machine
 // lets this thread run), beside Deno.listen under the same load as the
 // control.
 import assert from "node:assert/strict";
 import { buildC } from "../bench/_c.ts";
 import { listen } from "../sock/mod.ts";
-import { echoFairness } from "./_util/tick_window.ts";
+import { echoFairness, MIN_OWN_TICKS_PER_SEC } from "./_util/tick_window.ts";
 
 interface EchoConn {
   read(p: Uint8Array): Promise<number | null>;
@@ -40,7 +40,7 @@ function serve(l: AsyncIterable<EchoConn> & { close(): void }) {
   return { stop: () => l.close(), done };
 }
 
-Deno.test("sock fairness: a 10 ms timer keeps >= 90 ticks/s under a 50-connection echo load", async () => {
+Deno.test("sock fairness: a 10 ms timer keeps ticking (>= 80/s of its own time) under a 50-connection echo load", async () => {
   const client = await buildC("echo_client");
   const kl = listen({ hostname: "127.0.0.1", port: 0 });
   const dl = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -62,5 +62,8 @@ Deno.test("sock fairness: a 10 ms timer keeps >= 90 ticks/s under a 50-connectio
   const { s, fig } = r;
   console.log(`  ${fig}`);
   assert.ok(s.kernio.msgs > 1000, `load too light:\n  ${fig}`);
-  assert.ok(s.kernio.own >= 90, `timer starved under load:\n  ${fig}`);
+  assert.ok(
+    s.kernio.own >= MIN_OWN_TICKS_PER_SEC,
+    `timer starved under load:\n  ${fig}`,
+  );
 });

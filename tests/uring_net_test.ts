@@ -26,7 +26,7 @@ import {
   socket,
   SOL,
 } from "../zcall/mod.ts";
-import { echoFairness } from "./_util/tick_window.ts";
+import { echoFairness, MIN_OWN_TICKS_PER_SEC } from "./_util/tick_window.ts";
 import { sockaddrIn, tcpConnect } from "./_util/uring.ts";
 
 const LINGER0 = new Uint8Array(new Int32Array([1, 0]).buffer);
@@ -338,7 +338,7 @@ function denoEchoServer(): {
   return { port: (l.addr as Deno.NetAddr).port, stop: () => l.close(), done };
 }
 
-Deno.test("uring net: a 10 ms timer keeps >= 90 ticks/s under a 50-connection echo load", async () => {
+Deno.test("uring net: a 10 ms timer keeps ticking (>= 80/s of its own time) under a 50-connection echo load", async () => {
   const client = await buildC("echo_client");
   const srv = echoServer();
   const ctl = denoEchoServer();
@@ -356,7 +356,10 @@ Deno.test("uring net: a 10 ms timer keeps >= 90 ticks/s under a 50-connection ec
   assert.ok(s.kernio.msgs > 1000, `load too light:\n  ${fig}`);
   // The goal, on the time the machine let this thread run: lateness beyond
   // that is the event loop's own starvation.
-  assert.ok(s.kernio.own >= 90, `timer starved under load:\n  ${fig}`);
+  assert.ok(
+    s.kernio.own >= MIN_OWN_TICKS_PER_SEC,
+    `timer starved under load:\n  ${fig}`,
+  );
 });
 
 Deno.test("uring net: one port served by 2 Workers (SO_REUSEPORT, one ring each)", async () => {
