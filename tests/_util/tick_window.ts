@@ -116,9 +116,9 @@ export async function echoFairness(
 
 /**
  * Ticks a 10 ms interval must keep, on the time the machine let the JS
- * thread run, for the event loop to count as not starved. Deno.listen's
- * own loop measures 94-96 here under the same load and an idle loop 97-98;
- * starvation looked like 12-20 ticks/s with gaps of hundreds of ms, so the
- * floor sits well clear of both.
+ * thread run, for the event loop to count as not starved. Under the same
+ * load Deno.listen's loop keeps 94-96 and kernio's 88-95 depending on the
+ * machine; starvation looked like 12-20 ticks/s with gaps of hundreds of
+ * ms, so the floor sits clear of both.
  */
-export const MIN_OWN_TICKS_PER_SEC = 80;
+export const MIN_OWN_TICKS_PER_SEC = 85;
