@@ -375,7 +375,7 @@ function clientUring(
     const fd = C.fd[c], want = C.msgLen[c] - C.got[c];
     ctx.assignDirect(RECV, 0, 0, fd);
     // Partial receives land at the start of the buffer each time.
-    sqe(() => ring.receive(ctx, rbuf[c], { n: want }));
+    sqe(() => ring.recv(ctx, rbuf[c], { n: want }));
   };
   const startMessage = (c: number) => {
     C.next(c);

@@ -1,6 +1,7 @@
 // The public ring: `Uring` wraps the ring core (uring/core/: memory and
 // lifecycle, submission and pins, completion and waits, registration) and
-// exposes one method per operation (uring/ops/: sockets, files, control).
+// exposes one method per operation (UringOps, uring/ring_ops.ts, declared in
+// uring/ops/table.ts).
 
 import type {
   ContextPools,
@@ -24,6 +25,8 @@ export type { Features } from "./core/memory.ts";
 export type { WaitAsyncOptions } from "./core/completion.ts";
 export * from "./ops/options.ts";
 export { UringOps } from "./ring_ops.ts";
+export type { FileOps } from "./ops/file.ts";
+export type { SocketOps } from "./ops/socket.ts";
 export type { SockaddrInput } from "./_sockaddr.ts";
 
 /**

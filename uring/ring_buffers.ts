@@ -21,7 +21,7 @@
  * ring.start();
  * const group = ring.buffers.read!.groupId; // 0: readBufferGidOffset
  * declare const fd: number;
- * ring.receive(forFD(fd).withBufGroup(group), null);
+ * ring.recv(forFD(fd).withBufGroup(group), null);
  * const cqes = [new CQEView()];
  * if (ring.waitBlocking(cqes, 1, 100) === 1 && cqes[0].res > 0) {
  *   const data = ring.buffers.data(cqes[0]); // view into the chosen buffer

@@ -1,48 +1,47 @@
-// The operation methods of a ring: one per io_uring opcode (and the socket
-// shorthands), each validating its arguments and writing one SQE through
-// the ring core (uring/ops/ holds their bodies). Uring extends this class
-// with the ring's lifecycle, submission, completion and registration.
+// The operation methods of a ring. UringOps adds the control operations
+// (no-ops, timeouts, cancellation, poll, epoll, futex, waitid, ring
+// messages, file-table updates, passthrough commands) to the file and
+// socket operations it inherits (uring/ops/file.ts, uring/ops/socket.ts).
+// Every method checks its arguments, then submits through the one generic
+// path with its declaration (uring/ops/table.ts: name, opcode, prep).
+// Uring extends this class with the ring's lifecycle, submission,
+// completion and registration.
 
-// The public ring: `Uring` wraps the ring core (uring/core/: memory and
-// lifecycle, submission and pins, completion and waits, registration) and
-// exposes one method per operation (uring/ops/: sockets, files, control).
-
-import type { Iovecs, Msghdr } from "../zcall/structs.ts";
-import type { SQEContext } from "./context.ts";
-import type { Options } from "./options.ts";
-import type { OpenHow, Statx } from "./structs.ts";
-import { IORING_FILE_INDEX_ALLOC, SOCKET_URING_OP } from "./sqe/layout.ts";
-import { RingCore } from "./core/registration.ts";
-import * as net from "./ops/net.ts";
-import * as file from "./ops/file.ts";
-import * as control from "./ops/control.ts";
-import type { SockaddrInput } from "./_sockaddr.ts";
+import { IORING_OP, IOSQE } from "../zcall/constants.ts";
+import { unsafeAddressOf, viewByteLength } from "../zcall/memory.ts";
+import { SQEContext } from "./context.ts";
+import {
+  IORING_ASYNC_CANCEL,
+  IORING_MSG,
+  IORING_POLL,
+  IORING_TIMEOUT,
+} from "./sqe/layout.ts";
+import type { RingCore } from "./core/registration.ts";
+import { OPS } from "./ops/table.ts";
+import { checkCmdData, durationOf, futexAddress } from "./ops/_args.ts";
+import { checkInt32, checkU32, checkWord32 } from "./_validate.ts";
 import type {
-  FileOpOptions,
-  ListenOptions,
-  MessageOptions,
-  ReadWriteOptions,
   SocketCmdFields,
-  SocketOpOptions,
-  SpliceOptions,
   SQEOptions,
-  SyncOptions,
   TimeoutOptions,
 } from "./ops/options.ts";
 import { FUTEX2_U32_PRIVATE } from "./_constants.ts";
+import { FileOps } from "./ops/file.ts";
+import { ringCore, submitSocketCmd } from "./ops/socket.ts";
 
-let coreOf: (ring: UringOps) => RingCore;
+export { ringCore } from "./ops/socket.ts";
 
-/** The ring core behind a Uring (internal). */
-export function ringCore(ring: UringOps): RingCore {
-  return coreOf(ring);
-}
+// No object to keep alive.
+const NONE = undefined;
 
 /**
  * The operation methods every {@linkcode Uring} has: one per io_uring
- * opcode, each writing one SQE straight into the submission queue and
- * returning false when the queue is full even after a flush (would-block
- * as a value). Nothing reaches the kernel until `submit()` or a wait.
+ * operation (declared once in the operation table), each writing one SQE
+ * straight into the submission queue and returning false when the queue is
+ * full even after a flush (would-block as a value). Nothing reaches the
+ * kernel until `submit()` or a wait. UringOps holds the control
+ * operations and inherits the file ({@linkcode FileOps}) and socket
+ * ({@linkcode SocketOps}) operations.
  *
  * @example
  * ```ts
@@ -52,21 +51,11 @@ export function ringCore(ring: UringOps): RingCore {
  * (ring as Uring).stop();
  * ```
  */
-export abstract class UringOps {
-  #r: RingCore;
-
-  /** Creates the ring core (see {@linkcode Uring}). */
-  constructor(options?: Partial<Options>) {
-    this.#r = new RingCore(options);
-  }
-
-  static {
-    coreOf = (ring) => ring.#r;
-  }
-
+export abstract class UringOps extends FileOps {
   /** IORING_OP_NOP. */
   nop(ctx: SQEContext, o?: SQEOptions): boolean {
-    return this.#r.nop(ctx, o);
+    const r = ringCore(this);
+    return r.nop(ctx, o);
   }
 
   /**
@@ -74,561 +63,9 @@ export abstract class UringOps {
    * opcode: NotSupportedError otherwise, probed before anything is queued).
    */
   nop128(ctx: SQEContext, o?: SQEOptions): boolean {
-    return control.nop128(this.#r, ctx, o);
-  }
-
-  /**
-   * IORING_OP_SOCKET with explicit domain/type/protocol (o.msgFlags: socket flags).
-   *
-   * @param ctx The submission context (its fd is ignored).
-   * @param domain AF_* address family.
-   * @param type SOCK_* type, with SOCK_NONBLOCK/SOCK_CLOEXEC.
-   * @param protocol IPPROTO_* protocol (0: the default).
-   * @param o SQE flags, ioprio and personality; also msgFlags: socket flags.
-   * @returns false when the submission queue is full even after a flush.
-   */
-  socketRaw(
-    ctx: SQEContext,
-    domain: number,
-    type: number,
-    protocol: number,
-    o?: SocketOpOptions,
-  ): boolean {
-    return net.socketRaw(this.#r, ctx, domain, type, protocol, o);
-  }
-
-  /**
-   * IORING_OP_SOCKET into a direct slot (fileIndex; default IORING_FILE_INDEX_ALLOC).
-   *
-   * @param ctx The submission context (its fd is ignored).
-   * @param domain AF_* address family.
-   * @param type SOCK_* type (no SOCK_CLOEXEC).
-   * @param protocol IPPROTO_* protocol (0: the default).
-   * @param fileIndex Direct descriptor slot (default: the kernel picks).
-   * @param o SQE flags, ioprio and personality.
-   * @returns false when the submission queue is full even after a flush.
-   */
-  socketDirect(
-    ctx: SQEContext,
-    domain: number,
-    type: number,
-    protocol: number,
-    fileIndex: number = IORING_FILE_INDEX_ALLOC,
-    o?: SocketOpOptions,
-  ): boolean {
-    return net.socketDirect(this.#r, ctx, domain, type, protocol, fileIndex, o);
-  }
-
-  /** TCP over IPv4 (SOCK_STREAM | SOCK_CLOEXEC). */
-  tcp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.tcp4Socket(this.#r, ctx, o);
-  }
-
-  /** TCP over IPv6. */
-  tcp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.tcp6Socket(this.#r, ctx, o);
-  }
-
-  /** UDP over IPv4. */
-  udp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udp4Socket(this.#r, ctx, o);
-  }
-
-  /** UDP over IPv6. */
-  udp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udp6Socket(this.#r, ctx, o);
-  }
-
-  /** UDP-Lite over IPv4. */
-  udplite4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udplite4Socket(this.#r, ctx, o);
-  }
-
-  /** UDP-Lite over IPv6. */
-  udplite6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udplite6Socket(this.#r, ctx, o);
-  }
-
-  /** SCTP over IPv4 (one-to-one style; EPROTONOSUPPORT without SCTP). */
-  sctp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.sctp4Socket(this.#r, ctx, o);
-  }
-
-  /** SCTP over IPv6. */
-  sctp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.sctp6Socket(this.#r, ctx, o);
-  }
-
-  /** Unix stream socket. */
-  unixSocket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.unixSocket(this.#r, ctx, o);
-  }
-
-  /** TCP/IPv4 into a direct slot (o.fileIndex, default ALLOC). */
-  tcp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.tcp4SocketDirect(this.#r, ctx, o);
-  }
-
-  /** TCP/IPv6 into a direct slot. */
-  tcp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.tcp6SocketDirect(this.#r, ctx, o);
-  }
-
-  /** UDP/IPv4 into a direct slot. */
-  udp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udp4SocketDirect(this.#r, ctx, o);
-  }
-
-  /** UDP/IPv6 into a direct slot. */
-  udp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udp6SocketDirect(this.#r, ctx, o);
-  }
-
-  /** UDP-Lite/IPv4 into a direct slot. */
-  udplite4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udplite4SocketDirect(this.#r, ctx, o);
-  }
-
-  /** UDP-Lite/IPv6 into a direct slot. */
-  udplite6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.udplite6SocketDirect(this.#r, ctx, o);
-  }
-
-  /** SCTP/IPv4 into a direct slot. */
-  sctp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.sctp4SocketDirect(this.#r, ctx, o);
-  }
-
-  /** SCTP/IPv6 into a direct slot. */
-  sctp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.sctp6SocketDirect(this.#r, ctx, o);
-  }
-
-  /** Unix stream socket into a direct slot. */
-  unixSocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return net.unixSocketDirect(this.#r, ctx, o);
-  }
-
-  /**
-   * IORING_OP_BIND of ctx's socket to `addr`: raw sockaddr bytes, a sock
-   * address object (SockaddrInet4/6/Unix), or a Deno address shape
-   * (Deno.NetAddr, `{ hostname, port }`, `{ path }`; IP literals and
-   * "localhost", no DNS).
-   */
-  bind(ctx: SQEContext, addr: SockaddrInput, o?: SQEOptions): boolean {
-    return net.bind(this.#r, ctx, addr, o);
-  }
-
-  /** IORING_OP_LISTEN (o.backlog, default 511). */
-  listen(ctx: SQEContext, o?: ListenOptions): boolean {
-    return net.listen(this.#r, ctx, o);
-  }
-
-  /**
-   * IORING_OP_ACCEPT on ctx's listener (res: the new fd; o.msgFlags:
-   * accept4 flags, default SOCK_CLOEXEC). With `peer` and `peerLen`
-   * (a Uint32Array(1)), the kernel writes the peer sockaddr and its length.
-   */
-  accept(
-    ctx: SQEContext,
-    o?: SocketOpOptions,
-    peer?: Uint8Array,
-    peerLen?: Uint32Array,
-  ): boolean {
-    return net.accept(this.#r, ctx, o, peer, peerLen);
-  }
-
-  /** IORING_OP_ACCEPT into a direct slot (fileIndex or ALLOC). */
-  acceptDirect(
-    ctx: SQEContext,
-    fileIndex: number = IORING_FILE_INDEX_ALLOC,
-    o?: SocketOpOptions,
-    peer?: Uint8Array,
-    peerLen?: Uint32Array,
-  ): boolean {
-    return net.acceptDirect(this.#r, ctx, fileIndex, o, peer, peerLen);
-  }
-
-  /** IORING_OP_CONNECT of ctx's socket to `addr` (the shapes bind takes). */
-  connect(ctx: SQEContext, addr: SockaddrInput, o?: SQEOptions): boolean {
-    return net.connect(this.#r, ctx, addr, o);
-  }
-
-  /** IORING_OP_SHUTDOWN (how: SHUT_RD/WR/RDWR). */
-  shutdown(ctx: SQEContext, how: number, o?: SQEOptions): boolean {
-    return net.shutdown(this.#r, ctx, how, o);
-  }
-
-  /** IORING_OP_SEND of `buf` (o.n bytes, o.msgFlags). */
-  send(ctx: SQEContext, buf: ArrayBufferView, o?: MessageOptions): boolean {
-    return net.send(this.#r, ctx, buf, o);
-  }
-
-  /**
-   * IORING_OP_RECV into `buf`: on a stream socket it completes once `buf`
-   * (o.n bytes) is full, at end of stream or on an error (MSG_WAITALL);
-   * pass `msgFlags` (e.g. 0) for whatever is there. With `buf` null, a
-   * buffer-selected receive of what is there from ctx's buffer group
-   * (IOSQE_BUFFER_SELECT, o.readBufferSize bytes at most; for extended
-   * and indirect contexts, the group set with withBufGroup).
-   */
-  receive(
-    ctx: SQEContext,
-    buf: ArrayBufferView | null,
-    o?: MessageOptions,
-  ): boolean {
-    return net.receive(this.#r, ctx, buf, o);
-  }
-
-  /**
-   * IORING_OP_RECV_ZC: a multishot zero-copy receive on ctx's socket
-   * through ZCRX instance `ifqId` (see registerZcrxIfq / ZCRXReceiver),
-   * up to `n` bytes in total (0: unlimited). Each CQE: `res` bytes at the
-   * area offset in `extra1Lo`/`extra1Hi` (a cqe32 ring).
-   */
-  receiveZeroCopy(
-    ctx: SQEContext,
-    n: number,
-    ifqId: number,
-    o?: MessageOptions,
-  ): boolean {
-    return net.receiveZeroCopy(this.#r, ctx, n, ifqId, o);
-  }
-
-  /**
-   * IORING_OP_SENDMSG of a zcall Msghdr (kept alive with its buffers). With
-   * `to` (the shapes bind takes), the message goes there: it becomes the
-   * Msghdr's name.
-   */
-  sendMsg(
-    ctx: SQEContext,
-    msg: Msghdr,
-    o?: MessageOptions,
-    to?: SockaddrInput,
-  ): boolean {
-    return net.sendMsg(this.#r, ctx, msg, o, to);
-  }
-
-  /** IORING_OP_RECVMSG into a zcall Msghdr. */
-  recvMsg(ctx: SQEContext, msg: Msghdr, o?: MessageOptions): boolean {
-    return net.recvMsg(this.#r, ctx, msg, o);
-  }
-
-  /** IORING_OP_READ into `buf` at o.offset (default -1: current position). */
-  read(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
-    return file.read(this.#r, ctx, buf, o);
-  }
-
-  /** IORING_OP_WRITE from `buf`. */
-  write(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
-    return file.write(this.#r, ctx, buf, o);
-  }
-
-  /** IORING_OP_READV over a zcall Iovecs (all entries). */
-  readV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
-    return file.readV(this.#r, ctx, iovs, o);
-  }
-
-  /** IORING_OP_WRITEV. */
-  writeV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
-    return file.writeV(this.#r, ctx, iovs, o);
-  }
-
-  /** IORING_OP_READ_FIXED into registered buffer `bufIndex` (o.n bytes). */
-  readFixed(ctx: SQEContext, bufIndex: number, o?: ReadWriteOptions): boolean {
-    return file.readFixed(this.#r, ctx, bufIndex, o);
-  }
-
-  /** IORING_OP_WRITE_FIXED from registered buffer `bufIndex` (first n bytes). */
-  writeFixed(
-    ctx: SQEContext,
-    bufIndex: number,
-    n: number,
-    o?: ReadWriteOptions,
-  ): boolean {
-    return file.writeFixed(this.#r, ctx, bufIndex, n, o);
-  }
-
-  /**
-   * IORING_OP_READV_FIXED: scatter into ranges of registered buffer
-   * `bufIndex` (the kernel resolves every iovec inside that one buffer), at
-   * o.offset (default -1: current position).
-   */
-  readvFixed(
-    ctx: SQEContext,
-    bufIndex: number,
-    iovs: Iovecs,
-    o?: ReadWriteOptions,
-  ): boolean {
-    return file.readvFixed(this.#r, ctx, bufIndex, iovs, o);
-  }
-
-  /** IORING_OP_WRITEV_FIXED: gather from ranges of registered buffer `bufIndex`. */
-  writevFixed(
-    ctx: SQEContext,
-    bufIndex: number,
-    iovs: Iovecs,
-    o?: ReadWriteOptions,
-  ): boolean {
-    return file.writevFixed(this.#r, ctx, bufIndex, iovs, o);
-  }
-
-  /** IORING_OP_OPENAT relative to ctx's fd (AT_FDCWD via forFD(AT.FDCWD)). */
-  openAt(
-    ctx: SQEContext,
-    path: string | Uint8Array,
-    flags: number,
-    mode = 0,
-    o?: FileOpOptions,
-  ): boolean {
-    return file.openAt(this.#r, ctx, path, flags, mode, o);
-  }
-
-  /**
-   * IORING_OP_OPENAT2 relative to ctx's fd: openat2(2) with an
-   * {@linkcode OpenHow} (flags, mode, RESOLVE_* restrictions). The result
-   * is the new fd (or the direct slot with o.fileIndex).
-   */
-  openAt2(
-    ctx: SQEContext,
-    path: string | Uint8Array,
-    how: OpenHow,
-    o?: FileOpOptions,
-  ): boolean {
-    return file.openAt2(this.#r, ctx, path, how, o);
-  }
-
-  /** IORING_OP_CLOSE of ctx's fd (o.fileIndex closes a direct slot instead). */
-  close(ctx: SQEContext, o?: FileOpOptions): boolean {
-    return file.close(this.#r, ctx, o);
-  }
-
-  /** IORING_OP_FSYNC (o.fsyncFlags: IORING_FSYNC_DATASYNC). */
-  sync(ctx: SQEContext, o?: SyncOptions): boolean {
-    return file.sync(this.#r, ctx, o);
-  }
-
-  /**
-   * IORING_OP_FALLOCATE.
-   *
-   * @param ctx The submission context: its fd is the target, and it comes back as the CQE's user_data.
-   * @param mode FALLOC_FL_* mode (0: allocate).
-   * @param offset Start of the range in bytes.
-   * @param length Length of the range in bytes.
-   * @param o SQE flags, ioprio and personality.
-   * @returns false when the submission queue is full even after a flush.
-   */
-  fallocate(
-    ctx: SQEContext,
-    mode: number,
-    offset: number,
-    length: number,
-    o?: SQEOptions,
-  ): boolean {
-    return file.fallocate(this.#r, ctx, mode, offset, length, o);
-  }
-
-  /** IORING_OP_FTRUNCATE. */
-  ftruncate(ctx: SQEContext, length: number, o?: SQEOptions): boolean {
-    return file.ftruncate(this.#r, ctx, length, o);
-  }
-
-  /** IORING_OP_STATX into a {@linkcode Statx} (or 256+ bytes of one). */
-  statx(
-    ctx: SQEContext,
-    path: string | Uint8Array,
-    flags: number,
-    mask: number,
-    statxbuf: Uint8Array | Statx,
-    o?: SQEOptions,
-  ): boolean {
-    return file.statx(this.#r, ctx, path, flags, mask, statxbuf, o);
-  }
-
-  /** IORING_OP_RENAMEAT (both paths relative to ctx's fd). */
-  renameAt(
-    ctx: SQEContext,
-    oldPath: string | Uint8Array,
-    newPath: string | Uint8Array,
-    flags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.renameAt(this.#r, ctx, oldPath, newPath, flags, o);
-  }
-
-  /** IORING_OP_UNLINKAT (flags: AT_REMOVEDIR). */
-  unlinkAt(
-    ctx: SQEContext,
-    path: string | Uint8Array,
-    flags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.unlinkAt(this.#r, ctx, path, flags, o);
-  }
-
-  /** IORING_OP_MKDIRAT. */
-  mkdirAt(
-    ctx: SQEContext,
-    path: string | Uint8Array,
-    mode = 0o777,
-    o?: FileOpOptions,
-  ): boolean {
-    return file.mkdirAt(this.#r, ctx, path, mode, o);
-  }
-
-  /** IORING_OP_SYMLINKAT: creates `linkPath` (relative to ctx's fd) -> `target`. */
-  symlinkAt(
-    ctx: SQEContext,
-    target: string | Uint8Array,
-    linkPath: string | Uint8Array,
-    o?: SQEOptions,
-  ): boolean {
-    return file.symlinkAt(this.#r, ctx, target, linkPath, o);
-  }
-
-  /** IORING_OP_LINKAT: hard link `newPath` (relative to ctx's fd) to `oldPath` (relative to oldDirfd). */
-  linkAt(
-    ctx: SQEContext,
-    oldDirfd: number,
-    oldPath: string | Uint8Array,
-    newPath: string | Uint8Array,
-    flags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.linkAt(this.#r, ctx, oldDirfd, oldPath, newPath, flags, o);
-  }
-
-  /** IORING_OP_FGETXATTR of ctx's fd into `value` (res: attribute length). */
-  fgetXattr(
-    ctx: SQEContext,
-    name: string,
-    value: Uint8Array,
-    o?: SQEOptions,
-  ): boolean {
-    return file.fgetXattr(this.#r, ctx, name, value, o);
-  }
-
-  /** IORING_OP_FSETXATTR (flags: XATTR_CREATE 1 / XATTR_REPLACE 2). */
-  fsetXattr(
-    ctx: SQEContext,
-    name: string,
-    value: Uint8Array,
-    flags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.fsetXattr(this.#r, ctx, name, value, flags, o);
-  }
-
-  /** IORING_OP_GETXATTR of a path. */
-  getXattr(
-    ctx: SQEContext,
-    path: string,
-    name: string,
-    value: Uint8Array,
-    o?: SQEOptions,
-  ): boolean {
-    return file.getXattr(this.#r, ctx, path, name, value, o);
-  }
-
-  /** IORING_OP_SETXATTR of a path. */
-  setXattr(
-    ctx: SQEContext,
-    path: string,
-    name: string,
-    value: Uint8Array,
-    flags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.setXattr(this.#r, ctx, path, name, value, flags, o);
-  }
-
-  /**
-   * IORING_OP_SPLICE from `fdIn` into ctx's fd, `n` bytes. Offsets come
-   * from o.offset (output) and `offIn` (input), -1 for none.
-   *
-   * @param ctx Context whose fd is the destination.
-   * @param fdIn The source fd.
-   * @param n Bytes to move.
-   * @param o SQE flags, ioprio and personality; also offset (in the destination) and spliceFlags.
-   * @param offIn Offset in the source (-1: none, for pipes).
-   * @returns false when the submission queue is full even after a flush.
-   */
-  splice(
-    ctx: SQEContext,
-    fdIn: number,
-    n: number,
-    o?: SpliceOptions,
-    offIn = -1,
-  ): boolean {
-    return file.splice(this.#r, ctx, fdIn, n, o, offIn);
-  }
-
-  /**
-   * IORING_OP_TEE from pipe `fdIn` into ctx's pipe.
-   *
-   * @param ctx Context whose fd is the destination pipe.
-   * @param fdIn The source pipe.
-   * @param length Bytes to duplicate.
-   * @param o SQE flags, ioprio and personality; also spliceFlags.
-   * @returns false when the submission queue is full even after a flush.
-   */
-  tee(
-    ctx: SQEContext,
-    fdIn: number,
-    length: number,
-    o?: SpliceOptions,
-  ): boolean {
-    return file.tee(this.#r, ctx, fdIn, length, o);
-  }
-
-  /** IORING_OP_PIPE: the kernel writes [read end, write end] into `fds`. */
-  pipe(
-    ctx: SQEContext,
-    fds: Int32Array,
-    pipeFlags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.pipe(this.#r, ctx, fds, pipeFlags, o);
-  }
-
-  /**
-   * IORING_OP_SYNC_FILE_RANGE.
-   *
-   * @param ctx The submission context: its fd is the target, and it comes back as the CQE's user_data.
-   * @param offset Start of the range in bytes.
-   * @param length Length of the range in bytes (0: to the end).
-   * @param syncFlags SYNC_FILE_RANGE_* flags.
-   * @param o SQE flags, ioprio and personality.
-   * @returns false when the submission queue is full even after a flush.
-   */
-  syncFileRange(
-    ctx: SQEContext,
-    offset: number,
-    length: number,
-    syncFlags = 0,
-    o?: SQEOptions,
-  ): boolean {
-    return file.syncFileRange(this.#r, ctx, offset, length, syncFlags, o);
-  }
-
-  /**
-   * IORING_OP_FADVISE.
-   *
-   * @param ctx The submission context: its fd is the target, and it comes back as the CQE's user_data.
-   * @param offset Start of the range in bytes.
-   * @param length Length of the range in bytes (0: to the end).
-   * @param advice POSIX_FADV_* advice.
-   * @param o SQE flags, ioprio and personality.
-   * @returns false when the submission queue is full even after a flush.
-   */
-  fileAdvise(
-    ctx: SQEContext,
-    offset: number,
-    length: number,
-    advice: number,
-    o?: SQEOptions,
-  ): boolean {
-    return file.fileAdvise(this.#r, ctx, offset, length, advice, o);
+    const r = ringCore(this);
+    r._need128("nop128", IORING_OP.NOP128);
+    return r._submit(OPS.nop128, ctx, o, NONE, NONE);
   }
 
   /**
@@ -641,7 +78,12 @@ export abstract class UringOps {
     ms: number | undefined,
     o?: TimeoutOptions,
   ): boolean {
-    return control.timeout(this.#r, ctx, ms, o);
+    const r = ringCore(this);
+    const dur = durationOf("timeout", ms, o);
+    const count = o?.count ?? 0;
+    checkU32("timeout count", count);
+    const flags = o?.timeoutFlags ?? 0;
+    return r._submit(OPS.timeout, ctx, o, NONE, NONE, dur, count, flags);
   }
 
   /**
@@ -653,7 +95,11 @@ export abstract class UringOps {
     target: SQEContext,
     o?: TimeoutOptions,
   ): boolean {
-    return control.timeoutRemove(this.#r, ctx, target, o);
+    const r = ringCore(this);
+    const t = r._targetUserData(target, IORING_OP.TIMEOUT);
+    const flags = o?.timeoutFlags ?? 0;
+    const d = OPS.timeoutRemove;
+    return r._submit(d, ctx, o, NONE, NONE, t, target.hi, flags);
   }
 
   /**
@@ -674,7 +120,12 @@ export abstract class UringOps {
     absolute = false,
     o?: TimeoutOptions,
   ): boolean {
-    return control.timeoutUpdate(this.#r, ctx, target, ms, absolute, o);
+    const r = ringCore(this);
+    const dur = durationOf("timeoutUpdate", ms, o);
+    const t = r._targetUserData(target, IORING_OP.TIMEOUT);
+    const flags = (o?.timeoutFlags ?? 0) | (absolute ? IORING_TIMEOUT.ABS : 0);
+    const d = OPS.timeoutUpdate;
+    return r._submit(d, ctx, o, NONE, NONE, dur, t, target.hi, flags);
   }
 
   /**
@@ -687,7 +138,10 @@ export abstract class UringOps {
     ms: number | undefined,
     o?: TimeoutOptions,
   ): boolean {
-    return control.linkTimeout(this.#r, ctx, ms, o);
+    const r = ringCore(this);
+    const dur = durationOf("linkTimeout", ms, o);
+    const flags = o?.timeoutFlags ?? 0;
+    return r._submit(OPS.linkTimeout, ctx, o, NONE, NONE, dur, flags);
   }
 
   /**
@@ -702,12 +156,37 @@ export abstract class UringOps {
     o?: SQEOptions,
     cancelAll = false,
   ): boolean {
-    return control.asyncCancel(this.#r, ctx, target, o, cancelAll);
+    if (!(target instanceof SQEContext)) {
+      throw new TypeError("asyncCancel: target must be an SQEContext");
+    }
+    const r = ringCore(this);
+    const all = cancelAll ? IORING_ASYNC_CANCEL.ALL : 0;
+    if (target.hi >>> 30 === 0 && (target.lo & 0xff) === 0) {
+      // A bare fd context (op never set) names the fd's requests: the
+      // submitted user_data carries an op the context does not know.
+      const fixed = ((target.lo >>> 8) & IOSQE.FIXED_FILE) !== 0;
+      const flags = all | (fixed ? IORING_ASYNC_CANCEL.FD_FIXED : 0);
+      const d = OPS.asyncCancelTargetFD;
+      return r._submit(d, ctx, o, NONE, NONE, r._fdOf(target), flags);
+    }
+    // Otherwise the submitted user_data is the context itself (see
+    // RingSubmission._finish).
+    const d = OPS.asyncCancel;
+    return r._submit(d, ctx, o, NONE, NONE, target.lo, target.hi, all);
   }
 
   /** Cancels requests on ctx's fd (all of them if `cancelAll`; res = count). */
   asyncCancelFD(ctx: SQEContext, cancelAll = false, o?: SQEOptions): boolean {
-    return control.asyncCancelFD(this.#r, ctx, cancelAll, o);
+    const r = ringCore(this);
+    const fd = r._fdFor("asyncCancelFD", ctx);
+    let flags = cancelAll ? IORING_ASYNC_CANCEL.ALL : 0;
+    // FIXED_FILE travels in the cancel flags: the declaration keeps it off
+    // the SQE.
+    if (((ctx.hi >>> 30 === 0 ? ctx.lo >>> 8 : 0) | (o?.flags ?? 0)) & 1) {
+      flags |= IORING_ASYNC_CANCEL.FD_FIXED;
+    }
+    const d = OPS.asyncCancelFD;
+    return r._submit(d, ctx, o, NONE, NONE, fd, flags);
   }
 
   /** Cancels requests with opcode `opcode` (all if `cancelAll`). */
@@ -717,7 +196,13 @@ export abstract class UringOps {
     cancelAll = false,
     o?: SQEOptions,
   ): boolean {
-    return control.asyncCancelOpcode(this.#r, ctx, opcode, cancelAll, o);
+    const r = ringCore(this);
+    if (!(Number.isInteger(opcode) && opcode >= 0 && opcode <= 255)) {
+      throw new RangeError(`asyncCancelOpcode: bad opcode ${opcode}`);
+    }
+    const flags = cancelAll ? IORING_ASYNC_CANCEL.ALL : 0;
+    const d = OPS.asyncCancelOpcode;
+    return r._submit(d, ctx, o, NONE, NONE, opcode, flags);
   }
 
   /**
@@ -726,17 +211,23 @@ export abstract class UringOps {
    * -ENOENT when nothing was pending.
    */
   asyncCancelAny(ctx: SQEContext, o?: SQEOptions): boolean {
-    return control.asyncCancelAny(this.#r, ctx, o);
+    const r = ringCore(this);
+    const flags = IORING_ASYNC_CANCEL.ANY;
+    const d = OPS.asyncCancelAny;
+    return r._submit(d, ctx, o, NONE, NONE, 0, 0, flags);
   }
 
   /** Cancels every pending request (res = count). */
   asyncCancelAll(ctx: SQEContext, o?: SQEOptions): boolean {
-    return control.asyncCancelAll(this.#r, ctx, o);
+    const r = ringCore(this);
+    const flags = IORING_ASYNC_CANCEL.ANY | IORING_ASYNC_CANCEL.ALL;
+    const d = OPS.asyncCancelAll;
+    return r._submit(d, ctx, o, NONE, NONE, 0, 0, flags);
   }
 
   /** IORING_OP_POLL_ADD (one shot) on ctx's fd. */
   pollAdd(ctx: SQEContext, events: number, o?: SQEOptions): boolean {
-    return control.pollAdd(this.#r, ctx, events, o);
+    return pollAdd(ringCore(this), OPS.pollAdd, ctx, events, 0, o);
   }
 
   /**
@@ -746,12 +237,19 @@ export abstract class UringOps {
    * so this submits a plain one-shot poll.
    */
   pollAddLevel(ctx: SQEContext, events: number, o?: SQEOptions): boolean {
-    return control.pollAddLevel(this.#r, ctx, events, o);
+    return pollAdd(ringCore(this), OPS.pollAddLevel, ctx, events, 0, o);
   }
 
   /** Multishot poll: one CQE per event with IORING_CQE_F_MORE until cancelled. */
   pollAddMultishot(ctx: SQEContext, events: number, o?: SQEOptions): boolean {
-    return control.pollAddMultishot(this.#r, ctx, events, o);
+    return pollAdd(
+      ringCore(this),
+      OPS.pollAddMultishot,
+      ctx,
+      events,
+      IORING_POLL.ADD_MULTI,
+      o,
+    );
   }
 
   /**
@@ -763,12 +261,22 @@ export abstract class UringOps {
     events: number,
     o?: SQEOptions,
   ): boolean {
-    return control.pollAddMultishotLevel(this.#r, ctx, events, o);
+    return pollAdd(
+      ringCore(this),
+      OPS.pollAddMultishotLevel,
+      ctx,
+      events,
+      POLL_MULTI_LEVEL,
+      o,
+    );
   }
 
   /** IORING_OP_POLL_REMOVE of the poll submitted with `target`. */
   pollRemove(ctx: SQEContext, target: SQEContext, o?: SQEOptions): boolean {
-    return control.pollRemove(this.#r, ctx, target, o);
+    const r = ringCore(this);
+    const t = r._targetUserData(target, IORING_OP.POLL_ADD);
+    const d = OPS.pollRemove;
+    return r._submit(d, ctx, o, NONE, NONE, t, target.hi);
   }
 
   /**
@@ -791,14 +299,29 @@ export abstract class UringOps {
     updateFlags: number,
     o?: SQEOptions,
   ): boolean {
-    return control.pollUpdate(
-      this.#r,
+    checkU32("pollUpdate events", newEvents);
+    checkU32("pollUpdate flags", updateFlags);
+    const r = ringCore(this);
+    const t = r._targetUserData(target, IORING_OP.POLL_ADD);
+    // The kernel rejects a new user_data unless it is being updated, and
+    // likewise new events (EINVAL otherwise).
+    const newUd = (updateFlags & IORING_POLL.UPDATE_USER_DATA) !== 0;
+    const lo = newUd ? r._targetUserData(newUserData, IORING_OP.POLL_ADD) : 0;
+    const hi = newUd ? newUserData.hi : 0;
+    const ev = (updateFlags & IORING_POLL.UPDATE_EVENTS) !== 0 ? newEvents : 0;
+    const d = OPS.pollUpdate;
+    return r._submit(
+      d,
       ctx,
-      target,
-      newUserData,
-      newEvents,
-      updateFlags,
       o,
+      NONE,
+      NONE,
+      t,
+      target.hi,
+      lo,
+      hi,
+      ev,
+      updateFlags,
     );
   }
 
@@ -821,7 +344,23 @@ export abstract class UringOps {
     timeout = 0,
     o?: SQEOptions,
   ): boolean {
-    return control.epollWait(this.#r, ctx, events, maxEvents, timeout, o);
+    const r = ringCore(this);
+    if (timeout !== 0) {
+      throw new RangeError("epollWait: timeout must be 0 (use linkTimeout)");
+    }
+    if (
+      !(events instanceof Uint8Array) ||
+      !(Number.isInteger(maxEvents) && maxEvents >= 1 &&
+        maxEvents * 12 <= viewByteLength(events))
+    ) {
+      throw new RangeError(
+        "epollWait: events must hold maxEvents 12-byte epoll_event entries",
+      );
+    }
+    const fd = r._fdFor("epollWait", ctx);
+    const a = unsafeAddressOf(events);
+    const d = OPS.epollWait;
+    return r._submit(d, ctx, o, events, NONE, fd, a, maxEvents, 0);
   }
 
   /**
@@ -847,16 +386,15 @@ export abstract class UringOps {
     futexFlags: number = FUTEX2_U32_PRIVATE,
     o?: SQEOptions,
   ): boolean {
-    return control.futexWait(
-      this.#r,
-      ctx,
-      word,
-      index,
-      val,
-      mask,
-      futexFlags,
-      o,
-    );
+    const r = ringCore(this);
+    const a = futexAddress("futexWait", word, index);
+    checkWord32("futexWait val", val);
+    checkWord32("futexWait mask", mask);
+    checkU32("futexWait futexFlags", futexFlags);
+    const v = val >>> 0;
+    const m = mask >>> 0;
+    const d = OPS.futexWait;
+    return r._submit(d, ctx, o, word, NONE, a, v, 0, m, 0, futexFlags, 0);
   }
 
   /**
@@ -880,16 +418,14 @@ export abstract class UringOps {
     futexFlags: number = FUTEX2_U32_PRIVATE,
     o?: SQEOptions,
   ): boolean {
-    return control.futexWake(
-      this.#r,
-      ctx,
-      word,
-      index,
-      count,
-      mask,
-      futexFlags,
-      o,
-    );
+    const r = ringCore(this);
+    const a = futexAddress("futexWake", word, index);
+    checkU32("futexWake count", count);
+    checkWord32("futexWake mask", mask);
+    checkU32("futexWake futexFlags", futexFlags);
+    const m = mask >>> 0;
+    const d = OPS.futexWake;
+    return r._submit(d, ctx, o, word, NONE, a, count, 0, m, 0, futexFlags, 0);
   }
 
   /**
@@ -904,7 +440,18 @@ export abstract class UringOps {
     keep?: unknown,
     o?: SQEOptions,
   ): boolean {
-    return control.futexWaitV(this.#r, ctx, waitv, count, keep, o);
+    const r = ringCore(this);
+    if (
+      !(waitv instanceof Uint8Array) ||
+      !(Number.isInteger(count) && count >= 1 && count <= 128 &&
+        count * 24 <= viewByteLength(waitv))
+    ) {
+      throw new RangeError(
+        "futexWaitV: waitv must hold 1..128 24-byte entries",
+      );
+    }
+    const a = unsafeAddressOf(waitv);
+    return r._submit(OPS.futexWaitV, ctx, o, waitv, keep, a, count, 0);
   }
 
   /**
@@ -926,7 +473,18 @@ export abstract class UringOps {
     options: number,
     o?: SQEOptions,
   ): boolean {
-    return control.waitid(this.#r, ctx, idtype, id, infop, options, o);
+    const r = ringCore(this);
+    checkInt32("waitid idtype", idtype);
+    checkInt32("waitid id", id);
+    checkInt32("waitid options", options);
+    if (!(infop instanceof Uint8Array) || viewByteLength(infop) < 128) {
+      throw new RangeError(
+        "waitid: infop must be a Uint8Array of at least 128 bytes",
+      );
+    }
+    const a = unsafeAddressOf(infop);
+    const d = OPS.waitid;
+    return r._submit(d, ctx, o, infop, NONE, idtype, id, a, options, 0);
   }
 
   /**
@@ -945,7 +503,15 @@ export abstract class UringOps {
     result: number,
     o?: SQEOptions,
   ): boolean {
-    return control.msgRing(this.#r, ctx, userData, result, o);
+    const r = ringCore(this);
+    if (!(userData instanceof SQEContext)) {
+      throw new TypeError("msgRing: userData must be an SQEContext");
+    }
+    checkInt32("msgRing result", result);
+    const fd = r._fdFor("msgRing", ctx);
+    const { lo, hi } = userData;
+    const d = OPS.msgRing;
+    return r._submit(d, ctx, o, NONE, NONE, fd, result >>> 0, lo, hi, 0);
   }
 
   /**
@@ -969,14 +535,28 @@ export abstract class UringOps {
     skipCQE = false,
     o?: SQEOptions,
   ): boolean {
-    return control.msgRingFD(
-      this.#r,
+    const r = ringCore(this);
+    checkU32("msgRingFD srcIndex", srcIndex);
+    checkU32("msgRingFD dstIndex", dstIndex);
+    if (!(userData instanceof SQEContext)) {
+      throw new TypeError("msgRingFD: userData must be an SQEContext");
+    }
+    const fd = r._fdFor("msgRingFD", ctx);
+    const { lo, hi } = userData;
+    const flags = skipCQE ? IORING_MSG.RING_CQE_SKIP : 0;
+    const d = OPS.msgRingFD;
+    return r._submit(
+      d,
       ctx,
+      o,
+      NONE,
+      NONE,
+      fd,
       srcIndex,
       dstIndex,
-      userData,
-      skipCQE,
-      o,
+      lo,
+      hi,
+      flags,
     );
   }
 
@@ -987,7 +567,11 @@ export abstract class UringOps {
     flags = 0,
     o?: SQEOptions,
   ): boolean {
-    return control.fixedFdInstall(this.#r, ctx, fixedIndex, flags, o);
+    const r = ringCore(this);
+    checkU32("fixedFdInstall index", fixedIndex);
+    checkU32("fixedFdInstall flags", flags);
+    const d = OPS.fixedFdInstall;
+    return r._submit(d, ctx, o, NONE, NONE, fixedIndex, flags);
   }
 
   /**
@@ -1001,7 +585,15 @@ export abstract class UringOps {
     offset: number,
     o?: SQEOptions,
   ): boolean {
-    return control.filesUpdate(this.#r, ctx, fds, offset, o);
+    const r = ringCore(this);
+    if (!(fds instanceof Int32Array) || fds.length === 0) {
+      throw new TypeError("filesUpdate: fds must be a non-empty Int32Array");
+    }
+    checkWord32("filesUpdate offset", offset);
+    const a = unsafeAddressOf(fds);
+    const off = offset >>> 0;
+    const d = OPS.filesUpdate;
+    return r._submit(d, ctx, o, fds, NONE, a, fds.length, off);
   }
 
   /**
@@ -1016,47 +608,13 @@ export abstract class UringOps {
     cmdData?: Uint8Array | SocketCmdFields,
     o?: SQEOptions,
   ): boolean {
-    return control.uringCmd(this.#r, ctx, cmdOp, cmdData, o);
-  }
-
-  /**
-   * getsockopt through io_uring (SOCKET_URING_OP.GETSOCKOPT): the kernel
-   * writes the value into `optval`; the CQE result is its length. The
-   * kernel serves level SOL_SOCKET only (others: -EOPNOTSUPP).
-   */
-  socketGetsockopt(
-    ctx: SQEContext,
-    level: number,
-    optname: number,
-    optval: Uint8Array,
-    o?: SQEOptions,
-  ): boolean {
-    return control.socketCmd(
-      this.#r,
-      "socketGetsockopt",
-      ctx,
-      SOCKET_URING_OP.GETSOCKOPT,
-      { level, optname, optval },
-      o,
-    );
-  }
-
-  /** setsockopt through io_uring (SOCKET_URING_OP.SETSOCKOPT; any level). */
-  socketSetsockopt(
-    ctx: SQEContext,
-    level: number,
-    optname: number,
-    optval: Uint8Array,
-    o?: SQEOptions,
-  ): boolean {
-    return control.socketCmd(
-      this.#r,
-      "socketSetsockopt",
-      ctx,
-      SOCKET_URING_OP.SETSOCKOPT,
-      { level, optname, optval },
-      o,
-    );
+    const r = ringCore(this);
+    if (cmdData !== undefined && !(cmdData instanceof Uint8Array)) {
+      return submitSocketCmd(r, OPS.uringCmdSocket, ctx, cmdOp, cmdData, o);
+    }
+    checkCmdData("uringCmd", cmdOp, cmdData, r._stride === 32 ? 80 : 16);
+    const fd = r._fdFor("uringCmd", ctx);
+    return r._submit(OPS.uringCmd, ctx, o, NONE, NONE, cmdOp, fd, cmdData);
   }
 
   /**
@@ -1069,6 +627,27 @@ export abstract class UringOps {
     cmdData?: Uint8Array,
     o?: SQEOptions,
   ): boolean {
-    return control.uringCmd128(this.#r, ctx, cmdOp, cmdData, o);
+    const r = ringCore(this);
+    r._need128("uringCmd128", IORING_OP.URING_CMD128);
+    checkCmdData("uringCmd128", cmdOp, cmdData, 80);
+    const fd = r._fdFor("uringCmd128", ctx);
+    const d = OPS.uringCmd128;
+    return r._submit(d, ctx, o, NONE, NONE, cmdOp, fd, cmdData);
   }
+}
+
+const POLL_MULTI_LEVEL = IORING_POLL.ADD_MULTI | IORING_POLL.ADD_LEVEL;
+
+// The four one-shot/multishot poll forms: one prep, their poll flags.
+function pollAdd(
+  r: RingCore,
+  d: typeof OPS.pollAdd,
+  ctx: SQEContext,
+  events: number,
+  pollFlags: number,
+  o: SQEOptions | undefined,
+): boolean {
+  checkU32(`${d.name} events`, events);
+  const fd = r._fdFor(d.name, ctx);
+  return r._submit(d, ctx, o, NONE, NONE, fd, events, pollFlags);
 }

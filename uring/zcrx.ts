@@ -14,7 +14,7 @@
  *   Retiring → Stopped over one multishot RECV_ZC, delivering
  *   {@linkcode ZCRXBuffer}s to a {@linkcode ZCRXHandler},
  * - {@linkcode ZcrxRefillQueue}: the refill ring (single producer),
- * - {@linkcode receiveZeroCopy}: the raw RECV_ZC submission,
+ * - `Uring.recvZc`: the raw RECV_ZC submission,
  * - {@linkcode queryZCRX}, {@linkcode zcrxExport},
  *   {@linkcode zcrxFlushRefillQueue}: capabilities and control.
  *
@@ -571,6 +571,9 @@ export function registerZcrxIfq(
  * (`extra1Lo`/`extra1Hi`; see {@linkcode zcrxAreaOffset}). Returns false
  * when the SQ is full. {@linkcode ZCRXReceiver} drives it for you.
  *
+ * @deprecated Use the ring method `ring.recvZc(ctx, n, ifqId, o)` (the
+ * same operation under the name every layer uses).
+ *
  * @example
  * ```ts
  * import { forFD, receiveZeroCopy, Uring } from "@kernio/kernio/uring";
@@ -587,7 +590,7 @@ export function receiveZeroCopy(
   ifqId: number,
   o?: OpOptions,
 ): boolean {
-  return ring.receiveZeroCopy(ctx, n, ifqId, o);
+  return ring.recvZc(ctx, n, ifqId, o);
 }
 
 /**
@@ -863,7 +866,7 @@ export class ZCRXReceiver {
     if (ext === null) return false;
     ext.refs[0] = this.#target;
     ext.fd = fd;
-    if (!receiveZeroCopy(this.#ring, ext.context, 0, this.#ifq.id, o)) {
+    if (!this.#ring.recvZc(ext.context, 0, this.#ifq.id, o)) {
       ext.refs[0] = undefined;
       this.#ring.putExtSQE(ext);
       return false;

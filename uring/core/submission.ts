@@ -10,11 +10,13 @@ import {
   uringError,
 } from "../errors.ts";
 import { prepNop } from "../sqe/control.ts";
+import { clearSqeFlags, setSqeFlags } from "../sqe/layout.ts";
 import { probeOpcodes } from "../probe.ts";
 import { checkOpOptions } from "../_validate.ts";
 import { RingMemory } from "./memory.ts";
 import * as K from "../_constants.ts";
 import type { OpOptions } from "../ops/options.ts";
+import type { OpDecl, Prep, PrepArgs } from "../ops/table.ts";
 
 // Module consts: V8 folds them, where an imported binding is loaded and
 // hole-checked on every use.
@@ -80,6 +82,53 @@ export abstract class RingSubmission extends RingMemory {
     }
     if (o !== undefined) checkOpOptions(op, o);
     return this._claim(op);
+  }
+
+  /**
+   * The one submit path of every operation method: checks `ctx` and `o`,
+   * claims a slot (false when the SQ is full even after a flush), writes it
+   * with the declaration's prep and finishes it, keeping `keepA`/`keepB`
+   * alive until the final CQE. The prep arguments follow the pins.
+   */
+  _submit<P extends Prep>(
+    d: OpDecl<P>,
+    ctx: SQEContext,
+    o: OpOptions | undefined,
+    keepA: unknown,
+    keepB: unknown,
+    ...args: PrepArgs<P>
+  ): boolean;
+  // Fixed parameters, no rest array: nothing is allocated per operation.
+  _submit(
+    d: OpDecl,
+    ctx: SQEContext,
+    o: OpOptions | undefined,
+    keepA: unknown,
+    keepB: unknown,
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
+    e?: unknown,
+    f?: unknown,
+    g?: unknown,
+    h?: unknown,
+  ): boolean {
+    const i = this._claimFor(d.name, ctx, o);
+    if (i < 0) return false;
+    const w = this._sqe;
+    d.prep(w, i, d.timed ? this._ts(i, a as number) : a, b, c, e, f, g, h);
+    if (d.setFlags !== 0) setSqeFlags(w, i, d.setFlags);
+    this._finish(i, ctx, o, keepA, keepB);
+    if (d.clearFlags !== 0) clearSqeFlags(w, i, d.clearFlags);
+    return true;
+  }
+
+  /** The fd of `ctx` for operation `op` (a TypeError naming it otherwise). */
+  _fdFor(op: string, ctx: SQEContext): number {
+    if (!(ctx instanceof SQEContext)) {
+      throw new TypeError(`${op}: ctx must be an SQEContext`);
+    }
+    return this._fdOf(ctx);
   }
 
   _claimSlow(op: string): number {

@@ -1,44 +1,14 @@
-// File operations: read/write (plain, vectored, fixed), open/close, sync,
-// metadata, xattrs, splice/tee/pipe, advice.
+// File operations of a ring: read and write (plain, vectored, fixed
+// buffers), open and close, sync, metadata, extended attributes, splice,
+// tee, pipe and advice.
 
-import { IORING_OP } from "../../zcall/constants.ts";
+import { O } from "../../zcall/constants.ts";
 import { unsafeAddressOf, viewByteLength } from "../../zcall/memory.ts";
 import { Iovecs } from "../../zcall/structs.ts";
 import type { SQEContext } from "../context.ts";
 import { OpenHow, Statx } from "../structs.ts";
-import {
-  prepClose,
-  prepCloseDirect,
-  prepFadvise,
-  prepFallocate,
-  prepFgetxattr,
-  prepFsetxattr,
-  prepFsync,
-  prepFtruncate,
-  prepGetxattr,
-  prepLinkat,
-  prepMkdirat,
-  prepOpenat,
-  prepOpenat2,
-  prepPipe,
-  prepRead,
-  prepReadFixed,
-  prepReadv,
-  prepReadvFixed,
-  prepRenameat,
-  prepSetxattr,
-  prepSplice,
-  prepStatx,
-  prepSymlinkat,
-  prepSyncFileRange,
-  prepTee,
-  prepUnlinkat,
-  prepWrite,
-  prepWriteFixed,
-  prepWritev,
-  prepWritevFixed,
-} from "../sqe/file.ts";
-import { setSqeTargetFixedFile } from "../sqe/layout.ts";
+import { OPS } from "./table.ts";
+import { checkIovecsInside, checkOffset } from "./_args.ts";
 import {
   checkBuf,
   checkInt32,
@@ -46,7 +16,7 @@ import {
   checkU32,
   cstring,
 } from "../_validate.ts";
-import type { RingCore } from "../core/registration.ts";
+import { addrOf } from "../_addr.ts";
 import type {
   FileOpOptions,
   ReadWriteOptions,
@@ -54,686 +24,603 @@ import type {
   SQEOptions,
   SyncOptions,
 } from "./options.ts";
-import { addrOf } from "../_addr.ts";
+import { ringCore, SocketOps } from "./socket.ts";
 
-export function read(
-  r: RingCore,
-  ctx: SQEContext,
-  buf: ArrayBufferView,
-  o?: ReadWriteOptions,
-): boolean {
-  checkBuf("read", buf);
-  const n = checkLen("read", buf, o?.n);
-  const i = r._claimFor("read", ctx, o);
-  if (i < 0) return false;
-  prepRead(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
-  r._finish(i, ctx, o, buf, undefined);
-  return true;
-}
+// No object to keep alive.
+const NONE = undefined;
 
-export function write(
-  r: RingCore,
-  ctx: SQEContext,
-  buf: ArrayBufferView,
-  o?: ReadWriteOptions,
-): boolean {
-  checkBuf("write", buf);
-  const n = checkLen("write", buf, o?.n);
-  const i = r._claimFor("write", ctx, o);
-  if (i < 0) return false;
-  prepWrite(r._sqe, i, r._fdOf(ctx), addrOf(buf), n, o?.offset ?? -1);
-  r._finish(i, ctx, o, buf, undefined);
-  return true;
-}
-
-export function readV(
-  r: RingCore,
-  ctx: SQEContext,
-  iovs: Iovecs,
-  o?: ReadWriteOptions,
-): boolean {
-  if (!(iovs instanceof Iovecs)) {
-    throw new TypeError("readV: expected an Iovecs");
+/**
+ * The file operations every {@linkcode Uring} has (with the socket
+ * operations of {@linkcode SocketOps}): each checks its arguments, writes
+ * one SQE and returns false when the submission queue is full even after
+ * a flush.
+ *
+ * @example
+ * ```ts
+ * import { type FileOps, forFD, Uring } from "@kernio/kernio/uring";
+ * const ring = new Uring({ entries: 8 });
+ * const ops: FileOps = ring;
+ * ops.read(forFD(0), new Uint8Array(64)); // true: queued
+ * ring.stop();
+ * ```
+ */
+export abstract class FileOps extends SocketOps {
+  /** IORING_OP_READ into `buf` at o.offset (default -1: current position). */
+  read(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
+    const r = ringCore(this);
+    checkBuf("read", buf);
+    const n = checkLen("read", buf, o?.n);
+    const off = o?.offset ?? -1;
+    const fd = r._fdFor("read", ctx);
+    return r._submit(OPS.read, ctx, o, buf, NONE, fd, addrOf(buf), n, off);
   }
-  const i = r._claimFor("readV", ctx, o);
-  if (i < 0) return false;
-  prepReadv(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(iovs.bytes),
-    iovs.count,
-    o?.offset ?? -1,
-    0,
-  );
-  r._finish(i, ctx, o, iovs, undefined);
-  return true;
-}
 
-export function writeV(
-  r: RingCore,
-  ctx: SQEContext,
-  iovs: Iovecs,
-  o?: ReadWriteOptions,
-): boolean {
-  if (!(iovs instanceof Iovecs)) {
-    throw new TypeError("writeV: expected an Iovecs");
+  /** IORING_OP_WRITE from `buf`. */
+  write(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
+    const r = ringCore(this);
+    checkBuf("write", buf);
+    const n = checkLen("write", buf, o?.n);
+    const off = o?.offset ?? -1;
+    const fd = r._fdFor("write", ctx);
+    return r._submit(OPS.write, ctx, o, buf, NONE, fd, addrOf(buf), n, off);
   }
-  const i = r._claimFor("writeV", ctx, o);
-  if (i < 0) return false;
-  prepWritev(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(iovs.bytes),
-    iovs.count,
-    o?.offset ?? -1,
-    0,
-  );
-  r._finish(i, ctx, o, iovs, undefined);
-  return true;
-}
 
-export function readFixed(
-  r: RingCore,
-  ctx: SQEContext,
-  bufIndex: number,
-  o?: ReadWriteOptions,
-): boolean {
-  const b = r._regBuf("readFixed", bufIndex);
-  const n = checkLen("readFixed", b, o?.n);
-  const i = r._claimFor("readFixed", ctx, o);
-  if (i < 0) return false;
-  prepReadFixed(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(b),
-    n,
-    o?.offset ?? -1,
-    bufIndex,
-  );
-  // Pinned: unregisterBuffers() while this op is in flight must not free
-  // the memory the kernel is still using.
-  r._finish(i, ctx, o, b, undefined);
-  return true;
-}
-
-export function writeFixed(
-  r: RingCore,
-  ctx: SQEContext,
-  bufIndex: number,
-  n: number,
-  o?: ReadWriteOptions,
-): boolean {
-  const b = r._regBuf("writeFixed", bufIndex);
-  const len = checkLen("writeFixed", b, n);
-  const i = r._claimFor("writeFixed", ctx, o);
-  if (i < 0) return false;
-  prepWriteFixed(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(b),
-    len,
-    o?.offset ?? -1,
-    bufIndex,
-  );
-  // Pinned: unregisterBuffers() while this op is in flight must not free
-  // the memory the kernel is still using.
-  r._finish(i, ctx, o, b, undefined);
-  return true;
-}
-
-export function readvFixed(
-  r: RingCore,
-  ctx: SQEContext,
-  bufIndex: number,
-  iovs: Iovecs,
-  o?: ReadWriteOptions,
-): boolean {
-  return rwvFixed(
-    r,
-    "readvFixed",
-    IORING_OP.READV_FIXED,
-    ctx,
-    bufIndex,
-    iovs,
-    o,
-  );
-}
-
-export function writevFixed(
-  r: RingCore,
-  ctx: SQEContext,
-  bufIndex: number,
-  iovs: Iovecs,
-  o?: ReadWriteOptions,
-): boolean {
-  return rwvFixed(
-    r,
-    "writevFixed",
-    IORING_OP.WRITEV_FIXED,
-    ctx,
-    bufIndex,
-    iovs,
-    o,
-  );
-}
-
-function rwvFixed(
-  r: RingCore,
-  where: string,
-  op: number,
-  ctx: SQEContext,
-  bufIndex: number,
-  iovs: Iovecs,
-  o?: ReadWriteOptions,
-): boolean {
-  const b = r._regBuf(where, bufIndex);
-  if (!(iovs instanceof Iovecs)) {
-    throw new TypeError(`${where}: expected an Iovecs`);
+  /** IORING_OP_READV over a zcall Iovecs (all entries). */
+  readv(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
+    const r = ringCore(this);
+    if (!(iovs instanceof Iovecs)) {
+      throw new TypeError("readv: expected an Iovecs");
+    }
+    const fd = r._fdFor("readv", ctx);
+    const a = unsafeAddressOf(iovs.bytes);
+    const off = o?.offset ?? -1;
+    return r._submit(OPS.readv, ctx, o, iovs, NONE, fd, a, iovs.count, off, 0);
   }
-  const lo = unsafeAddressOf(b);
-  const hi = lo + viewByteLength(b);
-  for (let k = 0; k < iovs.count; k++) {
-    const a = iovs.address(k);
-    if (a < lo || a + iovs.length(k) > hi) {
+
+  /** IORING_OP_WRITEV. */
+  writev(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
+    const r = ringCore(this);
+    if (!(iovs instanceof Iovecs)) {
+      throw new TypeError("writev: expected an Iovecs");
+    }
+    const fd = r._fdFor("writev", ctx);
+    const a = unsafeAddressOf(iovs.bytes);
+    const off = o?.offset ?? -1;
+    return r._submit(OPS.writev, ctx, o, iovs, NONE, fd, a, iovs.count, off, 0);
+  }
+
+  /** IORING_OP_READ_FIXED into registered buffer `bufIndex` (o.n bytes). */
+  readFixed(ctx: SQEContext, bufIndex: number, o?: ReadWriteOptions): boolean {
+    const r = ringCore(this);
+    const b = r._regBuf("readFixed", bufIndex);
+    const n = checkLen("readFixed", b, o?.n);
+    const fd = r._fdFor("readFixed", ctx);
+    const off = o?.offset ?? -1;
+    // Pinned: unregisterBuffers() while this op is in flight must not free
+    // the memory the kernel is still using.
+    const d = OPS.readFixed;
+    return r._submit(
+      d,
+      ctx,
+      o,
+      b,
+      NONE,
+      fd,
+      unsafeAddressOf(b),
+      n,
+      off,
+      bufIndex,
+    );
+  }
+
+  /** IORING_OP_WRITE_FIXED from registered buffer `bufIndex` (first n bytes). */
+  writeFixed(
+    ctx: SQEContext,
+    bufIndex: number,
+    n: number,
+    o?: ReadWriteOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const b = r._regBuf("writeFixed", bufIndex);
+    const len = checkLen("writeFixed", b, n);
+    const fd = r._fdFor("writeFixed", ctx);
+    const off = o?.offset ?? -1;
+    // Pinned, as for readFixed.
+    const d = OPS.writeFixed;
+    return r._submit(
+      d,
+      ctx,
+      o,
+      b,
+      NONE,
+      fd,
+      unsafeAddressOf(b),
+      len,
+      off,
+      bufIndex,
+    );
+  }
+
+  /**
+   * IORING_OP_READV_FIXED: scatter into ranges of registered buffer
+   * `bufIndex` (the kernel resolves every iovec inside that one buffer), at
+   * o.offset (default -1: current position).
+   */
+  readvFixed(
+    ctx: SQEContext,
+    bufIndex: number,
+    iovs: Iovecs,
+    o?: ReadWriteOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const b = r._regBuf("readvFixed", bufIndex);
+    checkIovecsInside("readvFixed", iovs, b, bufIndex);
+    const fd = r._fdFor("readvFixed", ctx);
+    const a = unsafeAddressOf(iovs.bytes);
+    const off = o?.offset ?? -1;
+    const d = OPS.readvFixed;
+    return r._submit(d, ctx, o, iovs, b, fd, a, iovs.count, off, 0, bufIndex);
+  }
+
+  /** IORING_OP_WRITEV_FIXED: gather from ranges of registered buffer `bufIndex`. */
+  writevFixed(
+    ctx: SQEContext,
+    bufIndex: number,
+    iovs: Iovecs,
+    o?: ReadWriteOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const b = r._regBuf("writevFixed", bufIndex);
+    checkIovecsInside("writevFixed", iovs, b, bufIndex);
+    const fd = r._fdFor("writevFixed", ctx);
+    const a = unsafeAddressOf(iovs.bytes);
+    const off = o?.offset ?? -1;
+    const d = OPS.writevFixed;
+    return r._submit(d, ctx, o, iovs, b, fd, a, iovs.count, off, 0, bufIndex);
+  }
+
+  /** IORING_OP_OPENAT relative to ctx's fd (AT_FDCWD via forFD(AT.FDCWD)). */
+  openAt(
+    ctx: SQEContext,
+    path: string | Uint8Array,
+    flags: number,
+    mode = 0,
+    o?: FileOpOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const p = cstring("openAt", path);
+    checkInt32("openAt flags", flags);
+    checkU32("openAt mode", mode);
+    const fd = r._fdFor("openAt", ctx);
+    const f = flags | O.LARGEFILE;
+    const m = o?.fileMode ?? mode;
+    const a = unsafeAddressOf(p);
+    const slot = o?.fileIndex;
+    if (slot === undefined) {
+      return r._submit(OPS.openAt, ctx, o, p, NONE, fd, a, f, m);
+    }
+    return r._submit(OPS.openAtDirect, ctx, o, p, NONE, fd, a, f, m, slot);
+  }
+
+  /**
+   * IORING_OP_OPENAT2 relative to ctx's fd: openat2(2) with an
+   * {@linkcode OpenHow} (flags, mode, RESOLVE_* restrictions). The result
+   * is the new fd (or the direct slot with o.fileIndex).
+   */
+  openAt2(
+    ctx: SQEContext,
+    path: string | Uint8Array,
+    how: OpenHow,
+    o?: FileOpOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const p = cstring("openAt2", path);
+    if (!(how instanceof OpenHow)) {
+      throw new TypeError("openAt2: how must be an OpenHow");
+    }
+    const fd = r._fdFor("openAt2", ctx);
+    const a = unsafeAddressOf(p);
+    const h = unsafeAddressOf(how.bytes);
+    const slot = o?.fileIndex;
+    if (slot === undefined) {
+      return r._submit(OPS.openAt2, ctx, o, p, how, fd, a, h);
+    }
+    return r._submit(OPS.openAt2Direct, ctx, o, p, how, fd, a, h, slot);
+  }
+
+  /** IORING_OP_CLOSE of ctx's fd (o.fileIndex closes a direct slot instead). */
+  close(ctx: SQEContext, o?: FileOpOptions): boolean {
+    const r = ringCore(this);
+    const slot = o?.fileIndex;
+    if (slot === undefined) {
+      return r._submit(OPS.close, ctx, o, NONE, NONE, r._fdFor("close", ctx));
+    }
+    checkU32("close fileIndex", slot);
+    return r._submit(OPS.closeDirect, ctx, o, NONE, NONE, slot);
+  }
+
+  /** IORING_OP_FSYNC (o.fsyncFlags: IORING_FSYNC_DATASYNC). */
+  fsync(ctx: SQEContext, o?: SyncOptions): boolean {
+    const r = ringCore(this);
+    const fd = r._fdFor("fsync", ctx);
+    const flags = o?.fsyncFlags ?? 0;
+    return r._submit(OPS.fsync, ctx, o, NONE, NONE, fd, flags);
+  }
+
+  /**
+   * IORING_OP_FALLOCATE.
+   *
+   * @param ctx The submission context: its fd is the target, and it comes back as the CQE's user_data.
+   * @param mode FALLOC_FL_* mode (0: allocate).
+   * @param offset Start of the range in bytes.
+   * @param length Length of the range in bytes.
+   * @param o SQE flags, ioprio and personality.
+   * @returns false when the submission queue is full even after a flush.
+   */
+  fallocate(
+    ctx: SQEContext,
+    mode: number,
+    offset: number,
+    length: number,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    checkInt32("fallocate mode", mode);
+    if (
+      !(Number.isSafeInteger(offset) && offset >= 0 &&
+        Number.isSafeInteger(length) && length > 0)
+    ) {
       throw new RangeError(
-        `${where}: iovec ${k} is not inside registered buffer ${bufIndex}`,
+        "fallocate: offset >= 0 and length > 0 must be safe integers",
       );
     }
+    const fd = r._fdFor("fallocate", ctx);
+    const d = OPS.fallocate;
+    return r._submit(d, ctx, o, NONE, NONE, fd, mode, offset, length);
   }
-  const i = r._claimFor(where, ctx, o);
-  if (i < 0) return false;
-  const fn = op === IORING_OP.READV_FIXED ? prepReadvFixed : prepWritevFixed;
-  fn(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(iovs.bytes),
-    iovs.count,
-    o?.offset ?? -1,
-    0,
-    bufIndex,
-  );
-  r._finish(i, ctx, o, iovs, b);
-  return true;
-}
 
-export function openAt(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string | Uint8Array,
-  flags: number,
-  mode = 0,
-  o?: FileOpOptions,
-): boolean {
-  const p = cstring("openAt", path);
-  checkInt32("openAt flags", flags);
-  checkU32("openAt mode", mode);
-  const i = r._claimFor("openAt", ctx, o);
-  if (i < 0) return false;
-  prepOpenat(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(p),
-    flags | 0x8000, /* O_LARGEFILE */
-    o?.fileMode ?? mode,
-  );
-  if (o?.fileIndex !== undefined) {
-    setSqeTargetFixedFile(r._sqe, i, o.fileIndex);
+  /** IORING_OP_FTRUNCATE. */
+  ftruncate(ctx: SQEContext, length: number, o?: SQEOptions): boolean {
+    const r = ringCore(this);
+    if (!(Number.isSafeInteger(length) && length >= 0)) {
+      throw new RangeError(`ftruncate: bad length ${length}`);
+    }
+    const fd = r._fdFor("ftruncate", ctx);
+    return r._submit(OPS.ftruncate, ctx, o, NONE, NONE, fd, length);
   }
-  r._finish(i, ctx, o, p, undefined);
-  return true;
-}
 
-export function openAt2(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string | Uint8Array,
-  how: OpenHow,
-  o?: FileOpOptions,
-): boolean {
-  const p = cstring("openAt2", path);
-  if (!(how instanceof OpenHow)) {
-    throw new TypeError("openAt2: how must be an OpenHow");
+  /** IORING_OP_STATX into a {@linkcode Statx} (or 256+ bytes of one). */
+  statx(
+    ctx: SQEContext,
+    path: string | Uint8Array,
+    flags: number,
+    mask: number,
+    statxbuf: Uint8Array | Statx,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const buf = statxbuf instanceof Statx ? statxbuf.bytes : statxbuf;
+    const p = cstring("statx", path);
+    checkInt32("statx flags", flags);
+    checkU32("statx mask", mask);
+    if (!(buf instanceof Uint8Array) || viewByteLength(buf) < 256) {
+      throw new RangeError(
+        "statx: statxbuf must be a Uint8Array of at least 256 bytes",
+      );
+    }
+    const fd = r._fdFor("statx", ctx);
+    const a = unsafeAddressOf(p);
+    const b = unsafeAddressOf(buf);
+    return r._submit(OPS.statx, ctx, o, p, buf, fd, a, flags, mask, b);
   }
-  const i = r._claimFor("openAt2", ctx, o);
-  if (i < 0) return false;
-  prepOpenat2(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(p),
-    unsafeAddressOf(how.bytes),
-  );
-  if (o?.fileIndex !== undefined) {
-    setSqeTargetFixedFile(r._sqe, i, o.fileIndex);
+
+  /** IORING_OP_RENAMEAT (both paths relative to ctx's fd). */
+  renameAt(
+    ctx: SQEContext,
+    oldPath: string | Uint8Array,
+    newPath: string | Uint8Array,
+    flags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const a = cstring("renameAt", oldPath);
+    const b = cstring("renameAt", newPath);
+    checkU32("renameAt flags", flags);
+    const fd = r._fdFor("renameAt", ctx);
+    const pa = unsafeAddressOf(a);
+    const pb = unsafeAddressOf(b);
+    return r._submit(OPS.renameAt, ctx, o, a, b, fd, pa, fd, pb, flags);
   }
-  r._finish(i, ctx, o, p, how);
-  return true;
-}
 
-export function close(
-  r: RingCore,
-  ctx: SQEContext,
-  o?: FileOpOptions,
-): boolean {
-  const i = r._claimFor("close", ctx, o);
-  if (i < 0) return false;
-  if (o?.fileIndex !== undefined) {
-    checkU32("close fileIndex", o.fileIndex);
-    prepCloseDirect(r._sqe, i, o.fileIndex);
-  } else {
-    prepClose(r._sqe, i, r._fdOf(ctx));
+  /** IORING_OP_UNLINKAT (flags: AT_REMOVEDIR). */
+  unlinkAt(
+    ctx: SQEContext,
+    path: string | Uint8Array,
+    flags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const p = cstring("unlinkAt", path);
+    checkU32("unlinkAt flags", flags);
+    const fd = r._fdFor("unlinkAt", ctx);
+    const a = unsafeAddressOf(p);
+    return r._submit(OPS.unlinkAt, ctx, o, p, NONE, fd, a, flags);
   }
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
 
-export function sync(r: RingCore, ctx: SQEContext, o?: SyncOptions): boolean {
-  const i = r._claimFor("sync", ctx, o);
-  if (i < 0) return false;
-  prepFsync(r._sqe, i, r._fdOf(ctx), o?.fsyncFlags ?? 0);
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
-
-export function fallocate(
-  r: RingCore,
-  ctx: SQEContext,
-  mode: number,
-  offset: number,
-  length: number,
-  o?: SQEOptions,
-): boolean {
-  checkInt32("fallocate mode", mode);
-  if (
-    !(Number.isSafeInteger(offset) && offset >= 0 &&
-      Number.isSafeInteger(length) && length > 0)
-  ) {
-    throw new RangeError(
-      "fallocate: offset >= 0 and length > 0 must be safe integers",
-    );
+  /** IORING_OP_MKDIRAT. */
+  mkdirAt(
+    ctx: SQEContext,
+    path: string | Uint8Array,
+    mode = 0o777,
+    o?: FileOpOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const p = cstring("mkdirAt", path);
+    checkU32("mkdirAt mode", mode);
+    const fd = r._fdFor("mkdirAt", ctx);
+    const a = unsafeAddressOf(p);
+    const m = o?.fileMode ?? mode;
+    return r._submit(OPS.mkdirAt, ctx, o, p, NONE, fd, a, m);
   }
-  const i = r._claimFor("fallocate", ctx, o);
-  if (i < 0) return false;
-  prepFallocate(r._sqe, i, r._fdOf(ctx), mode, offset, length);
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
 
-export function ftruncate(
-  r: RingCore,
-  ctx: SQEContext,
-  length: number,
-  o?: SQEOptions,
-): boolean {
-  if (!(Number.isSafeInteger(length) && length >= 0)) {
-    throw new RangeError(`ftruncate: bad length ${length}`);
+  /** IORING_OP_SYMLINKAT: creates `linkPath` (relative to ctx's fd) -> `target`. */
+  symlinkAt(
+    ctx: SQEContext,
+    target: string | Uint8Array,
+    linkPath: string | Uint8Array,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const t = cstring("symlinkAt", target);
+    const l = cstring("symlinkAt", linkPath);
+    const fd = r._fdFor("symlinkAt", ctx);
+    const a = unsafeAddressOf(t);
+    const b = unsafeAddressOf(l);
+    return r._submit(OPS.symlinkAt, ctx, o, t, l, a, fd, b);
   }
-  const i = r._claimFor("ftruncate", ctx, o);
-  if (i < 0) return false;
-  prepFtruncate(r._sqe, i, r._fdOf(ctx), length);
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
 
-export function statx(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string | Uint8Array,
-  flags: number,
-  mask: number,
-  result: Uint8Array | Statx,
-  o?: SQEOptions,
-): boolean {
-  const statxbuf = result instanceof Statx ? result.bytes : result;
-  const p = cstring("statx", path);
-  checkInt32("statx flags", flags);
-  checkU32("statx mask", mask);
-  if (!(statxbuf instanceof Uint8Array) || viewByteLength(statxbuf) < 256) {
-    throw new RangeError(
-      "statx: statxbuf must be a Uint8Array of at least 256 bytes",
-    );
+  /** IORING_OP_LINKAT: hard link `newPath` (relative to ctx's fd) to `oldPath` (relative to oldDirfd). */
+  linkAt(
+    ctx: SQEContext,
+    oldDirfd: number,
+    oldPath: string | Uint8Array,
+    newPath: string | Uint8Array,
+    flags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    checkInt32("linkAt oldDirfd", oldDirfd);
+    const a = cstring("linkAt", oldPath);
+    const b = cstring("linkAt", newPath);
+    checkU32("linkAt flags", flags);
+    const fd = r._fdFor("linkAt", ctx);
+    const pa = unsafeAddressOf(a);
+    const pb = unsafeAddressOf(b);
+    return r._submit(OPS.linkAt, ctx, o, a, b, oldDirfd, pa, fd, pb, flags);
   }
-  const i = r._claimFor("statx", ctx, o);
-  if (i < 0) return false;
-  prepStatx(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(p),
-    flags,
-    mask,
-    unsafeAddressOf(statxbuf),
-  );
-  r._finish(i, ctx, o, p, statxbuf);
-  return true;
-}
 
-export function renameAt(
-  r: RingCore,
-  ctx: SQEContext,
-  oldPath: string | Uint8Array,
-  newPath: string | Uint8Array,
-  flags = 0,
-  o?: SQEOptions,
-): boolean {
-  const a = cstring("renameAt", oldPath);
-  const b = cstring("renameAt", newPath);
-  checkU32("renameAt flags", flags);
-  const dfd = r._fdOf(ctx);
-  const i = r._claimFor("renameAt", ctx, o);
-  if (i < 0) return false;
-  prepRenameat(
-    r._sqe,
-    i,
-    dfd,
-    unsafeAddressOf(a),
-    dfd,
-    unsafeAddressOf(b),
-    flags,
-  );
-  r._finish(i, ctx, o, a, b);
-  return true;
-}
-
-export function unlinkAt(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string | Uint8Array,
-  flags = 0,
-  o?: SQEOptions,
-): boolean {
-  const p = cstring("unlinkAt", path);
-  checkU32("unlinkAt flags", flags);
-  const i = r._claimFor("unlinkAt", ctx, o);
-  if (i < 0) return false;
-  prepUnlinkat(r._sqe, i, r._fdOf(ctx), unsafeAddressOf(p), flags);
-  r._finish(i, ctx, o, p, undefined);
-  return true;
-}
-
-export function mkdirAt(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string | Uint8Array,
-  mode = 0o777,
-  o?: FileOpOptions,
-): boolean {
-  const p = cstring("mkdirAt", path);
-  checkU32("mkdirAt mode", mode);
-  const i = r._claimFor("mkdirAt", ctx, o);
-  if (i < 0) return false;
-  prepMkdirat(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(p),
-    o?.fileMode ?? mode,
-  );
-  r._finish(i, ctx, o, p, undefined);
-  return true;
-}
-
-export function symlinkAt(
-  r: RingCore,
-  ctx: SQEContext,
-  target: string | Uint8Array,
-  linkPath: string | Uint8Array,
-  o?: SQEOptions,
-): boolean {
-  const t = cstring("symlinkAt", target);
-  const l = cstring("symlinkAt", linkPath);
-  const i = r._claimFor("symlinkAt", ctx, o);
-  if (i < 0) return false;
-  prepSymlinkat(
-    r._sqe,
-    i,
-    unsafeAddressOf(t),
-    r._fdOf(ctx),
-    unsafeAddressOf(l),
-  );
-  r._finish(i, ctx, o, t, l);
-  return true;
-}
-
-export function linkAt(
-  r: RingCore,
-  ctx: SQEContext,
-  oldDirfd: number,
-  oldPath: string | Uint8Array,
-  newPath: string | Uint8Array,
-  flags = 0,
-  o?: SQEOptions,
-): boolean {
-  checkInt32("linkAt oldDirfd", oldDirfd);
-  const a = cstring("linkAt", oldPath);
-  const b = cstring("linkAt", newPath);
-  checkU32("linkAt flags", flags);
-  const i = r._claimFor("linkAt", ctx, o);
-  if (i < 0) return false;
-  prepLinkat(
-    r._sqe,
-    i,
-    oldDirfd,
-    unsafeAddressOf(a),
-    r._fdOf(ctx),
-    unsafeAddressOf(b),
-    flags,
-  );
-  r._finish(i, ctx, o, a, b);
-  return true;
-}
-
-export function fgetXattr(
-  r: RingCore,
-  ctx: SQEContext,
-  name: string,
-  value: Uint8Array,
-  o?: SQEOptions,
-): boolean {
-  const nm = cstring("fgetXattr", name);
-  checkBuf("fgetXattr", value);
-  const i = r._claimFor("fgetXattr", ctx, o);
-  if (i < 0) return false;
-  prepFgetxattr(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(nm),
-    addrOf(value),
-    viewByteLength(value),
-  );
-  r._finish(i, ctx, o, nm, value);
-  return true;
-}
-
-export function fsetXattr(
-  r: RingCore,
-  ctx: SQEContext,
-  name: string,
-  value: Uint8Array,
-  flags = 0,
-  o?: SQEOptions,
-): boolean {
-  const nm = cstring("fsetXattr", name);
-  checkBuf("fsetXattr", value);
-  checkU32("fsetXattr flags", flags);
-  const i = r._claimFor("fsetXattr", ctx, o);
-  if (i < 0) return false;
-  prepFsetxattr(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    unsafeAddressOf(nm),
-    addrOf(value),
-    flags,
-    viewByteLength(value),
-  );
-  r._finish(i, ctx, o, nm, value);
-  return true;
-}
-
-export function getXattr(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string,
-  name: string,
-  value: Uint8Array,
-  o?: SQEOptions,
-): boolean {
-  const p = cstring("getXattr", path);
-  const nm = cstring("getXattr", name);
-  checkBuf("getXattr", value);
-  const i = r._claimFor("getXattr", ctx, o);
-  if (i < 0) return false;
-  prepGetxattr(
-    r._sqe,
-    i,
-    unsafeAddressOf(nm),
-    addrOf(value),
-    unsafeAddressOf(p),
-    viewByteLength(value),
-  );
-  r._finish(i, ctx, o, [p, nm], value);
-  return true;
-}
-
-export function setXattr(
-  r: RingCore,
-  ctx: SQEContext,
-  path: string,
-  name: string,
-  value: Uint8Array,
-  flags = 0,
-  o?: SQEOptions,
-): boolean {
-  const p = cstring("setXattr", path);
-  const nm = cstring("setXattr", name);
-  checkBuf("setXattr", value);
-  checkU32("setXattr flags", flags);
-  const i = r._claimFor("setXattr", ctx, o);
-  if (i < 0) return false;
-  prepSetxattr(
-    r._sqe,
-    i,
-    unsafeAddressOf(nm),
-    addrOf(value),
-    unsafeAddressOf(p),
-    flags,
-    viewByteLength(value),
-  );
-  r._finish(i, ctx, o, [p, nm], value);
-  return true;
-}
-
-export function splice(
-  r: RingCore,
-  ctx: SQEContext,
-  fdIn: number,
-  n: number,
-  o?: SpliceOptions,
-  offIn = -1,
-): boolean {
-  checkInt32("splice fdIn", fdIn);
-  checkU32("splice n", n);
-  const i = r._claimFor("splice", ctx, o);
-  if (i < 0) return false;
-  prepSplice(
-    r._sqe,
-    i,
-    fdIn,
-    offIn,
-    r._fdOf(ctx),
-    o?.offset ?? -1,
-    n,
-    o?.spliceFlags ?? 0,
-  );
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
-
-export function tee(
-  r: RingCore,
-  ctx: SQEContext,
-  fdIn: number,
-  length: number,
-  o?: SpliceOptions,
-): boolean {
-  checkInt32("tee fdIn", fdIn);
-  checkU32("tee length", length);
-  const i = r._claimFor("tee", ctx, o);
-  if (i < 0) return false;
-  prepTee(r._sqe, i, fdIn, r._fdOf(ctx), length, o?.spliceFlags ?? 0);
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
-
-export function pipe(
-  r: RingCore,
-  ctx: SQEContext,
-  fds: Int32Array,
-  pipeFlags = 0,
-  o?: SQEOptions,
-): boolean {
-  if (!(fds instanceof Int32Array) || fds.length < 2) {
-    throw new TypeError("pipe: fds must be an Int32Array(2)");
+  /** IORING_OP_FGETXATTR of ctx's fd into `value` (res: attribute length). */
+  fgetXattr(
+    ctx: SQEContext,
+    name: string,
+    value: Uint8Array,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const nm = cstring("fgetXattr", name);
+    checkBuf("fgetXattr", value);
+    const fd = r._fdFor("fgetXattr", ctx);
+    const n = unsafeAddressOf(nm);
+    const len = viewByteLength(value);
+    const d = OPS.fgetXattr;
+    return r._submit(d, ctx, o, nm, value, fd, n, addrOf(value), len);
   }
-  checkU32("pipe flags", pipeFlags);
-  const i = r._claimFor("pipe", ctx, o);
-  if (i < 0) return false;
-  prepPipe(r._sqe, i, unsafeAddressOf(fds), pipeFlags);
-  r._finish(i, ctx, o, fds, undefined);
-  return true;
-}
 
-export function syncFileRange(
-  r: RingCore,
-  ctx: SQEContext,
-  offset: number,
-  length: number,
-  syncFlags = 0,
-  o?: SQEOptions,
-): boolean {
-  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
-    throw new RangeError(`syncFileRange: bad offset ${offset}`);
+  /** IORING_OP_FSETXATTR (flags: XATTR_CREATE 1 / XATTR_REPLACE 2). */
+  fsetXattr(
+    ctx: SQEContext,
+    name: string,
+    value: Uint8Array,
+    flags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const nm = cstring("fsetXattr", name);
+    checkBuf("fsetXattr", value);
+    checkU32("fsetXattr flags", flags);
+    const fd = r._fdFor("fsetXattr", ctx);
+    const n = unsafeAddressOf(nm);
+    const v = addrOf(value);
+    const len = viewByteLength(value);
+    return r._submit(OPS.fsetXattr, ctx, o, nm, value, fd, n, v, flags, len);
   }
-  checkU32("syncFileRange length", length);
-  checkU32("syncFileRange flags", syncFlags);
-  const i = r._claimFor("syncFileRange", ctx, o);
-  if (i < 0) return false;
-  prepSyncFileRange(
-    r._sqe,
-    i,
-    r._fdOf(ctx),
-    length,
-    offset,
-    syncFlags,
-  );
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
-}
 
-export function fileAdvise(
-  r: RingCore,
-  ctx: SQEContext,
-  offset: number,
-  length: number,
-  advice: number,
-  o?: SQEOptions,
-): boolean {
-  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
-    throw new RangeError(`fileAdvise: bad offset ${offset}`);
+  /** IORING_OP_GETXATTR of a path. */
+  getXattr(
+    ctx: SQEContext,
+    path: string,
+    name: string,
+    value: Uint8Array,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const p = cstring("getXattr", path);
+    const nm = cstring("getXattr", name);
+    checkBuf("getXattr", value);
+    const n = unsafeAddressOf(nm);
+    const a = unsafeAddressOf(p);
+    const len = viewByteLength(value);
+    const keep = [p, nm];
+    const d = OPS.getXattr;
+    return r._submit(d, ctx, o, keep, value, n, addrOf(value), a, len);
   }
-  checkU32("fileAdvise length", length);
-  checkU32("fileAdvise advice", advice);
-  const i = r._claimFor("fileAdvise", ctx, o);
-  if (i < 0) return false;
-  prepFadvise(r._sqe, i, r._fdOf(ctx), offset, length, advice);
-  r._finish(i, ctx, o, undefined, undefined);
-  return true;
+
+  /** IORING_OP_SETXATTR of a path. */
+  setXattr(
+    ctx: SQEContext,
+    path: string,
+    name: string,
+    value: Uint8Array,
+    flags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    const p = cstring("setXattr", path);
+    const nm = cstring("setXattr", name);
+    checkBuf("setXattr", value);
+    checkU32("setXattr flags", flags);
+    const n = unsafeAddressOf(nm);
+    const v = addrOf(value);
+    const a = unsafeAddressOf(p);
+    const len = viewByteLength(value);
+    const keep = [p, nm];
+    return r._submit(OPS.setXattr, ctx, o, keep, value, n, v, a, flags, len);
+  }
+
+  /**
+   * IORING_OP_SPLICE from `fdIn` into ctx's fd, `n` bytes. Offsets come
+   * from o.offset (output) and `offIn` (input), -1 for none.
+   *
+   * @param ctx Context whose fd is the destination.
+   * @param fdIn The source fd.
+   * @param n Bytes to move.
+   * @param o SQE flags, ioprio and personality; also offset (in the destination) and spliceFlags.
+   * @param offIn Offset in the source (-1: none, for pipes).
+   * @returns false when the submission queue is full even after a flush.
+   */
+  splice(
+    ctx: SQEContext,
+    fdIn: number,
+    n: number,
+    o?: SpliceOptions,
+    offIn = -1,
+  ): boolean {
+    const r = ringCore(this);
+    checkInt32("splice fdIn", fdIn);
+    checkU32("splice n", n);
+    const fd = r._fdFor("splice", ctx);
+    const off = o?.offset ?? -1;
+    const flags = o?.spliceFlags ?? 0;
+    const d = OPS.splice;
+    return r._submit(d, ctx, o, NONE, NONE, fdIn, offIn, fd, off, n, flags);
+  }
+
+  /**
+   * IORING_OP_TEE from pipe `fdIn` into ctx's pipe.
+   *
+   * @param ctx Context whose fd is the destination pipe.
+   * @param fdIn The source pipe.
+   * @param length Bytes to duplicate.
+   * @param o SQE flags, ioprio and personality; also spliceFlags.
+   * @returns false when the submission queue is full even after a flush.
+   */
+  tee(
+    ctx: SQEContext,
+    fdIn: number,
+    length: number,
+    o?: SpliceOptions,
+  ): boolean {
+    const r = ringCore(this);
+    checkInt32("tee fdIn", fdIn);
+    checkU32("tee length", length);
+    const fd = r._fdFor("tee", ctx);
+    const flags = o?.spliceFlags ?? 0;
+    const d = OPS.tee;
+    return r._submit(d, ctx, o, NONE, NONE, fdIn, fd, length, flags);
+  }
+
+  /** IORING_OP_PIPE: the kernel writes [read end, write end] into `fds`. */
+  pipe(
+    ctx: SQEContext,
+    fds: Int32Array,
+    pipeFlags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    if (!(fds instanceof Int32Array) || fds.length < 2) {
+      throw new TypeError("pipe: fds must be an Int32Array(2)");
+    }
+    checkU32("pipe flags", pipeFlags);
+    const a = unsafeAddressOf(fds);
+    return r._submit(OPS.pipe, ctx, o, fds, NONE, a, pipeFlags);
+  }
+
+  /**
+   * IORING_OP_SYNC_FILE_RANGE.
+   *
+   * @param ctx The submission context: its fd is the target, and it comes back as the CQE's user_data.
+   * @param offset Start of the range in bytes.
+   * @param length Length of the range in bytes (0: to the end).
+   * @param syncFlags SYNC_FILE_RANGE_* flags.
+   * @param o SQE flags, ioprio and personality.
+   * @returns false when the submission queue is full even after a flush.
+   */
+  syncFileRange(
+    ctx: SQEContext,
+    offset: number,
+    length: number,
+    syncFlags = 0,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    checkOffset("syncFileRange", offset);
+    checkU32("syncFileRange length", length);
+    checkU32("syncFileRange flags", syncFlags);
+    const fd = r._fdFor("syncFileRange", ctx);
+    const d = OPS.syncFileRange;
+    return r._submit(d, ctx, o, NONE, NONE, fd, length, offset, syncFlags);
+  }
+
+  /**
+   * IORING_OP_FADVISE.
+   *
+   * @param ctx The submission context: its fd is the target, and it comes back as the CQE's user_data.
+   * @param offset Start of the range in bytes.
+   * @param length Length of the range in bytes (0: to the end).
+   * @param advice POSIX_FADV_* advice.
+   * @param o SQE flags, ioprio and personality.
+   * @returns false when the submission queue is full even after a flush.
+   */
+  fileAdvise(
+    ctx: SQEContext,
+    offset: number,
+    length: number,
+    advice: number,
+    o?: SQEOptions,
+  ): boolean {
+    const r = ringCore(this);
+    checkOffset("fileAdvise", offset);
+    checkU32("fileAdvise length", length);
+    checkU32("fileAdvise advice", advice);
+    const fd = r._fdFor("fileAdvise", ctx);
+    const d = OPS.fileAdvise;
+    return r._submit(d, ctx, o, NONE, NONE, fd, offset, length, advice);
+  }
+
+  /**
+   * The former name of {@linkcode UringOps.fsync}.
+   *
+   * @deprecated Use `fsync` (the same operation).
+   */
+  sync(ctx: SQEContext, o?: SyncOptions): boolean {
+    return this.fsync(ctx, o);
+  }
+
+  /**
+   * The former name of {@linkcode UringOps.readv}.
+   *
+   * @deprecated Use `readv` (the same operation).
+   */
+  readV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
+    return this.readv(ctx, iovs, o);
+  }
+
+  /**
+   * The former name of {@linkcode UringOps.writev}.
+   *
+   * @deprecated Use `writev` (the same operation).
+   */
+  writeV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
+    return this.writev(ctx, iovs, o);
+  }
 }

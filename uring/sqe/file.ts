@@ -376,7 +376,7 @@ export function prepOpenat(
  * @param i Word index of the SQE's first word (from `getSqe()`).
  * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
  * @param path Address of the NUL-terminated path.
- * @param how SHUT_RD, SHUT_WR or SHUT_RDWR.
+ * @param how Address of the struct open_how (24 bytes).
  *
  * @example
  * ```ts
@@ -393,6 +393,70 @@ export function prepOpenat2(
   how: number,
 ): void {
   prepRw(w, i, IORING_OP.OPENAT2, dfd, path, 24, how);
+}
+
+/**
+ * IORING_OP_OPENAT into a direct descriptor slot: prepOpenat with the
+ * target slot (IORING_FILE_INDEX_ALLOC: the kernel picks one and returns it).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param flags O_* open flags.
+ * @param mode Mode bits.
+ * @param fileIndex Direct descriptor slot (or IORING_FILE_INDEX_ALLOC).
+ *
+ * @example
+ * ```ts
+ * import { prepOpenatDirect } from "@kernio/kernio/uring/raw";
+ * const w = new Uint32Array(16);
+ * prepOpenatDirect(w, 0, -100, 0x1000, 0, 0, 4);
+ * w[11]; // 5: the slot + 1 (file_index)
+ * ```
+ */
+export function prepOpenatDirect(
+  w: Uint32Array,
+  i: number,
+  dfd: number,
+  path: number,
+  flags: number,
+  mode: number,
+  fileIndex: number,
+): void {
+  prepOpenat(w, i, dfd, path, flags, mode);
+  setSqeTargetFixedFile(w, i, fileIndex);
+}
+
+/**
+ * IORING_OP_OPENAT2 into a direct descriptor slot: prepOpenat2 with the
+ * target slot (IORING_FILE_INDEX_ALLOC: the kernel picks one).
+ *
+ * @param w The SQE array as u32 words (a ring's `sqeWords`).
+ * @param i Word index of the SQE's first word (from `getSqe()`).
+ * @param dfd Directory fd the path is relative to (AT_FDCWD: the working directory).
+ * @param path Address of the NUL-terminated path.
+ * @param how Address of the struct open_how (24 bytes).
+ * @param fileIndex Direct descriptor slot (or IORING_FILE_INDEX_ALLOC).
+ *
+ * @example
+ * ```ts
+ * import { prepOpenat2Direct } from "@kernio/kernio/uring/raw";
+ * const w = new Uint32Array(16);
+ * prepOpenat2Direct(w, 0, -100, 0x1000, 0x2000, 0);
+ * w[11]; // 1: slot 0
+ * ```
+ */
+export function prepOpenat2Direct(
+  w: Uint32Array,
+  i: number,
+  dfd: number,
+  path: number,
+  how: number,
+  fileIndex: number,
+): void {
+  prepOpenat2(w, i, dfd, path, how);
+  setSqeTargetFixedFile(w, i, fileIndex);
 }
 
 /**
