@@ -10,7 +10,8 @@
  * paired ratios).
  *
  * Run: `deno task build && deno run --allow-all bench/echo_bench.ts
- * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc] [--no-rtt]`.
+ * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc] [--no-rtt]
+ * [--servers=kernio,kernio-raw,deno,node,c,c-uring]`.
  * Then a round-trip comparison (bench/_pingpong_client.ts: Deno.connect
  * and kernio's connect, same code, against the C epoll server). Ends with the
  * allocation check: bytes allocated per message by the `listen` server
@@ -45,6 +46,10 @@ if (!(seconds > 0) || connsList.some((c) => !(c >= 1 && c <= 10000))) {
   throw new RangeError("bad --seconds or --conns");
 }
 
+// --servers=kernio,kernio-raw,deno keeps those rows only (their `impl`).
+const onlyServers = Deno.args.some((x) => x.startsWith("--servers="))
+  ? arg("servers", "").split(",")
+  : null;
 const client = await buildC("echo_client");
 const servers: { name: string; impl: string; cmd: string[] }[] = [
   {
@@ -73,7 +78,7 @@ const servers: { name: string; impl: string; cmd: string[] }[] = [
     impl: "c-uring",
     cmd: [await buildC("echo_uring", { libs: ["-luring"] }), "0"],
   },
-];
+].filter((s) => onlyServers === null || onlyServers.includes(s.impl));
 
 // The machine is shared and noisy: alternate the servers for `rounds`
 // rounds and keep each point's median round.

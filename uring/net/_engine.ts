@@ -108,6 +108,8 @@ const BACKOFF_MIN_MS = 10;
 const BACKOFF_MAX_MS = 1000;
 // How often unref'd endpoints are served when nothing keeps the loop alive.
 const UNREF_POLL_MS = 10;
+// How long the loop stays held after the last reason to hold it went.
+const RELEASE_DELAY_MS = 2;
 
 /**
  * Options of {@linkcode Engine}.
@@ -167,6 +169,16 @@ export interface EngineConnHandler {
   /** The fd is closed and every resource released (the last call). */
   onClose?(conn: EngineConn): void;
 }
+
+/**
+ * When a ref'd endpoint keeps the event loop (and so the process) alive:
+ * `"open"` (the default) for as long as it is open; `"waiting"` only while
+ * its owner waits on it (see {@linkcode EngineConn.setWaiting}), as a
+ * `Deno.Conn` or `Deno.Listener` does with a pending read, write or accept.
+ * Endpoints that keep nothing alive are still served while the process
+ * runs.
+ */
+export type KeepAlive = "open" | "waiting";
 
 /**
  * Called for each queued send once its bytes are all sent (`errno` 0) or
@@ -236,6 +248,9 @@ export class EngineConn {
   /** @internal */ _closing = false;
   /** @internal */ _closed = false;
   /** @internal */ _ref = true;
+  /** @internal */ _keepOpen = true; // keepAlive "open" (else "waiting")
+  /** @internal */ _waiting = false; // the owner awaits this connection
+  /** @internal */ _alive = false; // counted in the engine's refs
   /** @internal */ _busy = false; // counted in the engine's closing work
   /** @internal */ _writeEnding = false; // end() called
   /** @internal */ _shutdownSent = false;
@@ -367,6 +382,17 @@ export class EngineConn {
   unref(): void {
     this._engine._setRef(this, false);
   }
+
+  /**
+   * Tells the engine whether the owner is waiting on this connection (a
+   * read or write it has promised to settle). With `keepAlive: "waiting"`
+   * a ref'd connection keeps the event loop alive only while waiting.
+   */
+  setWaiting(waiting: boolean): void {
+    if (this._waiting === waiting) return;
+    this._waiting = waiting;
+    this._engine._refresh(this);
+  }
 }
 
 /**
@@ -382,6 +408,9 @@ export class EngineListener {
   /** @internal */ _closing = false;
   /** @internal */ _closed = false;
   /** @internal */ _ref = true;
+  /** @internal */ _keepOpen = true;
+  /** @internal */ _waiting = false;
+  /** @internal */ _alive = false;
   /** @internal */ _busy = false;
   /** @internal */ _tag = 0;
   /** @internal */ _backoff = 0;
@@ -417,6 +446,17 @@ export class EngineListener {
   /** Lets the process exit while this listener is open. */
   unref(): void {
     this._engine._setListenerRef(this, false);
+  }
+
+  /**
+   * Tells the engine whether the owner is waiting for a connection (a
+   * pending accept). With `keepAlive: "waiting"` a ref'd listener keeps the
+   * event loop alive only while waiting.
+   */
+  setWaiting(waiting: boolean): void {
+    if (this._waiting === waiting) return;
+    this._waiting = waiting;
+    this._engine._refresh(this);
   }
 }
 
@@ -456,10 +496,11 @@ export class Engine {
   #curGroup: Group | null = null;
   #curBid = -1;
   #curConn: EngineConn | null = null;
-  #refs = 0; // ref'd open endpoints
+  #refs = 0; // endpoints keeping the loop alive (see _refresh)
   #live = 0; // open endpoints (ref'd or not)
   #busy = 0; // closing endpoints with operations in flight
   #holding = false;
+  #releaseTimer: Timer | undefined = undefined;
   #pollTimer: Timer | undefined = undefined;
   #closed = false;
   #connCount = 0;
@@ -556,9 +597,13 @@ export class Engine {
 
   /**
    * Serves the listening socket `fd`: calls `handler.onAccept` per
-   * connection.
+   * connection. `options.keepAlive`: see {@linkcode KeepAlive}.
    */
-  listen(fd: number, handler: EngineAcceptHandler): EngineListener {
+  listen(
+    fd: number,
+    handler: EngineAcceptHandler,
+    options: { keepAlive?: KeepAlive } = {},
+  ): EngineListener {
     this.#check("listen");
     checkFdArg("listen", fd);
     if (
@@ -577,22 +622,23 @@ export class Engine {
     while (this.#listeners[tag] !== undefined) tag = (tag % 0xfffe) + 1;
     this.#nextTag = (tag % 0xfffe) + 1;
     l._tag = tag;
+    l._keepOpen = keepOpen("listen", options);
     this.#listeners[tag] = l;
     this.#live++;
-    this.#refs++;
     this.#armAccept(l);
-    this.#updateHold();
+    this._refresh(l);
     return l;
   }
 
   /**
    * Adopts the connected socket `fd` (the engine closes it at the end) and
-   * starts receiving, unless `options.paused`.
+   * starts receiving, unless `options.paused`. `options.keepAlive`: see
+   * {@linkcode KeepAlive}.
    */
   attach(
     fd: number,
     handler: EngineConnHandler,
-    options: { paused?: boolean } = {},
+    options: { paused?: boolean; keepAlive?: KeepAlive } = {},
   ): EngineConn {
     this.#check("attach");
     checkFdArg("attach", fd);
@@ -600,14 +646,15 @@ export class Engine {
     if (this.#conns[fd] !== undefined) {
       throw new TypeError(`Engine.attach: fd ${fd} is already attached`);
     }
+    const keep = keepOpen("attach", options);
     const c = new EngineConn(this, fd, handler);
+    c._keepOpen = keep;
     this.#conns[fd] = c;
     this.#live++;
-    this.#refs++;
     this.#connCount++;
     if (options.paused === true) c._paused = true;
     else this.#armRecv(c);
-    this.#updateHold();
+    this._refresh(c);
     return c;
   }
 
@@ -640,6 +687,12 @@ export class Engine {
     }
     const settled = this.#live === 0 && this.#busy === 0;
     this.#stopPoll();
+    if (this.#releaseTimer !== undefined) clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
+    if (this.#holding) {
+      this.#holding = false;
+      this.driver.release();
+    }
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     // Unregister and unmap the groups while the ring is open, and only
     // when the kernel let go of every operation: a receive still in flight
@@ -1240,7 +1293,8 @@ export class Engine {
       this.#busy++;
       if (!this.#cancel(c.fd, true, 0)) this.#later(c);
     }
-    this.#unlive(c._ref);
+    this.#live--;
+    this._refresh(c);
     this.#maybeFinish(c);
   }
 
@@ -1291,7 +1345,8 @@ export class Engine {
       this.#busy++;
       this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
     }
-    this.#unlive(l._ref);
+    this.#live--;
+    this._refresh(l);
     this.#maybeFinishListener(l);
   }
 
@@ -1311,9 +1366,15 @@ export class Engine {
     }
   }
 
-  #unlive(ref: boolean): void {
-    this.#live--;
-    if (ref) this.#refs--;
+  /**
+   * @internal Recounts whether the endpoint keeps the loop alive: open,
+   * ref'd, and with keepAlive "open" or its owner waiting on it.
+   */
+  _refresh(e: EngineConn | EngineListener): void {
+    const alive = !e._closing && e._ref && (e._keepOpen || e._waiting);
+    if (alive === e._alive) return;
+    e._alive = alive;
+    this.#refs += alive ? 1 : -1;
     this.#updateHold();
   }
 
@@ -1321,15 +1382,14 @@ export class Engine {
   _setRef(c: EngineConn, ref: boolean): void {
     if (c._ref === ref) return;
     c._ref = ref;
-    if (!c._closing) this.#refs += ref ? 1 : -1;
-    this.#updateHold();
+    this._refresh(c);
   }
 
   /** @internal */
   _setListenerRef(l: EngineListener, ref: boolean): void {
     if (l._ref === ref) return;
     l._ref = ref;
-    if (!l._closing) this.#refs += ref ? 1 : -1;
+    this._refresh(l);
     if (l._timer !== undefined) {
       if (ref) Deno.refTimer(l._timer);
       else Deno.unrefTimer(l._timer);
@@ -1337,19 +1397,34 @@ export class Engine {
     this.#updateHold();
   }
 
-  // Keeps the driver's loop (and so the process) alive while a ref'd
-  // endpoint is open or a closing one waits for the kernel; serves
-  // unref'd endpoints from an unref'd timer.
+  // Keeps the driver's loop (and so the process) alive while an endpoint
+  // is alive (see _refresh) or a closing one waits for the kernel; serves
+  // the others from an unref'd timer. Letting go waits a moment: a
+  // connection between two awaited operations (a read settled, the write
+  // not yet issued) would otherwise stop and restart the loop each time.
   #updateHold(): void {
-    const want = this.#refs > 0 || this.#busy > 0;
-    if (want !== this.#holding && !this.driver.closed) {
-      this.#holding = want;
-      if (want) this.driver.hold();
-      else this.driver.release();
-    }
-    if (!want && this.#live > 0) this.#startPoll();
+    if (this.#refs > 0 || this.#busy > 0) {
+      if (!this.#holding && !this.driver.closed) {
+        this.#holding = true;
+        this.driver.hold();
+      }
+      this.#stopPoll();
+    } else if (this.#holding) {
+      if (this.#releaseTimer === undefined) {
+        this.#releaseTimer = setTimeout(this.#releaseIdle, RELEASE_DELAY_MS);
+        Deno.unrefTimer(this.#releaseTimer);
+      }
+    } else if (this.#live > 0) this.#startPoll();
     else this.#stopPoll();
   }
+
+  #releaseIdle = (): void => {
+    this.#releaseTimer = undefined;
+    if (this.#refs > 0 || this.#busy > 0 || !this.#holding) return;
+    this.#holding = false;
+    if (!this.driver.closed) this.driver.release();
+    this.#updateHold();
+  };
 
   #startPoll(): void {
     if (this.#pollTimer !== undefined) return;
@@ -1394,6 +1469,22 @@ function growQueue(c: EngineConn): void {
   c._qCb = cb;
   c._qGroup = group;
   c._qHead = 0;
+}
+
+function keepOpen(
+  op: string,
+  options: { keepAlive?: KeepAlive } | null,
+): boolean {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Engine.${op}: options must be an object`);
+  }
+  const k = options.keepAlive;
+  if (k !== undefined && k !== "open" && k !== "waiting") {
+    throw new TypeError(
+      `Engine.${op}: keepAlive must be "open" or "waiting", got ${String(k)}`,
+    );
+  }
+  return k !== "waiting";
 }
 
 function checkHandler(h: EngineConnHandler): void {

@@ -78,13 +78,20 @@ export abstract class UringListener<
         }
       },
       onClose: () => {},
-    });
+    }, { keepAlive: "waiting" });
     if (!this.#ref) this.#listener.unref();
+  }
+
+  // A listener keeps the event loop alive only while an accept() waits,
+  // as Deno.Listener does.
+  #sync(): void {
+    this.#listener?.setWaiting(this.#waiters.length > 0);
   }
 
   #onAccept(fd: number): void {
     const w = this.#waiters.shift();
     if (w !== undefined) {
+      this.#sync();
       let c: C;
       try {
         c = this._wrap(this.#engine, fd);
@@ -102,6 +109,7 @@ export abstract class UringListener<
 
   #failWaiters(e: unknown): void {
     for (const w of this.#waiters.splice(0)) w.reject(e);
+    this.#sync();
   }
 
   /** Waits for the next connection. */
@@ -122,9 +130,11 @@ export abstract class UringListener<
     }
     this.#start();
     this.#listener!.resume();
-    return new Promise((resolve, reject) => {
+    const r = new Promise<C>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
     });
+    this.#sync();
+    return r;
   }
 
   /**
@@ -144,13 +154,16 @@ export abstract class UringListener<
     this.#failWaiters(new ClosedError(undefined, "accept"));
   }
 
-  /** Keeps the event loop alive while listening (the default). */
+  /**
+   * A pending accept() keeps the event loop alive (the default); an idle
+   * listener never does, as with `Deno.Listener`.
+   */
   ref(): void {
     this.#ref = true;
     this.#listener?.ref();
   }
 
-  /** Lets the process exit while listening. */
+  /** Lets the process exit while an accept() is pending. */
   unref(): void {
     this.#ref = false;
     this.#listener?.unref();
