@@ -28,6 +28,7 @@ import {
 } from "../zcall/mod.ts";
 import { echoFairness, MIN_OWN_TICKS_PER_SEC } from "./_util/tick_window.ts";
 import { sockaddrIn, tcpConnect } from "./_util/uring.ts";
+import { runDenoChild } from "./_util/deno_child.ts";
 
 const LINGER0 = new Uint8Array(new Int32Array([1, 0]).buffer);
 
@@ -323,6 +324,101 @@ Deno.test("uring net: a readable.pipeTo(writable) echo closes its connection at 
   assert.equal(new TextDecoder().decode(out.stdout).trim(), "4 ping");
   assert.ok(out.success, new TextDecoder().decode(out.stderr));
   assert.ok(performance.now() - t0 < 20_000);
+});
+
+// Runs `body` in a child process with `listen`/`connect` imported;
+// returns its stdout, asserting it exited by itself (within 20 s).
+async function exitsBySelf(body: string): Promise<string> {
+  const mod = new URL("../uring/mod.ts", import.meta.url).href;
+  const r = await runDenoChild(
+    `import { connect, listen } from "${mod}";\n${body}`,
+    ["--allow-all"],
+    { killAfterMs: 20_000 },
+  );
+  assert.equal(r.signal, null, `killed, still running: ${r.stdout}`);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+Deno.test("uring net: only a pending read, write or accept keeps the process alive (as Deno.Conn)", async () => {
+  const results = await Promise.all([
+    // The readable read to its end (which closes the connection).
+    exitsBySelf(`
+      const l = listen({ port: 0 });
+      const c = await Deno.connect({ port: l.addr.port });
+      const s = await l.accept();
+      l.close();
+      c.close();
+      for await (const _ of s.readable) {}
+      console.log("end");`),
+    // read() to end of stream, never closed; the listener left open, idle.
+    exitsBySelf(`
+      const l = listen({ port: 0 });
+      const c = await connect({ port: l.addr.port });
+      const s = await l.accept();
+      c.close();
+      console.log(await s.read(new Uint8Array(8)), "end");`),
+    // A pending read holds the process until its data comes (from an
+    // unref'd timer: only the read keeps the process running).
+    exitsBySelf(`
+      const l = listen({ port: 0 });
+      const c = await Deno.connect({ port: l.addr.port });
+      const s = await l.accept();
+      l.close();
+      Deno.unrefTimer(setTimeout(() => c.write(new Uint8Array(3)), 300));
+      console.log("read", await s.read(new Uint8Array(8)));`),
+    // Unref'd, the same pending read does not.
+    exitsBySelf(`
+      const l = listen({ port: 0 });
+      const c = await Deno.connect({ port: l.addr.port });
+      const s = await l.accept();
+      l.close();
+      s.unref();
+      Deno.unrefTimer(setTimeout(() => c.write(new Uint8Array(3)), 300));
+      s.read(new Uint8Array(8)).then((n) => console.log("read", n));
+      console.log("up");`),
+    // A pending accept holds; an unref'd one does not.
+    exitsBySelf(`
+      const l = listen({ port: 0 });
+      Deno.unrefTimer(setTimeout(() => Deno.connect({ port: l.addr.port }), 300));
+      const s = await l.accept();
+      console.log("accepted");
+      const u = listen({ port: 0 });
+      u.unref();
+      u.accept().then(() => console.log("never"));`),
+  ]);
+  assert.deepEqual(results, [
+    "end",
+    "null end",
+    "read 3",
+    "up",
+    "accepted",
+  ]);
+});
+
+Deno.test("uring net: the readable's end closes the connection once pending writes are sent; later writes reject", async () => {
+  const l = listen({ hostname: "127.0.0.1", port: 0 });
+  const c = await Deno.connect({ port: l.addr.port });
+  const s = await l.accept();
+  // More than the socket buffers hold: pending until the peer reads.
+  const big = new Uint8Array(8 << 20).fill(5);
+  const w = s.write(big);
+  await c.closeWrite();
+  for await (const _ of s.readable) { /* nothing sent */ }
+  const late = s.write(new Uint8Array(1));
+  await assert.rejects(late, (e) => e instanceof Deno.errors.BadResource);
+  const buf = new Uint8Array(1 << 16);
+  let got = 0;
+  for (let n; (n = await c.read(buf)) !== null;) got += n;
+  assert.equal(got, big.length);
+  assert.equal(await w, big.length);
+  // Closed after its writes: a later read is a ClosedError.
+  await assert.rejects(
+    s.read(buf),
+    (e) => e instanceof Deno.errors.BadResource,
+  );
+  c.close();
+  l.close();
 });
 
 function denoEchoServer(): {

@@ -260,10 +260,10 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
     if (p.length === 0) return Promise.resolve(0);
     if (this.#buffered > 0) return Promise.resolve(this.#take(p));
     if (this.#error !== null) return Promise.reject(this.#error);
-    if (this.#eof) return Promise.resolve(null);
     if (this.#closed || this._conn.closed) {
       return Promise.reject(new ClosedError(undefined, "read"));
     }
+    if (this.#eof) return Promise.resolve(null);
     this.#readBuf = p;
     const r = new Promise(this.#readExecutor);
     this.#sync();
