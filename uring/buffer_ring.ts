@@ -23,7 +23,8 @@
 import { IORING_REGISTER } from "../zcall/constants.ts";
 import { Errno } from "../zcall/errno.ts";
 import { Mapping } from "../zcall/memory.ts";
-import { PageMemory, pageSize } from "../zcall/page_memory.ts";
+import { NEVER_RELEASED, PageMemory, pageSize } from "../zcall/page_memory.ts";
+import { teardownOf } from "./_teardown.ts";
 import { ioUringRegister } from "../zcall/syscalls.ts";
 import type { ExtSQE, SQEContext } from "./context.ts";
 import { type CQEView, IORING_CQE_F } from "./cqe.ts";
@@ -304,6 +305,12 @@ export class BufferRing {
       bufMap.close();
       throw e;
     }
+    // Its memory lives until the ring's teardown (an operation in flight
+    // may have picked a buffer and write into it late), and goes with it
+    // even if this handle is dropped without close().
+    const td = teardownOf(ring);
+    td?.attach(ringMap!);
+    td?.attach(bufMap);
     const br = new BufferRing(
       typeof ring === "number" ? null : ring,
       ringFd,
@@ -555,9 +562,13 @@ export class BufferRing {
   }
 
   /**
-   * Unregisters the ring and unmaps its memory; every view over the buffers
-   * becomes empty. Idempotent. Only call it once no operation can still pick
-   * a buffer from this group.
+   * Unregisters the ring and releases its memory; every view over the
+   * buffers becomes empty at once. Idempotent. The kernel may still write
+   * into a buffer an operation picked before the group went away, so the
+   * memory itself is handed back to the allocator only once the ring
+   * (given as an object to `register`) is torn down completely; with a bare
+   * ring fd the library cannot see that, and the memory is kept for the
+   * life of the process (its pages are freed, the addresses are not).
    */
   close(): void {
     if (this.#bufMap === null) return;
@@ -569,9 +580,18 @@ export class BufferRing {
     for (let i = 0; i < this.#views.length; i++) {
       this.#views[i] = EMPTY;
     }
-    this.#ringMap?.close();
+    const ringMap = this.#ringMap!;
     this.#ringMap = null;
-    bufMap.close();
+    const td = teardownOf(this.#ring);
+    if (td !== undefined) {
+      td.release(ringMap);
+      td.release(bufMap);
+    } else {
+      // The ring of entries is pinned by the kernel (or is its own
+      // mapping): fresh pages at its addresses are enough.
+      ringMap.close();
+      bufMap.close(NEVER_RELEASED);
+    }
     // EBADF/ENXIO: the ring is already gone, and the kernel dropped the group
     // with it.
     if (r < 0 && r !== -Errno.EBADF && r !== -Errno.ENXIO) {

@@ -20,6 +20,7 @@ import type { WaitAsyncOptions } from "./core/completion.ts";
 import type { RingCore } from "./core/registration.ts";
 import { ringCore, UringOps } from "./ring_ops.ts";
 import type { SQEOptions } from "./ops/options.ts";
+import { setTeardown } from "./_teardown.ts";
 
 export type { Features } from "./core/memory.ts";
 export type { WaitAsyncOptions } from "./core/completion.ts";
@@ -63,6 +64,9 @@ export class Uring extends UringOps {
   constructor(options?: Partial<Options>) {
     super(options);
     this.#r = ringCore(this);
+    // Buffer rings registered on this object release their memory after
+    // this ring's teardown.
+    setTeardown(this, this.#r._teardown);
     this.options = this.#r.options;
     this.features = this.#r.features;
   }

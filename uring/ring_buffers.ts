@@ -35,7 +35,7 @@
 
 import { Errno } from "../zcall/errno.ts";
 import { PageMemory, pageSize } from "../zcall/page_memory.ts";
-import { BufferGroups, BufferRing } from "./buffer_ring.ts";
+import { BufferGroups, BufferRing, type RingFdSource } from "./buffer_ring.ts";
 import { BundleIterator } from "./bundle.ts";
 import { UringError } from "./errors.ts";
 import { type Options, REGISTER_BUFFER_SIZE } from "./options.ts";
@@ -372,7 +372,7 @@ export const NO_RING_BUFFERS: RingBuffers = new RingBuffers(
  * lockedBufferMem pieces, from index `firstWriteIndex`).
  */
 export function allocateRingBuffers(
-  ringFd: number,
+  ring: RingFdSource,
   o: Readonly<Options>,
   firstWriteIndex: number,
 ): { buffers: RingBuffers; writeViews: Uint8Array[] } {
@@ -381,7 +381,7 @@ export function allocateRingBuffers(
   let writeMap: PageMemory | null = null;
   try {
     if (o.readBufferNum > 0) {
-      read = BufferRing.register(ringFd, {
+      read = BufferRing.register(ring, {
         groupId: o.readBufferGidOffset,
         entries: o.readBufferNum,
         count: o.readBufferNum,
@@ -395,7 +395,7 @@ export function allocateRingBuffers(
           "Uring options: readBufferGidOffset leaves no room for the 12 buffer-group ids",
         );
       }
-      groups = BufferGroups.register(ringFd, {
+      groups = BufferGroups.register(ring, {
         config: o.bufferGroups,
         scale: o.multiSizeBuffer,
         groupIdOffset: off,

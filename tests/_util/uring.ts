@@ -125,7 +125,9 @@ export async function noLeaks(fn: () => unknown): Promise<void> {
   const fds = openFds();
   const maps = mapCount();
   await fn();
-  for (let i = 0; i < 20; i++) {
+  // A ring with provided buffers closes its teardown fence (a pipe) only
+  // once the kernel finished tearing it down: tens of milliseconds later.
+  for (let i = 0; i < 200; i++) {
     const leaked = [...openFds()].filter((f) => !fds.has(f));
     if (leaked.length === 0 && mapCount() <= maps) return;
     await new Promise((r) => setTimeout(r, 5));

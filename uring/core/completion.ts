@@ -389,6 +389,7 @@ export abstract class RingCompletion extends RingSubmission {
       }
       this._eventfd = efd;
       this._ownEventfd = true;
+      this._syncDropped();
     }
     return this._eventfd;
   }
@@ -423,6 +424,7 @@ export abstract class RingCompletion extends RingSubmission {
     if (this._ownEventfd) closeFd(this._eventfd);
     this._eventfd = -1;
     this._ownEventfd = false;
+    this._syncDropped();
   }
 
   /**
@@ -453,6 +455,7 @@ export abstract class RingCompletion extends RingSubmission {
       const c = eventfd2(0, EFD.NONBLOCK | EFD.CLOEXEC);
       if (c < 0) throw uringError("eventfd", c);
       this._cancelFd = c;
+      this._syncDropped();
     }
     if (this._pollFds === null) this._pollFds = new PollFds(2);
     const pfds = this._pollFds;

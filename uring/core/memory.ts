@@ -33,7 +33,7 @@
 import { IORING_ENTER, IORING_SETUP } from "../../zcall/constants.ts";
 import { Errno } from "../../zcall/errno.ts";
 import { Mapping, unsafeAddressOf } from "../../zcall/memory.ts";
-import { PageMemory } from "../../zcall/page_memory.ts";
+import { PageMemory, type ReleaseFence } from "../../zcall/page_memory.ts";
 import { MissingPermissionError } from "../../zcall/permission.ts";
 import type { Iovecs, PollFds } from "../../zcall/structs.ts";
 import {
@@ -42,6 +42,7 @@ import {
   write as writeFd,
 } from "../../zcall/syscalls.ts";
 import { PinTable, retirePins } from "../_pins.ts";
+import { RingTeardown, setTeardown } from "../_teardown.ts";
 import { ContextPools } from "../context.ts";
 import {
   NotSupportedError,
@@ -68,21 +69,28 @@ import {
 } from "../_constants.ts";
 
 // Safety net for a ring dropped without stop(): the finalizer closes the
-// ring fd and unmaps the SQ/CQ rings and the registered-buffer memory (the
-// kernel holds its own page references to registered buffers). JS memory
-// that in-flight operations pinned is retired, never released: the
-// kernel may still write into it when the ring's teardown runs. The held
-// record references no ring object, only what must be released.
+// ring's own eventfds and its fd and releases the SQ/CQ rings and the
+// registered-buffer memory, as stop() does. JS memory that in-flight
+// operations pinned is retired, never released, and memory they may write
+// through its address (provided buffers) waits for the ring's teardown
+// fence. The held record references no ring object, only what must be
+// released.
 interface DroppedRing {
   fd: number;
-  maps: { close(): void }[];
+  maps: { close(fence?: ReleaseFence): void }[];
   pins: PinTable;
+  teardown: RingTeardown;
+  eventfd: number; // created by the ring (-1: none or the caller's)
+  cancelFd: number; // waitAsync's wake-up eventfd (-1: none)
 }
 const dropped = new FinalizationRegistry<DroppedRing>((h) => {
+  const fence = h.teardown.finish(h.fd, h.pins.keys !== 0) ?? undefined;
+  if (h.eventfd >= 0) closeFd(h.eventfd);
+  if (h.cancelFd >= 0) closeFd(h.cancelFd);
   closeFd(h.fd);
   for (const m of h.maps) {
     try {
-      m.close();
+      m.close(fence);
     } catch {
       // Already unmapped.
     }
@@ -266,6 +274,8 @@ export abstract class RingMemory {
 
   _regBufMap: PageMemory | null = null;
   _dropped: DroppedRing | null = null; // the finalizer's record
+  // What is released only once the kernel tore the ring down.
+  _teardown: RingTeardown = new RingTeardown();
   _regBufs: Uint8Array[] = [];
   _regBufIovecs: Iovecs | null = null;
   _regFiles = 0;
@@ -367,8 +377,16 @@ export abstract class RingMemory {
       ringMemory: this._userRings ? "user" : "kernel",
     };
     this._pins = new PinTable(this._cqEntries * 2);
-    this._dropped = { fd, maps: this._ringMemory(), pins: this._pins };
+    this._dropped = {
+      fd,
+      maps: this._ringMemory(),
+      pins: this._pins,
+      teardown: this._teardown,
+      eventfd: -1,
+      cancelFd: -1,
+    };
     dropped.register(this, this._dropped, this);
+    setTeardown(this, this._teardown);
     this._pools = new ContextPools(Math.min(this._sqEntries, 4096));
     const ga = new DataView(this._getArg.buffer);
     const tsAddr = unsafeAddressOf(this._waitTs);
@@ -543,7 +561,7 @@ export abstract class RingMemory {
     let owned: RingBuffers | null = null;
     try {
       // Provided-buffer groups and write buffers from the options.
-      const a = allocateRingBuffers(this._fd, this.options, bufs.length);
+      const a = allocateRingBuffers(this, this.options, bufs.length);
       owned = a.buffers;
       bufs.push(...a.writeViews);
       if (bufs.length > 0) this._registerBufferList(bufs);
@@ -597,9 +615,14 @@ export abstract class RingMemory {
     } catch {
       // The kernel drops the groups with the ring fd anyway.
     }
+    // Requests still in flight (pins left after RingCore's drain) and
+    // provided-buffer memory keep what they may write into until the
+    // kernel's teardown of the ring finished, not merely until close(2).
+    const fence = this._teardown.finish(this._fd, this._pins.keys !== 0) ??
+      undefined;
     closeFd(this._fd);
     this._unmap();
-    this._regBufMap?.close();
+    this._regBufMap?.close(fence);
     this._regBufMap = null;
     this._regBufs = [];
     this._regBufIovecs = null;
@@ -623,6 +646,15 @@ export abstract class RingMemory {
     this._eventfd = -1;
     this._cancelFd = -1;
     this._ownEventfd = false;
+    this._syncDropped();
+  }
+
+  // Keeps the finalizer's record of the ring's own eventfds current.
+  _syncDropped(): void {
+    const h = this._dropped;
+    if (h === null) return;
+    h.eventfd = this._ownEventfd ? this._eventfd : -1;
+    h.cancelFd = this._cancelFd;
   }
 
   /** Registers `bufs` as the ring's fixed buffers (registration layer). */
