@@ -45,6 +45,7 @@ import {
   waitLevel,
   waitReady,
 } from "./_reactor.ts";
+import { forgetSocket, watchSocket } from "./_dropped.ts";
 
 const EAGAIN = -Errno.EAGAIN;
 // Out of descriptors or memory: accept backs off (see _acceptWith).
@@ -214,7 +215,12 @@ const scratchLen = new Uint32Array(1);
  * A socket descriptor with the raw operations: bind, connect, listen,
  * accept, read, write, shutdown. Created non-blocking and close-on-exec.
  * `close()` is idempotent; `using` closes it too. Every method of a closed
- * socket throws a {@linkcode ClosedError}.
+ * socket throws a {@linkcode ClosedError}. The object owns its descriptor:
+ * one collected without `close()` has it closed by a finalizer, provided
+ * the number still names the same socket (checked by its SO_COOKIE, so a
+ * number closed behind the object's back and reused is never touched).
+ * Keep the object, not just `fd`, while the descriptor is in use; a
+ * finalized Unix listener leaves its socket file behind.
  *
  * @example
  * ```ts
@@ -243,6 +249,7 @@ export class NetSocket {
     this.#domain = domain;
     this.#type = type & 0xf;
     adoptFd(fd);
+    watchSocket(this, fd);
   }
 
   /**
@@ -696,6 +703,7 @@ export class NetSocket {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
+    forgetSocket(this);
     cancelFd(fd);
     close(fd);
   }

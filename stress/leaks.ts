@@ -271,6 +271,12 @@ async function cycleAll(
  * r.leakedFds; // []
  * ```
  */
+async function teardownsSettled(): Promise<void> {
+  for (let i = 0; i < 300 && z.heldPageMemory().fenced !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export async function runLeaks(cycles: number): Promise<LeakReport> {
   const t0 = performance.now();
   const done: Record<string, number> = {};
@@ -282,6 +288,9 @@ export async function runLeaks(cycles: number): Promise<LeakReport> {
   const fdsBefore = fdSnapshot();
   const mapsBefore = mapsSnapshot();
   await cycleAll(cycles, done);
+  // Rings with provided buffers close their teardown fence (a pipe) once
+  // the kernel finished tearing them down, tens of milliseconds later.
+  await teardownsSettled();
   const fdsAfter = fdSnapshot();
   const mapsAfter = mapsSnapshot();
   const leakedFds: string[] = [];

@@ -16,3 +16,29 @@ Deno.test("boundary: sock I/O and batch paths", async () => {
   const bad = r.outcomes.filter((o) => !o.ok);
   assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
 });
+
+Deno.test("boundary: sockets collected without close() give back their descriptors, and only theirs", async () => {
+  // A subprocess: it needs --expose-gc.
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--v8-flags=--expose-gc",
+      new URL("./_util/sock_dropped_child.ts", import.meta.url).pathname,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout) +
+    new TextDecoder().decode(stderr);
+  assert.equal(code, 0, out);
+  const r = JSON.parse(out.trim().split("\n").at(-1)!);
+  assert.equal(r.during - r.before, 250, out); // 100 pairs + 50 sockets
+  assert.equal(r.after, r.before, `descriptors leaked: ${out}`);
+  assert.equal(r.closed, 250, out);
+  // Numbers closed behind the objects' backs and reused (by a pipe, by
+  // another socket) are left alone.
+  assert.equal(r.reusedPipe, true, out);
+  assert.equal(r.reusedSocket, true, out);
+});
