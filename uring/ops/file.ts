@@ -25,6 +25,7 @@ import type {
   SyncOptions,
 } from "./options.ts";
 import { ringCore, SocketOps } from "./socket.ts";
+import type { RingCore } from "../core/registration.ts";
 
 // No object to keep alive.
 const NONE = undefined;
@@ -47,70 +48,29 @@ const NONE = undefined;
 export abstract class FileOps extends SocketOps {
   /** IORING_OP_READ into `buf` at o.offset (default -1: current position). */
   read(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
-    const r = ringCore(this);
-    checkBuf("read", buf);
-    const n = checkLen("read", buf, o?.n);
-    const off = o?.offset ?? -1;
-    const fd = r._fdFor("read", ctx);
-    return r._submit(OPS.read, ctx, o, buf, NONE, fd, addrOf(buf), n, off);
+    return rw(ringCore(this), OPS.read, ctx, buf, o);
   }
 
   /** IORING_OP_WRITE from `buf`. */
   write(ctx: SQEContext, buf: ArrayBufferView, o?: ReadWriteOptions): boolean {
-    const r = ringCore(this);
-    checkBuf("write", buf);
-    const n = checkLen("write", buf, o?.n);
-    const off = o?.offset ?? -1;
-    const fd = r._fdFor("write", ctx);
-    return r._submit(OPS.write, ctx, o, buf, NONE, fd, addrOf(buf), n, off);
+    return rw(ringCore(this), OPS.write, ctx, buf, o);
   }
 
   /** IORING_OP_READV over a zcall Iovecs (all entries). */
   readv(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
-    const r = ringCore(this);
-    if (!(iovs instanceof Iovecs)) {
-      throw new TypeError("readv: expected an Iovecs");
-    }
-    const fd = r._fdFor("readv", ctx);
-    const a = unsafeAddressOf(iovs.bytes);
-    const off = o?.offset ?? -1;
-    return r._submit(OPS.readv, ctx, o, iovs, NONE, fd, a, iovs.count, off, 0);
+    return rwv(ringCore(this), OPS.readv, ctx, iovs, o);
   }
 
   /** IORING_OP_WRITEV. */
   writev(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
-    const r = ringCore(this);
-    if (!(iovs instanceof Iovecs)) {
-      throw new TypeError("writev: expected an Iovecs");
-    }
-    const fd = r._fdFor("writev", ctx);
-    const a = unsafeAddressOf(iovs.bytes);
-    const off = o?.offset ?? -1;
-    return r._submit(OPS.writev, ctx, o, iovs, NONE, fd, a, iovs.count, off, 0);
+    return rwv(ringCore(this), OPS.writev, ctx, iovs, o);
   }
 
   /** IORING_OP_READ_FIXED into registered buffer `bufIndex` (o.n bytes). */
   readFixed(ctx: SQEContext, bufIndex: number, o?: ReadWriteOptions): boolean {
-    const r = ringCore(this);
-    const b = r._regBuf("readFixed", bufIndex);
-    const n = checkLen("readFixed", b, o?.n);
-    const fd = r._fdFor("readFixed", ctx);
-    const off = o?.offset ?? -1;
     // Pinned: unregisterBuffers() while this op is in flight must not free
     // the memory the kernel is still using.
-    const d = OPS.readFixed;
-    return r._submit(
-      d,
-      ctx,
-      o,
-      b,
-      NONE,
-      fd,
-      unsafeAddressOf(b),
-      n,
-      off,
-      bufIndex,
-    );
+    return rwFixed(ringCore(this), OPS.readFixed, ctx, bufIndex, o?.n, o);
   }
 
   /** IORING_OP_WRITE_FIXED from registered buffer `bufIndex` (first n bytes). */
@@ -120,25 +80,7 @@ export abstract class FileOps extends SocketOps {
     n: number,
     o?: ReadWriteOptions,
   ): boolean {
-    const r = ringCore(this);
-    const b = r._regBuf("writeFixed", bufIndex);
-    const len = checkLen("writeFixed", b, n);
-    const fd = r._fdFor("writeFixed", ctx);
-    const off = o?.offset ?? -1;
-    // Pinned, as for readFixed.
-    const d = OPS.writeFixed;
-    return r._submit(
-      d,
-      ctx,
-      o,
-      b,
-      NONE,
-      fd,
-      unsafeAddressOf(b),
-      len,
-      off,
-      bufIndex,
-    );
+    return rwFixed(ringCore(this), OPS.writeFixed, ctx, bufIndex, n, o);
   }
 
   /**
@@ -152,14 +94,7 @@ export abstract class FileOps extends SocketOps {
     iovs: Iovecs,
     o?: ReadWriteOptions,
   ): boolean {
-    const r = ringCore(this);
-    const b = r._regBuf("readvFixed", bufIndex);
-    checkIovecsInside("readvFixed", iovs, b, bufIndex);
-    const fd = r._fdFor("readvFixed", ctx);
-    const a = unsafeAddressOf(iovs.bytes);
-    const off = o?.offset ?? -1;
-    const d = OPS.readvFixed;
-    return r._submit(d, ctx, o, iovs, b, fd, a, iovs.count, off, 0, bufIndex);
+    return rwvFixed(ringCore(this), OPS.readvFixed, ctx, bufIndex, iovs, o);
   }
 
   /** IORING_OP_WRITEV_FIXED: gather from ranges of registered buffer `bufIndex`. */
@@ -169,14 +104,7 @@ export abstract class FileOps extends SocketOps {
     iovs: Iovecs,
     o?: ReadWriteOptions,
   ): boolean {
-    const r = ringCore(this);
-    const b = r._regBuf("writevFixed", bufIndex);
-    checkIovecsInside("writevFixed", iovs, b, bufIndex);
-    const fd = r._fdFor("writevFixed", ctx);
-    const a = unsafeAddressOf(iovs.bytes);
-    const off = o?.offset ?? -1;
-    const d = OPS.writevFixed;
-    return r._submit(d, ctx, o, iovs, b, fd, a, iovs.count, off, 0, bufIndex);
+    return rwvFixed(ringCore(this), OPS.writevFixed, ctx, bufIndex, iovs, o);
   }
 
   /** IORING_OP_OPENAT relative to ctx's fd (AT_FDCWD via forFD(AT.FDCWD)). */
@@ -623,4 +551,70 @@ export abstract class FileOps extends SocketOps {
   writeV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
     return this.writev(ctx, iovs, o);
   }
+}
+
+// The read and write forms share their bodies: each pair differs only in
+// its declaration (opcode, prep, name).
+
+function rw(
+  r: RingCore,
+  d: typeof OPS.read,
+  ctx: SQEContext,
+  buf: ArrayBufferView,
+  o: ReadWriteOptions | undefined,
+): boolean {
+  checkBuf(d.name, buf);
+  const n = checkLen(d.name, buf, o?.n);
+  const off = o?.offset ?? -1;
+  const fd = r._fdFor(d.name, ctx);
+  return r._submit(d, ctx, o, buf, NONE, fd, addrOf(buf), n, off);
+}
+
+function rwv(
+  r: RingCore,
+  d: typeof OPS.readv,
+  ctx: SQEContext,
+  iovs: Iovecs,
+  o: ReadWriteOptions | undefined,
+): boolean {
+  if (!(iovs instanceof Iovecs)) {
+    throw new TypeError(`${d.name}: expected an Iovecs`);
+  }
+  const fd = r._fdFor(d.name, ctx);
+  const a = unsafeAddressOf(iovs.bytes);
+  const off = o?.offset ?? -1;
+  return r._submit(d, ctx, o, iovs, NONE, fd, a, iovs.count, off, 0);
+}
+
+// The registered buffer is pinned with the op.
+function rwFixed(
+  r: RingCore,
+  d: typeof OPS.readFixed,
+  ctx: SQEContext,
+  bufIndex: number,
+  n: number | undefined,
+  o: ReadWriteOptions | undefined,
+): boolean {
+  const b = r._regBuf(d.name, bufIndex);
+  const len = checkLen(d.name, b, n);
+  const fd = r._fdFor(d.name, ctx);
+  const off = o?.offset ?? -1;
+  const a = unsafeAddressOf(b);
+  return r._submit(d, ctx, o, b, NONE, fd, a, len, off, bufIndex);
+}
+
+function rwvFixed(
+  r: RingCore,
+  d: typeof OPS.readvFixed,
+  ctx: SQEContext,
+  bufIndex: number,
+  iovs: Iovecs,
+  o: ReadWriteOptions | undefined,
+): boolean {
+  const b = r._regBuf(d.name, bufIndex);
+  checkIovecsInside(d.name, iovs, b, bufIndex);
+  const fd = r._fdFor(d.name, ctx);
+  const a = unsafeAddressOf(iovs.bytes);
+  const off = o?.offset ?? -1;
+  return r._submit(d, ctx, o, iovs, b, fd, a, iovs.count, off, 0, bufIndex);
 }

@@ -33,6 +33,13 @@ export function ringCore(ring: SocketOps): RingCore {
 // No object to keep alive.
 const NONE = undefined;
 
+// The socket types of the shorthands (direct descriptors take no
+// SOCK_CLOEXEC).
+const STREAM = SOCK.STREAM | SOCK.CLOEXEC;
+const DGRAM = SOCK.DGRAM | SOCK.CLOEXEC;
+const STREAM_DIRECT = SOCK.STREAM;
+const DGRAM_DIRECT = SOCK.DGRAM;
+
 /**
  * The socket operations every {@linkcode Uring} has (one method per
  * io_uring operation, declared once in the operation table): each checks
@@ -134,95 +141,47 @@ export abstract class SocketOps {
 
   /** TCP over IPv4 (SOCK_STREAM | SOCK_CLOEXEC). */
   tcp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET,
-      SOCK.STREAM | SOCK.CLOEXEC,
-      IPPROTO.TCP,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET, STREAM, IPPROTO.TCP, o);
   }
 
   /** TCP over IPv6. */
   tcp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET6,
-      SOCK.STREAM | SOCK.CLOEXEC,
-      IPPROTO.TCP,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET6, STREAM, IPPROTO.TCP, o);
   }
 
   /** UDP over IPv4. */
   udp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET,
-      SOCK.DGRAM | SOCK.CLOEXEC,
-      IPPROTO.UDP,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET, DGRAM, IPPROTO.UDP, o);
   }
 
   /** UDP over IPv6. */
   udp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET6,
-      SOCK.DGRAM | SOCK.CLOEXEC,
-      IPPROTO.UDP,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET6, DGRAM, IPPROTO.UDP, o);
   }
 
   /** UDP-Lite over IPv4. */
   udplite4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET,
-      SOCK.DGRAM | SOCK.CLOEXEC,
-      IPPROTO.UDPLITE,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET, DGRAM, IPPROTO.UDPLITE, o);
   }
 
   /** UDP-Lite over IPv6. */
   udplite6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET6,
-      SOCK.DGRAM | SOCK.CLOEXEC,
-      IPPROTO.UDPLITE,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET6, DGRAM, IPPROTO.UDPLITE, o);
   }
 
   /** SCTP over IPv4 (one-to-one style; EPROTONOSUPPORT without SCTP). */
   sctp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET,
-      SOCK.STREAM | SOCK.CLOEXEC,
-      IPPROTO.SCTP,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET, STREAM, IPPROTO.SCTP, o);
   }
 
   /** SCTP over IPv6. */
   sctp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(
-      ctx,
-      AF.INET6,
-      SOCK.STREAM | SOCK.CLOEXEC,
-      IPPROTO.SCTP,
-      o,
-    );
+    return this.socketRaw(ctx, AF.INET6, STREAM, IPPROTO.SCTP, o);
   }
 
   /** Unix stream socket. */
   unixSocket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.UNIX, SOCK.STREAM | SOCK.CLOEXEC, 0, o);
+    return this.socketRaw(ctx, AF.UNIX, STREAM, 0, o);
   }
 
   /** TCP/IPv4 into a direct slot (o.fileIndex, default ALLOC). */
@@ -230,7 +189,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET,
-      SOCK.STREAM,
+      STREAM_DIRECT,
       IPPROTO.TCP,
       o?.fileIndex,
       o,
@@ -242,7 +201,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET6,
-      SOCK.STREAM,
+      STREAM_DIRECT,
       IPPROTO.TCP,
       o?.fileIndex,
       o,
@@ -254,7 +213,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET,
-      SOCK.DGRAM,
+      DGRAM_DIRECT,
       IPPROTO.UDP,
       o?.fileIndex,
       o,
@@ -266,7 +225,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET6,
-      SOCK.DGRAM,
+      DGRAM_DIRECT,
       IPPROTO.UDP,
       o?.fileIndex,
       o,
@@ -278,7 +237,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET,
-      SOCK.DGRAM,
+      DGRAM_DIRECT,
       IPPROTO.UDPLITE,
       o?.fileIndex,
       o,
@@ -290,7 +249,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET6,
-      SOCK.DGRAM,
+      DGRAM_DIRECT,
       IPPROTO.UDPLITE,
       o?.fileIndex,
       o,
@@ -302,7 +261,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET,
-      SOCK.STREAM,
+      STREAM_DIRECT,
       IPPROTO.SCTP,
       o?.fileIndex,
       o,
@@ -314,7 +273,7 @@ export abstract class SocketOps {
     return this.socketDirect(
       ctx,
       AF.INET6,
-      SOCK.STREAM,
+      STREAM_DIRECT,
       IPPROTO.SCTP,
       o?.fileIndex,
       o,
@@ -323,7 +282,7 @@ export abstract class SocketOps {
 
   /** Unix stream socket into a direct slot. */
   unixSocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(ctx, AF.UNIX, SOCK.STREAM, 0, o?.fileIndex, o);
+    return this.socketDirect(ctx, AF.UNIX, STREAM_DIRECT, 0, o?.fileIndex, o);
   }
 
   /**
