@@ -37,6 +37,7 @@ import {
   defaultBufferGroupsConfig,
 } from "./options.ts";
 import { TWO32 } from "./_constants.ts";
+import { ringFdOf } from "./_ring_fd.ts";
 
 /**
  * Buffer ring registration flags (struct io_uring_buf_reg.flags).
@@ -70,14 +71,6 @@ const IORING_OFF_PBUF_SHIFT = 16;
 export interface RingFdSource {
   /** The io_uring file descriptor. */
   readonly fd: number;
-}
-
-function ringFdOf(ring: RingFdSource | number): number {
-  const fd = typeof ring === "number" ? ring : ring?.fd;
-  if (!Number.isInteger(fd) || fd < 0) {
-    throw new TypeError("BufferRing: expected a ring (or its fd)");
-  }
-  return fd;
 }
 
 /**
@@ -226,7 +219,7 @@ export class BufferRing {
     ring: RingFdSource | number,
     options: BufferRingOptions,
   ): BufferRing {
-    const ringFd = ringFdOf(ring);
+    const ringFd = ringFdOf(ring, "BufferRing");
     if (options === null || typeof options !== "object") {
       throw new TypeError("BufferRing.register: options must be an object");
     }

@@ -48,6 +48,8 @@ export {
   WriteBufferPool,
 } from "./ring_buffers.ts";
 export * from "./zcrx.ts";
+export * from "./zcrx_receiver.ts";
+export * from "./napi.ts";
 
 // The ring, its options, contexts, completions and errors.
 export * from "./ring.ts";
