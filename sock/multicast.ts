@@ -21,6 +21,7 @@ import { errorFromErrno } from "./errors.ts";
 import { parseIPv4, parseIPv6 } from "./ip.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { bool, intIn } from "./_arg_checks.ts";
+import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 
 /**
  * An IPv4 address as text or 4 bytes.
@@ -79,8 +80,6 @@ function checkGroup4(b: Uint8Array, op: string): void {
 
 const req = new Uint8Array(new ArrayBuffer(20));
 const reqDv = new DataView(req.buffer);
-const cell = new Int32Array(1);
-const cellBytes = new Uint8Array(cell.buffer);
 const lenCell = new Uint32Array(1);
 
 function set(
@@ -93,26 +92,6 @@ function set(
 ): void {
   const r = setsockopt(fd, level, name, buf, len);
   if (r < 0) throw errorFromErrno(r, op);
-}
-
-function setInt(
-  fd: number,
-  level: number,
-  name: number,
-  v: number,
-  op: string,
-) {
-  cell[0] = v;
-  set(fd, level, name, cellBytes, 4, op);
-}
-
-function getInt(fd: number, level: number, name: number, op: string): number {
-  cell[0] = 0;
-  lenCell[0] = 4;
-  const r = getsockopt(fd, level, name, cellBytes, lenCell);
-  if (r < 0) throw errorFromErrno(r, op);
-  // Some IPv4 options answer with a single byte.
-  return lenCell[0] === 1 ? cellBytes[0] : cell[0];
 }
 
 // struct ip_mreq { in_addr multiaddr; in_addr interface; } (8 bytes)
@@ -300,7 +279,7 @@ export function leaveMulticast6(
 export function setMulticastTTL(socket: FdLike, ttl: number): void {
   const fd = fdOf(socket, "setMulticastTTL");
   intIn(ttl, 0, 255, "setMulticastTTL", "ttl");
-  setInt(fd, SOL.IP, IP.MULTICAST_TTL, ttl, "setsockopt(IP_MULTICAST_TTL)");
+  setIntOpt(fd, SOL.IP, IP.MULTICAST_TTL, ttl, "setsockopt(IP_MULTICAST_TTL)");
 }
 
 /**
@@ -315,7 +294,12 @@ export function setMulticastTTL(socket: FdLike, ttl: number): void {
  */
 export function getMulticastTTL(socket: FdLike): number {
   const fd = fdOf(socket, "getMulticastTTL");
-  return getInt(fd, SOL.IP, IP.MULTICAST_TTL, "getsockopt(IP_MULTICAST_TTL)");
+  return getIntOpt(
+    fd,
+    SOL.IP,
+    IP.MULTICAST_TTL,
+    "getsockopt(IP_MULTICAST_TTL)",
+  );
 }
 
 /**
@@ -331,7 +315,7 @@ export function getMulticastTTL(socket: FdLike): number {
 export function setMulticastLoop(socket: FdLike, enable: boolean): void {
   const fd = fdOf(socket, "setMulticastLoop");
   bool(enable, "setMulticastLoop", "enable");
-  setInt(
+  setIntOpt(
     fd,
     SOL.IP,
     IP.MULTICAST_LOOP,
@@ -352,7 +336,7 @@ export function setMulticastLoop(socket: FdLike, enable: boolean): void {
  */
 export function getMulticastLoop(socket: FdLike): boolean {
   const fd = fdOf(socket, "getMulticastLoop");
-  return getInt(
+  return getIntOpt(
     fd,
     SOL.IP,
     IP.MULTICAST_LOOP,
@@ -431,7 +415,7 @@ export function getMulticastInterface(socket: FdLike): string {
 export function setMulticastAll(socket: FdLike, enable: boolean): void {
   const fd = fdOf(socket, "setMulticastAll");
   bool(enable, "setMulticastAll", "enable");
-  setInt(
+  setIntOpt(
     fd,
     SOL.IP,
     IP.MULTICAST_ALL,
@@ -452,7 +436,7 @@ export function setMulticastAll(socket: FdLike, enable: boolean): void {
  */
 export function getMulticastAll(socket: FdLike): boolean {
   const fd = fdOf(socket, "getMulticastAll");
-  return getInt(
+  return getIntOpt(
     fd,
     SOL.IP,
     IP.MULTICAST_ALL,
@@ -473,7 +457,7 @@ export function getMulticastAll(socket: FdLike): boolean {
 export function setMulticast6Hops(socket: FdLike, hops: number): void {
   const fd = fdOf(socket, "setMulticast6Hops");
   intIn(hops, -1, 255, "setMulticast6Hops", "hops");
-  setInt(
+  setIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_HOPS,
@@ -494,7 +478,7 @@ export function setMulticast6Hops(socket: FdLike, hops: number): void {
  */
 export function getMulticast6Hops(socket: FdLike): number {
   const fd = fdOf(socket, "getMulticast6Hops");
-  return getInt(
+  return getIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_HOPS,
@@ -515,7 +499,7 @@ export function getMulticast6Hops(socket: FdLike): number {
 export function setMulticast6Loop(socket: FdLike, enable: boolean): void {
   const fd = fdOf(socket, "setMulticast6Loop");
   bool(enable, "setMulticast6Loop", "enable");
-  setInt(
+  setIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_LOOP,
@@ -536,7 +520,7 @@ export function setMulticast6Loop(socket: FdLike, enable: boolean): void {
  */
 export function getMulticast6Loop(socket: FdLike): boolean {
   const fd = fdOf(socket, "getMulticast6Loop");
-  return getInt(
+  return getIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_LOOP,
@@ -557,7 +541,7 @@ export function getMulticast6Loop(socket: FdLike): boolean {
 export function setMulticast6Interface(socket: FdLike, ifindex: number): void {
   const fd = fdOf(socket, "setMulticast6Interface");
   intIn(ifindex, 0, 0x7fffffff, "setMulticast6Interface", "ifindex");
-  setInt(
+  setIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_IF,
@@ -578,7 +562,7 @@ export function setMulticast6Interface(socket: FdLike, ifindex: number): void {
  */
 export function getMulticast6Interface(socket: FdLike): number {
   const fd = fdOf(socket, "getMulticast6Interface");
-  return getInt(
+  return getIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_IF,
@@ -599,7 +583,7 @@ export function getMulticast6Interface(socket: FdLike): number {
 export function setMulticast6All(socket: FdLike, enable: boolean): void {
   const fd = fdOf(socket, "setMulticast6All");
   bool(enable, "setMulticast6All", "enable");
-  setInt(
+  setIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_ALL,
@@ -620,7 +604,7 @@ export function setMulticast6All(socket: FdLike, enable: boolean): void {
  */
 export function getMulticast6All(socket: FdLike): boolean {
   const fd = fdOf(socket, "getMulticast6All");
-  return getInt(
+  return getIntOpt(
     fd,
     SOL.IPV6,
     IPV6.MULTICAST_ALL,

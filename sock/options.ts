@@ -7,6 +7,7 @@ import { getsockopt, setsockopt, syscall6 } from "../zcall/syscalls.ts";
 import { SYS } from "../zcall/sysnum.ts";
 import { errorFromErrno, type SockError } from "./errors.ts";
 import { type FdLike, fdOf } from "./socket.ts";
+import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 
 const F_GETFD = 1;
 const F_SETFD = 2;
@@ -14,8 +15,6 @@ const F_GETFL = 3;
 const F_SETFL = 4;
 const FD_CLOEXEC_FLAG = 1;
 
-const val = new Int32Array(2);
-const valBytes = new Uint8Array(val.buffer);
 const len = new Uint32Array(1);
 
 function setInt(
@@ -25,19 +24,11 @@ function setInt(
   v: number,
   fn: string,
 ): void {
-  const fd = fdOf(s, fn);
-  val[0] = v;
-  const r = setsockopt(fd, level, name, valBytes, 4);
-  if (r < 0) throw errorFromErrno(r, fn);
+  setIntOpt(fdOf(s, fn), level, name, v, fn);
 }
 
 function getInt(s: FdLike, level: number, name: number, fn: string): number {
-  const fd = fdOf(s, fn);
-  val[0] = 0;
-  len[0] = 4;
-  const r = getsockopt(fd, level, name, valBytes, len);
-  if (r < 0) throw errorFromErrno(r, fn);
-  return val[0];
+  return getIntOpt(fdOf(s, fn), level, name, fn);
 }
 
 function bool(v: boolean, fn: string): number {

@@ -7,6 +7,7 @@ import { SOL } from "../zcall/constants.ts";
 import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { bool, intIn } from "./_arg_checks.ts";
+import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 
 /**
  * SCTP socket option names (level SOL_SCTP = 132).
@@ -69,16 +70,11 @@ function getRaw(fd: number, name: number, len: number, op: string): number {
 }
 
 function setInt(s: FdLike, name: number, v: number, op: string): void {
-  const fd = fdOf(s, `set${op}`);
-  sdv.setInt32(0, v, true);
-  setRaw(fd, name, 4, op);
+  setIntOpt(fdOf(s, `set${op}`), SOL.SCTP, name, v, `setsockopt(${op})`);
 }
 
 function getInt(s: FdLike, name: number, op: string): number {
-  const fd = fdOf(s, `get${op}`);
-  scratch.fill(0, 0, 4);
-  getRaw(fd, name, 4, op);
-  return sdv.getInt32(0, true);
+  return getIntOpt(fdOf(s, `get${op}`), SOL.SCTP, name, `getsockopt(${op})`);
 }
 
 // struct sctp_assoc_value { sctp_assoc_t assoc_id; u32 assoc_value; } (8)

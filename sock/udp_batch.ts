@@ -25,14 +25,7 @@
 import { AF, MSG, SOL, UDP } from "../zcall/constants.ts";
 import { unsafeAddressOf, viewByteLength } from "../zcall/memory.ts";
 import { Iovecs, Msghdr } from "../zcall/structs.ts";
-import {
-  getsockopt,
-  recvmmsg,
-  recvmsg,
-  sendmmsg,
-  sendmsg,
-  setsockopt,
-} from "../zcall/syscalls.ts";
+import { recvmmsg, recvmsg, sendmmsg, sendmsg } from "../zcall/syscalls.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { decodeSockaddr, type RawSockaddr, type Sockaddr } from "./sockaddr.ts";
 import { waitReadable, waitWritable } from "./_reactor.ts";
@@ -40,6 +33,7 @@ import { forEachControlMessage, putControlMessage } from "./cmsg.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { intIn } from "./_arg_checks.ts";
 import { structOf } from "../zcall/_pinned.ts";
+import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 
 const MMSG = 64; // sizeof(struct mmsghdr)
 const NAME = 28; // room for sockaddr_in6 (and sockaddr_in)
@@ -662,30 +656,6 @@ export async function recvMessagesAsync(
   }
 }
 
-const optCell = new Int32Array(1);
-const optBytes = new Uint8Array(optCell.buffer);
-const lenCell = new Uint32Array(1);
-
-function setInt(
-  fd: number,
-  level: number,
-  name: number,
-  v: number,
-  op: string,
-) {
-  optCell[0] = v;
-  const r = setsockopt(fd, level, name, optBytes);
-  if (r < 0) throw errorFromErrno(r, op);
-}
-
-function getInt(fd: number, level: number, name: number, op: string): number {
-  lenCell[0] = 4;
-  optCell[0] = 0;
-  const r = getsockopt(fd, level, name, optBytes, lenCell);
-  if (r < 0) throw errorFromErrno(r, op);
-  return optCell[0];
-}
-
 /**
  * UDP GSO for every send on the socket: payloads larger than `size` are
  * split by the kernel into `size`-byte datagrams (the last may be shorter).
@@ -701,7 +671,7 @@ function getInt(fd: number, level: number, name: number, op: string): number {
 export function setUDPSegment(socket: FdLike, size: number): void {
   const fd = fdOf(socket, "setUDPSegment");
   intIn(size, 0, 65535, "setUDPSegment", "size");
-  setInt(fd, SOL.UDP, UDP.SEGMENT, size, "setsockopt(UDP_SEGMENT)");
+  setIntOpt(fd, SOL.UDP, UDP.SEGMENT, size, "setsockopt(UDP_SEGMENT)");
 }
 
 /**
@@ -716,7 +686,7 @@ export function setUDPSegment(socket: FdLike, size: number): void {
  */
 export function getUDPSegment(socket: FdLike): number {
   const fd = fdOf(socket, "getUDPSegment");
-  return getInt(fd, SOL.UDP, UDP.SEGMENT, "getsockopt(UDP_SEGMENT)");
+  return getIntOpt(fd, SOL.UDP, UDP.SEGMENT, "getsockopt(UDP_SEGMENT)");
 }
 
 /**
@@ -736,7 +706,7 @@ export function setUDPGRO(socket: FdLike, enable: boolean): void {
   if (typeof enable !== "boolean") {
     throw new TypeError("setUDPGRO: enable must be a boolean");
   }
-  setInt(fd, SOL.UDP, UDP.GRO, enable ? 1 : 0, "setsockopt(UDP_GRO)");
+  setIntOpt(fd, SOL.UDP, UDP.GRO, enable ? 1 : 0, "setsockopt(UDP_GRO)");
 }
 
 /**
@@ -751,7 +721,7 @@ export function setUDPGRO(socket: FdLike, enable: boolean): void {
  */
 export function getUDPGRO(socket: FdLike): boolean {
   const fd = fdOf(socket, "getUDPGRO");
-  return getInt(fd, SOL.UDP, UDP.GRO, "getsockopt(UDP_GRO)") !== 0;
+  return getIntOpt(fd, SOL.UDP, UDP.GRO, "getsockopt(UDP_GRO)") !== 0;
 }
 
 let groFound = 0;
