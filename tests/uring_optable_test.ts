@@ -148,10 +148,14 @@ async function scavenges(ops: number): Promise<number> {
 }
 
 Deno.test("uring op table: the generic submit path allocates nothing", async () => {
+  // Per-operation garbage scales with the count: even 16 bytes an op is
+  // 32 MB over 2M ops, several scavenges of the young generation. One
+  // stray scavenge (the runtime's own, seen with or without these ops on
+  // a loaded machine) is tolerated.
   const base = await scavenges(0);
-  const withOps = await scavenges(1_000_000);
+  const withOps = await scavenges(2_000_000);
   assert.ok(
-    withOps - base <= 0,
-    `${withOps - base} scavenges during 1M submitted operations`,
+    withOps - base <= 1,
+    `${withOps - base} scavenges during 2M submitted operations`,
   );
 });

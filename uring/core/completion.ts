@@ -57,6 +57,12 @@ export interface WaitAsyncOptions {
   signal?: AbortSignal;
 }
 
+// The CQE classes the general reap loop decodes into.
+const REAP_VIEW = 0;
+const REAP_DIRECT = 1;
+const REAP_EXT = 2;
+type AnyCQE = CQEView | DirectCQE | ExtCQE;
+
 /**
  * Completion: the reap loops over the CQ, non-blocking, blocking and
  * event-loop-friendly waits, and the ring's eventfd.
@@ -152,33 +158,7 @@ export abstract class RingCompletion extends RingSubmission {
         if (w === end) w = base;
       }
     } else {
-      // Pins end with each final CQE; a pinned op that asked for no CQE on
-      // success (HIDDEN) has its successful CQE dropped here.
-      let out = 0;
-      for (let k = 0; k < n; k++) {
-        const w = base + (((head + k) & mask) << shift);
-        const lo = u32[w];
-        const hi = u32[w + 1];
-        const res = i32[w + 2];
-        const flags = u32[w + 3];
-        if (
-          pins.keys !== 0 && (flags & 2) === 0 &&
-          pins.complete(lo, hi) === HIDDEN && res >= 0
-        ) continue;
-        const v = cqes[out++];
-        v.userDataLo = lo;
-        v.userDataHi = hi;
-        v.res = res;
-        v.flags = flags;
-        if (shift === 3) {
-          v.extra1Lo = u32[w + 4];
-          v.extra1Hi = u32[w + 5];
-          v.extra2Lo = u32[w + 6];
-          v.extra2Hi = u32[w + 7];
-        }
-      }
-      this._advanceCq(head, n);
-      return out;
+      return this._reapAs(cqes, REAP_VIEW);
     }
     if (shift === 3) this._reapExtra(cqes, head, n);
     const nh = (head + n) >>> 0;
@@ -218,49 +198,7 @@ export abstract class RingCompletion extends RingSubmission {
    * straight into DirectCQE objects, without the mode dispatch.
    */
   waitDirect(cqes: DirectCQE[]): number {
-    if (this._closed) throw new RingClosedError("waitDirect");
-    checkViews("waitDirect", cqes, DirectCQE);
-    if (this._tail !== this._head) this.submit();
-    const n = this._reapDirect(cqes);
-    if (n !== 0 || !this._idle()) return n;
-    return this._reapDirect(cqes);
-  }
-
-  _reapDirect(cqes: DirectCQE[]): number {
-    const u32 = this._u32;
-    const head = this._cqHead;
-    const tail = this._atomic
-      ? Atomics.load(u32, this._cqTailW)
-      : u32[this._cqTailW];
-    let n = (tail - head) >>> 0;
-    if (n === 0) return 0;
-    if (n > cqes.length) n = cqes.length;
-    const i32 = this._i32;
-    const mask = this._cqMask;
-    const base = this._cqesW;
-    const shift = this._cqeShift;
-    const pins = this._pins;
-    let out = 0;
-    for (let k = 0; k < n; k++) {
-      const w = base + (((head + k) & mask) << shift);
-      const lo = u32[w];
-      const hi = u32[w + 1];
-      const res = i32[w + 2];
-      const flags = u32[w + 3];
-      if (
-        pins.keys !== 0 && (flags & 2) === 0 &&
-        pins.complete(lo, hi) === HIDDEN && res >= 0
-      ) continue;
-      const v = cqes[out++];
-      v.res = res;
-      v.flags = flags;
-      v.op = lo & 0xff;
-      v.sqeFlags = (lo >>> 8) & 0xff;
-      v.bufGroup = lo >>> 16;
-      v.fd = (hi << 2) >> 2;
-    }
-    this._advanceCq(head, n);
-    return out;
+    return this._waitAs("waitDirect", cqes, DirectCQE, REAP_DIRECT);
   }
 
   /**
@@ -268,17 +206,31 @@ export abstract class RingCompletion extends RingSubmission {
    * ExtSQE resolved (null for a completion whose context is not extended).
    */
   waitExtended(cqes: ExtCQE[]): number {
-    if (this._closed) throw new RingClosedError("waitExtended");
-    checkViews("waitExtended", cqes, ExtCQE);
-    if (this._tail !== this._head) this.submit();
-    const n = this._reapExt(cqes);
-    if (n !== 0 || !this._idle()) return n;
-    return this._reapExt(cqes);
+    return this._waitAs("waitExtended", cqes, ExtCQE, REAP_EXT);
   }
 
-  _reapExt(cqes: ExtCQE[]): number {
+  // wait() for the other CQE classes (wait() itself keeps its fast path).
+  _waitAs(
+    where: string,
+    cqes: AnyCQE[],
+    cls: typeof DirectCQE | typeof ExtCQE,
+    kind: number,
+  ): number {
+    if (this._closed) throw new RingClosedError(where);
+    checkViews(where, cqes, cls);
+    if (this._tail !== this._head) this.submit();
+    const n = this._reapAs(cqes, kind);
+    if (n !== 0 || !this._idle()) return n;
+    return this._reapAs(cqes, kind);
+  }
+
+  // The one general reap loop, decoding into the CQE class `kind` names.
+  // Pins end with each final CQE; a pinned op that asked for no CQE on
+  // success (HIDDEN) has its successful CQE dropped here.
+  _reapAs(cqes: AnyCQE[], kind: number): number {
     const u32 = this._u32;
     const head = this._cqHead;
+    // Acquire: CQE contents are valid once the tail is seen.
     const tail = this._atomic
       ? Atomics.load(u32, this._cqTailW)
       : u32[this._cqTailW];
@@ -304,7 +256,25 @@ export abstract class RingCompletion extends RingSubmission {
       const v = cqes[out++];
       v.res = res;
       v.flags = flags;
-      v.ext = hi >>> 30 === 2 ? (slotOf(lo, hi) as ExtSQE) : null;
+      if (kind === REAP_VIEW) {
+        const c = v as CQEView;
+        c.userDataLo = lo;
+        c.userDataHi = hi;
+        if (shift === 3) {
+          c.extra1Lo = u32[w + 4];
+          c.extra1Hi = u32[w + 5];
+          c.extra2Lo = u32[w + 6];
+          c.extra2Hi = u32[w + 7];
+        }
+      } else if (kind === REAP_DIRECT) {
+        const d = v as DirectCQE;
+        d.op = lo & 0xff;
+        d.sqeFlags = (lo >>> 8) & 0xff;
+        d.bufGroup = lo >>> 16;
+        d.fd = (hi << 2) >> 2;
+      } else {
+        (v as ExtCQE).ext = hi >>> 30 === 2 ? (slotOf(lo, hi) as ExtSQE) : null;
+      }
     }
     this._advanceCq(head, n);
     return out;
