@@ -7,7 +7,7 @@ import { viewBuffer, viewBytes } from "./_views.ts";
 import { errnoMessage, errnoName } from "./errno.ts";
 import { MissingPermissionError } from "./permission.ts";
 import { mmap, munmap } from "./syscalls.ts";
-import { pageSize } from "./page_memory.ts";
+import { checkRegionLength, openBuffer, pageSize } from "./_region.ts";
 
 /**
  * The address of a buffer's first byte, as a Number, for writing into kernel
@@ -162,11 +162,7 @@ export class Mapping {
     fd: number,
     offset = 0,
   ) {
-    if (!(length > 0 && Number.isSafeInteger(length))) {
-      throw new RangeError(
-        `Mapping: length must be a positive integer, got ${length}`,
-      );
-    }
+    checkRegionLength("Mapping", length);
     if (!(offset >= 0 && offset % pageSize() === 0)) {
       throw new RangeError(
         `Mapping: offset must be a non-negative multiple of ${pageSize()}`,
@@ -230,10 +226,7 @@ export class Mapping {
   }
 
   #check(): ArrayBuffer {
-    if (this.#buffer === null) {
-      throw new ReferenceError("Mapping: the region was unmapped (closed)");
-    }
-    return this.#buffer;
+    return openBuffer(this.#buffer, "Mapping: the region was unmapped");
   }
 
   /**

@@ -6,39 +6,11 @@
 // Mapping (mmap'd memory) needs the unscoped `--allow-ffi`.
 
 import { unsafeAddressOf } from "./memory.ts";
-import { mmap, munmap, syscall6 } from "./syscalls.ts";
+import { syscall6 } from "./syscalls.ts";
+import { checkRegionLength, openBuffer, pageSize } from "./_region.ts";
 import { SYS } from "./sysnum.ts";
 
-let cachedPageSize = 0;
-
-/**
- * The kernel's page size, measured rather than assumed: munmap(2) refuses an
- * address that is not page-aligned, so the smallest power of two past which
- * a fresh anonymous mapping can be unmapped is the page size (4 KiB on
- * x86_64; 4, 16 or 64 KiB on aarch64).
- *
- * @returns The page size in bytes.
- *
- * @example
- * ```ts
- * import { pageSize } from "@kernio/kernio/zcall";
- * pageSize() % 4096; // 0
- * ```
- */
-export function pageSize(): number {
-  if (cachedPageSize) return cachedPageSize;
-  const span = 1 << 20;
-  const base = mmap(0, span, 0, /* PROT_NONE */ 0x22, /* PRIVATE|ANON */ -1, 0);
-  if (base < 0) return (cachedPageSize = 4096);
-  try {
-    for (let p = 1024; p < span; p *= 2) {
-      if (munmap(base + p, 1) === 0) return (cachedPageSize = p);
-    }
-  } finally {
-    munmap(base, span);
-  }
-  return (cachedPageSize = 4096);
-}
+export { pageSize } from "./_region.ts";
 
 /**
  * Tells when the kernel has let go of memory (see
@@ -208,11 +180,7 @@ export class PageMemory {
    * @param length Bytes wanted (> 0).
    */
   constructor(length: number) {
-    if (!(length > 0 && Number.isSafeInteger(length))) {
-      throw new RangeError(
-        `PageMemory: length must be a positive integer, got ${length}`,
-      );
-    }
+    checkRegionLength("PageMemory", length);
     sweep(Date.now());
     const page = pageSize();
     const rounded = Math.ceil(length / page) * page;
@@ -280,10 +248,7 @@ export class PageMemory {
   }
 
   #check(): ArrayBuffer {
-    if (this.#buffer === null) {
-      throw new ReferenceError("PageMemory: the memory was released (closed)");
-    }
-    return this.#buffer;
+    return openBuffer(this.#buffer, "PageMemory: the memory was released");
   }
 
   /**
