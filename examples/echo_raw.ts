@@ -21,7 +21,7 @@
  * @module
  */
 
-import { SockaddrInet4 } from "../sock/mod.ts";
+import { SockaddrInet4 } from "@kernio/kernio/sock";
 import {
   AF,
   bind,
@@ -36,7 +36,7 @@ import {
   SOCK,
   socket,
   SOL,
-} from "../zcall/mod.ts";
+} from "@kernio/kernio/zcall";
 import {
   BufferRing,
   type CQEView,
@@ -46,8 +46,8 @@ import {
   submitAcceptMultishot,
   submitReceiveMultishot,
   UringDriver,
-} from "../uring/mod.ts";
-import { prepSend } from "../uring/raw.ts";
+} from "@kernio/kernio/uring";
+import { prepSend } from "@kernio/kernio/uring/raw";
 
 const RECV = IORING_OP.RECV;
 const SEND = IORING_OP.SEND;

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { listen } from "../uring/mod.ts";
+import { listen } from "@kernio/kernio/uring";
 
 async function serve(conn: Deno.Conn): Promise<void> {
   const buf = new Uint8Array(65536);

@@ -17,8 +17,8 @@
  * @module
  */
 
-import { close, O, pipe2 } from "../zcall/mod.ts";
-import { UringDriver } from "../uring/mod.ts";
+import { close, O, pipe2 } from "@kernio/kernio/zcall";
+import { UringDriver } from "@kernio/kernio/uring";
 
 const CHUNK = 1 << 16;
 

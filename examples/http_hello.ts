@@ -14,7 +14,7 @@
  * @module
  */
 
-import { serve } from "../http/mod.ts";
+import { serve } from "@kernio/kernio/http";
 
 const server = serve({
   port: Number(Deno.args[0] ?? 0),

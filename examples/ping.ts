@@ -17,7 +17,7 @@
  * @module
  */
 
-import { Pinger, type PingMode, TimedOutError } from "../sock/mod.ts";
+import { Pinger, type PingMode, TimedOutError } from "@kernio/kernio/sock";
 
 function usage(msg: string): never {
   console.error(`ping: ${msg}`);

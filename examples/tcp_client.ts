@@ -15,8 +15,8 @@
  * @module
  */
 
-import { AF } from "../zcall/mod.ts";
-import { UringDriver } from "../uring/mod.ts";
+import { AF } from "@kernio/kernio/zcall";
+import { UringDriver } from "@kernio/kernio/uring";
 import { startEchoServer } from "./echo_raw.ts";
 
 /**

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { getsockopt, SOL, TCP } from "../zcall/mod.ts";
+import { getsockopt, SOL, TCP } from "@kernio/kernio/zcall";
 import {
   getTCPInfoInto,
   listenTCP,
@@ -27,7 +27,7 @@ import {
   TCP_STATE,
   TCPDialer,
   TCPInfo,
-} from "../sock/mod.ts";
+} from "@kernio/kernio/sock";
 
 const STATES = Object.fromEntries(
   Object.entries(TCP_STATE).map(([k, v]) => [v, k]),

@@ -23,8 +23,8 @@ import {
   getsockname,
   SOCK,
   socket,
-} from "../zcall/mod.ts";
-import { UringDriver } from "../uring/mod.ts";
+} from "@kernio/kernio/zcall";
+import { UringDriver } from "@kernio/kernio/uring";
 
 function udpSocket(): [number, Uint8Array] {
   const fd = socket(AF.INET, SOCK.DGRAM | SOCK.CLOEXEC, 0);
