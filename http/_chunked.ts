@@ -38,13 +38,19 @@ export class ChunkedDecoder {
   #line = "";
   #trailerBytes = 0;
   readonly #maxTrailerSize: number;
+  readonly #maxTrailerCount: number;
   /** Trailer fields seen (name: value lines), valid once done. */
   trailers: string[] = [];
   /** Set to an HTTP status when the coding is malformed (400) or too large. */
   error = 0;
 
-  constructor(maxTrailerSize: number) {
+  /**
+   * @param maxTrailerSize Most trailer bytes (more: error 431).
+   * @param maxTrailerCount Most trailer fields (more: error 431).
+   */
+  constructor(maxTrailerSize: number, maxTrailerCount = Infinity) {
     this.#maxTrailerSize = maxTrailerSize;
+    this.#maxTrailerCount = maxTrailerCount;
   }
 
   /** Whether the last chunk and trailer section were read. */
@@ -174,6 +180,7 @@ export class ChunkedDecoder {
       return true;
     }
     if (!validFieldLine(line)) this.error = 400;
+    else if (this.trailers.length >= this.#maxTrailerCount) this.error = 431;
     else this.trailers.push(line);
     return false;
   }

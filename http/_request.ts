@@ -13,6 +13,8 @@
  * @module
  */
 
+import type { TrailerSource } from "./trailers.ts";
+
 const EMPTY = new Uint8Array(0);
 
 /** See the module doc. Constructed by the server only. */
@@ -28,6 +30,7 @@ export class ServerRequest {
   #abortReason: unknown = undefined;
   #aborted = false;
   #real: Request | null = null;
+  #trailerSource: TrailerSource;
 
   /** @internal */
   constructor(
@@ -36,12 +39,19 @@ export class ServerRequest {
     host: string,
     fields: string[],
     body: ReadableStream<Uint8Array> | null,
+    trailerSource: TrailerSource,
   ) {
+    this.#trailerSource = trailerSource;
     this.#method = method;
     this.#target = target;
     this.#host = host;
     this.#fields = fields;
     this.#body = body;
+  }
+
+  /** @internal The request's trailer fields (see requestTrailers). */
+  _trailers(): Promise<Headers> {
+    return this.#trailerSource.trailers();
   }
 
   /** @internal Aborts `signal` (client gone, or the response failed). */

@@ -31,6 +31,8 @@ export class ResponseParts {
   text = "";
   bytes: Uint8Array = new Uint8Array(0);
   stream: ReadableStream<Uint8Array> | null = null;
+  /** Trailer fields to send after the body (see withTrailers). */
+  trailers: (() => HeadersInit | Promise<HeadersInit>) | null = null;
 }
 
 type Slots = Record<symbol, unknown>;

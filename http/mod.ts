@@ -3,7 +3,8 @@
  * or `serve(options, handler)`; the handler gets a standard `Request` and
  * returns a standard `Response`. Keep-alive, pipelining, chunked bodies
  * both ways, Expect: 100-continue, header-read and idle timeouts, limits,
- * graceful shutdown. Requests are parsed strictly: ambiguous framing
+ * graceful shutdown, trailers both ways ({@linkcode requestTrailers},
+ * {@linkcode withTrailers}). Requests are parsed strictly: ambiguous framing
  * (Content-Length with Transfer-Encoding, differing lengths) is refused.
  *
  * Runs on io_uring (kernio's connection engine): multishot accept,
@@ -38,3 +39,4 @@ export {
   type ServeTcpOptions,
   type ServeUnixOptions,
 } from "./server.ts";
+export { requestTrailers, withTrailers } from "./trailers.ts";
