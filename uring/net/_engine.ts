@@ -70,20 +70,17 @@
  * @module
  */
 
-import { IORING_OP, IOSQE, MSG, SHUT, SOCK } from "../../zcall/constants.ts";
+import { IORING_OP, IOSQE, MSG, SHUT } from "../../zcall/constants.ts";
 import { Errno } from "../../zcall/errno.ts";
 import { unsafeAddressOf } from "../../zcall/memory.ts";
-import { close as closeFd, sendto } from "../../zcall/syscalls.ts";
-import { BufferRing } from "../buffer_ring.ts";
+import { close as closeFd } from "../../zcall/syscalls.ts";
 import { type CQEView, IORING_CQE_BUFFER_SHIFT, IORING_CQE_F } from "../cqe.ts";
 import { UringDriver } from "../driver.ts";
 import { RingClosedError } from "../errors.ts";
 import type { Uring } from "../ring.ts";
 import {
-  IORING_ACCEPT,
   IORING_ASYNC_CANCEL,
   IORING_RECVSEND,
-  prepAccept,
   prepCancel,
   prepCancelFd,
   prepRecv,
@@ -91,6 +88,29 @@ import {
   prepShutdown,
 } from "../sqe.ts";
 import { checkFd } from "../_validate.ts";
+import { BufferGroups, type Group } from "./_buffer_groups.ts";
+import {
+  checkHandler,
+  EngineConn,
+  type EngineConnHandler,
+  type KeepAlive,
+  type SendCallback,
+} from "./_engine_conn.ts";
+import {
+  type EngineAcceptHandler,
+  EngineListener,
+} from "./_engine_listener.ts";
+
+export {
+  EngineConn,
+  type EngineConnHandler,
+  type KeepAlive,
+  type SendCallback,
+} from "./_engine_conn.ts";
+export {
+  type EngineAcceptHandler,
+  EngineListener,
+} from "./_engine_listener.ts";
 
 const F_MORE = IORING_CQE_F.MORE;
 const ENOBUFS = -Errno.ENOBUFS;
@@ -102,10 +122,6 @@ const OP_SHUTDOWN = IORING_OP.SHUTDOWN;
 const OP_CANCEL = IORING_OP.ASYNC_CANCEL;
 const FD_MASK = 0x3fffffff;
 const SEND_FLAGS = MSG.NOSIGNAL | MSG.WAITALL;
-const TRY_SEND_FLAGS = MSG.NOSIGNAL | MSG.DONTWAIT;
-const ACCEPT_FLAGS = SOCK.NONBLOCK | SOCK.CLOEXEC;
-const BACKOFF_MIN_MS = 10;
-const BACKOFF_MAX_MS = 1000;
 // How often unref'd endpoints are served when nothing keeps the loop alive.
 const UNREF_POLL_MS = 10;
 // How long the loop stays held after the last reason to hold it went.
@@ -142,324 +158,6 @@ export interface EngineStats {
   acceptBackoffs: number;
 }
 
-/**
- * What a connection tells its owner. Only `onData` is required.
- */
-export interface EngineConnHandler {
-  /**
-   * Bytes `buf[0..length)` arrived. The view is valid until the callback
-   * returns, unless retained or passed to send().
-   */
-  onData(conn: EngineConn, buf: Uint8Array, length: number): void;
-  /**
-   * The peer closed its write side (end of stream); receiving stops.
-   * Without this callback the engine calls `end(true)` (flush, shut down,
-   * close).
-   */
-  onEnd?(conn: EngineConn): void;
-  /**
-   * A receive or send failed with `-errno` (`op` "read" or "write"); the
-   * engine closes the connection after this callback.
-   */
-  onError?(conn: EngineConn, errno: number, op: "read" | "write"): void;
-  /** The send queue, once at or above the high-water mark, emptied. */
-  onDrain?(conn: EngineConn): void;
-  /** The write side was shut down after end() (`errno` 0, or -errno). */
-  onShutdown?(conn: EngineConn, errno: number): void;
-  /** The fd is closed and every resource released (the last call). */
-  onClose?(conn: EngineConn): void;
-}
-
-/**
- * When a ref'd endpoint keeps the event loop (and so the process) alive:
- * `"open"` (the default) for as long as it is open; `"waiting"` only while
- * its owner waits on it (see {@linkcode EngineConn.setWaiting}), as a
- * `Deno.Conn` or `Deno.Listener` does with a pending read, write or accept.
- * Endpoints that keep nothing alive are still served while the process
- * runs.
- */
-export type KeepAlive = "open" | "waiting";
-
-/**
- * Called for each queued send once its bytes are all sent (`errno` 0) or
- * when it failed or was dropped (`-errno`; -ECANCELED after close()).
- */
-export type SendCallback = (errno: number) => void;
-
-/**
- * What a listener tells its owner. Only `onAccept` is required.
- */
-export interface EngineAcceptHandler {
-  /** A connection was accepted (non-blocking, close-on-exec fd). */
-  onAccept(fd: number): void;
-  /**
-   * An accept failed with `-errno`. Temporary failures (EMFILE, ENFILE,
-   * ENOBUFS, ENOMEM) are retried after a back-off; others stop the
-   * listener (then onClose follows once it is idle).
-   */
-  onError?(errno: number, temporary: boolean): void;
-  /** Accepting stopped for good and nothing is in flight. */
-  onClose?(): void;
-}
-
-// One buffer group: a registered buffer ring plus per-buffer holds.
-class Group {
-  readonly ring: BufferRing;
-  readonly index: number;
-  readonly size: number;
-  readonly mem: ArrayBufferLike;
-  readonly base: number;
-  // Byte offset of buffer 0 in `mem` (the group's memory is page-aligned
-  // JavaScript memory, not at offset 0 of its ArrayBuffer).
-  readonly origin: number;
-  readonly views: Uint8Array[];
-  readonly holds: Int32Array;
-  held = 0;
-
-  constructor(ring: BufferRing, index: number) {
-    this.ring = ring;
-    this.index = index;
-    this.size = ring.bufferSize;
-    this.views = [];
-    for (let b = 0; b < ring.count; b++) this.views.push(ring.view(b));
-    this.mem = this.views[0].buffer;
-    this.origin = this.views[0].byteOffset;
-    this.base = ring.baseAddress;
-    this.holds = new Int32Array(ring.count);
-  }
-}
-
-/**
- * A connection served by an {@linkcode Engine}. See the module doc.
- */
-export class EngineConn {
-  /** The socket fd (owned by the engine until onClose). */
-  readonly fd: number;
-  /** Free slot for the owner's per-connection state. */
-  data: unknown = undefined;
-  /** @internal */ _handler: EngineConnHandler;
-  /** @internal */ _engine: Engine;
-  // Operations submitted and not yet finished (final CQE).
-  /** @internal */ _ops = 0;
-  /** @internal */ _recvArmed = false;
-  /** @internal */ _recvWaiting = false; // parked on buffers
-  /** @internal */ _paused = false;
-  /** @internal */ _eof = false;
-  /** @internal */ _closing = false;
-  /** @internal */ _closed = false;
-  /** @internal */ _ref = true;
-  /** @internal */ _keepOpen = true; // keepAlive "open" (else "waiting")
-  /** @internal */ _waiting = false; // the owner awaits this connection
-  /** @internal */ _alive = false; // counted in the engine's refs
-  /** @internal */ _busy = false; // counted in the engine's closing work
-  /** @internal */ _writeEnding = false; // end() called
-  /** @internal */ _shutdownSent = false;
-  /** @internal */ _closeAfterEnd = false;
-  /** @internal */ _shutdownDone = false;
-  /** @internal */ _sendInflight = false;
-  /** @internal */ _needDrain = false;
-  // The send queue as parallel arrays used as a ring (no per-send object).
-  /** @internal */ _qBuf: (Uint8Array | null)[] = [];
-  /** @internal */ _qStart: number[] = [];
-  /** @internal */ _qEnd: number[] = [];
-  /** @internal */ _qCb: (SendCallback | null)[] = [];
-  /** @internal */ _qGroup: number[] = [];
-  /** @internal */ _qHead = 0;
-  /** @internal */ _qLen = 0;
-  /** @internal */ _queued = 0;
-
-  /** @internal Use Engine.attach. */
-  constructor(engine: Engine, fd: number, handler: EngineConnHandler) {
-    this._engine = engine;
-    this.fd = fd;
-    this._handler = handler;
-  }
-
-  /** Bytes queued and not yet sent. */
-  get queuedBytes(): number {
-    return this._queued;
-  }
-
-  /** Whether close() was called (or the engine closed it). */
-  get closed(): boolean {
-    return this._closing;
-  }
-
-  /** Whether the peer ended its write side. */
-  get ended(): boolean {
-    return this._eof;
-  }
-
-  /** Replaces the handler (e.g. when a protocol upgrade takes over). */
-  setHandler(handler: EngineConnHandler): void {
-    checkHandler(handler);
-    this._handler = handler;
-  }
-
-  /**
-   * Queues `buf[start..end)` for sending, after everything queued before.
-   * The bytes must stay unchanged until `cb` runs (a view from onData may
-   * be passed as is: its buffer is then recycled once sent). Returns false
-   * when the queue has reached the high-water mark (keep going if you
-   * must; wait for onDrain to be polite). Throws once the write side is
-   * closed.
-   */
-  send(
-    buf: Uint8Array,
-    start = 0,
-    end: number = buf.length,
-    cb: SendCallback | null = null,
-  ): boolean {
-    return this._engine._send(this, buf, start, end, cb);
-  }
-
-  /**
-   * Sends `buf[start..end)` right now with a non-blocking send(2), when
-   * nothing is queued: returns the bytes the kernel took (possibly fewer),
-   * -EAGAIN when it took none or sends are queued (then use send()), or
-   * another -errno. Saves the ring round trip for a latency-bound writer;
-   * never blocks.
-   */
-  trySend(buf: Uint8Array, start = 0, end: number = buf.length): number {
-    if (this._qLen > 0 || this._sendInflight || this._writeEnding) {
-      return -Errno.EAGAIN;
-    }
-    if (this._closing) return -Errno.EBADF;
-    if (!(start >= 0 && start < end && end <= buf.length)) {
-      return start === end ? 0 : -Errno.EINVAL;
-    }
-    return sendto(
-      this.fd,
-      start === 0 ? buf : buf.subarray(start, end),
-      TRY_SEND_FLAGS,
-      null,
-      0,
-      end - start,
-    );
-  }
-
-  /**
-   * Keeps the buffer of the view being delivered to onData beyond the
-   * callback; returns a token for {@linkcode Engine.releaseBuffer}. Only
-   * valid inside onData.
-   */
-  retain(): number {
-    return this._engine._retain(this);
-  }
-
-  /** Stops receiving (data already on its way is still delivered). */
-  pause(): void {
-    this._engine._pause(this);
-  }
-
-  /** Resumes receiving after pause(). */
-  resume(): void {
-    this._engine._resume(this);
-  }
-
-  /**
-   * Shuts down the write side once the queued bytes are sent; with
-   * `close` true, then closes the connection (a graceful close).
-   */
-  end(close = false): void {
-    this._engine._end(this, close);
-  }
-
-  /**
-   * Cancels everything in flight, drops unsent bytes and closes the fd
-   * once the kernel let go (onClose then runs). Idempotent.
-   */
-  close(): void {
-    this._engine._close(this);
-  }
-
-  /** Keeps the event loop alive while open (the default). */
-  ref(): void {
-    this._engine._setRef(this, true);
-  }
-
-  /** Lets the process exit while this connection is open. */
-  unref(): void {
-    this._engine._setRef(this, false);
-  }
-
-  /**
-   * Tells the engine whether the owner is waiting on this connection (a
-   * read or write it has promised to settle). With `keepAlive: "waiting"`
-   * a ref'd connection keeps the event loop alive only while waiting.
-   */
-  setWaiting(waiting: boolean): void {
-    if (this._waiting === waiting) return;
-    this._waiting = waiting;
-    this._engine._refresh(this);
-  }
-}
-
-/**
- * A listening socket served by an {@linkcode Engine}.
- */
-export class EngineListener {
-  /** The listening fd (the owner closes it after onClose). */
-  readonly fd: number;
-  /** @internal */ _handler: EngineAcceptHandler;
-  /** @internal */ _engine: Engine;
-  /** @internal */ _armed = false;
-  /** @internal */ _paused = false;
-  /** @internal */ _closing = false;
-  /** @internal */ _closed = false;
-  /** @internal */ _ref = true;
-  /** @internal */ _keepOpen = true;
-  /** @internal */ _waiting = false;
-  /** @internal */ _alive = false;
-  /** @internal */ _busy = false;
-  /** @internal */ _tag = 0;
-  /** @internal */ _backoff = 0;
-  /** @internal */ _timer: Timer | undefined = undefined;
-
-  /** @internal Use Engine.listen. */
-  constructor(engine: Engine, fd: number, handler: EngineAcceptHandler) {
-    this._engine = engine;
-    this.fd = fd;
-    this._handler = handler;
-  }
-
-  /** Stops accepting (the kernel's backlog keeps new connections). */
-  pause(): void {
-    this._engine._pauseAccept(this);
-  }
-
-  /** Resumes accepting. */
-  resume(): void {
-    this._engine._resumeAccept(this);
-  }
-
-  /** Stops accepting for good; onClose runs once nothing is in flight. */
-  close(): void {
-    this._engine._closeListener(this);
-  }
-
-  /** Keeps the event loop alive while open (the default). */
-  ref(): void {
-    this._engine._setListenerRef(this, true);
-  }
-
-  /** Lets the process exit while this listener is open. */
-  unref(): void {
-    this._engine._setListenerRef(this, false);
-  }
-
-  /**
-   * Tells the engine whether the owner is waiting for a connection (a
-   * pending accept). With `keepAlive: "waiting"` a ref'd listener keeps the
-   * event loop alive only while waiting.
-   */
-  setWaiting(waiting: boolean): void {
-    if (this._waiting === waiting) return;
-    this._waiting = waiting;
-    this._engine._refresh(this);
-  }
-}
-
 type Timer = ReturnType<typeof setTimeout>;
 
 let defaultEngine: Engine | null = null;
@@ -478,20 +176,15 @@ export class Engine {
   readonly stats: EngineStats = { rearms: 0, noBuffers: 0, acceptBackoffs: 0 };
   readonly #ring: Uring;
   #w: Uint32Array;
-  readonly #bufferSize: number;
-  readonly #groupBuffers: number;
-  readonly #maxBuffers: number;
   readonly #hwm: number;
-  #groups: Group[] = [];
+  readonly #buffers: BufferGroups;
   #conns: (EngineConn | undefined)[] = [];
   // Listeners by their tag (in the accept's user_data): the owner may close
   // a listening fd, and the number be reused, while its accept is ending.
   #listeners: (EngineListener | undefined)[] = [];
   #nextTag = 1;
-  #bufWaiters: EngineConn[] = [];
   #retry: EngineConn[] = [];
   #retryTimer: Timer | undefined = undefined;
-  #rearmQueued = false;
   // The view being delivered (for retain() and zero-copy send()).
   #curGroup: Group | null = null;
   #curBid = -1;
@@ -518,25 +211,25 @@ export class Engine {
       entries,
       1 << 20,
     );
-    this.#bufferSize = intOpt(
+    const bufferSize = intOpt(
       "bufferSize",
       options.bufferSize,
       16384,
       64,
       1 << 24,
     );
-    this.#groupBuffers = intOpt(
+    const groupBuffers = intOpt(
       "groupBuffers",
       options.groupBuffers,
       512,
       1,
       32768,
     );
-    this.#maxBuffers = intOpt(
+    const maxBuffers = intOpt(
       "maxBuffers",
       options.maxBuffers,
       16384,
-      this.#groupBuffers,
+      groupBuffers,
       1 << 22,
     );
     this.#hwm = intOpt(
@@ -557,7 +250,11 @@ export class Engine {
     });
     this.#ring = this.driver.ring;
     this.#w = this.#ring.sqeWords;
-    this.#addGroup();
+    this.#buffers = new BufferGroups(
+      this.#ring,
+      { bufferSize, groupBuffers, maxBuffers },
+      (c) => this.#armRecv(c as EngineConn),
+    );
   }
 
   /**
@@ -578,16 +275,12 @@ export class Engine {
 
   /** Receive buffers over all groups. */
   get bufferCount(): number {
-    let n = 0;
-    for (const g of this.#groups) n += g.ring.count;
-    return n;
+    return this.#buffers.count;
   }
 
   /** Receive buffers currently held by JS (delivered, not yet recycled). */
   get buffersHeld(): number {
-    let n = 0;
-    for (const g of this.#groups) n += g.held;
-    return n;
+    return this.#buffers.held;
   }
 
   /** Whether close() ran. */
@@ -625,7 +318,7 @@ export class Engine {
     l._keepOpen = keepOpen("listen", options);
     this.#listeners[tag] = l;
     this.#live++;
-    this.#armAccept(l);
+    l._arm();
     this._refresh(l);
     return l;
   }
@@ -660,12 +353,7 @@ export class Engine {
 
   /** Gives back a buffer kept with {@linkcode EngineConn.retain}. */
   releaseBuffer(token: number): void {
-    const g = this.#groups[token >>> 16];
-    const bid = token & 0xffff;
-    if (g === undefined || bid >= g.holds.length || g.holds[bid] <= 0) {
-      throw new RangeError(`Engine.releaseBuffer: bad token ${token}`);
-    }
-    this.#unhold(g, bid);
+    this.#buffers.release(token);
   }
 
   /**
@@ -675,7 +363,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const l of this.#listeners) if (l) this._closeListener(l);
+    for (const l of this.#listeners) if (l) l.close();
     for (const c of this.#conns) if (c) this._close(c);
     const deadline = performance.now() + 5000;
     while (
@@ -699,7 +387,7 @@ export class Engine {
     // (even in the ring's asynchronous teardown) could write into memory
     // reused by then. Otherwise the mappings are left to the process (a
     // bounded leak, said aloud).
-    if (settled) { for (const g of this.#groups) g.ring.close(); }
+    if (settled) this.#buffers.close();
     await this.driver.close();
     if (!settled) {
       console.warn(
@@ -708,7 +396,6 @@ export class Engine {
         } endpoints still had kernel operations after 5 s; their receive buffers stay mapped`,
       );
     }
-    this.#groups = [];
     if (defaultEngine === this) defaultEngine = null;
   }
 
@@ -723,8 +410,13 @@ export class Engine {
 
   // ---- submissions ----------------------------------------------------------
 
-  // Claims an SQE (flushing when full); -1 when the kernel pushes back.
-  #sqe(): number {
+  /** @internal The SQE words of the ring (valid after _sqe()). */
+  get _words(): Uint32Array {
+    return this.#w;
+  }
+
+  /** @internal Claims an SQE; -1 when the kernel pushes back. */
+  _sqe(): number {
     const i = this.#ring.getSqe();
     if (i >= 0) {
       // The words array is replaced when the ring is resized.
@@ -736,15 +428,9 @@ export class Engine {
 
   #armRecv(c: EngineConn): void {
     if (c._recvArmed || c._closing || c._eof || c._paused) return;
-    const g = this.#pickGroup();
-    if (g === null) {
-      if (!c._recvWaiting) {
-        c._recvWaiting = true;
-        this.#bufWaiters.push(c);
-      }
-      return;
-    }
-    const i = this.#sqe();
+    const g = this.#buffers.pick();
+    if (g === null) return this.#buffers.wait(c);
+    const i = this._sqe();
     if (i < 0) return this.#later(c);
     const w = this.#w;
     prepRecv(w, i, c.fd, 0, 0, 0);
@@ -758,39 +444,22 @@ export class Engine {
     this.driver.kick();
   }
 
-  #armAccept(l: EngineListener): void {
-    if (l._armed || l._closing || l._paused || l._timer !== undefined) return;
-    const i = this.#sqe();
-    if (i < 0) {
-      l._timer = setTimeout(() => {
-        l._timer = undefined;
-        this.#armAccept(l);
-      }, 1);
-      return;
-    }
-    const w = this.#w;
-    prepAccept(w, i, l.fd, 0, 0, ACCEPT_FLAGS);
-    w[i] |= IORING_ACCEPT.MULTISHOT << 16;
-    w[i + 8] = OP_ACCEPT | (l._tag << 16);
-    w[i + 9] = l.fd & FD_MASK;
-    l._armed = true;
-    this.driver.kick();
-  }
-
   #submitSend(c: EngineConn): void {
-    if (c._sendInflight || c._qLen === 0) return;
-    const i = this.#sqe();
+    const q = c._q;
+    if (c._sendInflight || q.length === 0) return;
+    const i = this._sqe();
     if (i < 0) return this.#later(c);
-    const k = c._qHead;
-    const buf = c._qBuf[k]!;
-    const start = c._qStart[k];
-    const gi = c._qGroup[k];
-    const addr = gi >= 0
-      ? this.#groups[gi].base + buf.byteOffset - this.#groups[gi].origin +
-        start
-      : unsafeAddressOf(buf) + start;
+    const k = q.head;
+    const buf = q.bufs[k]!;
+    const start = q.starts[k];
+    const gi = q.groups[k];
+    let addr: number;
+    if (gi >= 0) {
+      const g = this.#buffers.list[gi];
+      addr = g.base + buf.byteOffset - g.origin + start;
+    } else addr = unsafeAddressOf(buf) + start;
     const w = this.#w;
-    prepSend(w, i, c.fd, addr, c._qEnd[k] - start, SEND_FLAGS);
+    prepSend(w, i, c.fd, addr, q.ends[k] - start, SEND_FLAGS);
     w[i + 8] = OP_SEND;
     w[i + 9] = c.fd & FD_MASK;
     c._sendInflight = true;
@@ -799,7 +468,7 @@ export class Engine {
   }
 
   #submitShutdown(c: EngineConn): void {
-    const i = this.#sqe();
+    const i = this._sqe();
     if (i < 0) return this.#later(c);
     const w = this.#w;
     prepShutdown(w, i, c.fd, SHUT.WR);
@@ -814,8 +483,9 @@ export class Engine {
   // fd stays open until its operations end) or the operations whose
   // user_data low word is `udLo` on that fd (a paused receive, an accept:
   // these match even if the owner already closed the fd).
-  #cancel(fd: number, all: boolean, udLo: number): boolean {
-    const i = this.#sqe();
+  /** @internal See above. */
+  _cancel(fd: number, all: boolean, udLo: number): boolean {
+    const i = this._sqe();
     if (i < 0) return false;
     const w = this.#w;
     if (all) {
@@ -847,81 +517,18 @@ export class Engine {
   #resumeWork(c: EngineConn): void {
     if (c._closed) return;
     if (c._closing) {
-      if (c._ops > 0 && !this.#cancel(c.fd, true, 0)) this.#later(c);
+      if (c._ops > 0 && !this._cancel(c.fd, true, 0)) this.#later(c);
       return;
     }
     this.#armRecv(c);
     this.#submitSend(c);
     if (
-      c._writeEnding && !c._shutdownSent && c._qLen === 0 &&
+      c._writeEnding && !c._shutdownSent && c._q.length === 0 &&
       !c._sendInflight
     ) this.#submitShutdown(c);
   }
 
   // ---- buffers ---------------------------------------------------------------
-
-  #addGroup(): Group | null {
-    if (this.bufferCount + this.#groupBuffers > this.#maxBuffers) return null;
-    const index = this.#groups.length;
-    let ring: BufferRing | null = null;
-    // Group ids: the ring may carry other users' groups; find a free one.
-    for (let id = 0x4b00 + index; id < 0xffff && ring === null; id += 64) {
-      try {
-        ring = BufferRing.register(this.#ring, {
-          groupId: id,
-          entries: this.#groupBuffers,
-          bufferSize: this.#bufferSize,
-        });
-      } catch (e) {
-        if ((e as { code?: string }).code !== "EEXIST") throw e;
-      }
-    }
-    if (ring === null) return null;
-    const g = new Group(ring, index);
-    this.#groups.push(g);
-    return g;
-  }
-
-  // The group with a free buffer (most free first), growing if all are
-  // in use; null when at maxBuffers with every buffer held.
-  #pickGroup(): Group | null {
-    const gs = this.#groups;
-    let best: Group | null = null;
-    let bestFree = 0;
-    for (let k = 0; k < gs.length; k++) {
-      const free = gs[k].ring.count - gs[k].held;
-      if (free > bestFree) {
-        best = gs[k];
-        bestFree = free;
-      }
-    }
-    if (best !== null) return best;
-    return this.#addGroup();
-  }
-
-  #unhold(g: Group, bid: number): void {
-    if (--g.holds[bid] > 0) return;
-    g.held--;
-    g.ring.recycle(bid);
-    if (this.#bufWaiters.length > 0 && !this.#rearmQueued) {
-      this.#rearmQueued = true;
-      queueMicrotask(this.#rearmWaiters);
-    }
-  }
-
-  #rearmWaiters = (): void => {
-    this.#rearmQueued = false;
-    const list = this.#bufWaiters;
-    let k = 0;
-    while (k < list.length) {
-      const g = this.#pickGroup();
-      if (g === null) break;
-      const c = list[k++];
-      c._recvWaiting = false;
-      this.#armRecv(c);
-    }
-    list.splice(0, k);
-  };
 
   /** @internal */
   _retain(c: EngineConn): number {
@@ -929,8 +536,7 @@ export class Engine {
     if (g === null || this.#curConn !== c) {
       throw new TypeError("EngineConn.retain: only valid inside onData");
     }
-    g.holds[this.#curBid]++;
-    return (g.index << 16) | this.#curBid;
+    return this.#buffers.retain(g, this.#curBid);
   }
 
   // ---- completions -----------------------------------------------------------
@@ -942,13 +548,13 @@ export class Engine {
     if (op === OP_RECV) {
       const c = this.#conns[fd];
       if (c !== undefined) this.#onRecv(c, cqe.res, cqe.flags, lo >>> 16);
-      else this.#dropBuffer(cqe.res, cqe.flags, lo >>> 16);
+      else this.#buffers.drop(cqe.res, cqe.flags, lo >>> 16);
     } else if (op === OP_SEND) {
       const c = this.#conns[fd];
       if (c !== undefined) this.#onSend(c, cqe.res);
     } else if (op === OP_ACCEPT) {
       const l = this.#listeners[lo >>> 16];
-      if (l !== undefined) this.#onAccept(l, cqe.res, cqe.flags);
+      if (l !== undefined) l._onCQE(cqe.res, cqe.flags);
       else if (cqe.res >= 0) closeFd(cqe.res);
     } else if (op === OP_SHUTDOWN) {
       const c = this.#conns[fd];
@@ -958,7 +564,7 @@ export class Engine {
         try {
           c._handler.onShutdown?.(c, cqe.res);
         } catch (e) {
-          this.#report(e);
+          this._report(e);
         }
         if (c._closeAfterEnd) this._close(c);
         else this.#maybeFinish(c);
@@ -967,21 +573,11 @@ export class Engine {
     // OP_CANCEL: only failures post (nothing left to cancel): ignore.
   }
 
-  #dropBuffer(res: number, flags: number, gi: number): void {
-    if (res > 0 && (flags & IORING_CQE_F.BUFFER) !== 0) {
-      const g = this.#groups[gi];
-      g.holds[flags >>> IORING_CQE_BUFFER_SHIFT] = 1;
-      g.held++;
-      this.#unhold(g, flags >>> IORING_CQE_BUFFER_SHIFT);
-    }
-  }
-
   #onRecv(c: EngineConn, res: number, flags: number, gi: number): void {
     if (res > 0) {
-      const g = this.#groups[gi];
+      const g = this.#buffers.list[gi];
       const bid = flags >>> IORING_CQE_BUFFER_SHIFT;
-      g.holds[bid] = 1;
-      g.held++;
+      this.#buffers.take(g, bid);
       if (!c._closing) {
         this.#curGroup = g;
         this.#curBid = bid;
@@ -989,13 +585,13 @@ export class Engine {
         try {
           c._handler.onData(c, g.views[bid], res);
         } catch (e) {
-          this.#report(e);
+          this._report(e);
           this._close(c);
         }
         this.#curGroup = null;
         this.#curConn = null;
       }
-      this.#unhold(g, bid);
+      this.#buffers.unhold(g, bid);
       if ((flags & F_MORE) !== 0) return;
       // Ended with data still possibly unread: re-arm (not an EOF).
       this.stats.rearms++;
@@ -1016,7 +612,7 @@ export class Engine {
         if (c._handler.onEnd) c._handler.onEnd(c);
         else this._end(c, true);
       } catch (e) {
-        this.#report(e);
+        this._report(e);
         this._close(c);
       }
     } else if (res === ENOBUFS) {
@@ -1038,26 +634,25 @@ export class Engine {
       else this.#dropQueue(c, res);
       return this.#maybeFinish(c);
     }
-    let k = c._qHead;
-    c._qStart[k] += res;
-    c._queued -= res;
-    if (c._qStart[k] >= c._qEnd[k]) {
-      const cb = c._qCb[k];
-      this.#popSend(c);
+    const q = c._q;
+    const k = q.head;
+    q.starts[k] += res;
+    q.bytes -= res;
+    if (q.starts[k] >= q.ends[k]) {
+      const cb = q.shift(this.#buffers);
       if (cb !== null) {
         try {
           cb(0);
         } catch (e) {
-          this.#report(e);
+          this._report(e);
         }
       }
-      k = c._qHead;
     }
     if (c._closing) {
       this.#dropQueue(c, ECANCELED);
       return this.#maybeFinish(c);
     }
-    if (c._qLen > 0) {
+    if (q.length > 0) {
       this.#submitSend(c);
       return;
     }
@@ -1066,54 +661,27 @@ export class Engine {
       try {
         c._handler.onDrain?.(c);
       } catch (e) {
-        this.#report(e);
+        this._report(e);
       }
     }
-    if (c._writeEnding && !c._shutdownSent && c._qLen === 0) {
+    if (c._writeEnding && !c._shutdownSent && q.length === 0) {
       this.#submitShutdown(c);
     }
   }
 
-  #popSend(c: EngineConn): void {
-    const k = c._qHead;
-    const gi = c._qGroup[k];
-    if (gi >= 0) {
-      const g = this.#groups[gi];
-      const buf = c._qBuf[k]!;
-      this.#unhold(g, ((buf.byteOffset - g.origin) / g.size) | 0);
-    }
-    c._qBuf[k] = null;
-    c._qCb[k] = null;
-    c._qHead = k + 1 === c._qBuf.length ? 0 : k + 1;
-    c._qLen--;
-  }
-
   #dropQueue(c: EngineConn, errno: number): void {
-    // The head entry may be in flight: leave it for its CQE.
-    while (c._qLen > (c._sendInflight ? 1 : 0)) {
-      const k = c._sendInflight
-        ? (c._qHead + c._qLen - 1) % c._qBuf.length
-        : c._qHead;
-      const cb = c._qCb[k];
-      c._queued -= c._qEnd[k] - c._qStart[k];
-      if (c._sendInflight) {
-        // Drop from the tail.
-        const gi = c._qGroup[k];
-        if (gi >= 0) {
-          const g = this.#groups[gi];
-          this.#unhold(g, ((c._qBuf[k]!.byteOffset - g.origin) / g.size) | 0);
-        }
-        c._qBuf[k] = null;
-        c._qCb[k] = null;
-        c._qLen--;
-      } else {
-        this.#popSend(c);
-      }
+    const q = c._q;
+    // The head entry may be in flight: leave it for its CQE, drop from the
+    // tail.
+    while (q.length > (c._sendInflight ? 1 : 0)) {
+      const cb = c._sendInflight
+        ? q.pop(this.#buffers)
+        : q.discardHead(this.#buffers);
       if (cb !== null) {
         try {
           cb(errno);
         } catch (e) {
-          this.#report(e);
+          this._report(e);
         }
       }
     }
@@ -1123,56 +691,10 @@ export class Engine {
     try {
       c._handler.onError?.(c, res, op);
     } catch (e) {
-      this.#report(e);
+      this._report(e);
     }
     this.#dropQueue(c, res);
     this._close(c);
-  }
-
-  #onAccept(l: EngineListener, res: number, flags: number): void {
-    const more = (flags & F_MORE) !== 0;
-    if (!more) l._armed = false;
-    if (res >= 0) {
-      l._backoff = 0;
-      if (l._closing) closeFd(res);
-      else {
-        try {
-          l._handler.onAccept(res);
-        } catch (e) {
-          this.#report(e);
-        }
-      }
-      if (!more && !l._closing) this.#armAccept(l);
-      else if (!more) this.#maybeFinishListener(l);
-      return;
-    }
-    if (l._closing || res === ECANCELED) {
-      if (!l._closing) this.#armAccept(l);
-      return this.#maybeFinishListener(l);
-    }
-    const temporary = res === -Errno.EMFILE || res === -Errno.ENFILE ||
-      res === -Errno.ENOBUFS || res === -Errno.ENOMEM ||
-      res === -Errno.ECONNABORTED || res === -Errno.EINTR;
-    try {
-      l._handler.onError?.(res, temporary);
-    } catch (e) {
-      this.#report(e);
-    }
-    if (!temporary) return this._closeListener(l);
-    // The final CQE (if this one had F_MORE) finds the timer and waits.
-    if (more) this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
-    this.stats.acceptBackoffs++;
-    const delay = res === -Errno.ECONNABORTED || res === -Errno.EINTR
-      ? 0
-      : (l._backoff = Math.min(
-        BACKOFF_MAX_MS,
-        l._backoff === 0 ? BACKOFF_MIN_MS : l._backoff * 2,
-      ));
-    l._timer = setTimeout(() => {
-      l._timer = undefined;
-      this.#armAccept(l);
-    }, delay);
-    if (!l._ref) Deno.unrefTimer(l._timer!);
   }
 
   // ---- state changes ------------------------------------------------------------
@@ -1198,43 +720,21 @@ export class Engine {
     if (c._writeEnding) {
       throw new TypeError("EngineConn.send: the write side is closed");
     }
+    const q = c._q;
     if (start === end) {
       if (cb !== null) cb(0);
-      return c._queued < this.#hwm;
+      return q.bytes < this.#hwm;
     }
-    let gi = -1;
-    const mem = buf.buffer;
-    const gs = this.#groups;
-    for (let k = 0; k < gs.length; k++) {
-      if (gs[k].mem === mem) {
-        gi = k;
-        gs[k]
-          .holds[((buf.byteOffset - gs[k].origin + start) / gs[k].size) | 0]++;
-        break;
-      }
-    }
-    if (c._qLen === c._qBuf.length) growQueue(c);
-    const k = (c._qHead + c._qLen) % c._qBuf.length;
-    c._qBuf[k] = gi >= 0
-      ? gs[gi].views[
-        ((buf.byteOffset - gs[gi].origin + start) / gs[gi].size) | 0
-      ]
-      : buf;
+    const gi = this.#buffers.holdIfOurs(buf, start);
     if (gi >= 0) {
-      // Store offsets relative to the buffer's full view.
-      const off = buf.byteOffset - c._qBuf[k]!.byteOffset;
-      c._qStart[k] = start + off;
-      c._qEnd[k] = end + off;
-    } else {
-      c._qStart[k] = start;
-      c._qEnd[k] = end;
-    }
-    c._qCb[k] = cb;
-    c._qGroup[k] = gi;
-    c._qLen++;
-    c._queued += end - start;
+      // A receive buffer: queue its full view, offsets relative to it.
+      const g = this.#buffers.list[gi];
+      const view = g.views[g.bidOf(buf, start)];
+      const off = buf.byteOffset - view.byteOffset;
+      q.push(view, start + off, end + off, cb, gi);
+    } else q.push(buf, start, end, cb, -1);
     if (!c._sendInflight) this.#submitSend(c);
-    if (c._queued >= this.#hwm) {
+    if (q.bytes >= this.#hwm) {
       c._needDrain = true;
       return false;
     }
@@ -1245,15 +745,11 @@ export class Engine {
   _pause(c: EngineConn): void {
     if (c._paused || c._closing) return;
     c._paused = true;
-    if (c._recvWaiting) {
-      c._recvWaiting = false;
-      const k = this.#bufWaiters.indexOf(c);
-      if (k >= 0) this.#bufWaiters.splice(k, 1);
-    }
+    this.#buffers.unwait(c);
     if (c._recvArmed) {
       // Matches the receive's user_data: any group (try each armed tag).
-      for (let g = 0; g < this.#groups.length; g++) {
-        this.#cancel(c.fd, false, OP_RECV | (g << 16));
+      for (let g = 0; g < this.#buffers.list.length; g++) {
+        this._cancel(c.fd, false, OP_RECV | (g << 16));
       }
       // At once: every completion before the cancel lands in the queue.
       this.#ring.submit();
@@ -1275,23 +771,19 @@ export class Engine {
       return;
     }
     c._writeEnding = true;
-    if (c._qLen === 0 && !c._sendInflight) this.#submitShutdown(c);
+    if (c._q.length === 0 && !c._sendInflight) this.#submitShutdown(c);
   }
 
   /** @internal */
   _close(c: EngineConn): void {
     if (c._closing) return;
     c._closing = true;
-    if (c._recvWaiting) {
-      c._recvWaiting = false;
-      const k = this.#bufWaiters.indexOf(c);
-      if (k >= 0) this.#bufWaiters.splice(k, 1);
-    }
+    this.#buffers.unwait(c);
     this.#dropQueue(c, ECANCELED);
     if (c._ops > 0) {
       c._busy = true;
       this.#busy++;
-      if (!this.#cancel(c.fd, true, 0)) this.#later(c);
+      if (!this._cancel(c.fd, true, 0)) this.#later(c);
     }
     this.#live--;
     this._refresh(c);
@@ -1301,7 +793,7 @@ export class Engine {
   #maybeFinish(c: EngineConn): void {
     if (!c._closing || c._ops > 0 || c._closed) return;
     c._closed = true;
-    if (c._sendInflight === false && c._qLen > 0) this.#dropQueue(c, ECANCELED);
+    if (!c._sendInflight && c._q.length > 0) this.#dropQueue(c, ECANCELED);
     if (this.#conns[c.fd] === c) this.#conns[c.fd] = undefined;
     closeFd(c.fd);
     this.#connCount--;
@@ -1314,56 +806,25 @@ export class Engine {
     try {
       c._handler.onClose?.(c);
     } catch (e) {
-      this.#report(e);
+      this._report(e);
     }
   }
 
-  /** @internal */
-  _pauseAccept(l: EngineListener): void {
-    if (l._paused || l._closing) return;
-    l._paused = true;
-    if (l._armed) this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
-  }
-
-  /** @internal */
-  _resumeAccept(l: EngineListener): void {
-    if (!l._paused || l._closing) return;
-    l._paused = false;
-    this.#armAccept(l);
-  }
-
-  /** @internal */
-  _closeListener(l: EngineListener): void {
-    if (l._closing) return;
-    l._closing = true;
-    if (l._timer !== undefined) {
-      clearTimeout(l._timer);
-      l._timer = undefined;
-    }
-    if (l._armed) {
-      l._busy = true;
-      this.#busy++;
-      this.#cancel(l.fd, false, OP_ACCEPT | (l._tag << 16));
-    }
+  /** @internal A listener began closing (see _refresh). */
+  _endpointClosing(l: EngineListener): void {
     this.#live--;
     this._refresh(l);
-    this.#maybeFinishListener(l);
   }
 
-  #maybeFinishListener(l: EngineListener): void {
-    if (!l._closing || l._armed || l._closed) return;
-    l._closed = true;
+  /** @internal A listener finished: its tag is free again. */
+  _forgetListener(l: EngineListener): void {
     if (this.#listeners[l._tag] === l) this.#listeners[l._tag] = undefined;
-    if (l._busy) {
-      l._busy = false;
-      this.#busy--;
-    }
+  }
+
+  /** @internal Closing endpoints with operations in flight. */
+  _busyChange(n: number): void {
+    this.#busy += n;
     this.#updateHold();
-    try {
-      l._handler.onClose?.();
-    } catch (e) {
-      this.#report(e);
-    }
   }
 
   /**
@@ -1385,18 +846,6 @@ export class Engine {
     this._refresh(c);
   }
 
-  /** @internal */
-  _setListenerRef(l: EngineListener, ref: boolean): void {
-    if (l._ref === ref) return;
-    l._ref = ref;
-    this._refresh(l);
-    if (l._timer !== undefined) {
-      if (ref) Deno.refTimer(l._timer);
-      else Deno.unrefTimer(l._timer);
-    }
-    this.#updateHold();
-  }
-
   // Keeps the driver's loop (and so the process) alive while an endpoint
   // is alive (see _refresh) or a closing one waits for the kernel; serves
   // the others from an unref'd timer. Letting go waits a moment: a
@@ -1409,6 +858,10 @@ export class Engine {
         this.driver.hold();
       }
       this.#stopPoll();
+    } else if (this.#holding && this.#live === 0) {
+      // Nothing open: let go at once, so the driver does not park (a wait
+      // on the thread pool) while the isolate may be ending.
+      this.#releaseIdle();
     } else if (this.#holding) {
       if (this.#releaseTimer === undefined) {
         this.#releaseTimer = setTimeout(this.#releaseIdle, RELEASE_DELAY_MS);
@@ -1419,7 +872,10 @@ export class Engine {
   }
 
   #releaseIdle = (): void => {
-    this.#releaseTimer = undefined;
+    if (this.#releaseTimer !== undefined) {
+      clearTimeout(this.#releaseTimer);
+      this.#releaseTimer = undefined;
+    }
     if (this.#refs > 0 || this.#busy > 0 || !this.#holding) return;
     this.#holding = false;
     if (!this.driver.closed) this.driver.release();
@@ -1440,35 +896,12 @@ export class Engine {
     this.#pollTimer = undefined;
   }
 
-  #report(e: unknown): void {
+  /** @internal Reports a handler's exception asynchronously. */
+  _report(e: unknown): void {
     queueMicrotask(() => {
       throw e;
     });
   }
-}
-
-function growQueue(c: EngineConn): void {
-  const n = c._qBuf.length;
-  const m = n === 0 ? 4 : n * 2;
-  const buf: (Uint8Array | null)[] = new Array(m).fill(null);
-  const start: number[] = new Array(m).fill(0);
-  const end: number[] = new Array(m).fill(0);
-  const cb: (SendCallback | null)[] = new Array(m).fill(null);
-  const group: number[] = new Array(m).fill(-1);
-  for (let j = 0; j < c._qLen; j++) {
-    const k = (c._qHead + j) % n;
-    buf[j] = c._qBuf[k];
-    start[j] = c._qStart[k];
-    end[j] = c._qEnd[k];
-    cb[j] = c._qCb[k];
-    group[j] = c._qGroup[k];
-  }
-  c._qBuf = buf;
-  c._qStart = start;
-  c._qEnd = end;
-  c._qCb = cb;
-  c._qGroup = group;
-  c._qHead = 0;
 }
 
 function keepOpen(
@@ -1485,12 +918,6 @@ function keepOpen(
     );
   }
   return k !== "waiting";
-}
-
-function checkHandler(h: EngineConnHandler): void {
-  if (h === null || typeof h !== "object" || typeof h.onData !== "function") {
-    throw new TypeError("Engine: handler needs an onData function");
-  }
 }
 
 function checkFdArg(op: string, fd: number): void {
