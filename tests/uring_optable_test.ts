@@ -9,7 +9,7 @@ import { CQEView } from "../uring/cqe.ts";
 import { IORING_OP, IOSQE } from "../zcall/constants.ts";
 
 // Methods that are not one declared operation: the NOP fast path (its own
-// hand-inlined submit), the socket shorthands (socketRaw/socketDirect with
+// hand-inlined submit), the socket shorthands (socket/socketDirect with
 // fixed arguments) and the deprecated former names.
 const NOT_DECLARED = new Set([
   "constructor",
@@ -19,6 +19,8 @@ const NOT_DECLARED = new Set([
   "sync",
   "readV",
   "writeV",
+  "socketRaw",
+  "fileAdvise",
 ]);
 const SHORTHAND = /^(tcp|udp|udplite|sctp)[46]Socket(Direct)?$|^unixSocket/;
 
@@ -84,6 +86,8 @@ Deno.test("uring op table: declarations and ring methods match one to one", () =
     const pairs: [() => boolean, () => boolean][] = [
       [() => ring.recv(c, buf), () => ring.receive(c, buf)],
       [() => ring.fsync(c), () => ring.sync(c)],
+      [() => ring.fadvise(c, 0, 1, 2), () => ring.fileAdvise(c, 0, 1, 2)],
+      [() => ring.socket(c, 2, 1, 0), () => ring.socketRaw(c, 2, 1, 0)],
       [() => ring.recvZc(c, 0, 1), () => ring.receiveZeroCopy(c, 0, 1)],
     ];
     for (const [now, old] of pairs) {

@@ -509,7 +509,7 @@ export abstract class FileOps extends SocketOps {
    * @param o SQE flags, ioprio and personality.
    * @returns false when the submission queue is full even after a flush.
    */
-  fileAdvise(
+  fadvise(
     ctx: SQEContext,
     offset: number,
     length: number,
@@ -517,11 +517,11 @@ export abstract class FileOps extends SocketOps {
     o?: SQEOptions,
   ): boolean {
     const r = ringCore(this);
-    checkOffset("fileAdvise", offset);
-    checkU32("fileAdvise length", length);
-    checkU32("fileAdvise advice", advice);
-    const fd = r._fdFor("fileAdvise", ctx);
-    const d = OPS.fileAdvise;
+    checkOffset("fadvise", offset);
+    checkU32("fadvise length", length);
+    checkU32("fadvise advice", advice);
+    const fd = r._fdFor("fadvise", ctx);
+    const d = OPS.fadvise;
     return r._submit(d, ctx, o, NONE, NONE, fd, offset, length, advice);
   }
 
@@ -550,6 +550,21 @@ export abstract class FileOps extends SocketOps {
    */
   writeV(ctx: SQEContext, iovs: Iovecs, o?: ReadWriteOptions): boolean {
     return this.writev(ctx, iovs, o);
+  }
+
+  /**
+   * The former name of {@linkcode FileOps.fadvise}.
+   *
+   * @deprecated Use `fadvise` (the same operation).
+   */
+  fileAdvise(
+    ctx: SQEContext,
+    offset: number,
+    length: number,
+    advice: number,
+    o?: SQEOptions,
+  ): boolean {
+    return this.fadvise(ctx, offset, length, advice, o);
   }
 }
 

@@ -78,7 +78,7 @@ export abstract class SocketOps {
    * @param o SQE flags, ioprio and personality; also msgFlags: socket flags.
    * @returns false when the submission queue is full even after a flush.
    */
-  socketRaw(
+  socket(
     ctx: SQEContext,
     domain: number,
     type: number,
@@ -86,11 +86,11 @@ export abstract class SocketOps {
     o?: SocketOpOptions,
   ): boolean {
     const r = this.#r;
-    checkInt32("socketRaw domain", domain);
-    checkInt32("socketRaw type", type);
-    checkInt32("socketRaw protocol", protocol);
+    checkInt32("socket domain", domain);
+    checkInt32("socket type", type);
+    checkInt32("socket protocol", protocol);
     const flags = o?.msgFlags ?? 0;
-    const d = OPS.socketRaw;
+    const d = OPS.socket;
     return r._submit(d, ctx, o, NONE, NONE, domain, type, protocol, flags);
   }
 
@@ -141,47 +141,47 @@ export abstract class SocketOps {
 
   /** TCP over IPv4 (SOCK_STREAM | SOCK_CLOEXEC). */
   tcp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET, STREAM, IPPROTO.TCP, o);
+    return this.socket(ctx, AF.INET, STREAM, IPPROTO.TCP, o);
   }
 
   /** TCP over IPv6. */
   tcp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET6, STREAM, IPPROTO.TCP, o);
+    return this.socket(ctx, AF.INET6, STREAM, IPPROTO.TCP, o);
   }
 
   /** UDP over IPv4. */
   udp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET, DGRAM, IPPROTO.UDP, o);
+    return this.socket(ctx, AF.INET, DGRAM, IPPROTO.UDP, o);
   }
 
   /** UDP over IPv6. */
   udp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET6, DGRAM, IPPROTO.UDP, o);
+    return this.socket(ctx, AF.INET6, DGRAM, IPPROTO.UDP, o);
   }
 
   /** UDP-Lite over IPv4. */
   udplite4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET, DGRAM, IPPROTO.UDPLITE, o);
+    return this.socket(ctx, AF.INET, DGRAM, IPPROTO.UDPLITE, o);
   }
 
   /** UDP-Lite over IPv6. */
   udplite6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET6, DGRAM, IPPROTO.UDPLITE, o);
+    return this.socket(ctx, AF.INET6, DGRAM, IPPROTO.UDPLITE, o);
   }
 
   /** SCTP over IPv4 (one-to-one style; EPROTONOSUPPORT without SCTP). */
   sctp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET, STREAM, IPPROTO.SCTP, o);
+    return this.socket(ctx, AF.INET, STREAM, IPPROTO.SCTP, o);
   }
 
   /** SCTP over IPv6. */
   sctp6Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.INET6, STREAM, IPPROTO.SCTP, o);
+    return this.socket(ctx, AF.INET6, STREAM, IPPROTO.SCTP, o);
   }
 
   /** Unix stream socket. */
   unixSocket(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketRaw(ctx, AF.UNIX, STREAM, 0, o);
+    return this.socket(ctx, AF.UNIX, STREAM, 0, o);
   }
 
   /** TCP/IPv4 into a direct slot (o.fileIndex, default ALLOC). */
@@ -522,6 +522,21 @@ export abstract class SocketOps {
     o?: MessageOptions,
   ): boolean {
     return this.recvZc(ctx, n, ifqId, o);
+  }
+
+  /**
+   * The former name of {@linkcode SocketOps.socket}.
+   *
+   * @deprecated Use `socket` (the same operation).
+   */
+  socketRaw(
+    ctx: SQEContext,
+    domain: number,
+    type: number,
+    protocol: number,
+    o?: SocketOpOptions,
+  ): boolean {
+    return this.socket(ctx, domain, type, protocol, o);
   }
 }
 

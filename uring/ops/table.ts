@@ -89,7 +89,7 @@ const TIMED = { timed: true };
 /** Every operation a ring method submits, by a key naming its form. */
 export const OPS = {
   // Sockets.
-  socketRaw: op("socketRaw", IORING_OP.SOCKET, N.prepSocket),
+  socket: op("socket", IORING_OP.SOCKET, N.prepSocket),
   socketDirect: op("socketDirect", IORING_OP.SOCKET, N.prepSocketDirect),
   bind: op("bind", IORING_OP.BIND, N.prepBind),
   listen: op("listen", IORING_OP.LISTEN, N.prepListen),
@@ -140,7 +140,7 @@ export const OPS = {
     IORING_OP.SYNC_FILE_RANGE,
     F.prepSyncFileRange,
   ),
-  fileAdvise: op("fileAdvise", IORING_OP.FADVISE, F.prepFadvise),
+  fadvise: op("fadvise", IORING_OP.FADVISE, F.prepFadvise),
   // Control.
   nop128: op("nop128", IORING_OP.NOP128, C.prepNop128),
   timeout: op("timeout", IORING_OP.TIMEOUT, C.prepTimeout, TIMED),
