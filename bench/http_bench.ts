@@ -3,8 +3,8 @@
  * kernio's `serve()` (io_uring) and on `Deno.serve`
  * (`bench/_http_server.ts`), driven by `wrk`. Cases: "hello" at 50 and 500
  * connections, a JSON handler at 50, and a 1 MiB streamed response at 50.
- * For each case the servers alternate for `rounds` rounds (fresh process
- * each time, 1 s warm-up); reported per server: median req/s, p99, and
+ * For each case the servers alternate for `rounds` rounds (A B, B A, ...;
+ * fresh process each time, 1 s warm-up); reported per server: median req/s, p99, and
  * server CPU (user + system, all threads, /proc/<pid>/stat) per request,
  * plus the per-round ratio kernio / Deno.serve and its median.
  *
@@ -128,7 +128,9 @@ const tag = threads === 1 ? "" : ` wrk -t${threads}`;
 for (const c of cases) {
   const per = new Map<string, WrkResult[]>();
   for (let round = 0; round < rounds; round++) {
-    for (const s of IMPLS) {
+    // A B, then B A: neither server always runs first (or right after
+    // the other's load).
+    for (const s of round % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {
       const srv = await startServer([
         ...NICE,
         DENO,

@@ -42,7 +42,32 @@ function handler(req: Request): Response | Promise<Response> {
     );
   }
   if (p === "/json") return Response.json({ ok: true, method: req.method });
+  if (p === "/stream") {
+    // 5 MiB in chunks of varied sizes (small ones copied, large ones sent
+    // vectored), a byte pattern the client checks.
+    const sizes = [1, 100, 3000, 65536, 1 << 20, 7, 200_000];
+    let sent = 0;
+    let k = 0;
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          const n = Math.min(sizes[k++ % sizes.length], STREAM_TOTAL - sent);
+          c.enqueue(pattern(sent, n));
+          sent += n;
+          if (sent === STREAM_TOTAL) c.close();
+        },
+      }),
+    );
+  }
   return new Response("Hello, World!");
+}
+
+const STREAM_TOTAL = 5 << 20;
+
+function pattern(from: number, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = ((from + i) * 13) & 0xff;
+  return b;
 }
 
 async function tmpFile(bytes: Uint8Array): Promise<string> {
@@ -130,6 +155,41 @@ Deno.test("http clients: curl", async (t) => {
     await Deno.remove(f);
     await Deno.remove(o);
   });
+  await t.step("HTTP/1.0 keep-alive asked: kept, header back", async () => {
+    const r = await run("curl", [
+      "-sv",
+      "-0",
+      "-H",
+      "Connection: keep-alive",
+      `${base}/`,
+      `${base}/`,
+    ]);
+    assert.equal(r.out, "Hello, World!Hello, World!");
+    assert.match(r.err, /< connection: keep-alive/);
+    assert.equal((r.err.match(/Connected to/g) ?? []).length, 1);
+  });
+  await t.step("Expect: 100-continue seen by curl", async () => {
+    const r = await run("curl", [
+      "-sv",
+      "-H",
+      "Expect: 100-continue",
+      "--data-binary",
+      "x".repeat(5000),
+      `${base}/echo`,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /< HTTP\/1\.1 100 Continue/);
+    assert.match(r.err, /< HTTP\/1\.1 200 OK/);
+    assert.equal(r.out, "x".repeat(5000));
+  });
+  await t.step("5 MiB chunked stream downloaded byte for byte", async () => {
+    const o = await Deno.makeTempFile({ prefix: "kernio-http-" });
+    const r = await run("curl", ["-sv", "-o", o, `${base}/stream`]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /< transfer-encoding: chunked/);
+    assert.deepEqual(await Deno.readFile(o), pattern(0, STREAM_TOTAL));
+    await Deno.remove(o);
+  });
   await t.step("HEAD: headers only", async () => {
     const r = await run("curl", ["-sI", `${base}/`]);
     assert.equal(r.code, 0, r.err);
@@ -163,6 +223,16 @@ s = requests.Session()
 a = s.get(f"http://127.0.0.1:{port}/json").json()
 b = s.post(f"http://127.0.0.1:{port}/echo", data=b"hello").content.decode()
 out.append((a, b))
+# A generator body goes chunked; a chunked response is read whole.
+gen = (bytes([i]) * 1000 for i in range(50))
+e = s.post(f"http://127.0.0.1:{port}/echo", data=gen).content
+out.append((len(e), e == b"".join(bytes([i]) * 1000 for i in range(50))))
+c = http.client.HTTPConnection("127.0.0.1", port)
+c.request("GET", "/stream")
+r = c.getresponse()
+body = r.read()
+out.append((r.getheader("transfer-encoding"), len(body),
+            body == bytes(((i * 13) & 0xff) for i in range(len(body)))))
 print(json.dumps(out))
 `;
   const r = await run("/usr/bin/python3", ["-c", py, String(s.port)]);
@@ -174,6 +244,8 @@ print(json.dumps(out))
     [200, "POST", 100000],
     [200, "13", ""],
     [{ ok: true, method: "GET" }, "hello"],
+    [50000, true],
+    ["chunked", 5 << 20, true],
   ]);
 });
 
