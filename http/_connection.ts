@@ -946,7 +946,10 @@ export class HttpConnection implements TransportConnHandler {
     const n = e - a;
     if (n <= SMALL) {
       if (this.#wlen + n > this.#fill.length) this.#flushNow();
-      this.#fill.set(b.subarray(a, e), this.#wlen);
+      this.#fill.set(
+        a === 0 && e === b.length ? b : b.subarray(a, e),
+        this.#wlen,
+      );
       this.#wlen += n;
       return;
     }
