@@ -40,6 +40,22 @@ Deno.test("http parser: valid heads", async (t) => {
       assert.equal(p.chunked, false);
     }
   });
+  await t.step("obs-text values are latin1 bytes, whole and trickled", () => {
+    // Bytes >= 0x80 in a value: one char per byte (as Headers holds a
+    // ByteString), never UTF-8 decoded.
+    const head =
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Name: caf\xe9 \xc3\xa9\r\n\r\n";
+    const b = Uint8Array.from(head, (c) => c.charCodeAt(0));
+    for (const trickle of [false, true]) {
+      const p = new HeadParser();
+      let r = 0;
+      for (let n = trickle ? 1 : b.length; n <= b.length && r === 0; n++) {
+        r = p.parse(b, 0, n);
+      }
+      assert.equal(r, b.length);
+      assert.deepEqual(p.fields, ["host", "h", "x-name", "caf\xe9 \xc3\xa9"]);
+    }
+  });
   await t.step("bare LF line endings are accepted", () => {
     const p = new HeadParser();
     const req = "POST / HTTP/1.1\nHost: h\nContent-Length: 3\n\nabc";
