@@ -96,6 +96,12 @@ export class RingTeardown {
   readonly fence: TeardownFence = new TeardownFence();
   #attached = new Set<PageMemory | Mapping>();
   #waiting = false;
+  #armed = false;
+
+  /** The fence, if finish() armed it (memory released later waits for it). */
+  armedFence(): TeardownFence | null {
+    return this.#armed ? this.fence : null;
+  }
 
   /** Memory the kernel may write through its addresses while the ring lives. */
   attach(mem: PageMemory | Mapping): void {
@@ -123,6 +129,7 @@ export class RingTeardown {
     const need = inFlight || this.#waiting || this.#attached.size > 0;
     if (!need) return null;
     this.fence.arm(ringFd);
+    this.#armed = true;
     for (const m of this.#attached) closeAfter(m, this.fence);
     this.#attached.clear();
     return this.fence;

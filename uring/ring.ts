@@ -119,7 +119,7 @@ export class Uring extends UringOps {
    */
   stop(): void {
     this.#r.stop();
-    this.#bufferPool?._close();
+    this.#bufferPool?._close(this.#r._teardown.armedFence() ?? undefined);
     this.#bufferPool = null;
   }
 

@@ -34,7 +34,11 @@
  */
 
 import { Errno } from "../zcall/errno.ts";
-import { PageMemory, pageSize } from "../zcall/page_memory.ts";
+import {
+  PageMemory,
+  pageSize,
+  type ReleaseFence,
+} from "../zcall/page_memory.ts";
 import { BufferGroups, BufferRing, type RingFdSource } from "./buffer_ring.ts";
 import { BundleIterator } from "./bundle.ts";
 import { UringError } from "./errors.ts";
@@ -224,11 +228,14 @@ export class RegisterBufferPool {
     return k;
   }
 
-  /** @internal Detaches the views (ring stop) and unmaps owned memory. */
-  _close(): void {
+  /**
+   * @internal Detaches the views (ring stop) and releases owned memory
+   * (after `fence` when operations may still use it).
+   */
+  _close(fence?: ReleaseFence): void {
     this.#views = this.#views.map(() => EMPTY);
     this.#top = 0;
-    this.#map?.close();
+    this.#map?.close(fence);
     this.#map = null;
   }
 }
@@ -345,14 +352,17 @@ export class RingBuffers {
     return br;
   }
 
-  /** @internal Unregisters and unmaps everything (ring stop). */
-  _close(): void {
+  /**
+   * @internal Unregisters and releases everything (ring stop; the write
+   * buffers after `fence` when operations may still use them).
+   */
+  _close(fence?: ReleaseFence): void {
     try {
       this.read?.close();
       this.groups?.close();
     } finally {
-      this.write?._close();
-      this.#writeMap?.close();
+      this.write?._close(fence);
+      this.#writeMap?.close(fence);
       this.#writeMap = null;
     }
   }

@@ -608,18 +608,18 @@ export abstract class RingMemory {
       REGISTERED_RINGS[this._ringIndex] = undefined;
       this._ringIndex = -1;
     }
-    const buffers = this._buffers;
-    this._buffers = NO_RING_BUFFERS;
-    try {
-      buffers._close();
-    } catch {
-      // The kernel drops the groups with the ring fd anyway.
-    }
     // Requests still in flight (pins left after RingCore's drain) and
     // provided-buffer memory keep what they may write into until the
     // kernel's teardown of the ring finished, not merely until close(2).
     const fence = this._teardown.finish(this._fd, this._pins.keys !== 0) ??
       undefined;
+    const buffers = this._buffers;
+    this._buffers = NO_RING_BUFFERS;
+    try {
+      buffers._close(fence);
+    } catch {
+      // The kernel drops the groups with the ring fd anyway.
+    }
     closeFd(this._fd);
     this._unmap();
     this._regBufMap?.close(fence);
