@@ -47,7 +47,7 @@ import {
   submitReceiveMultishot,
   UringDriver,
 } from "@kernio/kernio/uring";
-import { prepSend } from "@kernio/kernio/uring/raw";
+import { prepSend, SQE_WORD } from "@kernio/kernio/uring/raw";
 
 const RECV = IORING_OP.RECV;
 const SEND = IORING_OP.SEND;
@@ -55,6 +55,9 @@ const ACCEPT = IORING_OP.ACCEPT;
 const FD_BITS = 0x3fffffff; // a direct context's fd field (30 bits)
 const GROUP = 0;
 const BACKOFF_MAX_MS = 1000;
+const NBUF = 4096;
+const ADDR_LO = SQE_WORD.ADDR_LO;
+const ADDR_HI = SQE_WORD.ADDR_HI;
 
 /** A running echo server. */
 export interface EchoServer {
@@ -93,18 +96,56 @@ function listenTCP(host: string, port: number): [number, number] {
 export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
   const [lfd, boundPort] = listenTCP(host, port);
   const ctx = new SQEContext(); // rewritten per submission: no allocation
-  // Per connection (indexed by fd): the buffers waiting to be echoed, in
-  // order (the head one is being sent), and the head's sent offset.
-  const queue: number[][] = [];
-  const lens: number[][] = [];
-  const sent: number[] = [];
-  const open = new Set<number>();
   let closing = false;
   let backoff = 0;
   let acceptEnded = () => {};
 
+  const driver = new UringDriver({
+    entries: 4096,
+    cqEntries: 16384,
+    signalTaskrun: true, // completions posted while the thread sleeps
+    onCQE,
+  });
+  const ring = driver.ring;
+  const words = ring.sqeWords;
+  const br = BufferRing.register(ring, {
+    groupId: GROUP,
+    entries: NBUF,
+    bufferSize: 2048,
+  });
+
+  // Buffers waiting to be echoed form one FIFO per connection, linked
+  // through the buffer ids (a buffer is in at most one queue): no array
+  // grows or shrinks per message. Per buffer: the next one and its length.
+  const next = new Int32Array(NBUF);
+  const len = new Int32Array(NBUF);
+  // Per connection (indexed by fd, grown when a larger fd arrives): the
+  // queue's head (being sent) and tail, -1 when empty; the head's sent
+  // offset; 1 while open.
+  let head = new Int32Array(0);
+  let tail = new Int32Array(0);
+  let sent = new Int32Array(0);
+  let open = new Uint8Array(0);
+
+  function track(fd: number): void {
+    if (fd >= open.length) {
+      const n = Math.max(64, fd + 1, open.length * 2);
+      const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
+        b.set(a);
+        return b;
+      };
+      head = grow(head, new Int32Array(n).fill(-1));
+      tail = grow(tail, new Int32Array(n).fill(-1));
+      sent = grow(sent, new Int32Array(n));
+      open = grow(open, new Uint8Array(n));
+    }
+    head[fd] = tail[fd] = -1;
+    sent[fd] = 0;
+    open[fd] = 1;
+  }
+
   // user_data (direct context): op | buffer id << 16 (sends), fd.
-  const onCQE = (cqe: CQEView): void => {
+  function onCQE(cqe: CQEView): void {
     const lo = cqe.userDataLo;
     const op = lo & 0xff;
     const fd = (cqe.userDataHi << 2) >> 2;
@@ -113,7 +154,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
     if (op === RECV) {
       if (res > 0) {
         enqueue(fd, cqe.flags >>> IORING_CQE_BUFFER_SHIFT, res);
-        if (!open.has(fd)) return;
+        if (open[fd] === 0) return;
         if (!more && !closing) armRecv(fd); // ended with data: re-arm
       } else if (res === -Errno.ENOBUFS && !closing) {
         armRecv(fd); // buffers come back as sends complete
@@ -127,9 +168,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
         backoff = 0;
         if (closing) close(res);
         else {
-          open.add(res);
-          queue[res] = [];
-          lens[res] = [];
+          track(res);
           armRecv(res);
         }
       } else if (res === -Errno.EMFILE || res === -Errno.ENFILE) {
@@ -142,21 +181,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
         else armAccept();
       }
     }
-  };
-
-  const driver = new UringDriver({
-    entries: 4096,
-    cqEntries: 16384,
-    signalTaskrun: true, // completions posted while the thread sleeps
-    onCQE,
-  });
-  const ring = driver.ring;
-  const words = ring.sqeWords;
-  const br = BufferRing.register(ring, {
-    groupId: GROUP,
-    entries: 4096,
-    bufferSize: 2048,
-  });
+  }
 
   function sqe(): number {
     const i = ring.getSqe();
@@ -183,65 +208,78 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
     driver.kick();
   }
 
+  // Sends the rest of the connection's head buffer. The address goes in
+  // as its two 32-bit halves (a full address is a heap number).
   function submitSend(fd: number): void {
-    const bid = queue[fd][0];
-    const off = sent[fd] ?? 0;
+    const bid = head[fd];
+    const off = sent[fd];
     const i = sqe();
-    prepSend(
-      words,
-      i,
-      fd,
-      br.addressOf(bid) + off,
-      lens[fd][0] - off,
-      MSG.NOSIGNAL,
-    );
+    prepSend(words, i, fd, 0, len[bid] - off, MSG.NOSIGNAL);
+    const lo = br.addressLo(bid) + off;
+    words[i + ADDR_LO] = lo >>> 0;
+    words[i + ADDR_HI] = br.addressHi(bid) + (lo > 0xffffffff ? 1 : 0);
     ring.finishSqe(i, ctx.assignRaw(SEND | (bid << 16), fd & FD_BITS));
   }
 
-  function enqueue(fd: number, bid: number, len: number): void {
-    const q = queue[fd];
-    if (q === undefined || closing || !open.has(fd)) return br.recycle(bid);
-    q.push(bid);
-    lens[fd].push(len);
-    if (q.length === 1) {
+  function enqueue(fd: number, bid: number, n: number): void {
+    if (closing || fd >= open.length || open[fd] === 0) return br.recycle(bid);
+    next[bid] = -1;
+    len[bid] = n;
+    if (head[fd] < 0) {
+      head[fd] = tail[fd] = bid;
       sent[fd] = 0;
       submitSend(fd);
+    } else {
+      next[tail[fd]] = bid;
+      tail[fd] = bid;
     }
   }
 
+  // Recycles every queued buffer after the head (or the head too).
+  function recycleQueue(fd: number, fromHead: boolean): void {
+    let b = fromHead ? head[fd] : next[head[fd]];
+    while (b >= 0) {
+      const n = next[b];
+      br.recycle(b);
+      b = n;
+    }
+    if (fromHead) head[fd] = tail[fd] = -1;
+    else tail[fd] = head[fd];
+  }
+
   function sendDone(fd: number, bid: number, res: number): void {
-    const q = queue[fd];
-    if (!open.has(fd)) {
+    if (open[fd] === 0) {
       // Dropped while this send was in flight: now the fd can go.
       br.recycle(bid);
-      queue[fd] = lens[fd] = undefined as unknown as number[];
+      head[fd] = tail[fd] = -1;
       close(fd);
       return;
     }
     if (res < 0) {
       // Reset: drop what waits; the receive's final completion (it fails
       // too) ends the connection.
-      for (const b of q) br.recycle(b);
-      q.length = lens[fd].length = 0;
+      recycleQueue(fd, true);
       return;
     }
     sent[fd] += res;
-    if (sent[fd] < lens[fd][0]) return submitSend(fd); // short send
-    q.shift();
-    lens[fd].shift();
+    if (sent[fd] < len[bid]) return submitSend(fd); // short send
+    const n = next[bid];
     br.recycle(bid);
     sent[fd] = 0;
-    if (q.length > 0) submitSend(fd);
+    head[fd] = n;
+    if (n >= 0) submitSend(fd);
+    else tail[fd] = -1;
   }
 
   // Ends a connection. Its fd closes only once no SEND is in flight, so
   // the number cannot be reused under a completion still on its way.
   function drop(fd: number): void {
-    if (!open.delete(fd)) return;
-    const q = queue[fd];
-    for (let k = 1; k < q.length; k++) br.recycle(q[k]);
-    if (q.length > 0) return; // the SEND's completion closes it
-    queue[fd] = lens[fd] = undefined as unknown as number[];
+    if (fd >= open.length || open[fd] === 0) return;
+    open[fd] = 0;
+    if (head[fd] >= 0) {
+      recycleQueue(fd, false); // the SEND's completion closes it
+      return;
+    }
     close(fd);
   }
 
@@ -262,8 +300,10 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
       await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
       driver.release();
       await driver.close();
-      for (const fd of open) close(fd);
-      open.clear();
+      for (let fd = 0; fd < open.length; fd++) {
+        if (open[fd] === 1) close(fd);
+      }
+      open.fill(0);
       br.close();
       close(lfd);
     },

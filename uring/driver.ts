@@ -1,14 +1,14 @@
 /**
  * The Deno event-loop driver: owns a ring inside Deno's event loop. While
  * completions flow it submits and reaps synchronously (yielding to the event
- * loop every millisecond); when nothing is ready it parks on the ring's
+ * loop every half millisecond); when nothing is ready it parks on the ring's
  * registered eventfd (a `nonblocking` poll(2) on Deno's blocking pool), so
  * it never spins and never blocks the event loop.
  *
  * The eventfd fires when completions are posted. On a DEFER_TASKRUN ring
  * (the default) completions wait for the next enter, and the kernel's
- * signal for queued work can come late (on Linux 6.18 it is deferred by an
- * RCU grace period: milliseconds); rings created with `signalTaskrun: true`
+ * signal for queued work can come late (on Linux 6.18 the kernel defers it
+ * to an RCU callback: 1-15 ms after the work was queued); rings created with `signalTaskrun: true`
  * post completions while this thread sleeps, so the park wakes at once.
  * The connection engine uses such a ring. When nothing is outstanding the
  * loop ends: no op stays pending, and the process can exit.
@@ -45,7 +45,7 @@ import {
   read as readFd,
   write as writeFd,
 } from "../zcall/syscalls.ts";
-import { type ExtSQE, packDirect, type SQEContext } from "./context.ts";
+import { packDirect, type SQEContext } from "./context.ts";
 import { CQEView, IORING_CQE_F } from "./cqe.ts";
 import {
   CQOverflowError,
@@ -55,11 +55,8 @@ import {
 } from "./errors.ts";
 import {
   acceptMultishot,
-  type CQETarget,
   dispatchCQE,
-  MultishotAction,
   type MultishotHandler,
-  type MultishotStep,
   type MultishotSubscription,
   receiveMultishot,
 } from "./multishot.ts";
@@ -73,10 +70,8 @@ import { pollAsyncOwned } from "../zcall/_owned_async.ts";
 
 const RECV_ANY = { msgFlags: 0 } as const;
 const RECV_ANY_LINKED = { msgFlags: 0, flags: IOSQE.IO_LINK } as const;
-const ECANCELED = -Errno.ECANCELED;
 const ENOBUFS = -Errno.ENOBUFS;
 const F_MORE = IORING_CQE_F.MORE;
-const F_NOTIF = 1 << 3;
 const BATCH = 256;
 const ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
 // While completions keep flowing, give the event loop a turn this often.
@@ -127,74 +122,11 @@ export interface DriverOpOptions {
   /** Resolve with negative results instead of rejecting. */
   raw?: boolean;
 }
+import { type Completion, PendingOp } from "./driver/_pending.ts";
+import { MultishotStream } from "./driver/_stream.ts";
 
-/**
- * The result of one completed operation.
- *
- * @example
- * ```ts
- * import type { Completion } from "@kernio/kernio/uring";
- * declare const c: Completion;
- * if (c.res < 0) console.error("failed", c.res);
- * ```
- */
-export interface Completion {
-  /** The kernel's result (>= 0, or -errno with `raw`). */
-  res: number;
-  /** The CQE flags. */
-  flags: number;
-}
-
-class PendingOp implements CQETarget {
-  resolve!: (c: Completion) => void;
-  reject!: (e: unknown) => void;
-  readonly promise: Promise<Completion>;
-  ext: ExtSQE;
-  op: string;
-  raw: boolean;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  timeoutMs = -1;
-  driver: UringDriver;
-  // SEND_ZC: first CQE (F_MORE) carries the result, the notification ends it.
-  zcRes: number | undefined;
-
-  constructor(driver: UringDriver, ext: ExtSQE, op: string, raw: boolean) {
-    this.driver = driver;
-    this.ext = ext;
-    this.op = op;
-    this.raw = raw;
-    this.promise = new Promise((res, rej) => {
-      this.resolve = res;
-      this.reject = rej;
-    });
-  }
-
-  _onCQE(cqe: CQEView): void {
-    let res = cqe.res;
-    if ((cqe.flags & F_MORE) !== 0) {
-      this.zcRes = res; // zero-copy send: wait for the notification
-      return;
-    }
-    if ((cqe.flags & F_NOTIF) !== 0 && this.zcRes !== undefined) {
-      res = this.zcRes;
-    }
-    this.driver._retire(this);
-    if (this.signal?.aborted && res === ECANCELED) {
-      this.reject(this.signal.reason);
-    } else if (res === ECANCELED && this.timeoutMs >= 0) {
-      // Nothing else cancels a driver op (close() rejects with ECANCELED
-      // only after its own deadline): the linked timeout fired.
-      this.reject(
-        new UringError(this.op, -Errno.ETIME, `uring: ${this.op}: timed out`),
-      );
-    } else if (res < 0 && !this.raw) {
-      this.reject(uringError(this.op, res));
-    } else {
-      this.resolve({ res, flags: cqe.flags });
-    }
-  }
-}
+export type { Completion } from "./driver/_pending.ts";
+export { composeDeadline, linkTimeout } from "./driver/deadline.ts";
 
 /**
  * A ring driven by Deno's event loop. See the module doc.
@@ -221,7 +153,10 @@ export class UringDriver {
   #tracked = 0; // driver-owned operations awaiting their final CQE
   #slotWaiters: (() => void)[] = [];
   #holds = 0; // raw users' "keep waiting" references
-  #running: Promise<void> | null = null;
+  #running: Promise<void> | null = null; // the wait loop, while it runs
+  #runResolve: (() => void) | null = null;
+  #runReject: ((e: unknown) => void) | null = null;
+  #spinUntil = -1; // end of the look before parking (-1: not idle)
   #park: AbortController | null = null;
   #flushQueued = false;
   #closing = false;
@@ -369,13 +304,12 @@ export class UringDriver {
   };
 
   #ensureRunning(): void {
-    if (this.#running === null && this.#busy()) {
-      this.#running = this.#loop().finally(() => {
-        this.#running = null;
-        // Work queued while the loop was finishing.
-        if (this.#busy() && !this.#closed) this.#ensureRunning();
-      });
-    }
+    if (this.#running !== null || !this.#busy()) return;
+    this.#running = new Promise<void>((resolve, reject) => {
+      this.#runResolve = resolve;
+      this.#runReject = reject;
+    });
+    this.#turn();
   }
 
   #busy(): boolean {
@@ -461,70 +395,97 @@ export class UringDriver {
       ) return;
       this.#onCQE?.(cqe);
     } catch (e) {
-      // A handler threw: report it asynchronously, keep the loop alive.
-      queueMicrotask(() => {
-        throw e;
-      });
+      reportLater(e);
     }
   }
 
-  async #loop(): Promise<void> {
+  // One event-loop turn of the wait loop: reap and dispatch while
+  // completions flow (for at most YIELD_MS, then the next turn comes from
+  // setImmediate), then look a few more turns (pollBeforeParkMs), then park
+  // on the eventfd. Callbacks rather than an async function: a busy turn
+  // allocates nothing, a yield one Immediate, a park one promise.
+  #turn = (): void => {
     const ring = this.ring;
-    let since = performance.now();
-    while (!ring.closed) {
-      if (this.#error !== undefined) break;
-      const n = this.#drain();
+    let since = -1;
+    for (;;) {
+      if (ring.closed || this.#error !== undefined) return this.#end();
+      let n: number;
+      try {
+        n = this.#drain();
+      } catch (e) {
+        return this.#end(e);
+      }
       if (n > 0) {
         // Completions flow: keep reaping, but let the event loop breathe.
+        this.#spinUntil = -1;
         const now = performance.now();
-        if (now - since >= YIELD_MS) {
-          await macrotask();
-          since = performance.now();
-        }
+        if (since < 0) since = now;
+        else if (now - since >= YIELD_MS) return void setImmediate(this.#turn);
         continue;
       }
-      since = performance.now();
-      if (!this.#busy()) break;
-      // Idle with work outstanding: park on the eventfd.
-      if (this.#efd >= 0) {
-        // Reset, look again (runs deferred task work), optionally for a
-        // bounded few event-loop turns (pollBeforeParkMs; parking costs a
-        // thread hop each way), then sleep in poll(2) on Deno's blocking
-        // pool until the ring or a wake signals.
+      if (!this.#busy()) return this.#end();
+      if (this.#efd < 0) return this.#parkWaitAsync();
+      if (this.#spinUntil < 0) {
+        // Idle with work outstanding: reset the eventfd and look again
+        // (runs deferred task work); anything posted from here on signals
+        // it. Then keep looking a few turns before the park's thread hops.
         readFd(this.#efd, this.#efdBuf);
-        let m = this.#drain();
-        const until = performance.now() + this.#spinMs;
-        while (m === 0 && this.#busy() && performance.now() < until) {
-          await macrotask();
-          if (ring.closed || this.#error !== undefined) break;
-          m = this.#drain();
-        }
-        since = performance.now();
-        if (m > 0 || ring.closed || !this.#busy()) continue;
-        const r = await pollAsyncOwned(this.#pfds!.bytes, 2, -1);
-        if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
-        if (r < 0 && r !== -Errno.EINTR) {
-          this.#error ??= uringError("poll", r);
-          break;
-        }
+        this.#spinUntil = performance.now() + this.#spinMs;
         continue;
       }
-      if (this.#park === null || this.#park.signal.aborted) {
-        this.#park = new AbortController();
+      if (this.#spinMs > 0 && performance.now() < this.#spinUntil) {
+        return void setImmediate(this.#turn);
       }
-      try {
-        const got = await ring.waitAsync(this.#cqes, {
-          signal: this.#park.signal,
-        });
-        for (let k = 0; k < got; k++) this.#dispatch(this.#cqes[k]);
-      } catch (e) {
-        if (ring.closed) break;
-        if (this.#park?.signal.aborted) continue; // woken on purpose
-        this.#error ??= e;
-        break;
-      }
+      // Sleep in poll(2) on Deno's blocking pool until the ring or a wake
+      // signals.
+      this.#spinUntil = -1;
+      pollAsyncOwned(this.#pfds!.bytes, 2, -1).then(this.#woken, this.#end);
+      return;
     }
+  };
+
+  #woken = (r: number): void => {
+    if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
+    if (r < 0 && r !== -Errno.EINTR) this.#error ??= uringError("poll", r);
+    this.#turn();
+  };
+
+  // No eventfd of ours (the ring already had one): Uring.waitAsync.
+  #parkWaitAsync(): void {
+    if (this.#park === null || this.#park.signal.aborted) {
+      this.#park = new AbortController();
+    }
+    const park = this.#park;
+    this.ring.waitAsync(this.#cqes, { signal: park.signal }).then(
+      (got) => {
+        for (let k = 0; k < got; k++) this.#dispatch(this.#cqes[k]);
+        this.#turn();
+      },
+      (e) => {
+        if (this.ring.closed) return this.#end();
+        if (park.signal.aborted) return this.#turn(); // woken on purpose
+        this.#error ??= e;
+        this.#end();
+      },
+    );
   }
+
+  // The wait loop ends: nothing outstanding, the ring closed, or an error
+  // (stored for close(); a thrown one rejects the loop's promise as the
+  // process's unhandled rejection unless close() awaits it).
+  #end = (thrown?: unknown): void => {
+    this.#spinUntil = -1;
+    const resolve = this.#runResolve;
+    const reject = this.#runReject;
+    this.#running = this.#runResolve = this.#runReject = null;
+    if (thrown !== undefined) reject?.(thrown);
+    else resolve?.();
+    // Work queued meanwhile keeps it going.
+    if (
+      this.#error === undefined && !this.#closed && !this.ring.closed &&
+      thrown === undefined
+    ) this.#ensureRunning();
+  };
 
   /** @internal */
   _retire(op: PendingOp): void {
@@ -1134,203 +1095,6 @@ export class UringDriver {
   }
 }
 
-/**
- * Composes a deadline: the milliseconds left until the earlier of an
- * absolute `deadline` (a `performance.now()` time; 0 or Infinity: none) and
- * `timeoutMs` from now. Undefined when neither is set; 0 when already past.
- *
- * @example
- * ```ts
- * import { composeDeadline } from "@kernio/kernio/uring";
- * composeDeadline(performance.now() + 500, 100); // 100
- * composeDeadline(undefined, undefined); // undefined
- * ```
- */
-export function composeDeadline(
-  deadline: number | undefined,
-  timeoutMs: number | undefined,
-): number | undefined {
-  let left: number | undefined;
-  if (deadline !== undefined && deadline !== 0 && deadline !== Infinity) {
-    if (typeof deadline !== "number" || Number.isNaN(deadline)) {
-      throw new RangeError(`composeDeadline: bad deadline ${deadline}`);
-    }
-    left = Math.max(0, deadline - performance.now());
-  }
-  if (timeoutMs !== undefined) {
-    if (
-      !(typeof timeoutMs === "number" && timeoutMs >= 0 && isFinite(timeoutMs))
-    ) {
-      throw new RangeError(`composeDeadline: bad timeoutMs ${timeoutMs}`);
-    }
-    left = left === undefined ? timeoutMs : Math.min(left, timeoutMs);
-  }
-  return left;
-}
-
-/**
- * Submits the SQE written by `prep` linked (IOSQE_IO_LINK) to an
- * IORING_OP_LINK_TIMEOUT of `ms`: exactly one of them completes normally,
- * the other with -ECANCELED (the operation) or -ETIME / -ECANCELED (the
- * timeout, under `timeoutCtx`). Both SQEs go into the same submission.
- * Returns false (nothing queued) when the SQ has no room for the pair.
- *
- * @example
- * ```ts
- * import { forFD, linkTimeout, packDirect, Uring } from "@kernio/kernio/uring";
- * import { IORING_OP } from "@kernio/kernio/zcall";
- * declare const fd: number;
- * using ring = new Uring({ entries: 8 });
- * ring.start();
- * const buf = new Uint8Array(64);
- * linkTimeout(ring, 500, (o) => ring.receive(packDirect(IORING_OP.RECV, 0, 0, fd), buf, o),
- *   packDirect(IORING_OP.LINK_TIMEOUT, 0, 0, 0));
- * ```
- */
-export function linkTimeout(
-  ring: Uring,
-  ms: number,
-  prep: (o: OpOptions) => boolean,
-  timeoutCtx: SQEContext,
-): boolean {
-  if (!(typeof ms === "number" && ms >= 0 && isFinite(ms))) {
-    throw new RangeError(
-      `linkTimeout: ms must be a finite number >= 0, got ${ms}`,
-    );
-  }
-  if (typeof prep !== "function") {
-    throw new TypeError("linkTimeout: prep must be a function");
-  }
-  if (ring.sqAvailable() < 2) ring.submit();
-  if (ring.sqAvailable() < 2) return false;
-  if (!prep({ flags: IOSQE.IO_LINK })) return false;
-  return ring.linkTimeout(timeoutCtx, ms);
-}
-
-// One multishot subscription viewed as an async iterator.
-class MultishotStream implements AsyncIterableIterator<Completion> {
-  #queue: Completion[] = [];
-  #waiter: ((v: IteratorResult<Completion>) => void) | null = null;
-  #fail: ((e: unknown) => void) | null = null;
-  #done = false;
-  #error: unknown = undefined;
-  #sub: MultishotSubscription | null = null;
-  #signal: AbortSignal | undefined;
-  #onAbort = () => this.#sub?.cancel();
-  #noBuffersEnds: boolean;
-  // Releases a completion nobody will see (a buffer, an accepted fd).
-  #drop: ((c: Completion) => void) | undefined;
-  #returning = false;
-
-  constructor(
-    driver: UringDriver,
-    start: (ring: Uring, handler: MultishotHandler) => MultishotSubscription,
-    signal: AbortSignal | undefined,
-    noBuffersEnds: boolean,
-    drop?: (c: Completion) => void,
-  ) {
-    this.#signal = signal;
-    this.#drop = drop;
-    // recvStream takes ENOBUFS as a value (it refills and resubmits).
-    this.#noBuffersEnds = noBuffersEnds;
-    signal?.throwIfAborted();
-    const handler: MultishotHandler = {
-      onMultishotStep: (step: MultishotStep) => {
-        const res = step.cqe.res;
-        if (
-          res >= 0 || (this.#noBuffersEnds && res === ENOBUFS && step.final())
-        ) {
-          this.#push({ res, flags: step.cqe.flags });
-        }
-        return MultishotAction.Continue;
-      },
-      onMultishotStop: (err, cancelled) => {
-        this.#signal?.removeEventListener("abort", this.#onAbort);
-        if (
-          err && !(cancelled && this.#signal?.aborted) &&
-          !(this.#noBuffersEnds && err.errno === Errno.ENOBUFS)
-        ) {
-          this.#error = err;
-        }
-        this.#done = true;
-        this.#settle();
-      },
-    };
-    this.#sub = driver.subscribe(start, handler);
-    signal?.addEventListener("abort", this.#onAbort, { once: true });
-  }
-
-  #push(c: Completion): void {
-    if (this.#returning) {
-      this.#drop?.(c);
-      return;
-    }
-    if (this.#waiter) {
-      const w = this.#waiter;
-      this.#waiter = this.#fail = null;
-      w({ value: c, done: false });
-    } else this.#queue.push(c);
-  }
-
-  #settle(): void {
-    if (!this.#waiter || (this.#queue.length > 0 && !this.#returning)) return;
-    const w = this.#waiter;
-    const f = this.#fail!;
-    this.#waiter = this.#fail = null;
-    if (this.#error !== undefined) f(this.#error);
-    else w({ value: undefined, done: true });
-  }
-
-  next(): Promise<IteratorResult<Completion>> {
-    if (this.#queue.length > 0) {
-      return Promise.resolve({ value: this.#queue.shift()!, done: false });
-    }
-    if (this.#done) {
-      if (this.#error !== undefined) {
-        const e = this.#error;
-        this.#error = undefined;
-        return Promise.reject(e);
-      }
-      return Promise.resolve({ value: undefined, done: true });
-    }
-    return new Promise((res, rej) => {
-      this.#waiter = res;
-      this.#fail = rej;
-    });
-  }
-
-  async return(): Promise<IteratorResult<Completion>> {
-    // Leaving early: what is queued is released (buffers recycled, fds
-    // closed), the rest released as it arrives; cancel and wait for the
-    // final CQE so nothing dangles.
-    this.#returning = true;
-    this.#releaseQueued();
-    if (!this.#done) {
-      try {
-        this.#sub?.cancel();
-      } catch { /* already ending */ }
-      while (!this.#done) {
-        await new Promise<void>((res) => {
-          this.#waiter = () => res();
-          this.#fail = () => res();
-        });
-      }
-    }
-    this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#releaseQueued();
-    return { value: undefined, done: true };
-  }
-
-  #releaseQueued(): void {
-    const q = this.#queue.splice(0);
-    for (const c of q) this.#drop?.(c);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-}
-
 function checkFd(where: string, fd: number): void {
   checkFdBits(where, fd, 29);
 }
@@ -1340,6 +1104,14 @@ function checkFd(where: string, fd: number): void {
 function fdCtx(ctx: SQEContext, fd: number): SQEContext {
   ctx.extSQE().fd = fd;
   return ctx;
+}
+
+// A handler threw: report it asynchronously, keep the loop alive. Apart
+// from the dispatch so its closure is not allocated per completion.
+function reportLater(e: unknown): void {
+  queueMicrotask(() => {
+    throw e;
+  });
 }
 
 // setImmediate: one event-loop turn (setTimeout(0) is clamped to ~1 ms+).
