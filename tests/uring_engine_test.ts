@@ -17,7 +17,7 @@ import {
   SOL,
   write,
 } from "../zcall/mod.ts";
-import { noLeaks, tcpConnect, tcpListener } from "./_util/uring.ts";
+import { noLeaks, tcpConnect, tcpListener, tcpPair } from "./_util/uring.ts";
 
 // An echo server on the engine; returns the port and a stop function.
 function echoServer(engine: Engine, opts: { pauseAtHwm?: boolean } = {}) {
@@ -386,5 +386,42 @@ print(sent); time.sleep(1.5)`,
     for (const fd of idle) close(fd);
     await until(() => engine.connections === 0);
     await srv.stop();
+  });
+});
+
+Deno.test('engine: keepAlive is "open" or "waiting"; a waiting-mode connection is served while nobody waits', async () => {
+  await noLeaks(async () => {
+    await using engine = new Engine({ entries: 16 });
+    const [a, b] = tcpPair();
+    const h = { onData() {} };
+    for (const bad of ["always", 1, null]) {
+      assert.throws(
+        () =>
+          engine.attach(a, h, {
+            keepAlive: bad as unknown as "open",
+          }),
+        TypeError,
+      );
+    }
+    assert.throws(
+      () => engine.attach(a, h, null as unknown as { paused?: boolean }),
+      TypeError,
+    );
+    // Nobody waits: the loop is not held, yet bytes still arrive (served
+    // from the unref'd poll timer).
+    let got = 0;
+    const c = engine.attach(a, {
+      onData(_c, _buf, n) {
+        got += n;
+      },
+    }, { keepAlive: "waiting" });
+    assert.equal(write(b, new Uint8Array(5)), 5);
+    await until(() => got === 5);
+    c.setWaiting(true);
+    c.setWaiting(true);
+    c.setWaiting(false);
+    c.close();
+    close(b);
+    await until(() => engine.connections === 0);
   });
 });

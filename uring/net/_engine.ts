@@ -39,8 +39,10 @@
  *   once the kernel has let go of every buffer; `onClose` runs last.
  * - CQ overflow is survived: the kernel keeps the overflowed completions
  *   and the driver reaps them on the next turn.
- * - ref/unref: while any ref'd endpoint is open the driver keeps Deno's
- *   event loop alive; unref'd endpoints are still served (by a short
+ * - ref/unref: a ref'd endpoint keeps Deno's event loop alive while it is
+ *   open (`keepAlive: "open"`, the default) or only while its owner waits
+ *   on it (`keepAlive: "waiting"` with {@linkcode EngineConn.setWaiting},
+ *   what `Deno.Conn` does); the others are still served (by a short
  *   unref'd poll timer) but do not keep the process running.
  *
  * Callbacks run inside the driver's reaping loop: they must not throw
@@ -320,6 +322,7 @@ export class Engine {
     this.#live++;
     l._arm();
     this._refresh(l);
+    this.#updateHold(); // the live count changed
     return l;
   }
 
@@ -348,6 +351,7 @@ export class Engine {
     if (options.paused === true) c._paused = true;
     else this.#armRecv(c);
     this._refresh(c);
+    this.#updateHold(); // the live count changed
     return c;
   }
 
@@ -787,6 +791,7 @@ export class Engine {
     }
     this.#live--;
     this._refresh(c);
+    this.#updateHold(); // the live count changed
     this.#maybeFinish(c);
   }
 
@@ -814,6 +819,7 @@ export class Engine {
   _endpointClosing(l: EngineListener): void {
     this.#live--;
     this._refresh(l);
+    this.#updateHold(); // the live count changed
   }
 
   /** @internal A listener finished: its tag is free again. */
