@@ -165,6 +165,83 @@ export class SQEView {
 
 const INVALID_SQE = new SQEView(null);
 
+const F_BUFFER = IORING_CQE_F.BUFFER;
+const F_MORE = IORING_CQE_F.MORE;
+const F_SOCK_NONEMPTY = IORING_CQE_F.SOCK_NONEMPTY;
+const F_NOTIF = IORING_CQE_F.NOTIF;
+const F_BUF_MORE = IORING_CQE_F.BUF_MORE;
+
+/**
+ * What every completion view holds: the kernel's `res` and `flags`, and
+ * what the flags say. {@linkcode CQEView}, {@linkcode DirectCQE} and
+ * {@linkcode ExtCQE} extend it with the context decoded their way.
+ *
+ * @example
+ * ```ts
+ * import { CQEView, type CQEResult } from "@kernio/kernio/uring";
+ * const cqe: CQEResult = new CQEView();
+ * cqe.hasMore(); // false
+ * ```
+ */
+export abstract class CQEResult {
+  /** Completion result (bytes, fd, or -errno). */
+  res = 0;
+  /** IORING_CQE_F_* flags (buffer ID in the high 16 bits). */
+  flags = 0;
+
+  /**
+   * `n` reusable views of the class it is called on (1..2^20).
+   *
+   * @param n How many views.
+   * @returns The views, to pass to a wait.
+   */
+  static array<T extends CQEResult>(this: new () => T, n: number): T[] {
+    if (!(Number.isInteger(n) && n >= 1 && n <= 1 << 20)) {
+      throw new RangeError(
+        `${this.name}.array: count must be in 1..2^20, got ${n}`,
+      );
+    }
+    const a: T[] = [];
+    for (let i = 0; i < n; i++) a.push(new this());
+    return a;
+  }
+
+  /** Provided-buffer ID (valid when hasBuffer()). */
+  bufID(): number {
+    return this.flags >>> IORING_CQE_BUFFER_SHIFT;
+  }
+
+  /** IORING_CQE_F_BUFFER: a provided buffer was used. */
+  hasBuffer(): boolean {
+    return (this.flags & F_BUFFER) !== 0;
+  }
+
+  /** IORING_CQE_F_BUF_MORE: the (incremental) buffer has more room. */
+  hasBufferMore(): boolean {
+    return (this.flags & F_BUF_MORE) !== 0;
+  }
+
+  /** IORING_CQE_F_MORE: more completions follow (multishot). */
+  hasMore(): boolean {
+    return (this.flags & F_MORE) !== 0;
+  }
+
+  /** IORING_CQE_F_NOTIF: a zero-copy send's notification. */
+  isNotification(): boolean {
+    return (this.flags & F_NOTIF) !== 0;
+  }
+
+  /** IORING_CQE_F_SOCK_NONEMPTY: the socket has more data to read. */
+  socketNonEmpty(): boolean {
+    return (this.flags & F_SOCK_NONEMPTY) !== 0;
+  }
+
+  /** res >= 0. */
+  isSuccess(): boolean {
+    return this.res >= 0;
+  }
+}
+
 /**
  * A reusable completion view, filled by `Uring.wait`. `res` and `flags` are
  * the kernel's values; the accessors decode the submission context. Views
@@ -178,11 +255,7 @@ const INVALID_SQE = new SQEView(null);
  * // const n = ring.wait(cqes);
  * ```
  */
-export class CQEView {
-  /** Completion result (bytes, fd, or -errno). */
-  res = 0;
-  /** IORING_CQE_F_* flags (buffer ID in the high 16 bits). */
-  flags = 0;
+export class CQEView extends CQEResult {
   /** user_data low half. */
   userDataLo = 0;
   /** user_data high half. */
@@ -198,16 +271,6 @@ export class CQEView {
   extra2Lo = 0;
   /** High half of big_cqe[1]. */
   extra2Hi = 0;
-
-  /** `n` fresh views, to allocate once and pass to every wait. */
-  static array(n: number): CQEView[] {
-    if (!(Number.isInteger(n) && n >= 1 && n <= 1 << 20)) {
-      throw new RangeError(`CQEView.array: count must be in 1..2^20, got ${n}`);
-    }
-    const a: CQEView[] = [];
-    for (let i = 0; i < n; i++) a.push(new CQEView());
-    return a;
-  }
 
   /** IORING_OP_* of the submission. */
   op(): number {
@@ -232,34 +295,6 @@ export class CQEView {
   bufGroup(): number {
     if (this.userDataHi >>> MODE_SHIFT === 0) return this.userDataLo >>> 16;
     return slotOf(this.userDataLo, this.userDataHi).sqeU32[10] & 0xffff;
-  }
-  /** Buffer ID chosen by the kernel (valid when hasBuffer()). */
-  bufID(): number {
-    return this.flags >>> 16;
-  }
-  /** IORING_CQE_F_MORE: more completions follow (multishot). */
-  hasMore(): boolean {
-    return (this.flags & 2) !== 0;
-  }
-  /** IORING_CQE_F_BUFFER: a provided buffer was used. */
-  hasBuffer(): boolean {
-    return (this.flags & 1) !== 0;
-  }
-  /** IORING_CQE_F_BUF_MORE: the buffer was partially consumed. */
-  hasBufferMore(): boolean {
-    return (this.flags & 16) !== 0;
-  }
-  /** IORING_CQE_F_NOTIF: a zero-copy notification. */
-  isNotification(): boolean {
-    return (this.flags & 8) !== 0;
-  }
-  /** IORING_CQE_F_SOCK_NONEMPTY: the socket still has data. */
-  socketNonEmpty(): boolean {
-    return (this.flags & 4) !== 0;
-  }
-  /** res >= 0. */
-  isSuccess(): boolean {
-    return this.res >= 0;
   }
   /** Whether extended user data is available (extended mode). */
   extended(): boolean {
@@ -307,11 +342,7 @@ export class CQEView {
  * // const n = ring.waitDirect(cqes);
  * ```
  */
-export class DirectCQE {
-  /** Completion result. */
-  res = 0;
-  /** CQE flags. */
-  flags = 0;
+export class DirectCQE extends CQEResult {
   /** IORING_OP_*. */
   op = 0;
   /** SQE flags. */
@@ -320,38 +351,6 @@ export class DirectCQE {
   bufGroup = 0;
   /** File descriptor. */
   fd = 0;
-
-  /** `n` fresh views. */
-  static array(n: number): DirectCQE[] {
-    if (!(Number.isInteger(n) && n >= 1 && n <= 1 << 20)) {
-      throw new RangeError(
-        `DirectCQE.array: count must be in 1..2^20, got ${n}`,
-      );
-    }
-    const a: DirectCQE[] = [];
-    for (let i = 0; i < n; i++) a.push(new DirectCQE());
-    return a;
-  }
-  /** Buffer ID. */
-  bufID(): number {
-    return this.flags >>> 16;
-  }
-  /** IORING_CQE_F_BUFFER. */
-  hasBuffer(): boolean {
-    return (this.flags & 1) !== 0;
-  }
-  /** IORING_CQE_F_MORE. */
-  hasMore(): boolean {
-    return (this.flags & 2) !== 0;
-  }
-  /** IORING_CQE_F_NOTIF. */
-  isNotification(): boolean {
-    return (this.flags & 8) !== 0;
-  }
-  /** res >= 0. */
-  isSuccess(): boolean {
-    return this.res >= 0;
-  }
 }
 
 /**
@@ -365,23 +364,10 @@ export class DirectCQE {
  * // const n = ring.waitExtended(cqes);
  * ```
  */
-export class ExtCQE {
-  /** Completion result. */
-  res = 0;
-  /** CQE flags. */
-  flags = 0;
+export class ExtCQE extends CQEResult {
   /** The ExtSQE of the submission (null if the context was not extended). */
   ext: ExtSQE | null = null;
 
-  /** `n` fresh views. */
-  static array(n: number): ExtCQE[] {
-    if (!(Number.isInteger(n) && n >= 1 && n <= 1 << 20)) {
-      throw new RangeError(`ExtCQE.array: count must be in 1..2^20, got ${n}`);
-    }
-    const a: ExtCQE[] = [];
-    for (let i = 0; i < n; i++) a.push(new ExtCQE());
-    return a;
-  }
   /** IORING_OP_* from the stored SQE. */
   op(): number {
     return this.ext === null ? -1 : this.ext.sqeU32[0] & 0xff;
@@ -389,29 +375,5 @@ export class ExtCQE {
   /** fd from the stored SQE. */
   fd(): number {
     return this.ext === null ? -1 : this.ext.sqeU32[1] | 0;
-  }
-  /** Buffer ID. */
-  bufID(): number {
-    return this.flags >>> 16;
-  }
-  /** IORING_CQE_F_BUFFER. */
-  hasBuffer(): boolean {
-    return (this.flags & 1) !== 0;
-  }
-  /** IORING_CQE_F_BUF_MORE. */
-  hasBufferMore(): boolean {
-    return (this.flags & 16) !== 0;
-  }
-  /** IORING_CQE_F_MORE. */
-  hasMore(): boolean {
-    return (this.flags & 2) !== 0;
-  }
-  /** IORING_CQE_F_NOTIF. */
-  isNotification(): boolean {
-    return (this.flags & 8) !== 0;
-  }
-  /** res >= 0. */
-  isSuccess(): boolean {
-    return this.res >= 0;
   }
 }
