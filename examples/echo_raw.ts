@@ -40,8 +40,6 @@ import {
 import {
   BufferRing,
   type CQEView,
-  IORING_CQE_BUFFER_SHIFT,
-  IORING_CQE_F,
   SQEContext,
   submitAcceptMultishot,
   submitReceiveMultishot,
@@ -52,7 +50,6 @@ import { prepSend, SQE_WORD } from "@kernio/kernio/uring/raw";
 const RECV = IORING_OP.RECV;
 const SEND = IORING_OP.SEND;
 const ACCEPT = IORING_OP.ACCEPT;
-const FD_BITS = 0x3fffffff; // a direct context's fd field (30 bits)
 const GROUP = 0;
 const BACKOFF_MAX_MS = 1000;
 const NBUF = 4096;
@@ -144,16 +141,16 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
     open[fd] = 1;
   }
 
-  // user_data (direct context): op | buffer id << 16 (sends), fd.
+  // Direct contexts: the op, the fd and, for sends, the buffer id in the
+  // buffer-group field.
   function onCQE(cqe: CQEView): void {
-    const lo = cqe.userDataLo;
-    const op = lo & 0xff;
-    const fd = (cqe.userDataHi << 2) >> 2;
+    const op = cqe.op();
+    const fd = cqe.fd();
     const res = cqe.res;
-    const more = (cqe.flags & IORING_CQE_F.MORE) !== 0;
+    const more = cqe.hasMore();
     if (op === RECV) {
       if (res > 0) {
-        enqueue(fd, cqe.flags >>> IORING_CQE_BUFFER_SHIFT, res);
+        enqueue(fd, cqe.bufID(), res);
         if (open[fd] === 0) return;
         if (!more && !closing) armRecv(fd); // ended with data: re-arm
       } else if (res === -Errno.ENOBUFS && !closing) {
@@ -162,7 +159,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
         drop(fd); // end of stream or error
       }
     } else if (op === SEND) {
-      sendDone(fd, lo >>> 16, res);
+      sendDone(fd, cqe.bufGroup(), res);
     } else if (op === ACCEPT) {
       if (res >= 0) {
         backoff = 0;
@@ -191,7 +188,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
   }
 
   function armRecv(fd: number): void {
-    ctx.assignRaw(RECV | (GROUP << 16), fd & FD_BITS);
+    ctx.assignDirect(RECV, 0, GROUP, fd);
     if (!submitReceiveMultishot(ring, ctx, null)) {
       ring.submit();
       submitReceiveMultishot(ring, ctx, null);
@@ -201,7 +198,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
 
   function armAccept(): void {
     if (closing) return;
-    ctx.assignRaw(ACCEPT, lfd & FD_BITS);
+    ctx.assignDirect(ACCEPT, 0, 0, lfd);
     submitAcceptMultishot(ring, ctx, {
       msgFlags: SOCK.NONBLOCK | SOCK.CLOEXEC,
     });
@@ -218,7 +215,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
     const lo = br.addressLo(bid) + off;
     words[i + ADDR_LO] = lo >>> 0;
     words[i + ADDR_HI] = br.addressHi(bid) + (lo > 0xffffffff ? 1 : 0);
-    ring.finishSqe(i, ctx.assignRaw(SEND | (bid << 16), fd & FD_BITS));
+    ring.finishSqe(i, ctx.assignDirect(SEND, 0, bid, fd));
   }
 
   function enqueue(fd: number, bid: number, n: number): void {
@@ -294,7 +291,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
       // Closing an fd does not end io_uring requests on it: cancel them
       // all and wait for the accept stream's final CQE.
       const ended = new Promise<void>((r) => acceptEnded = r);
-      ctx.assignRaw(IORING_OP.ASYNC_CANCEL, 0);
+      ctx.assignDirect(IORING_OP.ASYNC_CANCEL, 0, 0, 0);
       ring.asyncCancelAll(ctx);
       driver.kick();
       await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
