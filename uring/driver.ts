@@ -76,11 +76,15 @@ const BATCH = 256;
 const ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
 // While completions keep flowing, give the event loop a turn this often.
 const YIELD_MS = 0.5;
-// Before parking, keep looking (one event-loop turn per look) this long.
-// A park and its wake cost ~20 us of CPU (thread hops each way): with one
-// connection this short look gave 1.6x the echo rate at the same CPU, and
-// at 50 connections it measured even (a longer look wasted CPU under wrk).
-const SPIN_MS = 0.02;
+// Before parking, keep looking (one event-loop turn per look) for a window
+// that adapts between LOOK_MIN_MS and pollBeforeParkMs (default
+// LOOK_MAX_MS): it doubles after a look that found completions and halves
+// after one that ended in a park. A park and its wake cost three thread
+// hops; a peer answering within the window (a ping-pong connection) is
+// served without them, while a driver that keeps finding nothing soon looks
+// only briefly again.
+const LOOK_MIN_MS = 0.02;
+const LOOK_MAX_MS = 0.1;
 
 /**
  * Options of {@linkcode UringDriver}.
@@ -97,10 +101,13 @@ export interface DriverOptions extends Partial<Options> {
   /** Receives every CQE the driver does not own (raw submissions). */
   onCQE?: (cqe: CQEView) => void;
   /**
-   * Before parking, keep looking for completions this many milliseconds,
-   * one event-loop turn per look (default 0.02; 0 parks at once). Bounded,
-   * so an idle driver still sleeps; it trades a little CPU for the park's
-   * thread hops (helps latency-bound loads, e.g. one connection).
+   * Before parking, keep looking for completions at most this many
+   * milliseconds, one event-loop turn per look (default 0.1; 0 parks at
+   * once). The window adapts: it doubles (up to this bound) after a look
+   * that found completions and halves (down to 0.02 ms) after one that
+   * ended in a park. Bounded, so an idle driver still sleeps; it trades a
+   * little CPU for the park's thread hops (helps latency-bound loads, e.g.
+   * a connection answered within tens of microseconds).
    */
   pollBeforeParkMs?: number;
 }
@@ -157,6 +164,7 @@ export class UringDriver {
   #runResolve: (() => void) | null = null;
   #runReject: ((e: unknown) => void) | null = null;
   #spinUntil = -1; // end of the look before parking (-1: not idle)
+  #lookMs: number; // the current look window (adapts, see LOOK_MIN_MS)
   #park: AbortController | null = null;
   #flushQueued = false;
   #closing = false;
@@ -187,7 +195,8 @@ export class UringDriver {
         "UringDriver: pollBeforeParkMs must be a number in [0, 1000]",
       );
     }
-    this.#spinMs = pollBeforeParkMs ?? SPIN_MS;
+    this.#spinMs = pollBeforeParkMs ?? LOOK_MAX_MS;
+    this.#lookMs = Math.min(LOOK_MIN_MS, this.#spinMs);
     if (ring !== undefined) {
       if (!(ring instanceof Uring)) {
         throw new TypeError("UringDriver: ring must be a Uring");
@@ -417,7 +426,11 @@ export class UringDriver {
       }
       if (n > 0) {
         // Completions flow: keep reaping, but let the event loop breathe.
-        this.#spinUntil = -1;
+        if (this.#spinUntil >= 0) {
+          // A look found them: look longer next time.
+          this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
+          this.#spinUntil = -1;
+        }
         const now = performance.now();
         if (since < 0) since = now;
         else if (now - since >= YIELD_MS) return void setImmediate(this.#turn);
@@ -430,15 +443,19 @@ export class UringDriver {
         // (runs deferred task work); anything posted from here on signals
         // it. Then keep looking a few turns before the park's thread hops.
         readFd(this.#efd, this.#efdBuf);
-        this.#spinUntil = performance.now() + this.#spinMs;
+        this.#spinUntil = performance.now() + this.#lookMs;
         continue;
       }
       if (this.#spinMs > 0 && performance.now() < this.#spinUntil) {
         return void setImmediate(this.#turn);
       }
       // Sleep in poll(2) on Deno's blocking pool until the ring or a wake
-      // signals.
+      // signals; look less next time.
       this.#spinUntil = -1;
+      this.#lookMs = Math.max(
+        Math.min(LOOK_MIN_MS, this.#spinMs),
+        this.#lookMs / 2,
+      );
       pollAsyncOwned(this.#pfds!.bytes, 2, -1).then(this.#woken, this.#end);
       return;
     }
