@@ -230,3 +230,39 @@ Deno.test("http writes: one send per response or chunk", async (t) => {
     assert.ok(c.queued >= 8 && c.queued <= 9, JSON.stringify(c));
   });
 });
+
+Deno.test("http writes: a slow stream's head is not held back", async () => {
+  let release!: () => void;
+  const later = new Promise<void>((r) => release = r);
+  await using s = startHttp(() =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        async start(c) {
+          await later; // an event stream whose first event comes later
+          c.enqueue(new TextEncoder().encode("event"));
+          c.close();
+        },
+      }),
+      { headers: { "content-type": "text/event-stream" } },
+    )
+  );
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+  await conn.write(
+    new TextEncoder().encode(
+      "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    ),
+  );
+  const buf = new Uint8Array(4096);
+  const n = await conn.read(buf); // the head, while the stream is pending
+  const head = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+  assert.match(head, /^HTTP\/1\.1 200 OK\r\n.*\r\n\r\n$/s);
+  release();
+  let rest = "";
+  for (;;) {
+    const m = await conn.read(buf);
+    if (m === null) break;
+    rest += new TextDecoder().decode(buf.subarray(0, m));
+  }
+  conn.close();
+  assert.equal(rest, "5\r\nevent\r\n0\r\n\r\n");
+});
