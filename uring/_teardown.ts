@@ -97,6 +97,7 @@ export class RingTeardown {
   #attached = new Set<PageMemory | Mapping>();
   #waiting = false;
   #armed = false;
+  #finished = false;
 
   /** The fence, if finish() armed it (memory released later waits for it). */
   armedFence(): TeardownFence | null {
@@ -116,7 +117,8 @@ export class RingTeardown {
   release(mem: PageMemory | Mapping): void {
     this.#attached.delete(mem);
     this.#waiting = true;
-    closeAfter(mem, this.fence);
+    // After a teardown that needed no fence, nothing will ever arm it.
+    closeAfter(mem, this.#finished && !this.#armed ? undefined : this.fence);
   }
 
   /**
@@ -126,6 +128,7 @@ export class RingTeardown {
    * to close other memory with, or null when nothing needs one.
    */
   finish(ringFd: number, inFlight: boolean): TeardownFence | null {
+    this.#finished = true;
     const need = inFlight || this.#waiting || this.#attached.size > 0;
     if (!need) return null;
     this.fence.arm(ringFd);
@@ -136,7 +139,7 @@ export class RingTeardown {
   }
 }
 
-function closeAfter(mem: PageMemory | Mapping, fence: TeardownFence): void {
+function closeAfter(mem: PageMemory | Mapping, fence?: TeardownFence): void {
   try {
     // A Mapping (kernel-mapped buffer ring) is the kernel's own memory:
     // unmapping drops only this process's view of it.
