@@ -115,6 +115,11 @@ Deno.test("uring teardown: stop() with a zero-copy send the peer never acknowled
     return;
   }
   const out = await child("stop_send_zc.ts");
+  const skip = out.split("\n").find((l) => l.startsWith("SKIP "));
+  if (skip !== undefined) {
+    console.log(`skipped: ${skip.slice(5)}`);
+    return;
+  }
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(line, out);
   const r = JSON.parse(line.slice("RESULT ".length));
