@@ -100,7 +100,10 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
   const driver = new UringDriver({
     entries: 4096,
     cqEntries: 16384,
-    signalTaskrun: true, // completions posted while the thread sleeps
+    // The default ring (SINGLE_ISSUER | DEFER_TASKRUN): completions are
+    // posted in batches when the driver enters the ring, never by
+    // interrupting this thread; the sockets are watched so a parked driver
+    // wakes at once (see UringDriver.watchFd).
     onCQE,
   });
   const ring = driver.ring;
@@ -166,6 +169,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
         if (closing) close(res);
         else {
           track(res);
+          driver.watchFd(res);
           armRecv(res);
         }
       } else if (res === -Errno.EMFILE || res === -Errno.ENFILE) {
@@ -280,6 +284,7 @@ export function startEchoServer(port = 0, host = "127.0.0.1"): EchoServer {
     close(fd);
   }
 
+  driver.watchFd(lfd);
   armAccept();
   driver.hold(); // the accept stream never ends by itself
 

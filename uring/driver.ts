@@ -36,11 +36,14 @@
  * @module
  */
 
-import { EFD, IORING_OP, IOSQE, O, SOCK } from "../zcall/constants.ts";
+import { EFD, EPOLL, IORING_OP, IOSQE, O, SOCK } from "../zcall/constants.ts";
 import { Errno } from "../zcall/errno.ts";
-import { PollFds } from "../zcall/structs.ts";
+import { EpollEvents, PollFds } from "../zcall/structs.ts";
 import {
   close as closeFd,
+  epollCreate1,
+  epollCtl,
+  epollWait,
   eventfd2,
   read as readFd,
   write as writeFd,
@@ -65,7 +68,6 @@ import { type OpOptions, Uring } from "./ring.ts";
 import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
 import { setImmediate } from "node:timers";
-import { checkFd as checkFdBits } from "./_validate.ts";
 import { pollAsyncOwned } from "../zcall/_owned_async.ts";
 
 const RECV_ANY = { msgFlags: 0 } as const;
@@ -85,6 +87,9 @@ const YIELD_MS = 0.5;
 // only briefly again.
 const LOOK_MIN_MS = 0.02;
 const LOOK_MAX_MS = 0.1;
+const WATCHED = EPOLL.IN | EPOLL.OUT | EPOLL.RDHUP | EPOLL.ET;
+const WATCH_EVENT = new EpollEvents(1);
+const HARVEST = new EpollEvents(64);
 
 /**
  * Options of {@linkcode UringDriver}.
@@ -131,6 +136,13 @@ export interface DriverOpOptions {
 }
 import { type Completion, PendingOp } from "./driver/_pending.ts";
 import { MultishotStream } from "./driver/_stream.ts";
+import {
+  checkFd,
+  fdCtx,
+  macrotask,
+  reportLater,
+  sleepMs,
+} from "./driver/_util.ts";
 
 export type { Completion } from "./driver/_pending.ts";
 export { composeDeadline, linkTimeout } from "./driver/deadline.ts";
@@ -155,6 +167,7 @@ export class UringDriver {
   // Park: our eventfd registered with the ring, plus one to wake the poll.
   #efd = -1;
   #wakeFd = -1;
+  #epfd = -1; // watched fds (watchFd), -1: none
   #pfds: PollFds | null = null;
   #efdBuf = new Uint8Array(8);
   #tracked = 0; // driver-owned operations awaiting their final CQE
@@ -245,7 +258,9 @@ export class UringDriver {
     }
     this.#efd = efd;
     this.#wakeFd = wfd;
-    this.#pfds = new PollFds(2).set(0, efd, 0x1).set(1, wfd, 0x1);
+    // The third entry is the watched-fd epoll set (-1 until watchFd()).
+    this.#pfds = new PollFds(3).set(0, efd, 0x1).set(1, wfd, 0x1)
+      .set(2, -1, 0x1);
   }
 
   #closePark(): void {
@@ -255,7 +270,56 @@ export class UringDriver {
     } catch { /* the ring is going away */ }
     closeFd(this.#efd);
     closeFd(this.#wakeFd);
-    this.#efd = this.#wakeFd = -1;
+    if (this.#epfd >= 0) closeFd(this.#epfd);
+    this.#efd = this.#wakeFd = this.#epfd = -1;
+  }
+
+  /**
+   * Also wakes the parked driver when `fd` becomes readable or writable
+   * (edge-triggered epoll, not an io_uring operation). On a ring with
+   * deferred task work (the default, SINGLE_ISSUER | DEFER_TASKRUN) the
+   * kernel's eventfd signal for new work can come milliseconds late; a
+   * socket whose operations run on the ring, watched here, wakes the park
+   * at once, so such a ring serves it without interrupting this thread
+   * per completion. Watch before arming the socket's operations. Closing
+   * the fd drops it from the set.
+   *
+   * @example
+   * ```ts
+   * import { UringDriver } from "@kernio/kernio/uring";
+   * await using d = new UringDriver({ entries: 64 });
+   * declare const sock: number;
+   * d.watchFd(sock);
+   * ```
+   */
+  watchFd(fd: number): void {
+    this.#check("watchFd");
+    checkFd("watchFd", fd);
+    if (this.#pfds === null) return; // parks through Uring.waitAsync
+    if (this.#epfd < 0) {
+      const ep = epollCreate1(EPOLL.CLOEXEC);
+      if (ep < 0) throw uringError("epoll_create1", ep);
+      this.#epfd = ep;
+      this.#pfds.set(2, ep, 0x1);
+    }
+    WATCH_EVENT.set(0, WATCHED, fd);
+    const r = epollCtl(this.#epfd, EPOLL.CTL_ADD, fd, WATCH_EVENT.bytes);
+    if (r < 0 && r !== -Errno.EEXIST) throw uringError("epoll_ctl", r);
+  }
+
+  /** Stops waking the park for `fd` (see {@linkcode UringDriver.watchFd}). */
+  unwatchFd(fd: number): void {
+    checkFd("unwatchFd", fd);
+    if (this.#epfd >= 0) epollCtl(this.#epfd, EPOLL.CTL_DEL, fd, null);
+  }
+
+  // Takes the watched fds' edges seen so far: the drain that follows
+  // serves them, and only newer ones should wake the park.
+  #harvest(): void {
+    if (this.#epfd < 0) return;
+    while (
+      epollWait(this.#epfd, HARVEST.bytes, HARVEST.count, 0) === HARVEST.count
+    );
   }
 
   /** Driver-owned operations not yet completed. */
@@ -443,6 +507,7 @@ export class UringDriver {
         // (runs deferred task work); anything posted from here on signals
         // it. Then keep looking a few turns before the park's thread hops.
         readFd(this.#efd, this.#efdBuf);
+        this.#harvest();
         this.#spinUntil = performance.now() + this.#lookMs;
         continue;
       }
@@ -456,7 +521,7 @@ export class UringDriver {
         Math.min(LOOK_MIN_MS, this.#spinMs),
         this.#lookMs / 2,
       );
-      pollAsyncOwned(this.#pfds!.bytes, 2, -1).then(this.#woken, this.#end);
+      pollAsyncOwned(this.#pfds!.bytes, 3, -1).then(this.#woken, this.#end);
       return;
     }
   };
@@ -1110,32 +1175,4 @@ export class UringDriver {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function checkFd(where: string, fd: number): void {
-  checkFdBits(where, fd, 29);
-}
-
-// An extended context that reports `fd` for the ring's prep methods (which
-// read the fd from the context).
-function fdCtx(ctx: SQEContext, fd: number): SQEContext {
-  ctx.extSQE().fd = fd;
-  return ctx;
-}
-
-// A handler threw: report it asynchronously, keep the loop alive. Apart
-// from the dispatch so its closure is not allocated per completion.
-function reportLater(e: unknown): void {
-  queueMicrotask(() => {
-    throw e;
-  });
-}
-
-// setImmediate: one event-loop turn (setTimeout(0) is clamped to ~1 ms+).
-function macrotask(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
-}
-
-function sleepMs(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
