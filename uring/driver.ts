@@ -7,11 +7,14 @@
  *
  * The eventfd fires when completions are posted. On a DEFER_TASKRUN ring
  * (the default) completions wait for the next enter, and the kernel's
- * signal for queued work can come late (on Linux 6.18 the kernel defers it
- * to an RCU callback: 1-15 ms after the work was queued); rings created with `signalTaskrun: true`
- * post completions while this thread sleeps, so the park wakes at once.
- * The connection engine uses such a ring. When nothing is outstanding the
- * loop ends: no op stays pending, and the process can exit.
+ * signal for queued work can come late (on Linux 6.18 it is deferred to an
+ * RCU callback: 1-15 ms). Sockets passed to {@linkcode UringDriver.watchFd}
+ * wake the park at once (an edge-triggered epoll set beside the eventfd),
+ * so such a ring serves them without interrupting this thread for every
+ * completion; rings created with `signalTaskrun: true` post completions
+ * while this thread sleeps, so every operation wakes the park at once.
+ * When nothing is outstanding the loop ends: no op stays pending, and the
+ * process can exit.
  *
  * On top: Promise conveniences (await one operation, with deadlines and
  * AbortSignal cancelling through IORING_OP_ASYNC_CANCEL), async iteration
