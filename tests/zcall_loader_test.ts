@@ -302,15 +302,7 @@ Deno.test("loader: what is wrong with the file, said exactly", async (t) => {
         try {
           // nobody may not enter this checkout (it can live under /root):
           // a world-readable copy of zcall/.
-          await Deno.mkdir(`${tree}/zcall`, { mode: 0o755 });
-          for (const e of Deno.readDirSync(new URL("zcall/", root))) {
-            if (!e.isFile) continue;
-            await Deno.copyFile(
-              new URL(`zcall/${e.name}`, root),
-              `${tree}/zcall/${e.name}`,
-            );
-            await Deno.chmod(`${tree}/zcall/${e.name}`, 0o644);
-          }
+          await copyZcall(tree, 0o755, 0o644);
           const r = await probe(
             `file://${tree}/zcall/mod.ts`,
             [`--allow-ffi=${p}`, `--allow-read=${p}`, envFlag],
@@ -348,19 +340,33 @@ Deno.test("loader: what is wrong with the file, said exactly", async (t) => {
   }
 });
 
+/** Copies zcall/ (with its subfolders) to `${tree}/zcall`. */
+async function copyZcall(
+  tree: string,
+  dirMode = 0o755,
+  fileMode = 0o644,
+  rel = "zcall",
+): Promise<void> {
+  await Deno.mkdir(`${tree}/${rel}`, { mode: dirMode });
+  await Deno.chmod(`${tree}/${rel}`, dirMode);
+  for (const e of Deno.readDirSync(new URL(`${rel}/`, root))) {
+    if (e.isDirectory) {
+      await copyZcall(tree, dirMode, fileMode, `${rel}/${e.name}`);
+    } else if (e.isFile) {
+      await Deno.copyFile(
+        new URL(`${rel}/${e.name}`, root),
+        `${tree}/${rel}/${e.name}`,
+      );
+      await Deno.chmod(`${tree}/${rel}/${e.name}`, fileMode);
+    }
+  }
+}
+
 Deno.test("loader: a checkout without a build", async (t) => {
   // A copy of zcall/ in a layout without native/build/.
   const tree = await Deno.makeTempDir({ prefix: "kernio_tree_" });
   try {
-    await Deno.mkdir(`${tree}/zcall`);
-    for (const e of Deno.readDirSync(new URL("zcall/", root))) {
-      if (e.isFile) {
-        await Deno.copyFile(
-          new URL(`zcall/${e.name}`, root),
-          `${tree}/zcall/${e.name}`,
-        );
-      }
-    }
+    await copyZcall(tree);
     const mod = `file://${tree}/zcall/mod.ts`;
     const expectPath = `${tree}/native/build/${NAME}`;
 
