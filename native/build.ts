@@ -107,6 +107,11 @@ const flags = [
   "-Wextra",
   "-Werror",
   "-fvisibility=hidden",
+  // Never unmapped once loaded: a nonblocking call (poll, io_uring_enter) may
+  // still run on Deno's blocking pool when its isolate ends (a terminated
+  // Worker) and Deno closes the library; returning into unmapped code is a
+  // SIGSEGV.
+  "-Wl,-z,nodelete",
   ...(sanitize
     ? ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-g"]
     : []),
