@@ -719,7 +719,7 @@ export class HttpConnection implements TransportConnHandler {
       } catch (e) {
         console.error("http: response trailers failed", e);
         ex.fail();
-        this.#abort(); // no last chunk: the client sees an incomplete body
+        this.#truncate(); // no last chunk: the client sees an incomplete body
         return;
       }
       if (this.#closed || ex.failed) return;
@@ -802,7 +802,7 @@ export class HttpConnection implements TransportConnHandler {
       }
       reader.cancel(e).catch(() => {});
       ex.fail();
-      this.#abort(); // the client sees a truncated body
+      this.#truncate(); // the client sees a truncated body
     }
   }
 
@@ -917,6 +917,16 @@ export class HttpConnection implements TransportConnHandler {
       this.#sentMarks.push(this.#sendsQueued);
       this.#sentWaiters.push(res);
     });
+  }
+
+  // A response cut short after part of it was written: the written part
+  // still goes out, then the connection closes, so the client sees the
+  // truncated body and its end (close() would drop bytes not yet sent).
+  #truncate(): void {
+    if (this.#closed) return;
+    this.#flushNow();
+    this.#wclosed = true;
+    this.t.end(true);
   }
 
   #abort(): void {
