@@ -242,10 +242,10 @@ export class Engine {
       2 ** 31,
     );
     this.driver = new UringDriver({
-      // Completions are posted while this thread sleeps in Deno's event
-      // loop (the eventfd then wakes the driver); with DEFER_TASKRUN they
-      // would wait for the next enter, and the eventfd would not fire.
-      signalTaskrun: true,
+      // The default SINGLE_ISSUER|DEFER_TASKRUN ring: completions run when
+      // the driver reaps, never by interrupting this thread. Every socket
+      // is watched (watchFd) so its readiness wakes the park at once; the
+      // ring's own eventfd signal covers the rest (timers), later.
       entries,
       cqEntries,
       onCQE: (cqe) => this.#onCQE(cqe),
@@ -318,6 +318,7 @@ export class Engine {
     this.#nextTag = (tag % 0xfffe) + 1;
     l._tag = tag;
     l._keepOpen = keepOpen("listen", options);
+    this.driver.watchFd(fd);
     this.#listeners[tag] = l;
     this.#live++;
     l._arm();
@@ -343,6 +344,7 @@ export class Engine {
       throw new TypeError(`Engine.attach: fd ${fd} is already attached`);
     }
     const keep = keepOpen("attach", options);
+    this.driver.watchFd(fd);
     const c = new EngineConn(this, fd, handler);
     c._keepOpen = keep;
     this.#conns[fd] = c;
@@ -800,6 +802,7 @@ export class Engine {
     c._closed = true;
     if (!c._sendInflight && c._q.length > 0) this.#dropQueue(c, ECANCELED);
     if (this.#conns[c.fd] === c) this.#conns[c.fd] = undefined;
+    this.driver.unwatchFd(c.fd);
     closeFd(c.fd);
     this.#connCount--;
     // #busy counted this connection if it had work when close() ran.

@@ -97,6 +97,7 @@ export class EngineListener {
   close(): void {
     if (this._closing) return;
     this._closing = true;
+    this._engine.driver.unwatchFd(this.fd); // its owner closes the fd
     if (this._timer !== undefined) {
       clearTimeout(this._timer);
       this._timer = undefined;

@@ -299,6 +299,7 @@ async function connectOne(
 ): Promise<number> {
   const fd = streamSocket("connect", familyOf(sa));
   try {
+    engine.driver.watchFd(fd); // its connect completes on an edge
     const c = await engine.driver.submit(
       "connect",
       (ring, ctx, o) => {
@@ -310,6 +311,7 @@ async function connectOne(
     if (c.res < 0) throw errorFromErrno(c.res, "connect", addrText(sa));
     return fd;
   } catch (e) {
+    engine.driver.unwatchFd(fd);
     closeFd(fd);
     throw e;
   }
