@@ -33,6 +33,9 @@ async function copyDir(from: URL, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
   for (const e of Deno.readDirSync(from)) {
     if (e.isFile) await Deno.copyFile(new URL(e.name, from), `${to}/${e.name}`);
+    else if (e.isDirectory) {
+      await copyDir(new URL(`${e.name}/`, from), `${to}/${e.name}`);
+    }
   }
 }
 
