@@ -4,7 +4,8 @@
 // crash there fails this test instead of killing the whole run.
 
 import assert from "node:assert/strict";
-import { KNOWN_FINDINGS, type Report } from "./_util/bad_input.ts";
+import type { Report } from "./_util/bad_input_case.ts";
+import { KNOWN_FINDINGS } from "./_util/bad_input_findings.ts";
 import { reportStat } from "./_util/prop.ts";
 
 const here = new URL(".", import.meta.url);
