@@ -40,6 +40,7 @@ import {
   TimedOutError,
 } from "./errors.ts";
 import { Errno } from "../zcall/errno.ts";
+import { checkFd } from "../zcall/_validate.ts";
 import { epollWaitAsyncOwned } from "../zcall/_owned_async.ts";
 
 const READ_MASK = EPOLL.IN | EPOLL.ERR | EPOLL.HUP | EPOLL.RDHUP;
@@ -348,10 +349,10 @@ function badArgs(
   signal: AbortSignal | undefined,
   op: string,
 ): Error | null {
-  if (!(Number.isInteger(fd) && fd >= 0)) {
-    return new TypeError(
-      `sock: ${op}: fd must be a non-negative integer, got ${fd}`,
-    );
+  try {
+    checkFd(`sock: ${op}`, fd);
+  } catch (e) {
+    return e as RangeError;
   }
   // Checked before any state is touched: a bad signal must not leave a
   // waiter behind (close() would then fail and leak the fd).

@@ -30,7 +30,7 @@ import {
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { waitReadable } from "./_reactor.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { intIn } from "./_arg_checks.ts";
+import { checkFd, intIn } from "../zcall/_validate.ts";
 
 /**
  * Size of `struct cmsghdr`.
@@ -269,7 +269,7 @@ function checkFds(fds: readonly number[], op: string): void {
       `${op}: at most ${SCM_MAX_FD} descriptors per message, got ${fds.length}`,
     );
   }
-  for (const fd of fds) intIn(fd, 0, 0x7fffffff, op, "each fd");
+  for (const fd of fds) checkFd(op, fd);
 }
 
 /**

@@ -22,7 +22,7 @@ import { SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
 import { NetSocket, openSocket } from "./socket.ts";
 import { forEachControlMessage } from "./cmsg.ts";
 import { MsgResult, readMsgUDP, writeMsgUDP } from "./udp_batch.ts";
-import { intIn } from "./_arg_checks.ts";
+import { intIn } from "../zcall/_validate.ts";
 
 /**
  * ICMPv4 message types.

@@ -25,7 +25,7 @@ import {
   socket,
 } from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
-import { intIn } from "./_arg_checks.ts";
+import { intIn } from "../zcall/_validate.ts";
 
 const NETLINK_ROUTE = 0;
 const RTM_NEWLINK = 16;

@@ -20,7 +20,7 @@ import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
 import { parseIPv4, parseIPv6 } from "./ip.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { bool, intIn } from "./_arg_checks.ts";
+import { bool, intIn } from "../zcall/_validate.ts";
 import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 
 /**

@@ -24,7 +24,7 @@ import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { type Sockaddr, SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
 import { DatagramIo, NetSocket, openSocket } from "./socket.ts";
-import { bool } from "./_arg_checks.ts";
+import { bool } from "../zcall/_validate.ts";
 
 const PROTOCOLS: Record<string, number> = {
   ip: 0,

@@ -33,7 +33,7 @@ import {
 import { NetSocket, openSocket } from "./socket.ts";
 import { waitWritable } from "./_reactor.ts";
 import { getSocketError } from "./options.ts";
-import { intIn } from "./_arg_checks.ts";
+import { intIn } from "../zcall/_validate.ts";
 
 /**
  * SCTP network names.

@@ -6,7 +6,7 @@ import { errorFromErrno } from "./errors.ts";
 import { SOL } from "../zcall/constants.ts";
 import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { bool, intIn } from "./_arg_checks.ts";
+import { bool, intIn } from "../zcall/_validate.ts";
 import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 
 /**

@@ -46,6 +46,7 @@ import {
   waitReady,
 } from "./_reactor.ts";
 import { forgetSocket, watchSocket } from "./_dropped.ts";
+import { checkFd, intIn } from "../zcall/_validate.ts";
 
 const EAGAIN = -Errno.EAGAIN;
 // Out of descriptors or memory: accept backs off (see _acceptWith).
@@ -168,7 +169,10 @@ function deadlineMs(t: Deadline, fn: string): number {
 }
 
 /**
- * The descriptor of an {@linkcode FdLike}, validated.
+ * The descriptor of an {@linkcode FdLike}, validated: a TypeError when `s`
+ * is neither a number nor an object with an `fd`, a RangeError when the
+ * descriptor is not an integer in 0..2^31-1 (a bad fd is a RangeError in
+ * every layer).
  *
  * @example
  * ```ts
@@ -177,17 +181,15 @@ function deadlineMs(t: Deadline, fn: string): number {
  * ```
  */
 export function fdOf(s: FdLike, fn = "sock"): number {
-  const fd = typeof s === "number" ? s : s?.fd;
-  if (
-    !(Number.isInteger(fd) && (fd as number) >= 0 &&
-      (fd as number) <= 0x7fffffff)
-  ) {
-    throw new TypeError(
-      `${fn}: expected a socket or a non-negative integer fd, got ${
-        typeof s === "object" ? `fd ${fd}` : s
-      }`,
-    );
+  const fd = typeof s === "number"
+    ? s
+    : typeof s === "object" && s !== null
+    ? (s as { fd?: unknown }).fd
+    : undefined;
+  if (fd === undefined) {
+    throw new TypeError(`${fn}: expected a socket or an fd, got ${s}`);
   }
+  checkFd(fn, fd as number);
   return fd as number;
 }
 
@@ -242,9 +244,7 @@ export class NetSocket {
    * {@linkcode NetSocket.create}.
    */
   constructor(fd: number, domain: number, type: number) {
-    if (!(Number.isInteger(fd) && fd >= 0)) {
-      throw new TypeError(`NetSocket: bad descriptor ${fd}`);
-    }
+    checkFd("NetSocket", fd);
     this.#fd = fd;
     this.#domain = domain;
     this.#type = type & 0xf;
@@ -737,18 +737,9 @@ function checkAddr(addr: RawSockaddr, op: string): void {
  * throwing the typed error.
  */
 export function openSocket(domain: number, type: number, protocol = 0): number {
-  for (
-    const [n, v] of [["domain", domain], ["type", type], [
-      "protocol",
-      protocol,
-    ]] as const
-  ) {
-    if (!Number.isInteger(v) || v < 0) {
-      throw new TypeError(
-        `socket: ${n} must be a non-negative integer, got ${v}`,
-      );
-    }
-  }
+  intIn(domain, 0, 0x7fffffff, "socket", "domain");
+  intIn(type, 0, 0x7fffffff, "socket", "type");
+  intIn(protocol, 0, 0x7fffffff, "socket", "protocol");
   const fd = socket(domain, type | SOCK.NONBLOCK | SOCK.CLOEXEC, protocol);
   if (fd < 0) throw errorFromErrno(fd, "socket");
   tracker?.(fd);

@@ -31,7 +31,7 @@ import { decodeSockaddr, type RawSockaddr, type Sockaddr } from "./sockaddr.ts";
 import { waitReadable, waitWritable } from "./_reactor.ts";
 import { forEachControlMessage, putControlMessage } from "./cmsg.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { intIn } from "./_arg_checks.ts";
+import { intIn } from "../zcall/_validate.ts";
 import { structOf } from "../zcall/_pinned.ts";
 import { getIntOpt, setIntOpt } from "./_sockopt.ts";
 

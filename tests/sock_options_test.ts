@@ -167,8 +167,9 @@ Deno.test("sock options: set then read back", async (t) => {
       assert.throws(() => setSendBuffer(c, -1), RangeError);
       assert.throws(() => setTCPKeepCnt(c, 0), RangeError);
       assert.throws(() => setTCPKeepIdle(c, 1.5), RangeError);
-      assert.throws(() => getKeepAlive(-1), TypeError);
-      assert.throws(() => getKeepAlive({ fd: NaN }), TypeError);
+      assert.throws(() => getKeepAlive(-1), RangeError);
+      assert.throws(() => getKeepAlive({ fd: NaN }), RangeError);
+      assert.throws(() => getKeepAlive(null as never), TypeError);
       // TCP options on a UDP socket: the kernel refuses.
       assert.throws(
         () => setTCPNoDelay(u, true),

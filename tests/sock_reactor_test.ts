@@ -69,7 +69,7 @@ Deno.test("sock reactor: readiness, deadlines, abort, close", async (t) => {
         await assert.rejects(p, ClosedError);
       });
       await t.step("bad fd", async () => {
-        await assert.rejects(waitReadable(-1), TypeError);
+        await assert.rejects(waitReadable(-1), RangeError);
       });
     } finally {
       a.close();

@@ -100,7 +100,7 @@ Deno.test("sock tcp_info: layout and packed accessors", () => {
 });
 
 Deno.test("sock tcp_info: bad input is rejected", () => {
-  assert.throws(() => getTCPInfo(-1), TypeError);
+  assert.throws(() => getTCPInfo(-1), RangeError);
   // deno-lint-ignore no-explicit-any
   assert.throws(() => getTCPInfoInto(0, {} as any), TypeError);
   const u = socket(AF.INET, SOCK.DGRAM | SOCK.CLOEXEC, 0);

@@ -133,7 +133,7 @@ Deno.test("sock udp batch: sendMessages/recvMessages with addresses and scatter 
       assert.throws(() => sendMessages(a.fd, m, 3), RangeError);
       // deno-lint-ignore no-explicit-any
       assert.throws(() => recvMessages(a.fd, {} as any), TypeError);
-      assert.throws(() => recvMessages(-1, m), TypeError);
+      assert.throws(() => recvMessages(-1, m), RangeError);
     });
 
     await t.step("awaitable variants: data, deadline, abort", async () => {

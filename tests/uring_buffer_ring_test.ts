@@ -163,7 +163,7 @@ Deno.test("uring buffer ring: bad input", () => {
         entries: 4,
         bufferSize: 8,
       }),
-    TypeError,
+    RangeError,
   );
   // deno-lint-ignore no-explicit-any
   assert.throws(() => BufferRing.register(ring, null as any), TypeError);

@@ -411,7 +411,7 @@ Deno.test("uring napi: ring registration works, loopback sockets have no NAPI id
       RangeError,
     );
     assert.throws(() => registerNapi(ring, { tracking: 7 }), RangeError);
-    assert.throws(() => socketNapiId(-1), TypeError);
+    assert.throws(() => socketNapiId(-1), RangeError);
     unregisterNapi(ring);
   });
 });

@@ -137,25 +137,9 @@ export function checkViews(
   );
 }
 
-/**
- * A file descriptor (or fixed-file index) that fits the `bits`-bit field
- * it is packed into: an integer in 0..2^bits-1, or down to -2^(bits-1) when
- * `signed` (AT_FDCWD and friends). RangeError otherwise, everywhere.
- */
-export function checkFd(
-  where: string,
-  fd: number,
-  bits = 31,
-  signed = false,
-): void {
-  const max = 2 ** (signed ? bits - 1 : bits) - 1;
-  const min = signed ? -(2 ** (bits - 1)) : 0;
-  if (!(Number.isInteger(fd) && fd >= min && fd <= max)) {
-    throw new RangeError(
-      `${where}: fd must be an integer in ${min}..${max}, got ${fd}`,
-    );
-  }
-}
+// The fd check is shared with zcall and sock: a bad fd is the same
+// RangeError, with the same message, in every layer.
+export { checkFd } from "../zcall/_validate.ts";
 
 /**
  * A 32-bit word given as an int32 or a u32 (futex values, masks, offsets

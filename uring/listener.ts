@@ -51,6 +51,7 @@ import type { OpOptions, Uring } from "./ring.ts";
 import { prepBind, prepListen, prepSocket } from "./sqe/net.ts";
 import { copySqe } from "./sqe/layout.ts";
 import { forFD } from "./context.ts";
+import { checkFd } from "./_validate.ts";
 
 /**
  * An IP listen address (a literal IPv4/IPv6 hostname and a port; 0 picks
@@ -294,9 +295,7 @@ export class ListenerOp {
 
   /** Stores the socket fd from the SOCKET completion. */
   setFD(fd: number): void {
-    if (!Number.isInteger(fd) || fd < 0) {
-      throw new TypeError(`ListenerOp.setFD: bad fd ${fd}`);
-    }
+    checkFd("ListenerOp.setFD", fd);
     this.#fd = fd;
   }
 
@@ -423,9 +422,7 @@ export function prepareListenerSocket(ext: ExtSQE): void {
  */
 export function prepareListenerBind(ext: ExtSQE, fd: number): void {
   const op = opOf(ext, "prepareListenerBind");
-  if (!Number.isInteger(fd) || fd < 0) {
-    throw new TypeError(`prepareListenerBind: bad fd ${fd}`);
-  }
+  checkFd("prepareListenerBind", fd);
   const sa = op.sockaddr;
   prepBind(ext.sqeU32, 0, fd, addrOf(sa.bytes), sa.length);
 }
@@ -442,9 +439,7 @@ export function prepareListenerBind(ext: ExtSQE, fd: number): void {
  */
 export function prepareListenerListen(ext: ExtSQE, fd: number): void {
   const op = opOf(ext, "prepareListenerListen");
-  if (!Number.isInteger(fd) || fd < 0) {
-    throw new TypeError(`prepareListenerListen: bad fd ${fd}`);
-  }
+  checkFd("prepareListenerListen", fd);
   prepListen(ext.sqeU32, 0, fd, op.backlog);
 }
 

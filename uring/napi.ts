@@ -11,6 +11,7 @@ import type { RingFdSource } from "./buffer_ring.ts";
 import { SOL } from "../zcall/constants.ts";
 
 import { ringFdOf } from "./_ring_fd.ts";
+import { checkFd } from "./_validate.ts";
 
 /**
  * NAPI registration constants (struct io_uring_napi).
@@ -197,9 +198,7 @@ export function napiDelStaticId(
  * ```
  */
 export function socketNapiId(sockFd: number): number {
-  if (!Number.isInteger(sockFd) || sockFd < 0) {
-    throw new TypeError(`socketNapiId: bad fd ${sockFd}`);
-  }
+  checkFd("socketNapiId", sockFd);
   const v = new Uint8Array(4);
   const l = new Uint32Array([4]);
   const r = getsockopt(sockFd, SOL_SOCKET, SO_INCOMING_NAPI_ID, v, l);

@@ -11,6 +11,7 @@
 
 import { unsafeAddressOf } from "./memory.ts";
 import { structOf } from "./_pinned.ts";
+import { checkFd as checkFdBits } from "./_validate.ts";
 import {
   isUnstableView,
   taBuffer,
@@ -721,10 +722,9 @@ export class FdSet {
   }
 }
 
+// FD_SETSIZE is 1024: an fd_set holds descriptors 0..1023.
 function checkFd(fn: string, fd: number): void {
-  if (!(Number.isInteger(fd) && fd >= 0 && fd < 1024)) {
-    throw new RangeError(`${fn}: fd must be an integer in 0..1023, got ${fd}`);
-  }
+  checkFdBits(fn, fd, 10);
 }
 
 /**
