@@ -593,7 +593,7 @@ export class HttpConnection implements TransportConnHandler {
     const kind = parts.kind;
     if (kind === BODY_STRING) {
       const text = parts.text;
-      if (text.length <= SMALL && !NON_ASCII.test(text)) {
+      if (text.length <= SMALL && isAscii(text)) {
         length = text.length; // ASCII: copied into the fill buffer below
       } else {
         bytes = encoder.encode(text);
@@ -836,7 +836,8 @@ export class HttpConnection implements TransportConnHandler {
       return;
     }
     this.#state = S_HEAD;
-    this.#lastActive = Date.now();
+    // The idle time counts from now (onData has just read the clock).
+    if (!this.#inData) this.#lastActive = Date.now();
     this.#resume();
     if (!this.#running) {
       this.#process();
@@ -1038,6 +1039,14 @@ export class HttpConnection implements TransportConnHandler {
     this.#fill = this.#pool.pop() ?? new Uint8Array(FILL_SIZE);
     this.#wlen = 0;
   }
+}
+
+// Short strings: a loop beats a RegExp call.
+function isAscii(s: string): boolean {
+  const n = s.length;
+  if (n > 64) return !NON_ASCII.test(s);
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function latin1Bytes(s: string): Uint8Array {

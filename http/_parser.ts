@@ -87,6 +87,12 @@ function isHost(s: string): boolean {
 
 const utf8 = new TextDecoder();
 
+// A keep-alive client often sends the same head again (a poller, a proxy's
+// health check, a load generator): a head of up to this many bytes is kept
+// per connection and, when the next one is byte-identical, not parsed again.
+const MEMO_MAX = 2048;
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * Bytes [start, end) as a string with one char per byte (latin1), the
  * representation Headers uses for ByteStrings.
@@ -117,6 +123,9 @@ export class HeadParser {
   #lineStart = 0;
   /** The bytes scanned so far, ORed (bit 7 set: not all ASCII). */
   #bits = 0;
+  /** The last head parsed successfully (its first #lastLen bytes), or 0. */
+  #last: Uint8Array = NO_BYTES;
+  #lastLen = 0;
 
   method = "";
   target = "";
@@ -149,6 +158,22 @@ export class HeadParser {
     this.#bits = 0;
   }
 
+  #sameAsLast(buf: Uint8Array, start: number): boolean {
+    const last = this.#last;
+    for (let k = this.#lastLen - 1; k >= 0; k--) {
+      if (buf[start + k] !== last[k]) return false;
+    }
+    return true;
+  }
+
+  #remember(buf: Uint8Array, start: number, n: number): void {
+    if (this.#last.length < n) {
+      this.#last = new Uint8Array(Math.min(MEMO_MAX, (n + 63) & ~63));
+    }
+    this.#last.set(buf.subarray(start, start + n));
+    this.#lastLen = n;
+  }
+
   /**
    * Looks for the end of the head in buf[start, end) and parses it.
    * Returns the head's length in bytes (> 0, including the blank line)
@@ -174,13 +199,21 @@ export class HeadParser {
           } else {
             const headLen = i + 1 - start;
             this.#scanned = headLen;
-            return this.#parseHead(
+            // The same bytes as the last head parsed: the same result,
+            // still held in this object's fields.
+            if (headLen === this.#lastLen && this.#sameAsLast(buf, start)) {
+              return headLen;
+            }
+            this.#lastLen = 0;
+            const r = this.#parseHead(
               buf,
               start + this.#skip,
               lineStart,
               headLen,
               bits < 0x80,
             );
+            if (r > 0 && headLen <= MEMO_MAX) this.#remember(buf, start, r);
+            return r;
           }
         }
         lineStart = i + 1;

@@ -40,6 +40,48 @@ Deno.test("http parser: valid heads", async (t) => {
       assert.equal(p.chunked, false);
     }
   });
+  await t.step("a repeated head gives the same result; others reparse", () => {
+    const a = "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const b = "GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const p = new HeadParser();
+    const check = (target: string) => {
+      assert.equal(p.method, "GET");
+      assert.equal(p.target, target);
+      assert.equal(p.keepAlive, false);
+      assert.deepEqual(p.fields, ["host", "h", "connection", "close"]);
+    };
+    for (const f of [parseAll, parseTrickle, parseAll]) {
+      assert.equal(f(a, p), a.length);
+      check("/a");
+    }
+    // Same length, one byte apart: parsed anew.
+    assert.equal(parseAll(b, p), b.length);
+    check("/b");
+    // Leading blank lines are part of the head compared.
+    assert.equal(parseAll("\r\n" + b, p), b.length + 2);
+    check("/b");
+    // An error in between: the next head is parsed anew.
+    assert.equal(parseAll(a.replace("GET", "G(T"), p), -400);
+    assert.equal(parseAll(a, p), a.length);
+    check("/a");
+    // At an offset in a larger buffer (pipelined heads).
+    const two = enc.encode(a + b);
+    p.reset();
+    assert.equal(p.parse(two, 0, two.length), a.length);
+    check("/a");
+    p.reset();
+    assert.equal(p.parse(two, a.length, two.length), b.length);
+    check("/b");
+    // A long head is parsed every time (not kept).
+    const long = `GET /l HTTP/1.1\r\nHost: h\r\nX-L: ${
+      "x".repeat(3000)
+    }\r\n\r\n`;
+    for (let k = 0; k < 2; k++) {
+      assert.equal(parseAll(long, p), long.length);
+      assert.equal(p.target, "/l");
+      assert.equal(p.fields[3].length, 3000);
+    }
+  });
   await t.step("obs-text values are latin1 bytes, whole and trickled", () => {
     // Bytes >= 0x80 in a value: one char per byte (as Headers holds a
     // ByteString), never UTF-8 decoded.
