@@ -20,8 +20,39 @@ import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno } from "./errors.ts";
 import { parseIPv4, parseIPv6 } from "./ip.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { bool, intIn } from "../zcall/_validate.ts";
-import { getIntOpt, setIntOpt } from "./_sockopt.ts";
+import { intIn } from "../zcall/_validate.ts";
+import { getFlag, getOption, setFlag, setOption, sockOpt } from "./_sockopt.ts";
+
+// The integer options of this module, each declared once.
+const OPT = {
+  IP_MULTICAST_TTL: sockOpt(
+    SOL.IP,
+    IP.MULTICAST_TTL,
+    "IP_MULTICAST_TTL",
+    0,
+    255,
+  ),
+  IP_MULTICAST_LOOP: sockOpt(SOL.IP, IP.MULTICAST_LOOP, "IP_MULTICAST_LOOP"),
+  IP_MULTICAST_ALL: sockOpt(SOL.IP, IP.MULTICAST_ALL, "IP_MULTICAST_ALL"),
+  IPV6_MULTICAST_HOPS: sockOpt(
+    SOL.IPV6,
+    IPV6.MULTICAST_HOPS,
+    "IPV6_MULTICAST_HOPS",
+    -1,
+    255,
+  ),
+  IPV6_MULTICAST_LOOP: sockOpt(
+    SOL.IPV6,
+    IPV6.MULTICAST_LOOP,
+    "IPV6_MULTICAST_LOOP",
+  ),
+  IPV6_MULTICAST_IF: sockOpt(SOL.IPV6, IPV6.MULTICAST_IF, "IPV6_MULTICAST_IF"),
+  IPV6_MULTICAST_ALL: sockOpt(
+    SOL.IPV6,
+    IPV6.MULTICAST_ALL,
+    "IPV6_MULTICAST_ALL",
+  ),
+} as const;
 
 /**
  * An IPv4 address as text or 4 bytes.
@@ -277,9 +308,7 @@ export function leaveMulticast6(
  * ```
  */
 export function setMulticastTTL(socket: FdLike, ttl: number): void {
-  const fd = fdOf(socket, "setMulticastTTL");
-  intIn(ttl, 0, 255, "setMulticastTTL", "ttl");
-  setIntOpt(fd, SOL.IP, IP.MULTICAST_TTL, ttl, "setsockopt(IP_MULTICAST_TTL)");
+  setOption(socket, OPT.IP_MULTICAST_TTL, ttl, "setMulticastTTL", "ttl");
 }
 
 /**
@@ -293,13 +322,7 @@ export function setMulticastTTL(socket: FdLike, ttl: number): void {
  * ```
  */
 export function getMulticastTTL(socket: FdLike): number {
-  const fd = fdOf(socket, "getMulticastTTL");
-  return getIntOpt(
-    fd,
-    SOL.IP,
-    IP.MULTICAST_TTL,
-    "getsockopt(IP_MULTICAST_TTL)",
-  );
+  return getOption(socket, OPT.IP_MULTICAST_TTL, "getMulticastTTL");
 }
 
 /**
@@ -313,15 +336,7 @@ export function getMulticastTTL(socket: FdLike): number {
  * ```
  */
 export function setMulticastLoop(socket: FdLike, enable: boolean): void {
-  const fd = fdOf(socket, "setMulticastLoop");
-  bool(enable, "setMulticastLoop", "enable");
-  setIntOpt(
-    fd,
-    SOL.IP,
-    IP.MULTICAST_LOOP,
-    enable ? 1 : 0,
-    "setsockopt(IP_MULTICAST_LOOP)",
-  );
+  setFlag(socket, OPT.IP_MULTICAST_LOOP, enable, "setMulticastLoop");
 }
 
 /**
@@ -335,13 +350,7 @@ export function setMulticastLoop(socket: FdLike, enable: boolean): void {
  * ```
  */
 export function getMulticastLoop(socket: FdLike): boolean {
-  const fd = fdOf(socket, "getMulticastLoop");
-  return getIntOpt(
-    fd,
-    SOL.IP,
-    IP.MULTICAST_LOOP,
-    "getsockopt(IP_MULTICAST_LOOP)",
-  ) !== 0;
+  return getFlag(socket, OPT.IP_MULTICAST_LOOP, "getMulticastLoop");
 }
 
 /**
@@ -413,15 +422,7 @@ export function getMulticastInterface(socket: FdLike): string {
  * ```
  */
 export function setMulticastAll(socket: FdLike, enable: boolean): void {
-  const fd = fdOf(socket, "setMulticastAll");
-  bool(enable, "setMulticastAll", "enable");
-  setIntOpt(
-    fd,
-    SOL.IP,
-    IP.MULTICAST_ALL,
-    enable ? 1 : 0,
-    "setsockopt(IP_MULTICAST_ALL)",
-  );
+  setFlag(socket, OPT.IP_MULTICAST_ALL, enable, "setMulticastAll");
 }
 
 /**
@@ -435,13 +436,7 @@ export function setMulticastAll(socket: FdLike, enable: boolean): void {
  * ```
  */
 export function getMulticastAll(socket: FdLike): boolean {
-  const fd = fdOf(socket, "getMulticastAll");
-  return getIntOpt(
-    fd,
-    SOL.IP,
-    IP.MULTICAST_ALL,
-    "getsockopt(IP_MULTICAST_ALL)",
-  ) !== 0;
+  return getFlag(socket, OPT.IP_MULTICAST_ALL, "getMulticastAll");
 }
 
 /**
@@ -455,15 +450,7 @@ export function getMulticastAll(socket: FdLike): boolean {
  * ```
  */
 export function setMulticast6Hops(socket: FdLike, hops: number): void {
-  const fd = fdOf(socket, "setMulticast6Hops");
-  intIn(hops, -1, 255, "setMulticast6Hops", "hops");
-  setIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_HOPS,
-    hops,
-    "setsockopt(IPV6_MULTICAST_HOPS)",
-  );
+  setOption(socket, OPT.IPV6_MULTICAST_HOPS, hops, "setMulticast6Hops", "hops");
 }
 
 /**
@@ -477,13 +464,7 @@ export function setMulticast6Hops(socket: FdLike, hops: number): void {
  * ```
  */
 export function getMulticast6Hops(socket: FdLike): number {
-  const fd = fdOf(socket, "getMulticast6Hops");
-  return getIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_HOPS,
-    "getsockopt(IPV6_MULTICAST_HOPS)",
-  );
+  return getOption(socket, OPT.IPV6_MULTICAST_HOPS, "getMulticast6Hops");
 }
 
 /**
@@ -497,15 +478,7 @@ export function getMulticast6Hops(socket: FdLike): number {
  * ```
  */
 export function setMulticast6Loop(socket: FdLike, enable: boolean): void {
-  const fd = fdOf(socket, "setMulticast6Loop");
-  bool(enable, "setMulticast6Loop", "enable");
-  setIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_LOOP,
-    enable ? 1 : 0,
-    "setsockopt(IPV6_MULTICAST_LOOP)",
-  );
+  setFlag(socket, OPT.IPV6_MULTICAST_LOOP, enable, "setMulticast6Loop");
 }
 
 /**
@@ -519,13 +492,7 @@ export function setMulticast6Loop(socket: FdLike, enable: boolean): void {
  * ```
  */
 export function getMulticast6Loop(socket: FdLike): boolean {
-  const fd = fdOf(socket, "getMulticast6Loop");
-  return getIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_LOOP,
-    "getsockopt(IPV6_MULTICAST_LOOP)",
-  ) !== 0;
+  return getFlag(socket, OPT.IPV6_MULTICAST_LOOP, "getMulticast6Loop");
 }
 
 /**
@@ -539,14 +506,12 @@ export function getMulticast6Loop(socket: FdLike): boolean {
  * ```
  */
 export function setMulticast6Interface(socket: FdLike, ifindex: number): void {
-  const fd = fdOf(socket, "setMulticast6Interface");
-  intIn(ifindex, 0, 0x7fffffff, "setMulticast6Interface", "ifindex");
-  setIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_IF,
+  setOption(
+    socket,
+    OPT.IPV6_MULTICAST_IF,
     ifindex,
-    "setsockopt(IPV6_MULTICAST_IF)",
+    "setMulticast6Interface",
+    "ifindex",
   );
 }
 
@@ -561,13 +526,7 @@ export function setMulticast6Interface(socket: FdLike, ifindex: number): void {
  * ```
  */
 export function getMulticast6Interface(socket: FdLike): number {
-  const fd = fdOf(socket, "getMulticast6Interface");
-  return getIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_IF,
-    "getsockopt(IPV6_MULTICAST_IF)",
-  );
+  return getOption(socket, OPT.IPV6_MULTICAST_IF, "getMulticast6Interface");
 }
 
 /**
@@ -581,15 +540,7 @@ export function getMulticast6Interface(socket: FdLike): number {
  * ```
  */
 export function setMulticast6All(socket: FdLike, enable: boolean): void {
-  const fd = fdOf(socket, "setMulticast6All");
-  bool(enable, "setMulticast6All", "enable");
-  setIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_ALL,
-    enable ? 1 : 0,
-    "setsockopt(IPV6_MULTICAST_ALL)",
-  );
+  setFlag(socket, OPT.IPV6_MULTICAST_ALL, enable, "setMulticast6All");
 }
 
 /**
@@ -603,11 +554,5 @@ export function setMulticast6All(socket: FdLike, enable: boolean): void {
  * ```
  */
 export function getMulticast6All(socket: FdLike): boolean {
-  const fd = fdOf(socket, "getMulticast6All");
-  return getIntOpt(
-    fd,
-    SOL.IPV6,
-    IPV6.MULTICAST_ALL,
-    "getsockopt(IPV6_MULTICAST_ALL)",
-  ) !== 0;
+  return getFlag(socket, OPT.IPV6_MULTICAST_ALL, "getMulticast6All");
 }

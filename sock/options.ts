@@ -7,7 +7,33 @@ import { getsockopt, setsockopt, syscall6 } from "../zcall/syscalls.ts";
 import { SYS } from "../zcall/sysnum.ts";
 import { errorFromErrno, type SockError } from "./errors.ts";
 import { type FdLike, fdOf } from "./socket.ts";
-import { getIntOpt, setIntOpt } from "./_sockopt.ts";
+import { bool, intIn } from "../zcall/_validate.ts";
+import { getFlag, getOption, setFlag, setOption, sockOpt } from "./_sockopt.ts";
+
+// The integer options of this module, each declared once.
+const OPT = {
+  SO_REUSEADDR: sockOpt(SOL.SOCKET, SO.REUSEADDR),
+  SO_REUSEPORT: sockOpt(SOL.SOCKET, SO.REUSEPORT),
+  SO_KEEPALIVE: sockOpt(SOL.SOCKET, SO.KEEPALIVE),
+  SO_SNDBUF: sockOpt(SOL.SOCKET, SO.SNDBUF),
+  SO_RCVBUF: sockOpt(SOL.SOCKET, SO.RCVBUF),
+  SO_BROADCAST: sockOpt(SOL.SOCKET, SO.BROADCAST),
+  SO_BUSY_POLL: sockOpt(SOL.SOCKET, SO.BUSY_POLL),
+  SO_ZEROCOPY: sockOpt(SOL.SOCKET, SO.ZEROCOPY),
+  SO_TYPE: sockOpt(SOL.SOCKET, SO.TYPE),
+  SO_ERROR: sockOpt(SOL.SOCKET, SO.ERROR),
+  TCP_NODELAY: sockOpt(IPPROTO.TCP, TCP.NODELAY),
+  TCP_CORK: sockOpt(IPPROTO.TCP, TCP.CORK),
+  TCP_QUICKACK: sockOpt(IPPROTO.TCP, TCP.QUICKACK),
+  TCP_DEFER_ACCEPT: sockOpt(IPPROTO.TCP, TCP.DEFER_ACCEPT),
+  TCP_FASTOPEN: sockOpt(IPPROTO.TCP, TCP.FASTOPEN),
+  TCP_USER_TIMEOUT: sockOpt(IPPROTO.TCP, TCP.USER_TIMEOUT),
+  TCP_NOTSENT_LOWAT: sockOpt(IPPROTO.TCP, TCP.NOTSENT_LOWAT),
+  TCP_KEEPIDLE: sockOpt(IPPROTO.TCP, TCP.KEEPIDLE, undefined, 1, 32767),
+  TCP_KEEPINTVL: sockOpt(IPPROTO.TCP, TCP.KEEPINTVL, undefined, 1, 32767),
+  TCP_KEEPCNT: sockOpt(IPPROTO.TCP, TCP.KEEPCNT, undefined, 1, 127),
+  IPV6_V6ONLY: sockOpt(IPPROTO.IPV6, IPV6.V6ONLY),
+} as const;
 
 const F_GETFD = 1;
 const F_SETFD = 2;
@@ -16,36 +42,6 @@ const F_SETFL = 4;
 const FD_CLOEXEC_FLAG = 1;
 
 const len = new Uint32Array(1);
-
-function setInt(
-  s: FdLike,
-  level: number,
-  name: number,
-  v: number,
-  fn: string,
-): void {
-  setIntOpt(fdOf(s, fn), level, name, v, fn);
-}
-
-function getInt(s: FdLike, level: number, name: number, fn: string): number {
-  return getIntOpt(fdOf(s, fn), level, name, fn);
-}
-
-function bool(v: boolean, fn: string): number {
-  if (typeof v !== "boolean") {
-    throw new TypeError(`${fn}: expected a boolean, got ${typeof v}`);
-  }
-  return v ? 1 : 0;
-}
-
-function int(v: number, fn: string, min = 0, max = 0x7fffffff): number {
-  if (!(Number.isInteger(v) && v >= min && v <= max)) {
-    throw new RangeError(
-      `${fn}: expected an integer in ${min}..${max}, got ${v}`,
-    );
-  }
-  return v;
-}
 
 function fcntl(fd: number, cmd: number, arg: number, fn: string): number {
   const r = syscall6(SYS.FCNTL, fd, cmd, arg, 0, 0, 0);
@@ -65,13 +61,7 @@ function fcntl(fd: number, cmd: number, arg: number, fn: string): number {
  * ```
  */
 export function setReuseAddr(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    SOL.SOCKET,
-    SO.REUSEADDR,
-    bool(enable, "setReuseAddr"),
-    "setReuseAddr",
-  );
+  setFlag(s, OPT.SO_REUSEADDR, enable, "setReuseAddr");
 }
 /**
  * SO_REUSEADDR.
@@ -85,7 +75,7 @@ export function setReuseAddr(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getReuseAddr(s: FdLike): boolean {
-  return getInt(s, SOL.SOCKET, SO.REUSEADDR, "getReuseAddr") !== 0;
+  return getFlag(s, OPT.SO_REUSEADDR, "getReuseAddr");
 }
 
 /**
@@ -99,13 +89,7 @@ export function getReuseAddr(s: FdLike): boolean {
  * ```
  */
 export function setReusePort(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    SOL.SOCKET,
-    SO.REUSEPORT,
-    bool(enable, "setReusePort"),
-    "setReusePort",
-  );
+  setFlag(s, OPT.SO_REUSEPORT, enable, "setReusePort");
 }
 /**
  * SO_REUSEPORT.
@@ -118,7 +102,7 @@ export function setReusePort(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getReusePort(s: FdLike): boolean {
-  return getInt(s, SOL.SOCKET, SO.REUSEPORT, "getReusePort") !== 0;
+  return getFlag(s, OPT.SO_REUSEPORT, "getReusePort");
 }
 
 /**
@@ -133,13 +117,7 @@ export function getReusePort(s: FdLike): boolean {
  * ```
  */
 export function setKeepAlive(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    SOL.SOCKET,
-    SO.KEEPALIVE,
-    bool(enable, "setKeepAlive"),
-    "setKeepAlive",
-  );
+  setFlag(s, OPT.SO_KEEPALIVE, enable, "setKeepAlive");
 }
 /**
  * SO_KEEPALIVE.
@@ -152,7 +130,7 @@ export function setKeepAlive(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getKeepAlive(s: FdLike): boolean {
-  return getInt(s, SOL.SOCKET, SO.KEEPALIVE, "getKeepAlive") !== 0;
+  return getFlag(s, OPT.SO_KEEPALIVE, "getKeepAlive");
 }
 
 const lingerBuf = new Int32Array(2);
@@ -171,8 +149,8 @@ const lingerBytes = new Uint8Array(lingerBuf.buffer);
  */
 export function setLinger(s: FdLike, enable: boolean, secs = 0): void {
   const fd = fdOf(s, "setLinger");
-  lingerBuf[0] = bool(enable, "setLinger");
-  lingerBuf[1] = int(secs, "setLinger");
+  lingerBuf[0] = bool(enable, "setLinger", "enable") ? 1 : 0;
+  lingerBuf[1] = intIn(secs, 0, 0x7fffffff, "setLinger", "secs");
   const r = setsockopt(fd, SOL.SOCKET, SO.LINGER, lingerBytes, 8);
   if (r < 0) throw errorFromErrno(r, "setLinger");
 }
@@ -207,7 +185,7 @@ export function getLinger(s: FdLike): { enabled: boolean; seconds: number } {
  * ```
  */
 export function setSendBuffer(s: FdLike, size: number): void {
-  setInt(s, SOL.SOCKET, SO.SNDBUF, int(size, "setSendBuffer"), "setSendBuffer");
+  setOption(s, OPT.SO_SNDBUF, size, "setSendBuffer", "size");
 }
 /**
  * SO_SNDBUF.
@@ -221,7 +199,7 @@ export function setSendBuffer(s: FdLike, size: number): void {
  * ```
  */
 export function getSendBuffer(s: FdLike): number {
-  return getInt(s, SOL.SOCKET, SO.SNDBUF, "getSendBuffer");
+  return getOption(s, OPT.SO_SNDBUF, "getSendBuffer");
 }
 
 /**
@@ -236,7 +214,7 @@ export function getSendBuffer(s: FdLike): number {
  * ```
  */
 export function setRecvBuffer(s: FdLike, size: number): void {
-  setInt(s, SOL.SOCKET, SO.RCVBUF, int(size, "setRecvBuffer"), "setRecvBuffer");
+  setOption(s, OPT.SO_RCVBUF, size, "setRecvBuffer", "size");
 }
 /**
  * SO_RCVBUF.
@@ -250,7 +228,7 @@ export function setRecvBuffer(s: FdLike, size: number): void {
  * ```
  */
 export function getRecvBuffer(s: FdLike): number {
-  return getInt(s, SOL.SOCKET, SO.RCVBUF, "getRecvBuffer");
+  return getOption(s, OPT.SO_RCVBUF, "getRecvBuffer");
 }
 
 /**
@@ -265,13 +243,7 @@ export function getRecvBuffer(s: FdLike): number {
  * ```
  */
 export function setBroadcast(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    SOL.SOCKET,
-    SO.BROADCAST,
-    bool(enable, "setBroadcast"),
-    "setBroadcast",
-  );
+  setFlag(s, OPT.SO_BROADCAST, enable, "setBroadcast");
 }
 /**
  * SO_BROADCAST.
@@ -284,7 +256,7 @@ export function setBroadcast(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getBroadcast(s: FdLike): boolean {
-  return getInt(s, SOL.SOCKET, SO.BROADCAST, "getBroadcast") !== 0;
+  return getFlag(s, OPT.SO_BROADCAST, "getBroadcast");
 }
 
 /**
@@ -299,7 +271,7 @@ export function getBroadcast(s: FdLike): boolean {
  * ```
  */
 export function setBusyPoll(s: FdLike, usecs: number): void {
-  setInt(s, SOL.SOCKET, SO.BUSY_POLL, int(usecs, "setBusyPoll"), "setBusyPoll");
+  setOption(s, OPT.SO_BUSY_POLL, usecs, "setBusyPoll", "usecs");
 }
 /**
  * SO_BUSY_POLL.
@@ -312,7 +284,7 @@ export function setBusyPoll(s: FdLike, usecs: number): void {
  * ```
  */
 export function getBusyPoll(s: FdLike): number {
-  return getInt(s, SOL.SOCKET, SO.BUSY_POLL, "getBusyPoll");
+  return getOption(s, OPT.SO_BUSY_POLL, "getBusyPoll");
 }
 
 /**
@@ -327,13 +299,7 @@ export function getBusyPoll(s: FdLike): number {
  * ```
  */
 export function setZeroCopy(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    SOL.SOCKET,
-    SO.ZEROCOPY,
-    bool(enable, "setZeroCopy"),
-    "setZeroCopy",
-  );
+  setFlag(s, OPT.SO_ZEROCOPY, enable, "setZeroCopy");
 }
 /**
  * SO_ZEROCOPY.
@@ -346,7 +312,7 @@ export function setZeroCopy(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getZeroCopy(s: FdLike): boolean {
-  return getInt(s, SOL.SOCKET, SO.ZEROCOPY, "getZeroCopy") !== 0;
+  return getFlag(s, OPT.SO_ZEROCOPY, "getZeroCopy");
 }
 
 /**
@@ -361,7 +327,7 @@ export function getZeroCopy(s: FdLike): boolean {
  * ```
  */
 export function getSocketError(s: FdLike): SockError | null {
-  const e = getInt(s, SOL.SOCKET, SO.ERROR, "getSocketError");
+  const e = getOption(s, OPT.SO_ERROR, "getSocketError");
   return e === 0 ? null : errorFromErrno(e, "connect");
 }
 
@@ -376,7 +342,7 @@ export function getSocketError(s: FdLike): SockError | null {
  * ```
  */
 export function getSocketType(s: FdLike): number {
-  return getInt(s, SOL.SOCKET, SO.TYPE, "getSocketType");
+  return getOption(s, OPT.SO_TYPE, "getSocketType");
 }
 
 /**
@@ -391,13 +357,7 @@ export function getSocketType(s: FdLike): number {
  * ```
  */
 export function setTCPNoDelay(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.NODELAY,
-    bool(enable, "setTCPNoDelay"),
-    "setTCPNoDelay",
-  );
+  setFlag(s, OPT.TCP_NODELAY, enable, "setTCPNoDelay");
 }
 /**
  * TCP_NODELAY.
@@ -410,7 +370,7 @@ export function setTCPNoDelay(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getTCPNoDelay(s: FdLike): boolean {
-  return getInt(s, IPPROTO.TCP, TCP.NODELAY, "getTCPNoDelay") !== 0;
+  return getFlag(s, OPT.TCP_NODELAY, "getTCPNoDelay");
 }
 
 /**
@@ -424,7 +384,7 @@ export function getTCPNoDelay(s: FdLike): boolean {
  * ```
  */
 export function setTCPCork(s: FdLike, enable: boolean): void {
-  setInt(s, IPPROTO.TCP, TCP.CORK, bool(enable, "setTCPCork"), "setTCPCork");
+  setFlag(s, OPT.TCP_CORK, enable, "setTCPCork");
 }
 /**
  * TCP_CORK.
@@ -437,7 +397,7 @@ export function setTCPCork(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getTCPCork(s: FdLike): boolean {
-  return getInt(s, IPPROTO.TCP, TCP.CORK, "getTCPCork") !== 0;
+  return getFlag(s, OPT.TCP_CORK, "getTCPCork");
 }
 
 /**
@@ -451,13 +411,7 @@ export function getTCPCork(s: FdLike): boolean {
  * ```
  */
 export function setTCPQuickAck(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.QUICKACK,
-    bool(enable, "setTCPQuickAck"),
-    "setTCPQuickAck",
-  );
+  setFlag(s, OPT.TCP_QUICKACK, enable, "setTCPQuickAck");
 }
 /**
  * TCP_QUICKACK.
@@ -470,7 +424,7 @@ export function setTCPQuickAck(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getTCPQuickAck(s: FdLike): boolean {
-  return getInt(s, IPPROTO.TCP, TCP.QUICKACK, "getTCPQuickAck") !== 0;
+  return getFlag(s, OPT.TCP_QUICKACK, "getTCPQuickAck");
 }
 
 /**
@@ -484,13 +438,7 @@ export function getTCPQuickAck(s: FdLike): boolean {
  * ```
  */
 export function setTCPDeferAccept(s: FdLike, secs: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.DEFER_ACCEPT,
-    int(secs, "setTCPDeferAccept"),
-    "setTCPDeferAccept",
-  );
+  setOption(s, OPT.TCP_DEFER_ACCEPT, secs, "setTCPDeferAccept", "secs");
 }
 /**
  * TCP_DEFER_ACCEPT.
@@ -503,7 +451,7 @@ export function setTCPDeferAccept(s: FdLike, secs: number): void {
  * ```
  */
 export function getTCPDeferAccept(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.DEFER_ACCEPT, "getTCPDeferAccept");
+  return getOption(s, OPT.TCP_DEFER_ACCEPT, "getTCPDeferAccept");
 }
 
 /**
@@ -518,13 +466,7 @@ export function getTCPDeferAccept(s: FdLike): number {
  * ```
  */
 export function setTCPFastOpen(s: FdLike, qlen: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.FASTOPEN,
-    int(qlen, "setTCPFastOpen"),
-    "setTCPFastOpen",
-  );
+  setOption(s, OPT.TCP_FASTOPEN, qlen, "setTCPFastOpen", "qlen");
 }
 /**
  * TCP_FASTOPEN.
@@ -537,7 +479,7 @@ export function setTCPFastOpen(s: FdLike, qlen: number): void {
  * ```
  */
 export function getTCPFastOpen(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.FASTOPEN, "getTCPFastOpen");
+  return getOption(s, OPT.TCP_FASTOPEN, "getTCPFastOpen");
 }
 
 /**
@@ -552,13 +494,7 @@ export function getTCPFastOpen(s: FdLike): number {
  * ```
  */
 export function setTCPUserTimeout(s: FdLike, ms: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.USER_TIMEOUT,
-    int(ms, "setTCPUserTimeout"),
-    "setTCPUserTimeout",
-  );
+  setOption(s, OPT.TCP_USER_TIMEOUT, ms, "setTCPUserTimeout", "ms");
 }
 /**
  * TCP_USER_TIMEOUT.
@@ -571,7 +507,7 @@ export function setTCPUserTimeout(s: FdLike, ms: number): void {
  * ```
  */
 export function getTCPUserTimeout(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.USER_TIMEOUT, "getTCPUserTimeout");
+  return getOption(s, OPT.TCP_USER_TIMEOUT, "getTCPUserTimeout");
 }
 
 /**
@@ -586,13 +522,7 @@ export function getTCPUserTimeout(s: FdLike): number {
  * ```
  */
 export function setTCPNotsentLowat(s: FdLike, bytes: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.NOTSENT_LOWAT,
-    int(bytes, "setTCPNotsentLowat"),
-    "setTCPNotsentLowat",
-  );
+  setOption(s, OPT.TCP_NOTSENT_LOWAT, bytes, "setTCPNotsentLowat", "bytes");
 }
 /**
  * TCP_NOTSENT_LOWAT.
@@ -605,7 +535,7 @@ export function setTCPNotsentLowat(s: FdLike, bytes: number): void {
  * ```
  */
 export function getTCPNotsentLowat(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.NOTSENT_LOWAT, "getTCPNotsentLowat");
+  return getOption(s, OPT.TCP_NOTSENT_LOWAT, "getTCPNotsentLowat");
 }
 
 /**
@@ -620,13 +550,7 @@ export function getTCPNotsentLowat(s: FdLike): number {
  * ```
  */
 export function setTCPKeepIdle(s: FdLike, secs: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.KEEPIDLE,
-    int(secs, "setTCPKeepIdle", 1, 32767),
-    "setTCPKeepIdle",
-  );
+  setOption(s, OPT.TCP_KEEPIDLE, secs, "setTCPKeepIdle", "secs");
 }
 /**
  * TCP_KEEPIDLE.
@@ -639,7 +563,7 @@ export function setTCPKeepIdle(s: FdLike, secs: number): void {
  * ```
  */
 export function getTCPKeepIdle(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.KEEPIDLE, "getTCPKeepIdle");
+  return getOption(s, OPT.TCP_KEEPIDLE, "getTCPKeepIdle");
 }
 
 /**
@@ -653,13 +577,7 @@ export function getTCPKeepIdle(s: FdLike): number {
  * ```
  */
 export function setTCPKeepIntvl(s: FdLike, secs: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.KEEPINTVL,
-    int(secs, "setTCPKeepIntvl", 1, 32767),
-    "setTCPKeepIntvl",
-  );
+  setOption(s, OPT.TCP_KEEPINTVL, secs, "setTCPKeepIntvl", "secs");
 }
 /**
  * TCP_KEEPINTVL.
@@ -672,7 +590,7 @@ export function setTCPKeepIntvl(s: FdLike, secs: number): void {
  * ```
  */
 export function getTCPKeepIntvl(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.KEEPINTVL, "getTCPKeepIntvl");
+  return getOption(s, OPT.TCP_KEEPINTVL, "getTCPKeepIntvl");
 }
 
 /**
@@ -686,13 +604,7 @@ export function getTCPKeepIntvl(s: FdLike): number {
  * ```
  */
 export function setTCPKeepCnt(s: FdLike, count: number): void {
-  setInt(
-    s,
-    IPPROTO.TCP,
-    TCP.KEEPCNT,
-    int(count, "setTCPKeepCnt", 1, 127),
-    "setTCPKeepCnt",
-  );
+  setOption(s, OPT.TCP_KEEPCNT, count, "setTCPKeepCnt", "count");
 }
 /**
  * TCP_KEEPCNT.
@@ -705,7 +617,7 @@ export function setTCPKeepCnt(s: FdLike, count: number): void {
  * ```
  */
 export function getTCPKeepCnt(s: FdLike): number {
-  return getInt(s, IPPROTO.TCP, TCP.KEEPCNT, "getTCPKeepCnt");
+  return getOption(s, OPT.TCP_KEEPCNT, "getTCPKeepCnt");
 }
 
 /**
@@ -720,13 +632,7 @@ export function getTCPKeepCnt(s: FdLike): number {
  * ```
  */
 export function setIPv6Only(s: FdLike, enable: boolean): void {
-  setInt(
-    s,
-    IPPROTO.IPV6,
-    IPV6.V6ONLY,
-    bool(enable, "setIPv6Only"),
-    "setIPv6Only",
-  );
+  setFlag(s, OPT.IPV6_V6ONLY, enable, "setIPv6Only");
 }
 /**
  * IPV6_V6ONLY.
@@ -739,7 +645,7 @@ export function setIPv6Only(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getIPv6Only(s: FdLike): boolean {
-  return getInt(s, IPPROTO.IPV6, IPV6.V6ONLY, "getIPv6Only") !== 0;
+  return getFlag(s, OPT.IPV6_V6ONLY, "getIPv6Only");
 }
 
 /**
@@ -756,7 +662,7 @@ export function getIPv6Only(s: FdLike): boolean {
  */
 export function setCloseOnExec(s: FdLike, cloexec: boolean): void {
   const fd = fdOf(s, "setCloseOnExec");
-  const on = bool(cloexec, "setCloseOnExec");
+  const on = bool(cloexec, "setCloseOnExec", "cloexec");
   const flags = fcntl(fd, F_GETFD, 0, "setCloseOnExec");
   const next = on ? flags | FD_CLOEXEC_FLAG : flags & ~FD_CLOEXEC_FLAG;
   if (next !== flags) fcntl(fd, F_SETFD, next, "setCloseOnExec");
@@ -791,7 +697,7 @@ export function getCloseOnExec(s: FdLike): boolean {
  */
 export function setNonBlock(s: FdLike, nonblock: boolean): void {
   const fd = fdOf(s, "setNonBlock");
-  const on = bool(nonblock, "setNonBlock");
+  const on = bool(nonblock, "setNonBlock", "nonblock");
   const flags = fcntl(fd, F_GETFL, 0, "setNonBlock");
   const next = on ? flags | O.NONBLOCK : flags & ~O.NONBLOCK;
   if (next !== flags) fcntl(fd, F_SETFL, next, "setNonBlock");

@@ -219,39 +219,27 @@ export class SCTPSocket extends NetSocket {
 
   /** One-to-many IPv4 socket (SOCK_SEQPACKET). */
   static create4(): SCTPSocket {
-    return new SCTPSocket(
-      openSocket(AF.INET, SOCK.SEQPACKET, IPPROTO.SCTP),
-      AF.INET,
-      SOCK.SEQPACKET,
-    );
+    return sctpSocket(AF.INET, SOCK.SEQPACKET);
   }
 
   /** One-to-many IPv6 socket (SOCK_SEQPACKET). */
   static create6(): SCTPSocket {
-    return new SCTPSocket(
-      openSocket(AF.INET6, SOCK.SEQPACKET, IPPROTO.SCTP),
-      AF.INET6,
-      SOCK.SEQPACKET,
-    );
+    return sctpSocket(AF.INET6, SOCK.SEQPACKET);
   }
 
   /** One-to-one IPv4 socket (SOCK_STREAM). */
   static createStream4(): SCTPSocket {
-    return new SCTPSocket(
-      openSocket(AF.INET, SOCK.STREAM, IPPROTO.SCTP),
-      AF.INET,
-      SOCK.STREAM,
-    );
+    return sctpSocket(AF.INET, SOCK.STREAM);
   }
 
   /** One-to-one IPv6 socket (SOCK_STREAM). */
   static createStream6(): SCTPSocket {
-    return new SCTPSocket(
-      openSocket(AF.INET6, SOCK.STREAM, IPPROTO.SCTP),
-      AF.INET6,
-      SOCK.STREAM,
-    );
+    return sctpSocket(AF.INET6, SOCK.STREAM);
   }
+}
+
+function sctpSocket(domain: number, type: number): SCTPSocket {
+  return new SCTPSocket(openSocket(domain, type, IPPROTO.SCTP), domain, type);
 }
 
 /**

@@ -7,7 +7,7 @@ import { SOL } from "../zcall/constants.ts";
 import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { bool, intIn } from "../zcall/_validate.ts";
-import { getIntOpt, setIntOpt } from "./_sockopt.ts";
+import { getFlag, getOption, setFlag, setOption, sockOpt } from "./_sockopt.ts";
 
 /**
  * SCTP socket option names (level SOL_SCTP = 132).
@@ -53,6 +53,34 @@ export const SCTP_OPT = {
   PEER_ADDR_THLDS: 31,
 } as const;
 
+// The integer options of this module, each declared once.
+const OPT = {
+  SCTP_NODELAY: sockOpt(SOL.SCTP, SCTP_OPT.NODELAY, "SCTP_NODELAY"),
+  SCTP_AUTOCLOSE: sockOpt(SOL.SCTP, SCTP_OPT.AUTOCLOSE, "SCTP_AUTOCLOSE"),
+  SCTP_DISABLE_FRAGMENTS: sockOpt(
+    SOL.SCTP,
+    SCTP_OPT.DISABLE_FRAGMENTS,
+    "SCTP_DISABLE_FRAGMENTS",
+  ),
+  SCTP_FRAGMENT_INTERLEAVE: sockOpt(
+    SOL.SCTP,
+    SCTP_OPT.FRAGMENT_INTERLEAVE,
+    "SCTP_FRAGMENT_INTERLEAVE",
+    0,
+    2,
+  ),
+  SCTP_I_WANT_MAPPED_V4_ADDR: sockOpt(
+    SOL.SCTP,
+    SCTP_OPT.I_WANT_MAPPED_V4_ADDR,
+    "SCTP_I_WANT_MAPPED_V4_ADDR",
+  ),
+  SCTP_PARTIAL_DELIVERY_POINT: sockOpt(
+    SOL.SCTP,
+    SCTP_OPT.PARTIAL_DELIVERY_POINT,
+    "SCTP_PARTIAL_DELIVERY_POINT",
+  ),
+} as const;
+
 const scratch = new Uint8Array(new ArrayBuffer(64));
 const sdv = new DataView(scratch.buffer);
 const lenCell = new Uint32Array(1);
@@ -67,14 +95,6 @@ function getRaw(fd: number, name: number, len: number, op: string): number {
   const r = getsockopt(fd, SOL.SCTP, name, scratch, lenCell);
   if (r < 0) throw errorFromErrno(r, `getsockopt(${op})`);
   return lenCell[0];
-}
-
-function setInt(s: FdLike, name: number, v: number, op: string): void {
-  setIntOpt(fdOf(s, `set${op}`), SOL.SCTP, name, v, `setsockopt(${op})`);
-}
-
-function getInt(s: FdLike, name: number, op: string): number {
-  return getIntOpt(fdOf(s, `get${op}`), SOL.SCTP, name, `getsockopt(${op})`);
 }
 
 // struct sctp_assoc_value { sctp_assoc_t assoc_id; u32 assoc_value; } (8)
@@ -103,8 +123,7 @@ function getAssocValue(s: FdLike, name: number, op: string): number {
  * ```
  */
 export function setSCTPNodelay(s: FdLike, enable: boolean): void {
-  bool(enable, "setSCTPNodelay", "enable");
-  setInt(s, SCTP_OPT.NODELAY, enable ? 1 : 0, "SCTP_NODELAY");
+  setFlag(s, OPT.SCTP_NODELAY, enable, "setSCTPNodelay");
 }
 /**
  * SCTP_NODELAY.
@@ -117,7 +136,7 @@ export function setSCTPNodelay(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getSCTPNodelay(s: FdLike): boolean {
-  return getInt(s, SCTP_OPT.NODELAY, "SCTP_NODELAY") !== 0;
+  return getFlag(s, OPT.SCTP_NODELAY, "getSCTPNodelay");
 }
 
 /**
@@ -131,8 +150,7 @@ export function getSCTPNodelay(s: FdLike): boolean {
  * ```
  */
 export function setSCTPAutoclose(s: FdLike, secs: number): void {
-  intIn(secs, 0, 0x7fffffff, "setSCTPAutoclose", "secs");
-  setInt(s, SCTP_OPT.AUTOCLOSE, secs, "SCTP_AUTOCLOSE");
+  setOption(s, OPT.SCTP_AUTOCLOSE, secs, "setSCTPAutoclose", "secs");
 }
 /**
  * SCTP_AUTOCLOSE in seconds.
@@ -145,7 +163,7 @@ export function setSCTPAutoclose(s: FdLike, secs: number): void {
  * ```
  */
 export function getSCTPAutoclose(s: FdLike): number {
-  return getInt(s, SCTP_OPT.AUTOCLOSE, "SCTP_AUTOCLOSE");
+  return getOption(s, OPT.SCTP_AUTOCLOSE, "getSCTPAutoclose");
 }
 
 /**
@@ -159,12 +177,12 @@ export function getSCTPAutoclose(s: FdLike): number {
  * ```
  */
 export function setSCTPDisableFragments(s: FdLike, disable: boolean): void {
-  bool(disable, "setSCTPDisableFragments", "disable");
-  setInt(
+  setFlag(
     s,
-    SCTP_OPT.DISABLE_FRAGMENTS,
-    disable ? 1 : 0,
-    "SCTP_DISABLE_FRAGMENTS",
+    OPT.SCTP_DISABLE_FRAGMENTS,
+    disable,
+    "setSCTPDisableFragments",
+    "disable",
   );
 }
 /**
@@ -178,7 +196,7 @@ export function setSCTPDisableFragments(s: FdLike, disable: boolean): void {
  * ```
  */
 export function getSCTPDisableFragments(s: FdLike): boolean {
-  return getInt(s, SCTP_OPT.DISABLE_FRAGMENTS, "SCTP_DISABLE_FRAGMENTS") !== 0;
+  return getFlag(s, OPT.SCTP_DISABLE_FRAGMENTS, "getSCTPDisableFragments");
 }
 
 /**
@@ -192,8 +210,13 @@ export function getSCTPDisableFragments(s: FdLike): boolean {
  * ```
  */
 export function setSCTPFragmentInterleave(s: FdLike, level: number): void {
-  intIn(level, 0, 2, "setSCTPFragmentInterleave", "level");
-  setInt(s, SCTP_OPT.FRAGMENT_INTERLEAVE, level, "SCTP_FRAGMENT_INTERLEAVE");
+  setOption(
+    s,
+    OPT.SCTP_FRAGMENT_INTERLEAVE,
+    level,
+    "setSCTPFragmentInterleave",
+    "level",
+  );
 }
 /**
  * SCTP_FRAGMENT_INTERLEAVE.
@@ -206,7 +229,11 @@ export function setSCTPFragmentInterleave(s: FdLike, level: number): void {
  * ```
  */
 export function getSCTPFragmentInterleave(s: FdLike): number {
-  return getInt(s, SCTP_OPT.FRAGMENT_INTERLEAVE, "SCTP_FRAGMENT_INTERLEAVE");
+  return getOption(
+    s,
+    OPT.SCTP_FRAGMENT_INTERLEAVE,
+    "getSCTPFragmentInterleave",
+  );
 }
 
 /**
@@ -220,13 +247,7 @@ export function getSCTPFragmentInterleave(s: FdLike): number {
  * ```
  */
 export function setSCTPMappedV4(s: FdLike, enable: boolean): void {
-  bool(enable, "setSCTPMappedV4", "enable");
-  setInt(
-    s,
-    SCTP_OPT.I_WANT_MAPPED_V4_ADDR,
-    enable ? 1 : 0,
-    "SCTP_I_WANT_MAPPED_V4_ADDR",
-  );
+  setFlag(s, OPT.SCTP_I_WANT_MAPPED_V4_ADDR, enable, "setSCTPMappedV4");
 }
 /**
  * SCTP_I_WANT_MAPPED_V4_ADDR.
@@ -239,11 +260,7 @@ export function setSCTPMappedV4(s: FdLike, enable: boolean): void {
  * ```
  */
 export function getSCTPMappedV4(s: FdLike): boolean {
-  return getInt(
-    s,
-    SCTP_OPT.I_WANT_MAPPED_V4_ADDR,
-    "SCTP_I_WANT_MAPPED_V4_ADDR",
-  ) !== 0;
+  return getFlag(s, OPT.SCTP_I_WANT_MAPPED_V4_ADDR, "getSCTPMappedV4");
 }
 
 /**
@@ -273,10 +290,10 @@ export function setSCTPPartialDeliveryPoint(s: FdLike, bytes: number): void {
  * ```
  */
 export function getSCTPPartialDeliveryPoint(s: FdLike): number {
-  return getInt(
+  return getOption(
     s,
-    SCTP_OPT.PARTIAL_DELIVERY_POINT,
-    "SCTP_PARTIAL_DELIVERY_POINT",
+    OPT.SCTP_PARTIAL_DELIVERY_POINT,
+    "getSCTPPartialDeliveryPoint",
   ) >>> 0;
 }
 

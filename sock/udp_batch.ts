@@ -33,7 +33,13 @@ import { forEachControlMessage, putControlMessage } from "./cmsg.ts";
 import { type FdLike, fdOf } from "./socket.ts";
 import { intIn } from "../zcall/_validate.ts";
 import { structOf } from "../zcall/_pinned.ts";
-import { getIntOpt, setIntOpt } from "./_sockopt.ts";
+import { getFlag, getOption, setFlag, setOption, sockOpt } from "./_sockopt.ts";
+
+// The integer options of this module, each declared once.
+const OPT = {
+  UDP_SEGMENT: sockOpt(SOL.UDP, UDP.SEGMENT, "UDP_SEGMENT", 0, 65535),
+  UDP_GRO: sockOpt(SOL.UDP, UDP.GRO, "UDP_GRO"),
+} as const;
 
 const MMSG = 64; // sizeof(struct mmsghdr)
 const NAME = 28; // room for sockaddr_in6 (and sockaddr_in)
@@ -669,9 +675,7 @@ export async function recvMessagesAsync(
  * ```
  */
 export function setUDPSegment(socket: FdLike, size: number): void {
-  const fd = fdOf(socket, "setUDPSegment");
-  intIn(size, 0, 65535, "setUDPSegment", "size");
-  setIntOpt(fd, SOL.UDP, UDP.SEGMENT, size, "setsockopt(UDP_SEGMENT)");
+  setOption(socket, OPT.UDP_SEGMENT, size, "setUDPSegment", "size");
 }
 
 /**
@@ -685,8 +689,7 @@ export function setUDPSegment(socket: FdLike, size: number): void {
  * ```
  */
 export function getUDPSegment(socket: FdLike): number {
-  const fd = fdOf(socket, "getUDPSegment");
-  return getIntOpt(fd, SOL.UDP, UDP.SEGMENT, "getsockopt(UDP_SEGMENT)");
+  return getOption(socket, OPT.UDP_SEGMENT, "getUDPSegment");
 }
 
 /**
@@ -702,11 +705,7 @@ export function getUDPSegment(socket: FdLike): number {
  * ```
  */
 export function setUDPGRO(socket: FdLike, enable: boolean): void {
-  const fd = fdOf(socket, "setUDPGRO");
-  if (typeof enable !== "boolean") {
-    throw new TypeError("setUDPGRO: enable must be a boolean");
-  }
-  setIntOpt(fd, SOL.UDP, UDP.GRO, enable ? 1 : 0, "setsockopt(UDP_GRO)");
+  setFlag(socket, OPT.UDP_GRO, enable, "setUDPGRO");
 }
 
 /**
@@ -720,8 +719,7 @@ export function setUDPGRO(socket: FdLike, enable: boolean): void {
  * ```
  */
 export function getUDPGRO(socket: FdLike): boolean {
-  const fd = fdOf(socket, "getUDPGRO");
-  return getIntOpt(fd, SOL.UDP, UDP.GRO, "getsockopt(UDP_GRO)") !== 0;
+  return getFlag(socket, OPT.UDP_GRO, "getUDPGRO");
 }
 
 let groFound = 0;
