@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { runChild } from "./_util/canary.ts";
+import { runGcChild } from "./_util/deno_child.ts";
 
 const CASES = new URL("./_util/boundary_sock_cases.ts", import.meta.url)
   .pathname;
@@ -19,20 +20,7 @@ Deno.test("boundary: sock I/O and batch paths", async () => {
 
 Deno.test("boundary: sockets collected without close() give back their descriptors, and only theirs", async () => {
   // A subprocess: it needs --expose-gc.
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--v8-flags=--expose-gc",
-      new URL("./_util/sock_dropped_child.ts", import.meta.url).pathname,
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(stdout) +
-    new TextDecoder().decode(stderr);
-  assert.equal(code, 0, out);
+  const out = await runGcChild("sock_dropped_child.ts");
   const r = JSON.parse(out.trim().split("\n").at(-1)!);
   assert.equal(r.during - r.before, 250, out); // 100 pairs + 50 sockets
   assert.equal(r.after, r.before, `descriptors leaked: ${out}`);

@@ -6,25 +6,7 @@
 import assert from "node:assert/strict";
 import { BufferRing, Uring } from "../uring/mod.ts";
 import { heldPageMemory } from "../zcall/mod.ts";
-
-async function child(script: string, ...args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--v8-flags=--expose-gc",
-      new URL(`./_util/${script}`, import.meta.url).pathname,
-      ...args,
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(stdout) +
-    new TextDecoder().decode(stderr);
-  assert.equal(code, 0, out);
-  return out;
-}
+import { runGcChild } from "./_util/deno_child.ts";
 
 Deno.test("uring teardown: a late write through a provided buffer's address never reaches reused memory", async () => {
   // Ring B is kept open by ring A's poll on its fd: B's stop() closes the
@@ -32,7 +14,7 @@ Deno.test("uring teardown: a late write through a provided buffer's address neve
   // fence, B's buffer memory went back to the allocator after a 2 s grace
   // and the recv wrote into other objects (glibc aborted: "free(): invalid
   // next size").
-  const out = await child("late_user_write.ts");
+  const out = await runGcChild("late_user_write.ts");
   const m = /changed (\d+) held (\d+) after (\d+)/.exec(out);
   assert.ok(m, out);
   assert.equal(Number(m[1]), 0, `pattern buffers overwritten: ${out}`);
@@ -55,7 +37,7 @@ async function settledFenced(): Promise<number> {
 
 for (const mode of ["eventfds", "buffer-rings"]) {
   Deno.test(`uring teardown: rings dropped without stop() give back their ${mode}`, async () => {
-    const out = await child("ring_dropped_child.ts", mode);
+    const out = await runGcChild("ring_dropped_child.ts", mode);
     const r = JSON.parse(out.trim().split("\n").at(-1)!);
     assert.equal(r.after, r.before, `descriptors leaked: ${out}`);
     assert.equal(r.openAfter, r.openBefore, `memory leaked: ${out}`);
@@ -114,7 +96,7 @@ Deno.test("uring teardown: stop() with a zero-copy send the peer never acknowled
     console.log("skipped: needs root for ip netns / veth");
     return;
   }
-  const out = await child("stop_send_zc.ts");
+  const out = await runGcChild("stop_send_zc.ts");
   const skip = out.split("\n").find((l) => l.startsWith("SKIP "));
   if (skip !== undefined) {
     console.log(`skipped: ${skip.slice(5)}`);

@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { PageMemory, pageSize } from "../zcall/mod.ts";
+import { runGcChild } from "./_util/deno_child.ts";
 import { Uring } from "../uring/mod.ts";
 
 // The page frame number mapped at `address`, 0 when not present, -1 when
@@ -61,19 +62,6 @@ Deno.test("zcall PageMemory: kernel writes after a ring's close never reach reus
   // A subprocess: it needs --expose-gc, and before the fix the kernel's
   // late writes land in whatever the allocator put there (a crash, at
   // worst).
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--v8-flags=--expose-gc",
-      new URL("./_util/late_kernel_write.ts", import.meta.url).pathname,
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(stdout) +
-    new TextDecoder().decode(stderr);
-  assert.equal(code, 0, out);
+  const out = await runGcChild("late_kernel_write.ts");
   assert.match(out, /changed 0\b/, out);
 });

@@ -17,16 +17,16 @@
  */
 
 import * as s from "../../sock/mod.ts";
-import { type Case, Guarded, lieAboutSize, runCases } from "./canary.ts";
+import {
+  type Case,
+  caseAdder,
+  Guarded,
+  lieAboutSize,
+  runCases,
+} from "./canary.ts";
 
 const cases: Case[] = [];
-const add = (
-  fn: string,
-  what: string,
-  guards: Guarded[],
-  expect: Case["expect"],
-  run: () => unknown,
-) => cases.push({ fn, what, guards, expect, run });
+const add = caseAdder(cases);
 
 const [a, b] = s.unixConnPair("unix");
 const [da, db] = s.unixConnPair("unixgram");

@@ -20,7 +20,13 @@
 import * as z from "../../zcall/mod.ts";
 import { BufferRing, CQEView, packDirect, Uring } from "../../uring/mod.ts";
 import { retiredPinKeys } from "../../uring/_pins.ts";
-import { type Case, Guarded, lieAboutSize, runCases } from "./canary.ts";
+import {
+  type Case,
+  caseAdder,
+  Guarded,
+  lieAboutSize,
+  runCases,
+} from "./canary.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with --v8-flags=--expose-gc");
@@ -61,13 +67,7 @@ function fdCount(): number {
 }
 
 const cases: Case[] = [];
-const add = (
-  fn: string,
-  what: string,
-  guards: Guarded[],
-  expect: Case["expect"],
-  run: () => unknown,
-) => cases.push({ fn, what, guards, expect, run });
+const add = caseAdder(cases);
 
 // ---- class 1: preps take sizes from the engine ---------------------------
 {

@@ -23,6 +23,7 @@
 import * as z from "../../zcall/mod.ts";
 import {
   type Case,
+  caseAdder,
   Guarded,
   lieAboutSize,
   LyingUint8Array,
@@ -95,13 +96,7 @@ function liar(size: number, claim = 4096): [Uint8Array, Guarded] {
 
 function lyingCases(tag: string): Case[] {
   const cases: Case[] = [];
-  const add = (
-    fn: string,
-    what: string,
-    guards: Guarded[],
-    expect: Case["expect"],
-    run: () => unknown,
-  ) => cases.push({ fn, what: `${tag}: ${what}`, guards, expect, run });
+  const add = caseAdder(cases, `${tag}: `);
 
   {
     const [v, g] = liar(8);
@@ -353,13 +348,7 @@ function lyingCases(tag: string): Case[] {
 
 function cellCases(): Case[] {
   const cases: Case[] = [];
-  const add = (
-    fn: string,
-    what: string,
-    guards: Guarded[],
-    expect: Case["expect"],
-    run: () => unknown,
-  ) => cases.push({ fn, what, guards, expect, run });
+  const add = caseAdder(cases);
   // Two-fd arrays: the kernel writes 8 bytes, whatever the element type.
   for (
     const [name, mk] of [
@@ -547,13 +536,7 @@ function structCases(): Case[] {
   // Structs record addresses: sizes from the engine, resizable buffers
   // refused, and a buffer detached after set makes the syscall refuse.
   const cases: Case[] = [];
-  const add = (
-    fn: string,
-    what: string,
-    guards: Guarded[],
-    expect: Case["expect"],
-    run: () => unknown,
-  ) => cases.push({ fn, what, guards, expect, run });
+  const add = caseAdder(cases);
   {
     const [v, g] = liar(8, 4096);
     add("Iovecs.set+readv", "8-byte view claiming 4096", [g], 8, () => {

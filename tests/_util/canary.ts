@@ -120,6 +120,25 @@ export interface Case {
   expect: number | string;
 }
 
+/**
+ * An `add(fn, what, guards, expect, run)` that appends a case to `cases`,
+ * its `what` prefixed with `prefix` when one is given.
+ */
+export function caseAdder(
+  cases: Case[],
+  prefix = "",
+): (
+  fn: string,
+  what: string,
+  guards: Guarded[],
+  expect: Case["expect"],
+  run: () => unknown,
+) => void {
+  return (fn, what, guards, expect, run) => {
+    cases.push({ fn, what: prefix + what, guards, expect, run });
+  };
+}
+
 /** A case's outcome. */
 export interface Outcome {
   /** fn and what. */

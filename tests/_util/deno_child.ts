@@ -3,6 +3,8 @@
 // need a process of their own (exit behaviour, lowered limits, missing
 // permissions).
 
+import assert from "node:assert/strict";
+
 /** What the child printed and how it ended. */
 export interface ChildResult {
   code: number;
@@ -42,4 +44,32 @@ export async function runDenoChild(
     stdout: dec.decode(out.stdout),
     stderr: dec.decode(out.stderr),
   };
+}
+
+/**
+ * Runs `tests/_util/<script>` (with `args`) in a child
+ * `deno run --allow-all --v8-flags=--expose-gc`, for cases that force
+ * collections or whose failure could crash the process; asserts it exited
+ * 0 and returns what it printed (stdout, then stderr).
+ */
+export async function runGcChild(
+  script: string,
+  ...args: string[]
+): Promise<string> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--v8-flags=--expose-gc",
+      new URL(`./${script}`, import.meta.url).pathname,
+      ...args,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout) +
+    new TextDecoder().decode(stderr);
+  assert.equal(code, 0, out);
+  return out;
 }
