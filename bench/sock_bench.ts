@@ -43,6 +43,7 @@ import {
   WOULD_BLOCK,
 } from "../sock/mod.ts";
 import { tryBuildC } from "./_c.ts";
+import { intArg } from "./_args.ts";
 
 type Impl = "kernio" | "c" | "deno" | "node";
 interface Row {
@@ -52,13 +53,9 @@ interface Row {
   unit: "ns/op";
 }
 
-const arg = (name: string, def: number) => {
-  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split("=")[1]) : def;
-};
-const ITERS = arg("iters", 20_000);
-const ROUNDS = arg("rounds", 5);
-const GC_N = arg("gc-n", 1_000_000);
+const ITERS = intArg("iters", 20_000);
+const ROUNDS = intArg("rounds", 5);
+const GC_N = intArg("gc-n", 1_000_000);
 const GC_CHECK = !Deno.args.includes("--no-gc");
 const SIZE = 64;
 

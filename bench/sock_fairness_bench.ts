@@ -13,14 +13,11 @@
  */
 
 import { connect, listen } from "../sock/mod.ts";
+import { intArg, numberArg } from "./_args.ts";
 
-const arg = (name: string, def: number) => {
-  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split("=")[1]) : def;
-};
-const CONNS = arg("conns", 50);
-const SECS = arg("secs", 2);
-const ROUNDS = arg("rounds", 3);
+const CONNS = intArg("conns", 50);
+const SECS = numberArg("secs", 2);
+const ROUNDS = intArg("rounds", 3);
 const SIZE = 64;
 
 interface Conn {

@@ -33,18 +33,10 @@ import {
   WOULD_BLOCK,
   writeMsgUDP,
 } from "../sock/mod.ts";
+import { intArg } from "./_args.ts";
 
 const BATCH = 32;
 const SIZE = 64;
-
-const arg = (name: string, dflt: number) => {
-  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : dflt;
-  if (!(Number.isInteger(v) && v > 0)) {
-    throw new RangeError(`--${name} must be a positive integer`);
-  }
-  return v;
-};
 
 // ---- kernio side (also the GC probe and the Deno child) ------------------
 
@@ -142,7 +134,7 @@ rx.bind(0, "127.0.0.1", () => {
 
 const child = Deno.args.find((a) => a.startsWith("--child="))?.slice(8);
 if (child === "gc") {
-  const total = arg("datagrams", 1_000_000);
+  const total = intArg("datagrams", 1_000_000);
   const { tx, rx, to } = kernioPair();
   const [out, inb] = kernioBatches(to);
   kernioLoop(tx, rx, out, inb, 32 * 2000);
@@ -187,9 +179,9 @@ if (child === "gc") {
 
 // ---- main ------------------------------------------------------------------
 
-const N = arg("datagrams", 1_000_000);
-const N_SLOW = Math.min(N, arg("slow-datagrams", 200_000));
-const ROUNDS = arg("rounds", 3);
+const N = intArg("datagrams", 1_000_000);
+const N_SLOW = Math.min(N, intArg("slow-datagrams", 200_000));
+const ROUNDS = intArg("rounds", 3);
 const GC_CHECK = !Deno.args.includes("--no-gc-check");
 type Row = {
   name: string;

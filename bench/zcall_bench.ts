@@ -27,17 +27,10 @@ import {
   unsafeWrite,
   write,
 } from "../zcall/mod.ts";
+import { intArg } from "./_args.ts";
 
-const arg = (name: string, dflt: number) => {
-  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : dflt;
-  if (!(Number.isInteger(v) && v > 0)) {
-    throw new RangeError(`--${name} must be a positive integer`);
-  }
-  return v;
-};
-const N = arg("iterations", 1_000_000);
-const ROUNDS = arg("rounds", 7);
+const N = intArg("iterations", 1_000_000);
+const ROUNDS = intArg("rounds", 7);
 const GC_CHECK = !Deno.args.includes("--no-gc-check");
 
 type Row = {
