@@ -1,10 +1,11 @@
 /**
  * TCP ping-pong client for the round-trip comparison in echo_bench.ts: one
  * connection, a 64-byte message written and read back `n` times with the
- * promise API of `Deno.connect` or kernio's `connect` (the same code, the
- * import differs). Prints `RTT_US <mean>`.
+ * promise API of `Deno.connect`, kernio's uring `connect` or sock's
+ * `connect` (the same code, the import differs). Prints `RTT_US <mean>`.
  *
- * Run: `deno run --allow-all bench/_pingpong_client.ts <deno|uring> <port> [n]`.
+ * Run: `deno run --allow-all bench/_pingpong_client.ts <deno|uring|sock>
+ * <port> [n]`.
  *
  * @example
  * ```sh
@@ -14,13 +15,19 @@
  * @module
  */
 
-import { connect } from "../uring/mod.ts";
+import { connect as sockConnect } from "../sock/mod.ts";
+import { connect as uringConnect } from "../uring/mod.ts";
 
 const [impl, portArg, nArg] = Deno.args;
 const port = Number(portArg);
 const n = Number(nArg ?? 20000);
+if (!["deno", "uring", "sock"].includes(impl)) {
+  throw new TypeError(`unknown implementation ${impl}: deno, uring or sock`);
+}
 const conn: Deno.TcpConn = impl === "uring"
-  ? await connect({ hostname: "127.0.0.1", port })
+  ? await uringConnect({ hostname: "127.0.0.1", port })
+  : impl === "sock"
+  ? await sockConnect({ hostname: "127.0.0.1", port })
   : await Deno.connect({ hostname: "127.0.0.1", port });
 conn.setNoDelay(true);
 const msg = new Uint8Array(64).fill(7);

@@ -12,8 +12,9 @@
  * Run: `deno task build && deno run --allow-all bench/echo_bench.ts
  * [--seconds=3] [--conns=1,50,500] [--rounds=3] [--no-gc] [--no-rtt]
  * [--servers=kernio,kernio-raw,deno,node,c,c-uring]`.
- * Then a round-trip comparison (bench/_pingpong_client.ts: Deno.connect
- * and kernio's connect, same code, against the C epoll server). Ends with the
+ * Then a round-trip comparison (bench/_pingpong_client.ts: Deno.connect,
+ * kernio's uring and sock `connect`, same code, against the C epoll
+ * server). Ends with the
  * allocation check: bytes allocated per message by the `listen` server
  * (V8's GC trace, --trace-gc-nvp) and scavenges of the raw server while
  * each echoes ~1M messages.
@@ -274,13 +275,19 @@ if (!Deno.args.includes("--no-gc")) {
 }
 
 // Round trip with the promise APIs: one connection to the C epoll server,
-// 64-byte ping-pong, Deno.connect against kernio's connect, alternated.
+// 64-byte ping-pong, Deno.connect against kernio's uring and sock
+// `connect`, alternated.
 if (!Deno.args.includes("--no-rtt")) {
   const srv = await startServer([await buildC("echo_epoll"), "0"]);
-  const rtts: Record<string, number[]> = { deno: [], uring: [] };
+  const impls = [
+    { impl: "deno", name: "Deno.connect" },
+    { impl: "uring", name: "kernio uring connect" },
+    { impl: "sock", name: "kernio sock connect" },
+  ];
+  const rtts: Record<string, number[]> = { deno: [], uring: [], sock: [] };
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const impl of ["deno", "uring"]) {
+      for (const { impl } of impls) {
         const out = await new Deno.Command(DENO, {
           args: [
             "run",
@@ -300,27 +307,26 @@ if (!Deno.args.includes("--no-rtt")) {
     await srv.stop();
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  if (rtts.deno.length > 0 && rtts.uring.length > 0) {
-    const line = `rtt: kernio connect ${med(rtts.uring).toFixed(1)} us vs ` +
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(", ");
+  for (const { impl, name } of impls) {
+    if (rtts[impl].length === 0) continue;
+    json.push({
+      name: "tcp ping-pong rtt",
+      impl: impl === "uring"
+        ? "kernio"
+        : impl === "sock"
+        ? "kernio-sock"
+        : impl,
+      value: med(rtts[impl]),
+      unit: "us",
+    });
+    if (impl === "deno" || rtts.deno.length === 0) continue;
+    const line = `rtt: ${name} ${med(rtts[impl]).toFixed(1)} us vs ` +
       `Deno.connect ${med(rtts.deno).toFixed(1)} us per 64-byte round trip = ${
-        (med(rtts.uring) / med(rtts.deno)).toFixed(2)
-      }x (rounds: ${rtts.uring.map((x) => x.toFixed(1)).join(", ")} vs ${
-        rtts.deno.map((x) => x.toFixed(1)).join(", ")
-      })`;
+        (med(rtts[impl]) / med(rtts.deno)).toFixed(2)
+      }x (rounds: ${fmt(rtts[impl])} vs ${fmt(rtts.deno)})`;
     console.log(line);
     notes.push(line);
-    json.push({
-      name: "tcp ping-pong rtt",
-      impl: "kernio",
-      value: med(rtts.uring),
-      unit: "us",
-    });
-    json.push({
-      name: "tcp ping-pong rtt",
-      impl: "deno",
-      value: med(rtts.deno),
-      unit: "us",
-    });
   }
 }
 
