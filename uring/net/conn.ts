@@ -7,8 +7,10 @@
  * Underneath, each connection is an {@linkcode EngineConn}: received bytes
  * arrive from a multishot receive into shared provided buffers and are
  * copied straight into the buffer of a waiting `read()`, or kept (up to
- * 256 KiB; then receiving pauses until the reader catches up). Writes are
- * queued in order and submitted as io_uring sends; `write()` resolves
+ * 256 KiB; then receiving pauses until the reader catches up). A write
+ * with nothing queued before it goes out at once with a non-blocking
+ * send(2), as Deno's own write does; what the kernel does not take is
+ * queued in order and submitted as io_uring sends. `write()` resolves
  * once the kernel took every byte, so awaiting it is the backpressure.
  *
  * @example
@@ -364,10 +366,12 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
       );
     }
     if (p.length === 0) return Promise.resolve(0);
-    // Queued as an io_uring send: the sends of one event-loop turn go to
-    // the kernel in one submission (a send(2) per write cost more, in
-    // system time and wake-ups of the peer, than it saved).
-    this._conn.send(p, 0, p.length, this.#onSent);
+    // Nothing queued: send now (no submission, no completion to wait for);
+    // a short send or an error falls back to the queue, whose io_uring
+    // send reports it.
+    const sent = this._conn.trySend(p, 0, p.length);
+    if (sent === p.length) return Promise.resolve(sent);
+    this._conn.send(p, sent > 0 ? sent : 0, p.length, this.#onSent);
     this.#writeLens.push(p.length);
     const r = new Promise(this.#writeExecutor);
     this.#sync();
