@@ -81,7 +81,8 @@ const BATCH = 256;
 const ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
 // While completions keep flowing, give the event loop a turn this often.
 const YIELD_MS = 0.5;
-// Before parking, keep looking (one event-loop turn per look) for a window
+// Before parking, keep looking (each look a bounded sleep in the kernel,
+// then an event-loop turn) for a window
 // that adapts between LOOK_MIN_MS and pollBeforeParkMs (default
 // LOOK_MAX_MS): it doubles after a look that found completions and halves
 // after one that ended in a park. A park and its wake cost three thread
@@ -90,6 +91,11 @@ const YIELD_MS = 0.5;
 // only briefly again.
 const LOOK_MIN_MS = 0.02;
 const LOOK_MAX_MS = 0.1;
+// A look sleeps in the kernel (a bounded io_uring_enter wait, which wakes
+// on the first completion) at most this long per event-loop turn: the
+// answer wakes this thread directly (no thread hop, no busy turns), and
+// timers and other I/O wait at most this long.
+const SYNC_WAIT_MS = 0.05;
 const WATCHED = EPOLL.IN | EPOLL.OUT | EPOLL.RDHUP | EPOLL.ET;
 const WATCH_EVENT = new EpollEvents(1);
 const HARVEST = new EpollEvents(64);
@@ -110,8 +116,9 @@ export interface DriverOptions extends Partial<Options> {
   onCQE?: (cqe: CQEView) => void;
   /**
    * Before parking, keep looking for completions at most this many
-   * milliseconds, one event-loop turn per look (default 0.1; 0 parks at
-   * once). The window adapts: it doubles (up to this bound) after a look
+   * milliseconds (default 0.1; 0 parks at once): each look is a bounded
+   * sleep in io_uring_enter (at most 0.05 ms, woken by the first
+   * completion), then an event-loop turn. The window adapts: it doubles (up to this bound) after a look
    * that found completions and halves (down to 0.02 ms) after one that
    * ended in a park. Bounded, so an idle driver still sleeps; it trades a
    * little CPU for the park's thread hops (helps latency-bound loads, e.g.
@@ -505,29 +512,66 @@ export class UringDriver {
       }
       if (!this.#busy()) return this.#end();
       if (this.#efd < 0) return this.#parkWaitAsync();
-      if (this.#spinUntil < 0) {
-        // Idle with work outstanding: reset the eventfd and look again
-        // (runs deferred task work); anything posted from here on signals
-        // it. Then keep looking a few turns before the park's thread hops.
-        readFd(this.#efd, this.#efdBuf);
-        this.#harvest();
-        this.#spinUntil = performance.now() + this.#lookMs;
-        continue;
-      }
-      if (this.#spinMs > 0 && performance.now() < this.#spinUntil) {
+      const now = performance.now();
+      if (this.#spinUntil < 0) this.#spinUntil = now + this.#lookMs;
+      if (this.#spinMs > 0 && now < this.#spinUntil) {
+        // Completions dispatched this turn may have resolved promises whose
+        // continuations submit the next request: let them run first.
+        if (since >= 0) return void setImmediate(this.#turn);
+        // Look: sleep in the kernel for the rest of the window, at most
+        // SYNC_WAIT_MS, then give the event loop a turn.
+        let got: number;
+        try {
+          got = this.#waitBriefly(
+            Math.min(this.#spinUntil - now, SYNC_WAIT_MS),
+          );
+        } catch (e) {
+          return this.#end(e);
+        }
+        if (got > 0) {
+          // A look found them: look longer next time.
+          this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
+          this.#spinUntil = -1;
+        }
         return void setImmediate(this.#turn);
       }
-      // Sleep in poll(2) on Deno's blocking pool until the ring or a wake
-      // signals; look less next time.
+      // Park: reset the eventfd and the watched edges, then look once more
+      // (runs deferred task work); anything posted from here on signals
+      // the poll. Sleep in poll(2) on Deno's blocking pool until the ring,
+      // a watched fd or a wake signals; look less next time.
       this.#spinUntil = -1;
       this.#lookMs = Math.max(
         Math.min(LOOK_MIN_MS, this.#spinMs),
         this.#lookMs / 2,
       );
+      readFd(this.#efd, this.#efdBuf);
+      this.#harvest();
+      try {
+        n = this.#drain();
+      } catch (e) {
+        return this.#end(e);
+      }
+      if (n > 0) return void setImmediate(this.#turn);
       pollAsyncOwned(this.#pfds!.bytes, 3, -1).then(this.#woken, this.#end);
       return;
     }
   };
+
+  // A bounded sleep in io_uring_enter (GETEVENTS, min_complete 1, a
+  // timeout of `ms`) that wakes as soon as a completion is posted, then
+  // dispatches what came. Blocks the event loop for at most `ms`.
+  #waitBriefly(ms: number): number {
+    let n: number;
+    try {
+      n = this.ring.waitBlocking(this.#cqes, 1, ms);
+    } catch (e) {
+      if (!(e instanceof CQOverflowError)) throw e;
+      this.#overflows++;
+      n = this.ring.wait(this.#cqes);
+    }
+    for (let k = 0; k < n; k++) this.#dispatch(this.#cqes[k]);
+    return n;
+  }
 
   #woken = (r: number): void => {
     if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
