@@ -4,27 +4,23 @@
  * @module
  */
 
-function value(name: string): string | undefined {
-  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
-  return a?.slice(name.length + 3);
-}
-
 /** `--name=N`, a positive integer (RangeError otherwise), or `dflt`. */
 export function intArg(name: string, dflt: number): number {
-  const t = value(name);
-  const v = t === undefined ? dflt : Number(t);
-  if (!(Number.isInteger(v) && v > 0)) {
-    throw new RangeError(`--${name} must be a positive integer`);
-  }
-  return v;
+  return positiveArg(name, dflt, true);
 }
 
 /** `--name=X`, a positive finite number (RangeError otherwise), or `dflt`. */
 export function numberArg(name: string, dflt: number): number {
-  const t = value(name);
-  const v = t === undefined ? dflt : Number(t);
-  if (!(Number.isFinite(v) && v > 0)) {
-    throw new RangeError(`--${name} must be a positive number`);
+  return positiveArg(name, dflt, false);
+}
+
+function positiveArg(name: string, dflt: number, integer: boolean): number {
+  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
+  const v = a === undefined ? dflt : Number(a.slice(name.length + 3));
+  if (!(v > 0 && Number.isFinite(v) && (!integer || Number.isInteger(v)))) {
+    throw new RangeError(
+      `--${name} must be a positive ${integer ? "integer" : "number"}`,
+    );
   }
   return v;
 }
