@@ -10,7 +10,7 @@ import {
 } from "./errors.ts";
 import { setIPv6Only, setReuseAddr } from "./options.ts";
 import { type HostPort, SockaddrInet6 } from "./sockaddr.ts";
-import { type NetSocket, openSocket } from "./socket.ts";
+import { closeOnError, type NetSocket, openSocket } from "./socket.ts";
 
 /**
  * Whether a listen on `network` at `laddr` means "every address of both
@@ -42,12 +42,9 @@ export function dualStackSocket<T extends NetSocket>(
     throw e;
   }
   const s = new C(fd, AF.INET6);
-  try {
+  closeOnError(s, () => {
     if (type === SOCK.STREAM) setReuseAddr(s, true);
     setIPv6Only(s, false);
-  } catch (e) {
-    s.close();
-    throw e;
-  }
+  });
   return [s, new SockaddrInet6(undefined, port)];
 }

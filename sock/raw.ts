@@ -23,7 +23,7 @@ import { AF, IP, IPPROTO, SOCK, SOL } from "../zcall/constants.ts";
 import { getsockopt, setsockopt } from "../zcall/syscalls.ts";
 import { errorFromErrno, WOULD_BLOCK } from "./errors.ts";
 import { type Sockaddr, SockaddrInet4, SockaddrInet6 } from "./sockaddr.ts";
-import { DatagramIo, NetSocket, openSocket } from "./socket.ts";
+import { closeOnError, DatagramIo, NetSocket, openSocket } from "./socket.ts";
 import { bool } from "../zcall/_validate.ts";
 
 const PROTOCOLS: Record<string, number> = {
@@ -278,13 +278,9 @@ export function listenRaw(network: string, laddr?: string): RawConn {
     domain,
     protocol,
   );
-  try {
+  return closeOnError(c, () => {
     if (sa !== null) c.bind(sa);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**
@@ -307,13 +303,9 @@ export function dialRaw(network: string, raddr: string): RawConn {
     domain,
     protocol,
   );
-  try {
+  return closeOnError(c, () => {
     c.connect(sa);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**

@@ -30,7 +30,7 @@ import {
   SockaddrInet6,
   sockaddrToTCPAddr,
 } from "./sockaddr.ts";
-import { NetSocket, openSocket } from "./socket.ts";
+import { closeOnError, NetSocket, openSocket } from "./socket.ts";
 import { waitWritable } from "./_reactor.ts";
 import { getSocketError } from "./options.ts";
 import { intIn } from "../zcall/_validate.ts";
@@ -343,14 +343,10 @@ export function listenSCTP(
     domain,
     SOCK.STREAM,
   );
-  try {
+  return closeOnError(ln, () => {
     ln.bind(sa);
     ln.listen(backlog);
-  } catch (e) {
-    ln.close();
-    throw e;
-  }
-  return ln;
+  });
 }
 
 /**
@@ -377,14 +373,10 @@ export function dialSCTP(
   const la = laddr ? sockaddrOf(laddr, fam) : null;
   const domain = fam === 6 ? AF.INET6 : AF.INET;
   const c = new SCTPConn(openSocket(domain, SOCK.STREAM, IPPROTO.SCTP), domain);
-  try {
+  return closeOnError(c, () => {
     if (la) c.bind(la);
     c.connect(ra);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**

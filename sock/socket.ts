@@ -200,6 +200,23 @@ function checkBuffer(p: Uint8Array, fn: string): void {
 }
 
 /**
+ * Runs `setup` on a socket just opened; when it throws, closes the socket
+ * (a failed dial or listen leaks no descriptor) and rethrows. Returns `s`.
+ */
+export function closeOnError<T extends { close(): void }>(
+  s: T,
+  setup: () => void,
+): T {
+  try {
+    setup();
+  } catch (e) {
+    s.close();
+    throw e;
+  }
+  return s;
+}
+
+/**
  * Throws the typed error for a raw result unless it is a success or
  * would-block; returns the result. For use by the socket classes.
  */

@@ -30,6 +30,7 @@ import {
   tcpAddrToSockaddr,
 } from "./sockaddr.ts";
 import {
+  closeOnError,
   DEFAULT_BACKLOG,
   type IoOptions,
   NetSocket,
@@ -202,13 +203,9 @@ function tcpSocket<T extends TCPSocket>(
   C: new (fd: number, domain: number) => T,
 ): T {
   const s = new C(openSocket(domain, SOCK.STREAM, 0), domain);
-  try {
+  return closeOnError(s, () => {
     setReuseAddr(s, true);
-  } catch (e) {
-    s.close();
-    throw e;
-  }
-  return s;
+  });
 }
 
 /**
@@ -399,17 +396,13 @@ export function dialTCP(
     domain,
     sockaddrToTCPAddr(ra),
   );
-  try {
+  return closeOnError(conn, () => {
     if (la) {
       setReuseAddr(conn, true);
       conn.bind(la);
     }
     conn.connect(ra);
-  } catch (e) {
-    conn.close();
-    throw e;
-  }
-  return conn;
+  });
 }
 
 /**
@@ -475,15 +468,11 @@ export function listenTCP(
     la = ipSockaddr(laddr, fam);
     ln = tcpSocket(fam === 6 ? AF.INET6 : AF.INET, TCPListener);
   }
-  try {
+  return closeOnError(ln, () => {
     if (options?.reusePort) setReusePort(ln, true);
     ln.bind(la);
     ln.listen(options?.backlog ?? DEFAULT_BACKLOG);
-  } catch (e) {
-    ln.close();
-    throw e;
-  }
-  return ln;
+  });
 }
 
 /**

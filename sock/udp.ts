@@ -12,7 +12,13 @@ import {
   SockaddrInet6,
   sockaddrToUDPAddr,
 } from "./sockaddr.ts";
-import { DatagramIo, type IoOptions, NetSocket, openSocket } from "./socket.ts";
+import {
+  closeOnError,
+  DatagramIo,
+  type IoOptions,
+  NetSocket,
+  openSocket,
+} from "./socket.ts";
 import { ipFamilyFor, ipSockaddr, type ListenOptions } from "./tcp.ts";
 import { dualStackSocket, isDualStackWildcard } from "./_dual_stack.ts";
 
@@ -282,14 +288,10 @@ export function dialUDP(
     domain,
     sockaddrToUDPAddr(ra),
   );
-  try {
+  return closeOnError(c, () => {
     if (la) c.bind(la);
     c.connect(ra);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**
@@ -351,14 +353,10 @@ export function listenUDP(
     const domain = fam === 6 ? AF.INET6 : AF.INET;
     c = new UDPConn(openSocket(domain, SOCK.DGRAM, 0), domain, null);
   }
-  try {
+  return closeOnError(c, () => {
     if (options?.reusePort) setReusePort(c, true);
     c.bind(la);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type UnixPath,
 } from "./sockaddr.ts";
 import {
+  closeOnError,
   DatagramIo,
   DEFAULT_BACKLOG,
   type IoOptions,
@@ -366,14 +367,10 @@ export function dialUnix(
     type,
     sockaddrToUnixAddr(ra, network),
   );
-  try {
+  return closeOnError(c, () => {
     if (la) c.bind(la);
     c.connect(ra);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**
@@ -408,13 +405,10 @@ export function listenUnix(
   }
   const la = toSockaddrUnix(laddr, "listenUnix");
   const ln = new UnixListener(openSocket(AF.UNIX, type), type);
-  try {
+  closeOnError(ln, () => {
     ln.bind(la);
     ln.listen(options?.backlog ?? DEFAULT_BACKLOG);
-  } catch (e) {
-    ln.close();
-    throw e;
-  }
+  });
   const path = la.path();
   ln._unlinkOnClose(path !== "" && !la.isAbstract() ? path : null);
   return ln;
@@ -443,13 +437,9 @@ export function listenUnixgram(
   }
   const la = toSockaddrUnix(laddr, "listenUnixgram");
   const c = new UnixConn(openSocket(AF.UNIX, SOCK.DGRAM), SOCK.DGRAM, null);
-  try {
+  return closeOnError(c, () => {
     c.bind(la);
-  } catch (e) {
-    c.close();
-    throw e;
-  }
-  return c;
+  });
 }
 
 /**
