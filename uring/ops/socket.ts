@@ -139,6 +139,17 @@ export abstract class SocketOps {
     );
   }
 
+  // The direct shorthands: the slot is o.fileIndex (default: allocated).
+  #direct(
+    ctx: SQEContext,
+    domain: number,
+    type: number,
+    protocol: number,
+    o: SocketOpOptions | undefined,
+  ): boolean {
+    return this.socketDirect(ctx, domain, type, protocol, o?.fileIndex, o);
+  }
+
   /** TCP over IPv4 (SOCK_STREAM | SOCK_CLOEXEC). */
   tcp4Socket(ctx: SQEContext, o?: SocketOpOptions): boolean {
     return this.socket(ctx, AF.INET, STREAM, IPPROTO.TCP, o);
@@ -186,103 +197,47 @@ export abstract class SocketOps {
 
   /** TCP/IPv4 into a direct slot (o.fileIndex, default ALLOC). */
   tcp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET,
-      STREAM_DIRECT,
-      IPPROTO.TCP,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET, STREAM_DIRECT, IPPROTO.TCP, o);
   }
 
   /** TCP/IPv6 into a direct slot. */
   tcp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET6,
-      STREAM_DIRECT,
-      IPPROTO.TCP,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET6, STREAM_DIRECT, IPPROTO.TCP, o);
   }
 
   /** UDP/IPv4 into a direct slot. */
   udp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET,
-      DGRAM_DIRECT,
-      IPPROTO.UDP,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET, DGRAM_DIRECT, IPPROTO.UDP, o);
   }
 
   /** UDP/IPv6 into a direct slot. */
   udp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET6,
-      DGRAM_DIRECT,
-      IPPROTO.UDP,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET6, DGRAM_DIRECT, IPPROTO.UDP, o);
   }
 
   /** UDP-Lite/IPv4 into a direct slot. */
   udplite4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET,
-      DGRAM_DIRECT,
-      IPPROTO.UDPLITE,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET, DGRAM_DIRECT, IPPROTO.UDPLITE, o);
   }
 
   /** UDP-Lite/IPv6 into a direct slot. */
   udplite6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET6,
-      DGRAM_DIRECT,
-      IPPROTO.UDPLITE,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET6, DGRAM_DIRECT, IPPROTO.UDPLITE, o);
   }
 
   /** SCTP/IPv4 into a direct slot. */
   sctp4SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET,
-      STREAM_DIRECT,
-      IPPROTO.SCTP,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET, STREAM_DIRECT, IPPROTO.SCTP, o);
   }
 
   /** SCTP/IPv6 into a direct slot. */
   sctp6SocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(
-      ctx,
-      AF.INET6,
-      STREAM_DIRECT,
-      IPPROTO.SCTP,
-      o?.fileIndex,
-      o,
-    );
+    return this.#direct(ctx, AF.INET6, STREAM_DIRECT, IPPROTO.SCTP, o);
   }
 
   /** Unix stream socket into a direct slot. */
   unixSocketDirect(ctx: SQEContext, o?: SocketOpOptions): boolean {
-    return this.socketDirect(ctx, AF.UNIX, STREAM_DIRECT, 0, o?.fileIndex, o);
+    return this.#direct(ctx, AF.UNIX, STREAM_DIRECT, 0, o);
   }
 
   /**
