@@ -825,7 +825,7 @@ export class UringDriver {
       // Whatever has arrived, like Deno's read (the ring's receive waits
       // for a full buffer by default).
       (r, c, o) =>
-        r.receive(
+        r.recv(
           fdCtx(c, fd),
           buf,
           o === undefined ? RECV_ANY : RECV_ANY_LINKED,
