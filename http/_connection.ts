@@ -38,6 +38,7 @@ import {
   HEAD_CACHE,
   interrupted,
   NOT_YET,
+  NOT_YET_NOW,
 } from "./_exchange.ts";
 import { Errno } from "../zcall/errno.ts";
 
@@ -92,6 +93,7 @@ const encoder = new TextEncoder();
 const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
 const CRLF = encoder.encode("\r\n");
 const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+const CRLF_LAST_CHUNK = encoder.encode("\r\n0\r\n\r\n");
 // deno-lint-ignore no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -776,13 +778,36 @@ export class HttpConnection implements TransportConnHandler {
         }
         if (!chunked) this.#writeBytes(value, 0, n);
         else {
+          // The stream's end at hand (the next read settles at once: a
+          // source that closed, or closes as it enqueues): the last chunk
+          // leaves in the same send as this one. Not while the queue is
+          // over its mark (the read waits for the drain at the top of the
+          // loop).
+          let last = false;
+          if (trailers === null && this.t.queuedBytes < WRITE_HIGH_WATER) {
+            next = reader.read();
+            // A failing read is met at the top of the loop, after this
+            // chunk is written.
+            const r = await Promise.race([next, NOT_YET_NOW]).catch(() =>
+              NOT_YET
+            );
+            if (
+              r !== NOT_YET && (r as ReadableStreamReadResult<Uint8Array>).done
+            ) last = true;
+            if (this.#closed || ex.failed) throw interrupted();
+          }
           // A large chunk waits for the queue to empty, so it can leave in
           // one vectored send with its framing (the socket buffer still
           // holds what was sent before: the wire does not idle).
           if (n > SMALL && this.t.queuedBytes > 0 && !await this.#whenSent()) {
             throw interrupted();
           }
-          this.#writeChunk(value);
+          this.#writeChunk(value, last);
+          if (last) {
+            ex.reader = null;
+            this.#finishResponse(ex);
+            return;
+          }
         }
         this.#flushSoon();
       }
@@ -969,7 +994,7 @@ export class HttpConnection implements TransportConnHandler {
 
   // One chunk of a chunked body: size line, data and CRLF leave in one
   // send (copied into the fill buffer when small, else a vectored send).
-  #writeChunk(b: Uint8Array): void {
+  #writeChunk(b: Uint8Array, last = false): void {
     const n = b.length;
     const line = n.toString(16) + "\r\n";
     if (n <= SMALL) {
@@ -979,10 +1004,11 @@ export class HttpConnection implements TransportConnHandler {
       this.#writeString(line);
       this.#writeBytes(b, 0, n);
       this.#writeBytes(CRLF, 0, 2);
+      if (last) this.#writeBytes(LAST_CHUNK, 0, LAST_CHUNK.length);
       return;
     }
     this.#writeString(line);
-    this.#writeLarge(b, CRLF);
+    this.#writeLarge(b, last ? CRLF_LAST_CHUNK : CRLF);
   }
 
   // The pending fill bytes, `b` (whole, never copied) and a small `tail`:

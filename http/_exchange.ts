@@ -18,7 +18,8 @@ const EMPTY = new Uint8Array(0);
 export class InterruptedError extends Deno.errors.Interrupted {}
 
 export const NOT_YET: unique symbol = Symbol("not yet");
-const NOT_YET_NOW: Promise<typeof NOT_YET> = Promise.resolve(NOT_YET);
+/** Settled with NOT_YET: loses a race to any promise settled already. */
+export const NOT_YET_NOW: Promise<typeof NOT_YET> = Promise.resolve(NOT_YET);
 const same = (x: typeof NOT_YET): typeof NOT_YET => x;
 // Settles with NOT_YET after four microtask turns (enough for a stream
 // whose pull() enqueues at once, also behind a Response or a pipe).
