@@ -21,9 +21,8 @@
  */
 
 import { AF, IPPROTO, SOCK } from "../zcall/constants.ts";
-import { Errno } from "../zcall/errno.ts";
 import { close, socket } from "../zcall/syscalls.ts";
-import { TimedOutError, WOULD_BLOCK } from "./errors.ts";
+import { WOULD_BLOCK } from "./errors.ts";
 import {
   ipFamilyOf,
   SockaddrInet4,
@@ -31,8 +30,7 @@ import {
   sockaddrToTCPAddr,
 } from "./sockaddr.ts";
 import { closeOnError, NetSocket, openSocket } from "./socket.ts";
-import { waitWritable } from "./_reactor.ts";
-import { getSocketError } from "./options.ts";
+import { dialTimeout, finishDial, waitConnect } from "./_dial.ts";
 import { intIn } from "../zcall/_validate.ts";
 
 /**
@@ -279,9 +277,7 @@ export class SCTPConn extends SCTPSocket {
     options?: { signal?: AbortSignal; deadline?: number },
   ): Promise<this> {
     const deadline = options?.deadline ?? this.writeDeadline;
-    await waitWritable(this.fd, deadline, options?.signal, "connect");
-    const err = getSocketError(this);
-    if (err) throw err;
+    await waitConnect(this, deadline, options?.signal);
     return this;
   }
 }
@@ -408,10 +404,7 @@ export class SCTPDialer {
 
   /** Sets the timeout in ms (0 disables waiting). */
   setDialTimeout(ms: number): void {
-    if (!(typeof ms === "number" && ms >= 0)) {
-      throw new RangeError(`SCTPDialer: timeout must be ms >= 0, got ${ms}`);
-    }
-    this.#timeout = ms;
+    this.#timeout = dialTimeout(ms, "SCTPDialer");
   }
 
   /** Dials, the family from the network or the address. */
@@ -420,22 +413,12 @@ export class SCTPDialer {
     laddr: SCTPAddr | null,
     raddr: SCTPAddr,
   ): Promise<SCTPConn> {
-    const c = dialSCTP(network, laddr, raddr);
-    if (this.#timeout === 0 && this.signal === undefined) return c;
-    const deadline = this.#timeout === 0 ? 0 : Date.now() + this.#timeout;
-    try {
-      return await c.waitConnected({ deadline, signal: this.signal });
-    } catch (e) {
-      c.close();
-      if (e instanceof TimedOutError) {
-        throw new TimedOutError(
-          Errno.ETIMEDOUT,
-          "dial",
-          `sock: dial sctp ${raddr.hostname}:${raddr.port}: timed out after ${this.#timeout} ms`,
-        );
-      }
-      throw e;
-    }
+    return await finishDial(
+      dialSCTP(network, laddr, raddr),
+      this.#timeout,
+      this.signal,
+      `sctp ${raddr.hostname}:${raddr.port}`,
+    );
   }
 
   /** Dials over IPv4. */

@@ -3,17 +3,14 @@
 // handshake with a timeout) and listenTCP*.
 
 import { AF, SOCK } from "../zcall/constants.ts";
-import { Errno } from "../zcall/errno.ts";
 import {
   AddrError,
   ClosedError,
   InvalidAddrError,
-  TimedOutError,
   UnknownNetworkError,
   WOULD_BLOCK,
 } from "./errors.ts";
 import {
-  getSocketError,
   setKeepAlive,
   setReuseAddr,
   setReusePort,
@@ -38,7 +35,7 @@ import {
 } from "./socket.ts";
 import { readableStreamFromConn, writableStreamFromConn } from "./streams.ts";
 import { dualStackSocket, isDualStackWildcard } from "./_dual_stack.ts";
-import { waitWritable } from "./_reactor.ts";
+import { dialTimeout, finishDial, waitConnect } from "./_dial.ts";
 
 /**
  * TCP network names: "tcp" picks the family from the address literal,
@@ -257,9 +254,7 @@ export class TCPConn extends TCPSocket {
     options?: IoOptions & { deadline?: number },
   ): Promise<this> {
     const deadline = options?.deadline ?? this.writeDeadline;
-    await waitWritable(this.fd, deadline, options?.signal, "connect");
-    const err = getSocketError(this);
-    if (err) throw err;
+    await waitConnect(this, deadline, options?.signal);
     return this;
   }
 
@@ -539,10 +534,7 @@ export class TCPDialer {
 
   /** Sets the timeout in milliseconds; 0 disables waiting. */
   setDialTimeout(ms: number): void {
-    if (!(typeof ms === "number" && ms >= 0 && !Number.isNaN(ms))) {
-      throw new RangeError(`TCPDialer: timeout must be ms >= 0, got ${ms}`);
-    }
-    this.#timeout = ms;
+    this.#timeout = dialTimeout(ms, "TCPDialer");
   }
 
   /** Dials, picking the family from the address. */
@@ -551,24 +543,12 @@ export class TCPDialer {
     laddr: HostPort | null,
     raddr: HostPort,
   ): Promise<TCPConn> {
-    const conn = dialTCP(network, laddr, raddr);
-    if (this.#timeout === 0 && this.signal === undefined) return conn;
-    const deadline = this.#timeout === 0 || this.#timeout === Infinity
-      ? 0
-      : Date.now() + this.#timeout;
-    try {
-      return await conn.waitConnected({ deadline, signal: this.signal });
-    } catch (e) {
-      conn.close();
-      if (e instanceof TimedOutError) {
-        throw new TimedOutError(
-          Errno.ETIMEDOUT,
-          "dial",
-          `sock: dial ${raddr.hostname}:${raddr.port}: timed out after ${this.#timeout} ms`,
-        );
-      }
-      throw e;
-    }
+    return await finishDial(
+      dialTCP(network, laddr, raddr),
+      this.#timeout,
+      this.signal,
+      `${raddr.hostname}:${raddr.port}`,
+    );
   }
 
   /** Dials over IPv4. */
