@@ -43,6 +43,7 @@ import {
   WOULD_BLOCK,
 } from "../sock/mod.ts";
 import { tryBuildC } from "./_c.ts";
+import { scavengesBetween, traceGcChild } from "./_gc.ts";
 import { intArg } from "./_args.ts";
 
 type Impl = "kernio" | "c" | "deno" | "node";
@@ -340,27 +341,14 @@ rows.push({
 const gc: Record<string, number | string> = {};
 if (GC_CHECK) {
   for (const mode of ["pingpong", "udp", "sockaddr"]) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--v8-flags=--trace-gc",
-        "--allow-ffi",
-        "--allow-read",
-        "--allow-env=KERNIO_LIB_PATH,KERNIO_LIB_URL",
-        new URL("sock_gc.ts", import.meta.url).pathname,
-        mode,
-        String(GC_N),
-      ],
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    const parts = text.split("GC_CHECK_START")[1]?.split("GC_CHECK_END");
-    if (!out.success || parts === undefined) {
-      throw new Error(`sock_gc.ts ${mode} failed:\n${text}`);
-    }
-    gc[mode] = parts[0].split("\n").filter((l) =>
-      l.includes("Scavenge")
-    ).length;
-    const fb = /fallbacks (\d+)/.exec(parts[1]);
+    const text = await traceGcChild(
+      new URL("sock_gc.ts", import.meta.url).pathname,
+      [mode, String(GC_N)],
+    );
+    const n = scavengesBetween(text);
+    if (n === undefined) throw new Error(`sock_gc.ts ${mode}:\n${text}`);
+    gc[mode] = n;
+    const fb = /fallbacks (\d+)/.exec(text.split("GC_CHECK_END")[1]);
     if (fb) gc[`${mode}_fallbacks`] = Number(fb[1]);
   }
   notes.push(

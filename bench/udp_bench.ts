@@ -33,6 +33,7 @@ import {
   WOULD_BLOCK,
   writeMsgUDP,
 } from "../sock/mod.ts";
+import { scavengesBetween, traceGcChild } from "./_gc.ts";
 import { intArg } from "./_args.ts";
 
 const BATCH = 32;
@@ -287,32 +288,18 @@ try {
 let scavenges: number | undefined;
 let scavenges2: number | undefined;
 if (GC_CHECK) {
-  const gc = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--v8-flags=--trace-gc",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-env",
-      self,
-      "--child=gc",
-      "--datagrams=1000000",
-    ],
-  }).output();
-  const text = new TextDecoder().decode(gc.stdout);
-  const inside = text.split("GC_CHECK_START")[1]?.split("GC_CHECK_END")[0];
-  if (!gc.success || inside === undefined) {
-    throw new Error(`udp_bench gc child failed:\n${text}`);
-  }
-  scavenges = inside.split("\n").filter((l) => l.includes("Scavenge")).length;
+  const text = await traceGcChild(
+    self,
+    ["--child=gc", "--datagrams=1000000"],
+    ["--allow-ffi", "--allow-read", "--allow-env"],
+  );
+  scavenges = scavengesBetween(text);
+  if (scavenges === undefined) throw new Error(`udp_bench gc child:\n${text}`);
   const tail = text.split("GC_CHECK_END")[1]?.split("GC_CHECK2_START")[0]
     .split("\n").filter((l) => !l.includes("Scavenge") && !l.includes("Mark"))
     .join(" ").trim() ?? "";
   notes.push(`GC check: ${scavenges} Scavenge during 1M datagrams (${tail})`);
-  const inside2 = text.split("GC_CHECK2_START")[1]?.split("GC_CHECK2_END")[0];
-  scavenges2 = inside2 === undefined
-    ? undefined
-    : inside2.split("\n").filter((l) => l.includes("Scavenge")).length;
+  scavenges2 = scavengesBetween(text, "GC_CHECK2_START", "GC_CHECK2_END");
   notes.push(
     `GC check 2: ${scavenges2} Scavenge during 1M getTCPInfoInto + 1M writeMsgUDP/readMsgUDP`,
   );

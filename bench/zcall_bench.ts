@@ -27,6 +27,7 @@ import {
   unsafeWrite,
   write,
 } from "../zcall/mod.ts";
+import { scavengesBetween, traceGcChild } from "./_gc.ts";
 import { intArg } from "./_args.ts";
 
 const N = intArg("iterations", 1_000_000);
@@ -202,22 +203,12 @@ try {
 // ---- GC check -----------------------------------------------------------
 let scavenges: number | undefined;
 if (GC_CHECK) {
-  const gc = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--v8-flags=--trace-gc",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-env=KERNIO_LIB_PATH,KERNIO_LIB_URL",
-      new URL("zcall_gc.ts", import.meta.url).pathname,
-    ],
-  }).output();
-  const text = new TextDecoder().decode(gc.stdout);
-  const inside = text.split("GC_CHECK_START")[1]?.split("GC_CHECK_END")[0];
-  if (!gc.success || inside === undefined) {
-    throw new Error(`zcall_gc.ts failed:\n${text}`);
-  }
-  scavenges = inside.split("\n").filter((l) => l.includes("Scavenge")).length;
+  const text = await traceGcChild(
+    new URL("zcall_gc.ts", import.meta.url).pathname,
+    [],
+  );
+  scavenges = scavengesBetween(text);
+  if (scavenges === undefined) throw new Error(`zcall_gc.ts:\n${text}`);
   notes.push(
     `GC check: ${scavenges} Scavenge during 1M zcall write+read ops ` +
       "(typed arrays) plus 1M (addresses)",
