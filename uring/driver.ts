@@ -528,12 +528,13 @@ export class UringDriver {
         } catch (e) {
           return this.#end(e);
         }
-        if (got > 0) {
-          // A look found them: look longer next time.
-          this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
-          this.#spinUntil = -1;
-        }
-        return void setImmediate(this.#turn);
+        if (got === 0) return void setImmediate(this.#turn);
+        // A look found them: look longer next time, and reap on (the next
+        // idle moment yields first, as this turn has now dispatched).
+        this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
+        this.#spinUntil = -1;
+        since = now;
+        continue;
       }
       // Park: reset the eventfd and the watched edges, then look once more
       // (runs deferred task work); anything posted from here on signals
