@@ -30,6 +30,7 @@ import {
 } from "./_response.ts";
 import type { TransportConn, TransportConnHandler } from "./_transport.ts";
 import { sendVectored } from "./_vsend.ts";
+import { copyBytes, isSharedBuffer, taBuffer } from "../zcall/_views.ts";
 import { _responseTrailers, _trailerSection } from "./trailers.ts";
 import {
   Exchange,
@@ -1033,7 +1034,7 @@ export class HttpConnection implements TransportConnHandler {
           r -= h;
         }
         if (r < n) {
-          this.#send(b, r, n, false);
+          this.#sendLater(b, r, n);
           r = 0;
         } else r -= n;
         if (r < tn) this.#writeBytes(tail!, r, tn);
@@ -1042,8 +1043,16 @@ export class HttpConnection implements TransportConnHandler {
       // Other errors: the transport's own send meets and reports them.
     }
     this.#flushNow();
-    this.#send(b, 0, n, false);
+    this.#sendLater(b, 0, n);
     if (tail !== null) this.#writeBytes(tail, 0, tn);
+  }
+
+  // Queues body bytes the kernel reads after this call returns: a private
+  // copy, since a handler may detach a chunk it passed on (its memory could
+  // then be freed under the kernel); a SharedArrayBuffer cannot be detached.
+  #sendLater(b: Uint8Array, a: number, e: number): void {
+    if (isSharedBuffer(taBuffer(b))) this.#send(b, a, e, false);
+    else this.#send(copyBytes(b, a, e), 0, e - a, false);
   }
 
   #flushSoon(): void {

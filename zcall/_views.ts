@@ -139,3 +139,13 @@ export function bytesOf(v: unknown): Uint8Array {
   }
   return new Uint8Array(dvBuffer(v), dvByteOffset(v), n);
 }
+
+/**
+ * A private copy of a view's bytes `[from, to)` (engine truth for buffer,
+ * offset and length; `to` defaults to the end), for bytes the kernel reads
+ * after the caller's call has returned: memory a caller detaches with
+ * `transfer()` can be freed under the kernel, a library-held copy cannot.
+ */
+export function copyBytes(v: unknown, from: number, to?: number): Uint8Array {
+  return bytesOf(v).slice(from, to);
+}

@@ -30,6 +30,12 @@
 
 import { ClosedError, errorFromErrno } from "../../sock/errors.ts";
 import { Errno } from "../../zcall/errno.ts";
+import {
+  copyBytes,
+  isSharedBuffer,
+  taBuffer,
+  taByteLength,
+} from "../../zcall/_views.ts";
 import type { Engine, EngineConn, EngineConnHandler } from "./_engine.ts";
 import {
   netAddrOf,
@@ -345,8 +351,10 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
 
   /**
    * Writes all of `p` (queued after earlier writes); resolves with
-   * `p.length` once the kernel took every byte. Do not change `p` before
-   * then.
+   * `p.length` once the kernel took every byte. Bytes the kernel does not
+   * take at once are copied (unless `p` is over a `SharedArrayBuffer`:
+   * then do not change them before the promise settles), so `p` may be
+   * reused or detached as soon as `write()` returns.
    */
   write(p: Uint8Array): Promise<number> {
     if (!(p instanceof Uint8Array)) {
@@ -365,14 +373,21 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
         ),
       );
     }
-    if (p.length === 0) return Promise.resolve(0);
+    const n = taByteLength(p);
+    if (n === 0) return Promise.resolve(0);
     // Nothing queued: send now (no submission, no completion to wait for);
     // a short send or an error falls back to the queue, whose io_uring
     // send reports it.
-    const sent = this._conn.trySend(p, 0, p.length);
-    if (sent === p.length) return Promise.resolve(sent);
-    this._conn.send(p, sent > 0 ? sent : 0, p.length, this.#onSent);
-    this.#writeLens.push(p.length);
+    const sent = this._conn.trySend(p, 0, n);
+    if (sent === n) return Promise.resolve(sent);
+    // What waits in the queue is sent later by the kernel, so it must not
+    // live in memory the caller can free: a detached buffer's backing store
+    // moves to an ArrayBuffer the library cannot reach. The rest is copied
+    // unless it is in a SharedArrayBuffer (which cannot be detached).
+    const from = sent > 0 ? sent : 0;
+    if (isSharedBuffer(taBuffer(p))) this._conn.send(p, from, n, this.#onSent);
+    else this._conn.send(copyBytes(p, from, n), 0, n - from, this.#onSent);
+    this.#writeLens.push(n);
     const r = new Promise(this.#writeExecutor);
     this.#sync();
     return r;
