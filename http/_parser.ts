@@ -160,7 +160,8 @@ export class HeadParser {
 
   #sameAsLast(buf: Uint8Array, start: number): boolean {
     const last = this.#last;
-    for (let k = this.#lastLen - 1; k >= 0; k--) {
+    const n = this.#lastLen;
+    for (let k = 0; k < n; k++) {
       if (buf[start + k] !== last[k]) return false;
     }
     return true;
@@ -170,7 +171,8 @@ export class HeadParser {
     if (this.#last.length < n) {
       this.#last = new Uint8Array(Math.min(MEMO_MAX, (n + 63) & ~63));
     }
-    this.#last.set(buf.subarray(start, start + n));
+    const last = this.#last;
+    for (let k = 0; k < n; k++) last[k] = buf[start + k];
     this.#lastLen = n;
   }
 
