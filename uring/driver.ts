@@ -96,6 +96,9 @@ const LOOK_MAX_MS = 0.1;
 // answer wakes this thread directly (no thread hop, no busy turns), and
 // timers and other I/O wait at most this long.
 const SYNC_WAIT_MS = 0.05;
+// After the looks slept this long in the kernel without a park, the next
+// turn lets Deno's runtime poll its own I/O (see #yield).
+const IO_TURN_MS = 0.25;
 const WATCHED = EPOLL.IN | EPOLL.OUT | EPOLL.RDHUP | EPOLL.ET;
 const WATCH_EVENT = new EpollEvents(1);
 const HARVEST = new EpollEvents(64);
@@ -187,6 +190,7 @@ export class UringDriver {
   #runResolve: (() => void) | null = null;
   #runReject: ((e: unknown) => void) | null = null;
   #spinUntil = -1; // end of the look before parking (-1: not idle)
+  #waited = 0; // ms the looks slept in the kernel since the last park
   #lookMs: number; // the current look window (adapts, see LOOK_MIN_MS)
   #park: AbortController | null = null;
   #flushQueued = false;
@@ -507,7 +511,7 @@ export class UringDriver {
         }
         const now = performance.now();
         if (since < 0) since = now;
-        else if (now - since >= YIELD_MS) return void setImmediate(this.#turn);
+        else if (now - since >= YIELD_MS) return this.#yield();
         continue;
       }
       if (!this.#busy()) return this.#end();
@@ -517,7 +521,7 @@ export class UringDriver {
       if (this.#spinMs > 0 && now < this.#spinUntil) {
         // Completions dispatched this turn may have resolved promises whose
         // continuations submit the next request: let them run first.
-        if (since >= 0) return void setImmediate(this.#turn);
+        if (since >= 0) return this.#yield();
         // Look: sleep in the kernel for the rest of the window, at most
         // SYNC_WAIT_MS, then give the event loop a turn.
         let got: number;
@@ -528,7 +532,7 @@ export class UringDriver {
         } catch (e) {
           return this.#end(e);
         }
-        if (got === 0) return void setImmediate(this.#turn);
+        if (got === 0) return this.#yield();
         // A look found them: look longer next time, and reap on (the next
         // idle moment yields first, as this turn has now dispatched).
         this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
@@ -552,7 +556,7 @@ export class UringDriver {
       } catch (e) {
         return this.#end(e);
       }
-      if (n > 0) return void setImmediate(this.#turn);
+      if (n > 0) return this.#yield();
       pollAsyncOwned(this.#pfds!.bytes, 3, -1).then(this.#woken, this.#end);
       return;
     }
@@ -563,6 +567,7 @@ export class UringDriver {
   // dispatches what came. Blocks the event loop for at most `ms`.
   #waitBriefly(ms: number): number {
     let n: number;
+    const t0 = performance.now();
     try {
       n = this.ring.waitBlocking(this.#cqes, 1, ms);
     } catch (e) {
@@ -570,11 +575,27 @@ export class UringDriver {
       this.#overflows++;
       n = this.ring.wait(this.#cqes);
     }
+    this.#waited += performance.now() - t0;
     for (let k = 0; k < n; k++) this.#dispatch(this.#cqes[k]);
     return n;
   }
 
+  // The next turn: an Immediate, or, once the looks since the last park
+  // slept IO_TURN_MS in the kernel, a poll with no timeout on the blocking
+  // pool. Deno's runtime polls its own I/O when nothing of its is ready
+  // (else only every few dozen turns): the looks' sleeps would otherwise
+  // add up to milliseconds of delay for a Deno.serve in this process.
+  #yield(): void {
+    if (this.#waited >= IO_TURN_MS && this.#pfds !== null) {
+      this.#waited = 0;
+      pollAsyncOwned(this.#pfds.bytes, 3, 0).then(this.#woken, this.#end);
+      return;
+    }
+    setImmediate(this.#turn);
+  }
+
   #woken = (r: number): void => {
+    this.#waited = 0;
     if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
     if (r < 0 && r !== -Errno.EINTR) this.#error ??= uringError("poll", r);
     this.#turn();
