@@ -31,10 +31,8 @@ import {
   eventfd2,
   poll,
   read,
-  syscall6,
   write,
 } from "../zcall/syscalls.ts";
-import { unsafeAddressOf } from "../zcall/memory.ts";
 import {
   AbortedError,
   ClosedError,
@@ -255,44 +253,6 @@ function failAll(n: number): void {
 const MICROTASK_HOPS = 8;
 const IDLE_POLLS = 3;
 const SYNC_BUDGET_MS = 0.5;
-// Before parking (and before the loop's first park), one bounded sleep in
-// epoll_pwait2 (woken by the first event): a peer answering within it
-// wakes this thread directly, without the blocking pool's thread hops. Adapts between LOOK_MIN_US and
-// LOOK_MAX_US (doubles when it found events, halves when it did not); the
-// event loop waits at most that long.
-const EPOLL_PWAIT2 = 441; // the same number on x86_64 and aarch64
-const LOOK_MIN_US = 25;
-const LOOK_MAX_US = 50;
-let lookUs = LOOK_MAX_US;
-let pwait2 = true; // false once the kernel said ENOSYS
-let lookTs: Uint32Array | null = null;
-let lookTsAddr = 0;
-let lookEvsAddr = 0;
-
-function waitBriefly(evs: EpollEvents): number {
-  if (!pwait2) return 0;
-  if (lookTs === null) {
-    lookTs = new Uint32Array(4);
-    lookTsAddr = unsafeAddressOf(lookTs);
-    lookEvsAddr = unsafeAddressOf(evs.bytes);
-  }
-  lookTs[0] = lookTs[1] = lookTs[3] = 0;
-  lookTs[2] = lookUs * 1000; // tv_nsec
-  const n = syscall6(
-    EPOLL_PWAIT2,
-    epfd,
-    lookEvsAddr,
-    MAX_EVENTS,
-    lookTsAddr,
-    0,
-    0,
-  );
-  if (n === -Errno.ENOSYS) pwait2 = false;
-  if (n > 0) lookUs = Math.min(LOOK_MAX_US, lookUs * 2);
-  else lookUs = Math.max(LOOK_MIN_US, lookUs / 2);
-  return n > 0 ? n : 0; // errors: the blocking wait reports them
-}
-
 // Only unref'd waiters left: wait in slices, so the process can exit
 // between two slices when nothing else keeps it alive.
 const UNREF_SLICE_MS = 50;
@@ -341,28 +301,19 @@ async function loop(): Promise<void> {
       closeChannel();
       if (refWaiting === 0) await unrefPause();
       if (waiting === 0) break;
-      let n = 0;
-      if (refWaiting > 0) {
-        // Let this turn's other waiters register, then look briefly.
-        for (let h = 0; h < MICROTASK_HOPS; h++) await null;
-        if (waiting === 0) break;
-        n = waitBriefly(evs);
-      }
-      if (n === 0) {
-        inKernel = true;
-        n = await epollWaitAsyncOwned(
-          epfd,
-          evs.bytes,
-          MAX_EVENTS,
-          refWaiting > 0 ? -1 : UNREF_SLICE_MS,
-        );
-        inKernel = false;
-        flushDeferred();
-        if (n === -Errno.EINTR) continue;
-        if (n < 0) {
-          failAll(n);
-          break;
-        }
+      inKernel = true;
+      let n = await epollWaitAsyncOwned(
+        epfd,
+        evs.bytes,
+        MAX_EVENTS,
+        refWaiting > 0 ? -1 : UNREF_SLICE_MS,
+      );
+      inKernel = false;
+      flushDeferred();
+      if (n === -Errno.EINTR) continue;
+      if (n < 0) {
+        failAll(n);
+        break;
       }
       dispatch(evs, n);
       let start = performance.now();
@@ -371,7 +322,6 @@ async function loop(): Promise<void> {
         for (let h = 0; h < MICROTASK_HOPS; h++) await null;
         if (waiting === 0) break;
         n = epollWait(epfd, evs.bytes, MAX_EVENTS, 0);
-        if (n === 0 && idle === IDLE_POLLS) n = waitBriefly(evs);
         if (n > 0) {
           dispatch(evs, n);
           idle = 0;
