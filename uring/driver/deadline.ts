@@ -54,7 +54,7 @@ export function composeDeadline(
  * using ring = new Uring({ entries: 8 });
  * ring.start();
  * const buf = new Uint8Array(64);
- * linkTimeout(ring, 500, (o) => ring.receive(packDirect(IORING_OP.RECV, 0, 0, fd), buf, o),
+ * linkTimeout(ring, 500, (o) => ring.recv(packDirect(IORING_OP.RECV, 0, 0, fd), buf, o),
  *   packDirect(IORING_OP.LINK_TIMEOUT, 0, 0, 0));
  * ```
  */
