@@ -30,7 +30,7 @@ import {
 } from "./_response.ts";
 import type { TransportConn, TransportConnHandler } from "./_transport.ts";
 import { sendVectored } from "./_vsend.ts";
-import { copyBytes, isSharedBuffer, taBuffer } from "../zcall/_views.ts";
+import { bytesForLater } from "../zcall/_views.ts";
 import { _responseTrailers, _trailerSection } from "./trailers.ts";
 import {
   Exchange,
@@ -1047,12 +1047,11 @@ export class HttpConnection implements TransportConnHandler {
     if (tail !== null) this.#writeBytes(tail, 0, tn);
   }
 
-  // Queues body bytes the kernel reads after this call returns: a private
-  // copy, since a handler may detach a chunk it passed on (its memory could
-  // then be freed under the kernel); a SharedArrayBuffer cannot be detached.
+  // Queues body bytes the kernel reads after this call returns, out of the
+  // handler's reach: it may detach a chunk it passed on (see bytesForLater).
   #sendLater(b: Uint8Array, a: number, e: number): void {
-    if (isSharedBuffer(taBuffer(b))) this.#send(b, a, e, false);
-    else this.#send(copyBytes(b, a, e), 0, e - a, false);
+    const rest = bytesForLater(b, a, e);
+    this.#send(rest, 0, rest.length, false);
   }
 
   #flushSoon(): void {

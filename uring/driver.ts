@@ -82,10 +82,9 @@ const ONE = new Uint8Array(new BigUint64Array([1n]).buffer);
 // While completions keep flowing, give the event loop a turn this often.
 const YIELD_MS = 0.5;
 // Before parking, keep looking (each look a bounded sleep in the kernel,
-// then an event-loop turn) for a window
-// that adapts between LOOK_MIN_MS and pollBeforeParkMs (default
-// LOOK_MAX_MS): it doubles after a look that found completions and halves
-// after one that ended in a park. A park and its wake cost three thread
+// then an event-loop turn) for a window that adapts between LOOK_MIN_MS and
+// pollBeforeParkMs (default LOOK_MAX_MS): it doubles after a look that
+// found completions and halves after one that ended in a park. A park and its wake cost three thread
 // hops; a peer answering within the window (a ping-pong connection) is
 // served without them, while a driver that keeps finding nothing soon looks
 // only briefly again.
@@ -121,9 +120,9 @@ export interface DriverOptions extends Partial<Options> {
    * Before parking, keep looking for completions at most this many
    * milliseconds (default 0.1; 0 parks at once): each look is a bounded
    * sleep in io_uring_enter (at most 0.05 ms, woken by the first
-   * completion), then an event-loop turn. The window adapts: it doubles (up to this bound) after a look
-   * that found completions and halves (down to 0.02 ms) after one that
-   * ended in a park. Bounded, so an idle driver still sleeps; it trades a
+   * completion), then an event-loop turn. The window adapts: it doubles
+   * (up to this bound) after a look that found completions and halves
+   * (down to 0.02 ms) after one that ended in a park. Bounded, so an idle driver still sleeps; it trades a
    * little CPU for the park's thread hops (helps latency-bound loads, e.g.
    * a connection answered within tens of microseconds).
    */

@@ -141,11 +141,17 @@ export function bytesOf(v: unknown): Uint8Array {
 }
 
 /**
- * A private copy of a view's bytes `[from, to)` (engine truth for buffer,
- * offset and length; `to` defaults to the end), for bytes the kernel reads
- * after the caller's call has returned: memory a caller detaches with
- * `transfer()` can be freed under the kernel, a library-held copy cannot.
+ * The bytes `[from, to)` of a view (engine truth for buffer, offset and
+ * length) as the kernel may read them after the caller's call has
+ * returned: a private copy, since memory a caller detaches with
+ * `transfer()` can be freed under the kernel; a view over a
+ * SharedArrayBuffer (which cannot be detached) is used in place.
  */
-export function copyBytes(v: unknown, from: number, to?: number): Uint8Array {
-  return bytesOf(v).slice(from, to);
+export function bytesForLater(
+  v: unknown,
+  from: number,
+  to: number,
+): Uint8Array {
+  const b = bytesOf(v);
+  return isSharedBuffer(taBuffer(b)) ? b.subarray(from, to) : b.slice(from, to);
 }

@@ -30,12 +30,7 @@
 
 import { ClosedError, errorFromErrno } from "../../sock/errors.ts";
 import { Errno } from "../../zcall/errno.ts";
-import {
-  copyBytes,
-  isSharedBuffer,
-  taBuffer,
-  taByteLength,
-} from "../../zcall/_views.ts";
+import { bytesForLater, taByteLength } from "../../zcall/_views.ts";
 import type { Engine, EngineConn, EngineConnHandler } from "./_engine.ts";
 import {
   netAddrOf,
@@ -381,12 +376,9 @@ export abstract class UringConn<A extends Deno.Addr = Deno.Addr>
     const sent = this._conn.trySend(p, 0, n);
     if (sent === n) return Promise.resolve(sent);
     // What waits in the queue is sent later by the kernel, so it must not
-    // live in memory the caller can free: a detached buffer's backing store
-    // moves to an ArrayBuffer the library cannot reach. The rest is copied
-    // unless it is in a SharedArrayBuffer (which cannot be detached).
-    const from = sent > 0 ? sent : 0;
-    if (isSharedBuffer(taBuffer(p))) this._conn.send(p, from, n, this.#onSent);
-    else this._conn.send(copyBytes(p, from, n), 0, n - from, this.#onSent);
+    // live in memory the caller can free (see bytesForLater).
+    const rest = bytesForLater(p, sent > 0 ? sent : 0, n);
+    this._conn.send(rest, 0, rest.length, this.#onSent);
     this.#writeLens.push(n);
     const r = new Promise(this.#writeExecutor);
     this.#sync();
