@@ -1,5 +1,5 @@
 // The uring buffer-ring, multishot, zero-copy and driver tests again, alone in a subprocess with the strict
-// fd/mapping leak check on (KERNIO_UR2_STRICT=1): test files running in
+// fd/mapping leak check on (KERNIO_URING_STRICT_LEAKS=1): test files running in
 // parallel share one process, so only an isolated run can diff
 // /proc/self/fd and /proc/self/maps reliably.
 
@@ -22,7 +22,7 @@ Deno.test("uring leaks: every uring test leaves no fd or mapping behind", async 
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["test", "--allow-all", ...files],
     cwd: root,
-    env: { KERNIO_UR2_STRICT: "1", NO_COLOR: "1" },
+    env: { KERNIO_URING_STRICT_LEAKS: "1", NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

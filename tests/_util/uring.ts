@@ -103,11 +103,11 @@ export function isMapped(address: number): boolean {
 /**
  * Whether the fd/mapping diff is reliable: test files running in parallel
  * share one process (and its fd table), so the strict check runs in the
- * isolated subprocess of uring_leaks_test.ts (KERNIO_UR2_STRICT=1).
+ * isolated subprocess of uring_leaks_test.ts (KERNIO_URING_STRICT_LEAKS=1).
  */
 export const STRICT_LEAKS: boolean = (() => {
   try {
-    return Deno.env.get("KERNIO_UR2_STRICT") === "1";
+    return Deno.env.get("KERNIO_URING_STRICT_LEAKS") === "1";
   } catch {
     return false;
   }
