@@ -189,6 +189,7 @@ export class UringDriver {
   #runResolve: (() => void) | null = null;
   #runReject: ((e: unknown) => void) | null = null;
   #spinUntil = -1; // end of the look before parking (-1: not idle)
+  #lookHit = false; // the last look found completions (see #turn)
   #waited = 0; // ms the looks slept in the kernel since the last park
   #lookMs: number; // the current look window (adapts, see LOOK_MIN_MS)
   #park: AbortController | null = null;
@@ -493,6 +494,24 @@ export class UringDriver {
   #turn = (): void => {
     const ring = this.ring;
     let since = -1;
+    if (this.#lookHit) {
+      // The last turn's look found completions: a request-response peer
+      // answers within the look window, so look first (one io_uring_enter
+      // submits, runs task work and waits) rather than drain, then look.
+      this.#lookHit = false;
+      if (ring.closed || this.#error !== undefined) return this.#end();
+      if (this.#busy()) {
+        const t0 = performance.now();
+        let got: number;
+        try {
+          got = this.#waitBriefly(Math.min(this.#lookMs, SYNC_WAIT_MS));
+        } catch (e) {
+          return this.#end(e);
+        }
+        if (got > 0) return this.#lookFound();
+        this.#spinUntil = t0 + this.#lookMs;
+      }
+    }
     for (;;) {
       if (ring.closed || this.#error !== undefined) return this.#end();
       let n: number;
@@ -532,12 +551,7 @@ export class UringDriver {
           return this.#end(e);
         }
         if (got === 0) return this.#yield();
-        // A look found them: look longer next time, and reap on (the next
-        // idle moment yields first, as this turn has now dispatched).
-        this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
-        this.#spinUntil = -1;
-        since = now;
-        continue;
+        return this.#lookFound();
       }
       // Park: reset the eventfd and the watched edges, then look once more
       // (runs deferred task work); anything posted from here on signals
@@ -560,6 +574,16 @@ export class UringDriver {
       return;
     }
   };
+
+  // A look found completions: look longer next time, and let their
+  // continuations run (they usually submit the next request); the next turn
+  // starts with a look.
+  #lookFound(): void {
+    this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
+    this.#spinUntil = -1;
+    this.#lookHit = true;
+    this.#yield();
+  }
 
   // A bounded sleep in io_uring_enter (GETEVENTS, min_complete 1, a
   // timeout of `ms`) that wakes as soon as a completion is posted, then
