@@ -72,6 +72,7 @@ import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
 import { setImmediate } from "node:timers";
 import { pollAsyncOwned } from "../zcall/_owned_async.ts";
+import { RuntimeIoWatch } from "./driver/_runtime_io.ts";
 
 const RECV_ANY = { msgFlags: 0 } as const;
 const RECV_ANY_LINKED = { msgFlags: 0, flags: IOSQE.IO_LINK } as const;
@@ -96,8 +97,11 @@ const LOOK_MAX_MS = 0.1;
 // timers and other I/O wait at most this long.
 const SYNC_WAIT_MS = 0.05;
 // After the looks slept this long in the kernel without a park, the next
-// turn lets Deno's runtime poll its own I/O (see #yield).
+// turn lets Deno's runtime poll its own I/O (see #yield); when the
+// runtime's readiness is watched (RuntimeIoWatch), only after the longer
+// fallback.
 const IO_TURN_MS = 0.25;
+const IO_TURN_FALLBACK_MS = 2;
 const WATCHED = EPOLL.IN | EPOLL.OUT | EPOLL.RDHUP | EPOLL.ET;
 const WATCH_EVENT = new EpollEvents(1);
 const HARVEST = new EpollEvents(64);
@@ -181,6 +185,7 @@ export class UringDriver {
   #wakeFd = -1;
   #epfd = -1; // watched fds (watchFd), -1: none
   #pfds: PollFds | null = null;
+  #runtimeIo: RuntimeIoWatch | null = null; // see #yield
   #efdBuf = new Uint8Array(8);
   #tracked = 0; // driver-owned operations awaiting their final CQE
   #slotWaiters: (() => void)[] = [];
@@ -247,10 +252,14 @@ export class UringDriver {
     this.#deferTaskrun = !this.ring.options.multiIssuers &&
       !this.ring.options.signalTaskrun;
     this.#setupPark();
+    if (this.#ownRing && this.#pfds !== null) {
+      this.#runtimeIo = new RuntimeIoWatch();
+    }
     this.#cqes = Array.from({ length: BATCH }, () => new CQEView());
     // Cancels and linked timeouts the driver issues: their own CQEs are
     // dropped (CQE_SKIP_SUCCESS hides successful ones).
-    // Reserved for the driver: buffer group 0xffff with fd -1.
+    // Reserved for the driver: buffer group 0xffff with fd -1 (and 0xfffe
+    // with the fd of the runtime's epoll: RuntimeIoWatch's polls).
     this.#ignoreCtx = packDirect(IORING_OP.NOP, 0, 0xffff, -1);
   }
 
@@ -480,6 +489,7 @@ export class UringDriver {
         (cqe.userDataLo >>> 16) === 0xffff &&
         cqe.userDataHi === this.#ignoreCtx.hi
       ) return;
+      if (this.#runtimeIo?.take(cqe)) return;
       this.#onCQE?.(cqe);
     } catch (e) {
       reportLater(e);
@@ -570,6 +580,7 @@ export class UringDriver {
         return this.#end(e);
       }
       if (n > 0) return this.#yield();
+      this.#runtimeIo?.beforeHop(ring);
       pollAsyncOwned(this.#pfds!.bytes, 3, -1).then(this.#woken, this.#end);
       return;
     }
@@ -603,17 +614,26 @@ export class UringDriver {
     return n;
   }
 
-  // The next turn: an Immediate, or, once the looks since the last park
-  // slept IO_TURN_MS in the kernel, a poll with no timeout on the blocking
-  // pool. Deno's runtime polls its own I/O when nothing of its is ready
-  // (else only every few dozen turns): the looks' sleeps would otherwise
-  // add up to milliseconds of delay for a Deno.serve in this process.
+  // The next turn: an Immediate, or a poll with no timeout on the blocking
+  // pool, which lets Deno's runtime poll its own I/O (it does when nothing
+  // of its is ready, else only every few dozen turns): when the runtime
+  // has I/O ready (RuntimeIoWatch), or, unwatched, once the looks since the
+  // last park slept IO_TURN_MS in the kernel. Else the looks' sleeps add up
+  // to milliseconds of delay for a Deno.serve in this process.
   #yield(): void {
-    if (this.#waited >= IO_TURN_MS && this.#pfds !== null) {
+    const watch = this.#runtimeIo;
+    if (
+      this.#pfds !== null &&
+      (watch !== null && watch.active
+        ? watch.signalled || this.#waited >= IO_TURN_FALLBACK_MS
+        : this.#waited >= IO_TURN_MS)
+    ) {
       this.#waited = 0;
+      watch?.beforeHop(this.ring);
       pollAsyncOwned(this.#pfds.bytes, 3, 0).then(this.#woken, this.#end);
       return;
     }
+    if (watch !== null && watch.active) watch.arm(this.ring);
     setImmediate(this.#turn);
   }
 
@@ -621,7 +641,8 @@ export class UringDriver {
     this.#waited = 0;
     if (this.#pfds!.revents(1) !== 0) readFd(this.#wakeFd, this.#efdBuf);
     if (r < 0 && r !== -Errno.EINTR) this.#error ??= uringError("poll", r);
-    this.#turn();
+    if (this.#runtimeIo !== null) this.#runtimeIo.afterHop(this.#turn);
+    else this.#turn();
   };
 
   // No eventfd of ours (the ring already had one): Uring.waitAsync.
