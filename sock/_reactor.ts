@@ -17,6 +17,10 @@
 // blocking while events keep coming (a ping-pong between two tasks of this
 // process then never pays the thread-pool round trip), but hands the event
 // loop back within a small time budget so timers and Deno's own I/O run.
+// Before parking it looks: a bounded sleep on this thread (see
+// _runtime_poll.ts) that a peer's answer ends without a thread hop and that
+// Deno's own I/O ends too, so a Deno.serve beside a busy connection is not
+// kept waiting.
 //
 // Internal API: waitReadable / waitWritable (level semantics, any fd),
 // waitReady (sockets, after a would-block), cancelFd, updateDeadline.
@@ -42,6 +46,11 @@ import {
 import { Errno } from "../zcall/errno.ts";
 import { checkFd } from "../zcall/_validate.ts";
 import { epollWaitAsyncOwned } from "../zcall/_owned_async.ts";
+import {
+  BoundedWait,
+  findRuntimeEpoll,
+  scanRuntimeEpolls,
+} from "./_runtime_poll.ts";
 
 const READ_MASK = EPOLL.IN | EPOLL.ERR | EPOLL.HUP | EPOLL.RDHUP;
 const WRITE_MASK = EPOLL.OUT | EPOLL.ERR | EPOLL.HUP;
@@ -93,6 +102,7 @@ const one = new Uint8Array(new BigUint64Array([1n]).buffer);
 
 function init(): void {
   if (epfd >= 0) return;
+  scanRuntimeEpolls();
   const ep = epollCreate1(EPOLL.CLOEXEC);
   if (ep < 0) throw errorFromErrno(ep, "epoll_create1");
   const ev = eventfd2(0, EFD.CLOEXEC | EFD.NONBLOCK);
@@ -112,6 +122,49 @@ function init(): void {
   }
   epfd = ep;
   efd = ev;
+  tryLook();
+}
+
+// The look (see the loop): Deno's runtime epoll fd (-1: not found, no
+// looks), whether it is in our set now, and the bounded wait. A probe that
+// finds nothing (the runtime may not wake on a timer at that moment) is
+// retried at a later loop start.
+let rtfd = -1;
+let rtIn = false;
+let bounded: BoundedWait | null = null;
+let lookTries = 0;
+const LOOK_TRIES = 3;
+
+function tryLook(): void {
+  if (bounded !== null || lookTries >= LOOK_TRIES) return;
+  lookTries++;
+  const fd = findRuntimeEpoll(epfd);
+  if (fd < 0) return;
+  const bw = new BoundedWait(epfd, events!);
+  if (bw.wait(0) < 0) {
+    lookTries = LOOK_TRIES; // no epoll_pwait2
+    return;
+  }
+  rtfd = fd;
+  bounded = bw;
+}
+
+// Deno's epoll is in our set only while looking: a park on the blocking
+// pool must not wake for Deno's I/O. Edge-triggered: a new event, not one
+// Deno has already seen, ends a look.
+function lookMode(on: boolean): void {
+  if (rtIn === on) return;
+  if (on) {
+    ctlEvent!.set(0, EPOLL.IN | EPOLL.ET, rtfd);
+    if (epollCtl(epfd, EPOLL.CTL_ADD, rtfd, ctlEvent!.bytes) < 0) {
+      bounded = null; // closed behind our back: stop looking
+      lookTries = LOOK_TRIES;
+      return;
+    }
+  } else {
+    epollCtl(epfd, EPOLL.CTL_DEL, rtfd, null);
+  }
+  rtIn = on;
 }
 
 /**
@@ -121,6 +174,15 @@ function init(): void {
 export function reactorFds(ensure = false): number[] {
   if (ensure) init();
   return epfd < 0 ? [] : [epfd, efd];
+}
+
+/**
+ * The epoll fd of Deno's runtime the reactor's looks watch, -1 when it does
+ * not look (for tests).
+ */
+export function runtimeEpollFd(): number {
+  init();
+  return bounded === null ? -1 : rtfd;
 }
 
 /** Number of pending waiters (for tests). */
@@ -214,6 +276,10 @@ function dispatch(evs: EpollEvents, n: number): void {
   for (let i = 0; i < n; i++) {
     const fd = evs.data(i);
     const mask = evs.events(i);
+    if (fd === rtfd) {
+      turnDue = true; // Deno has new work: give it a turn soon
+      continue;
+    }
     if (fd === efd) {
       read(efd, eightBytes);
       continue;
@@ -253,6 +319,31 @@ function failAll(n: number): void {
 const MICROTASK_HOPS = 8;
 const IDLE_POLLS = 3;
 const SYNC_BUDGET_MS = 0.5;
+// A look sleeps at most this long; the bound adapts between the two
+// (doubles after a look that found events, halves after one that did not).
+const LOOK_MIN_US = 25;
+const LOOK_MAX_US = 100;
+let lookUs = LOOK_MAX_US;
+// While looking, the event loop gets a turn every SYNC_BUDGET_MS; at least
+// every IO_TURN_MS, and whenever Deno's runtime reported new work, that
+// turn is a zero-timeout wait on the blocking pool: while it runs the event
+// loop is idle, so Deno polls its I/O and timers (it does so only every few
+// dozen ready turns otherwise).
+const IO_TURN_MS = 1;
+let turnDue = false;
+let lastIdle = 0;
+
+// One look: sleeps at most lookUs until events come (ours or Deno's) and
+// returns their count (0: none).
+function lookOnce(bw: BoundedWait): number {
+  let n = bw.wait(lookUs);
+  if (n < 0) n = 0; // the blocking wait reports errors
+  lookUs = n > 0
+    ? Math.min(LOOK_MAX_US, lookUs * 2)
+    : Math.max(LOOK_MIN_US, lookUs / 2);
+  return n;
+}
+
 // Only unref'd waiters left: wait in slices, so the process can exit
 // between two slices when nothing else keeps it alive.
 const UNREF_SLICE_MS = 50;
@@ -296,26 +387,53 @@ function closeChannel(): void {
 async function loop(): Promise<void> {
   looping = true;
   const evs = events!;
+  let lastYield = performance.now();
   try {
     while (waiting > 0) {
-      closeChannel();
-      if (refWaiting === 0) await unrefPause();
-      if (waiting === 0) break;
-      inKernel = true;
-      let n = await epollWaitAsyncOwned(
-        epfd,
-        evs.bytes,
-        MAX_EVENTS,
-        refWaiting > 0 ? -1 : UNREF_SLICE_MS,
-      );
-      inKernel = false;
-      flushDeferred();
-      if (n === -Errno.EINTR) continue;
-      if (n < 0) {
-        failAll(n);
-        break;
+      if (refWaiting === 0) {
+        closeChannel();
+        await unrefPause();
+        if (waiting === 0) break;
+      }
+      tryLook();
+      const bw = refWaiting > 0 ? bounded : null;
+      let n = 0;
+      if (bw !== null) {
+        // Let this turn's continuations run and register their waiters.
+        for (let h = 0; h < MICROTASK_HOPS; h++) await null;
+        if (waiting === 0) break;
+        const now = performance.now();
+        if (now - lastIdle >= IO_TURN_MS) turnDue = true;
+        else if (!turnDue && now - lastYield >= SYNC_BUDGET_MS) {
+          await yieldTurn();
+          lastYield = performance.now();
+          if (waiting === 0) break;
+        }
+        if (!turnDue) {
+          lookMode(true);
+          n = lookOnce(bw);
+        }
+      }
+      if (n === 0) {
+        // Park on the blocking pool, or only let Deno poll (zero timeout).
+        const timeout = turnDue ? 0 : refWaiting > 0 ? -1 : UNREF_SLICE_MS;
+        turnDue = false;
+        lookMode(false);
+        closeChannel();
+        inKernel = true;
+        n = await epollWaitAsyncOwned(epfd, evs.bytes, MAX_EVENTS, timeout);
+        inKernel = false;
+        lastIdle = lastYield = performance.now();
+        flushDeferred();
+        if (n === -Errno.EINTR || n === 0) continue;
+        if (n < 0) {
+          failAll(n);
+          break;
+        }
       }
       dispatch(evs, n);
+      // Looking: the next look polls and sleeps in one call.
+      if (bw !== null) continue;
       let start = performance.now();
       let idle = 0;
       while (waiting > 0) {

@@ -115,3 +115,28 @@ Deno.test("sock reactor: socket registrations end with close, survive fd reuse",
   f.close();
   assert.equal(pendingWaiters(), 0);
 });
+
+Deno.test("sock reactor: the look watches this thread's runtime epoll, in the main thread and in a Worker", async () => {
+  const { runtimeEpollFd } = await import("../sock/_reactor.ts");
+  const main = runtimeEpollFd();
+  assert.ok(main >= 0, "no runtime epoll found: the reactor would not look");
+  const src = `import { runtimeEpollFd } from ${
+    JSON.stringify(new URL("../sock/_reactor.ts", import.meta.url).href)
+  };
+self.postMessage(runtimeEpollFd());
+self.close();`;
+  const w = new Worker(
+    `data:text/javascript,${encodeURIComponent(src)}`,
+    { type: "module" },
+  );
+  const got = await new Promise<number>((resolve, reject) => {
+    w.onmessage = (e) => resolve(e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(e.message));
+    };
+  });
+  w.terminate();
+  assert.ok(got >= 0, "no runtime epoll found in the Worker");
+  assert.notEqual(got, main, "the Worker found the main thread's runtime");
+});

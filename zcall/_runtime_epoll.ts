@@ -27,10 +27,21 @@ let candidates: number[] | null = null;
  */
 export function runtimeEpollCandidates(): readonly number[] {
   if (candidates !== null) return candidates;
+  candidates = epollInstances(0, SCAN_FDS);
+  return candidates;
+}
+
+/**
+ * The epoll instances open in this process among descriptors `from` to
+ * `to - 1`, scanned now (see {@linkcode runtimeEpollCandidates}). A
+ * Worker started late in a busy process may have its runtime's epoll above
+ * the first 64 descriptors.
+ */
+export function epollInstances(from: number, to: number): number[] {
   const found: number[] = [];
   const probe = eventfd2(0, 0);
   if (probe >= 0) {
-    for (let fd = 0; fd < SCAN_FDS; fd++) {
+    for (let fd = from; fd < to; fd++) {
       if (fd === probe) continue;
       if (epollCtl(fd, EPOLL.CTL_DEL, probe, null) === -Errno.ENOENT) {
         found.push(fd);
@@ -38,6 +49,5 @@ export function runtimeEpollCandidates(): readonly number[] {
     }
     closeFd(probe);
   }
-  candidates = found;
-  return candidates;
+  return found;
 }
