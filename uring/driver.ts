@@ -195,6 +195,7 @@ export class UringDriver {
   #runReject: ((e: unknown) => void) | null = null;
   #spinUntil = -1; // end of the look before parking (-1: not idle)
   #lookHit = false; // the last look found completions (see #turn)
+  #chainStart = -1; // first restart in this macrotask (see #ensureRunning)
   #waited = 0; // ms the looks slept in the kernel since the last park
   #lookMs: number; // the current look window (adapts, see LOOK_MIN_MS)
   #park: AbortController | null = null;
@@ -399,14 +400,30 @@ export class UringDriver {
     this.#ensureRunning();
   };
 
+  // The loop starts at once (no event-loop turn of latency), but operations
+  // that complete inside the submitting io_uring_enter can end and restart
+  // it from promise continuations alone, a microtask chain that would never
+  // let timers or Deno's I/O run: after YIELD_MS of such restarts within one
+  // macrotask, the next one waits for an Immediate.
   #ensureRunning(): void {
     if (this.#running !== null || !this.#busy()) return;
     this.#running = new Promise<void>((resolve, reject) => {
       this.#runResolve = resolve;
       this.#runReject = reject;
     });
+    const now = performance.now();
+    if (this.#chainStart < 0) {
+      this.#chainStart = now;
+      setImmediate(this.#chainEnd);
+    } else if (now - this.#chainStart >= YIELD_MS) {
+      return void setImmediate(this.#turn);
+    }
     this.#turn();
   }
+
+  #chainEnd = (): void => {
+    this.#chainStart = -1;
+  };
 
   #busy(): boolean {
     return this.#tracked > 0 || this.#holds > 0;
@@ -681,6 +698,11 @@ export class UringDriver {
       thrown === undefined
     ) this.#ensureRunning();
   };
+
+  /** @internal Whether the runtime's epoll was found and is watched. */
+  get _runtimeIoWatched(): boolean {
+    return this.#runtimeIo?.calibrated ?? false;
+  }
 
   /** @internal */
   _retire(op: PendingOp): void {

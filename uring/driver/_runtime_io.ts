@@ -54,6 +54,11 @@ export class RuntimeIoWatch {
     this.#ours = this.#fds.map(() => true);
   }
 
+  /** Whether the runtime's epoll was found and is watched. */
+  get calibrated(): boolean {
+    return this.#calibrated && this.active;
+  }
+
   /** Whether readiness is watched (else the driver turns periodically). */
   get active(): boolean {
     return this.#ours.includes(true);
