@@ -14,10 +14,10 @@
  * [--servers=kernio,kernio-raw,deno,node,c,c-uring]`.
  * Then a round-trip comparison (bench/_pingpong_client.ts: Deno.connect,
  * kernio's uring and sock `connect`, same code, against the C epoll
- * server). Ends with the
- * allocation check: bytes allocated per message by the `listen` server
- * (V8's GC trace, --trace-gc-nvp) and scavenges of the raw server while
- * each echoes ~1M messages.
+ * server; bench/c/pingpong_client.c, blocking write/read, as the floor).
+ * Ends with the allocation check: bytes allocated per message by the
+ * `listen` server (V8's GC trace, --trace-gc-nvp) and scavenges of the raw
+ * server while each echoes ~1M messages.
  *
  * @example
  * ```sh
@@ -276,31 +276,41 @@ if (!Deno.args.includes("--no-gc")) {
 
 // Round trip with the promise APIs: one connection to the C epoll server,
 // 64-byte ping-pong, Deno.connect against kernio's uring and sock
-// `connect`, alternated.
+// `connect`, and a C client with blocking write/read (the floor: two
+// system calls and one wake-up per round trip), alternated.
 if (!Deno.args.includes("--no-rtt")) {
   const srv = await startServer([await buildC("echo_epoll"), "0"]);
+  const cClient = await buildC("pingpong_client");
   const impls = [
     { impl: "deno", name: "Deno.connect" },
     { impl: "uring", name: "kernio uring connect" },
     { impl: "sock", name: "kernio sock connect" },
+    { impl: "c", name: "C blocking client" },
   ];
-  const rtts: Record<string, number[]> = { deno: [], uring: [], sock: [] };
+  const rtts: Record<string, number[]> = {
+    deno: [],
+    uring: [],
+    sock: [],
+    c: [],
+  };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const { impl } of impls) {
-        const out = await new Deno.Command(DENO, {
-          args: [
-            "run",
-            "--allow-all",
-            "bench/_pingpong_client.ts",
-            impl,
-            String(srv.port),
-            "20000",
-          ],
+        const cmd = impl === "c" ? [cClient, String(srv.port), "20000"] : [
+          DENO,
+          "run",
+          "--allow-all",
+          "bench/_pingpong_client.ts",
+          impl,
+          String(srv.port),
+          "20000",
+        ];
+        const out = await new Deno.Command(cmd[0], {
+          args: cmd.slice(1),
           cwd: new URL("../", import.meta.url).pathname,
         }).output();
         const m = new TextDecoder().decode(out.stdout).match(/RTT_US ([\d.]+)/);
-        if (m) rtts[impl].push(Number(m[1]));
+        rtts[impl].push(m ? Number(m[1]) : NaN);
       }
     }
   } finally {
@@ -309,7 +319,7 @@ if (!Deno.args.includes("--no-rtt")) {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(", ");
   for (const { impl, name } of impls) {
-    if (rtts[impl].length === 0) continue;
+    if (rtts[impl].every(Number.isNaN)) continue;
     json.push({
       name: "tcp ping-pong rtt",
       impl: impl === "uring"
@@ -321,10 +331,14 @@ if (!Deno.args.includes("--no-rtt")) {
       unit: "us",
     });
     if (impl === "deno" || rtts.deno.length === 0) continue;
+    // Paired: each round's ratio to the Deno.connect run beside it.
+    const paired = med(rtts[impl].map((x, k) => x / rtts.deno[k]));
     const line = `rtt: ${name} ${med(rtts[impl]).toFixed(1)} us vs ` +
       `Deno.connect ${med(rtts.deno).toFixed(1)} us per 64-byte round trip = ${
-        (med(rtts[impl]) / med(rtts.deno)).toFixed(2)
-      }x (rounds: ${fmt(rtts[impl])} vs ${fmt(rtts.deno)})`;
+        paired.toFixed(2)
+      }x (median of paired rounds; rounds: ${fmt(rtts[impl])} vs ${
+        fmt(rtts.deno)
+      })`;
     console.log(line);
     notes.push(line);
   }

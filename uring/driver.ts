@@ -72,7 +72,7 @@ import type { Options } from "./options.ts";
 import { forFD } from "./context.ts";
 import { setImmediate } from "node:timers";
 import { pollAsyncOwned } from "../zcall/_owned_async.ts";
-import { RuntimeIoWatch } from "./driver/_runtime_io.ts";
+import { RUNTIME_IO_TAG, RuntimeIoWatch } from "./driver/_runtime_io.ts";
 
 const ENOBUFS = -Errno.ENOBUFS;
 const F_MORE = IORING_CQE_F.MORE;
@@ -480,11 +480,9 @@ export class UringDriver extends DriverOps {
   #dispatch(cqe: CQEView): void {
     try {
       if (dispatchCQE(cqe)) return;
-      if (
-        (cqe.userDataLo >>> 16) === 0xffff &&
-        cqe.userDataHi === this.#ignoreCtx.hi
-      ) return;
-      if (this.#runtimeIo?.take(cqe)) return;
+      const tag = cqe.userDataLo >>> 16;
+      if (tag === 0xffff && cqe.userDataHi === this.#ignoreCtx.hi) return;
+      if (tag === RUNTIME_IO_TAG && this.#runtimeIo?.take(cqe)) return;
       this.#onCQE?.(cqe);
     } catch (e) {
       reportLater(e);
@@ -513,8 +511,10 @@ export class UringDriver extends DriverOps {
         } catch (e) {
           return this.#end(e);
         }
-        if (got > 0) return this.#lookFound();
-        this.#spinUntil = t0 + this.#lookMs;
+        if (got > 0) {
+          if (!this.#lookFound()) return this.#yield();
+          since = t0;
+        } else this.#spinUntil = t0 + this.#lookMs;
       }
     }
     for (;;) {
@@ -555,8 +555,9 @@ export class UringDriver extends DriverOps {
         } catch (e) {
           return this.#end(e);
         }
-        if (got === 0) return this.#yield();
-        return this.#lookFound();
+        if (got === 0 || !this.#lookFound()) return this.#yield();
+        since = now;
+        continue;
       }
       // Park: reset the eventfd and the watched edges, then look once more
       // (runs deferred task work); anything posted from here on signals
@@ -581,14 +582,18 @@ export class UringDriver extends DriverOps {
     }
   };
 
-  // A look found completions: look longer next time, and let their
-  // continuations run (they usually submit the next request); the next turn
-  // starts with a look.
-  #lookFound(): void {
+  // A look found completions: look longer next time, and start the next
+  // turn with a look. Returns whether to reap on in this turn: only when
+  // more work shows without a system call (submissions the dispatch queued,
+  // completions, deferred task work); else the turn ends, so continuations
+  // run (they usually submit the next request) without a drain first.
+  #lookFound(): boolean {
     this.#lookMs = Math.min(this.#spinMs, this.#lookMs * 2);
     this.#spinUntil = -1;
     this.#lookHit = true;
-    this.#yield();
+    const ring = this.ring;
+    return ring.pending > 0 || ring.cqPending() > 0 ||
+      (this.#deferTaskrun && ring.taskrunPending());
   }
 
   // A bounded sleep in io_uring_enter (GETEVENTS, min_complete 1, a

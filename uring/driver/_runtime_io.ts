@@ -27,8 +27,8 @@ import { packDirect, type SQEContext } from "../context.ts";
 import type { CQEView } from "../cqe.ts";
 import type { Uring } from "../ring.ts";
 
-// Buffer group reserved for these polls (0xffff is the driver's ignore tag).
-const TAG = 0xfffe;
+/** Buffer group reserved for these polls (0xffff: the driver's ignores). */
+export const RUNTIME_IO_TAG = 0xfffe;
 
 /** Finds that Deno's runtime has I/O ready; see the module doc. */
 export class RuntimeIoWatch {
@@ -46,7 +46,7 @@ export class RuntimeIoWatch {
   constructor() {
     this.#fds = runtimeEpollCandidates().slice();
     this.#ctx = this.#fds.map((fd) =>
-      packDirect(IORING_OP.POLL_ADD, 0, TAG, fd)
+      packDirect(IORING_OP.POLL_ADD, 0, RUNTIME_IO_TAG, fd)
     );
     this.#lo = this.#ctx.length > 0 ? this.#ctx[0].lo : -1;
     this.#armed = this.#fds.map(() => false);
