@@ -321,8 +321,11 @@ const IDLE_POLLS = 3;
 const SYNC_BUDGET_MS = 0.5;
 // A look sleeps at most this long; the bound adapts between the two
 // (doubles after a look that found events, halves after one that did not).
-const LOOK_MIN_US = 25;
-const LOOK_MAX_US = 100;
+// Deno's I/O ends a look at once, so the bound only delays timers and
+// immediates; short bounds cost every look a kernel timer reprogramming,
+// which showed up in the round trip.
+const LOOK_MIN_US = 250;
+const LOOK_MAX_US = 1000;
 let lookUs = LOOK_MAX_US;
 // While looking, the event loop gets a turn every SYNC_BUDGET_MS (timers,
 // immediates). When Deno's runtime reported new work, that turn is a
